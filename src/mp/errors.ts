@@ -1,0 +1,53 @@
+/** Base class of every error the precision library throws, so callers can catch them as one family. */
+export class MpError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** An unknown format name, or a value a format cannot encode. */
+export class FormatError extends MpError {
+  constructor(
+    message: string,
+    readonly received?: unknown,
+    readonly validNames?: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+/** A bad argument: wrong type, or an option outside its allowed values. */
+export class OptionError extends MpError {
+  constructor(
+    message: string,
+    readonly option: string,
+    readonly received: unknown,
+    readonly validValues?: readonly unknown[],
+  ) {
+    super(message);
+  }
+}
+
+/** A backend that is unknown or cannot load here. */
+export class BackendError extends MpError {
+  constructor(
+    message: string,
+    readonly backend: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Throws an OptionError unless `value` is one of `valid`. */
+export function checkChoice<T>(option: string, value: unknown, valid: readonly T[]): T {
+  if (!valid.includes(value as T)) {
+    throw new OptionError(
+      `${option} must be one of ${valid.map((v) => JSON.stringify(v)).join(', ')}. Received: ${option}=${JSON.stringify(value)}`,
+      option,
+      value,
+      valid,
+    );
+  }
+  return value as T;
+}

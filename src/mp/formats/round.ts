@@ -1,0 +1,201 @@
+import seedrandom from 'seedrandom';
+import { checkChoice, OptionError } from '../errors';
+import { float32Bits, views } from './bits';
+import { getFormat, type FormatLike } from './registry';
+import type { FloatFormat, IntFormat } from './spec';
+
+export const ROUNDING_MODES = ['nearest-even', 'toward-zero', 'stochastic'] as const;
+export const OVERFLOW_MODES = ['ieee', 'saturate'] as const;
+export type Rounding = (typeof ROUNDING_MODES)[number];
+export type Overflow = (typeof OVERFLOW_MODES)[number];
+
+export interface RoundOptions {
+  /**
+   * `nearest-even` (default; float8_e8m0fnu breaks ties away from zero, as ml_dtypes does),
+   * `toward-zero` (truncate), or `stochastic` (round up with probability equal to the distance from
+   * the value below, in units of the spacing: unbiased in expectation).
+   */
+  readonly rounding?: Rounding;
+  /**
+   * `ieee` (default): the format's own rule. Values past the largest finite number become ±inf where the
+   * format has infinities, else NaN where it has NaN, else ±max (the MX float6/float4 formats saturate).
+   * Under `toward-zero`, finite values never overflow to inf (IEEE 754 §7.4) but stop at ±max.
+   * `saturate`: finite values and ±inf clamp to ±max (like CUDA's `__NV_SATFINITE`); NaN stays NaN.
+   */
+  readonly overflow?: Overflow;
+  /** Results that would be subnormal become zero (a GPU's flush-to-zero mode). */
+  readonly flushSubnormals?: boolean;
+  /** Seed for `stochastic` rounding; the same seed gives the same result. Default: a fresh random seed. */
+  readonly seed?: number | string;
+}
+
+const OPTION_KEYS = ['rounding', 'overflow', 'flushSubnormals', 'seed'];
+
+/** Validates options and fills in defaults. Throws OptionError naming the valid values. */
+export function resolveRoundOptions(options: RoundOptions = {}): Required<RoundOptions> {
+  if (typeof options !== 'object' || options === null) {
+    throw new OptionError(`options must be an object. Received: ${String(options)}`, 'options', options);
+  }
+  for (const key of Object.keys(options)) checkChoice('option name', key, OPTION_KEYS);
+  const flush = options.flushSubnormals ?? false;
+  if (typeof flush !== 'boolean') {
+    throw new OptionError(`flushSubnormals must be a boolean. Received: ${String(flush)}`, 'flushSubnormals', flush, [
+      true,
+      false,
+    ]);
+  }
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
+  if (typeof seed !== 'number' && typeof seed !== 'string') {
+    throw new OptionError(`seed must be a number or a string. Received: ${String(seed)}`, 'seed', seed);
+  }
+  return {
+    rounding: checkChoice('rounding', options.rounding ?? 'nearest-even', ROUNDING_MODES),
+    overflow: checkChoice('overflow', options.overflow ?? 'ieee', OVERFLOW_MODES),
+    flushSubnormals: flush,
+    seed,
+  };
+}
+
+/**
+ * Rounds every value to the nearest value of `format` (bit-identical to ml_dtypes' `astype` with the
+ * default options) and returns them as float32: a "fake cast".
+ *
+ *     roundArray(new Float32Array([1/3, 70000]), 'float16')   // [0.333251953125, Infinity]
+ */
+export function roundArray(values: Float32Array, format: FormatLike, options?: RoundOptions): Float32Array {
+  if (!(values instanceof Float32Array)) {
+    const got = values === null ? 'null' : ((values as object)?.constructor?.name ?? typeof values);
+    throw new OptionError(
+      `values must be a Float32Array. Received: ${got}. Convert with Float32Array.from(values).`,
+      'values',
+      values,
+    );
+  }
+  const out = new Float32Array(values.length);
+  roundInto(values, out, format, options);
+  return out;
+}
+
+/** Rounds one number (to float32 first, as the tensors do). */
+export function roundValue(value: number, format: FormatLike, options?: RoundOptions): number {
+  return roundArray(Float32Array.of(value), format, options)[0]!;
+}
+
+/** roundArray into a caller's buffer (`dst` may be `src`). Used by the tensor kernels. */
+export function roundInto(src: Float32Array, dst: Float32Array, format: FormatLike, options?: RoundOptions): void {
+  const f = getFormat(format);
+  const opts = resolveRoundOptions(options);
+  if (f.kind === 'int') roundIntGrid(src, dst, f, opts);
+  else roundFloat(src, dst, f, opts);
+}
+
+/** Integer grids round (per `rounding`) and always clamp to [min, max], as quantization does. NaN stays NaN. */
+function roundIntGrid(src: Float32Array, dst: Float32Array, f: IntFormat, o: Required<RoundOptions>): void {
+  const rand = seedrandom.alea(String(o.seed));
+  for (let i = 0; i < src.length; i++) {
+    const x = src[i]!;
+    let n: number;
+    if (o.rounding === 'nearest-even') n = roundHalfEven(x);
+    else if (o.rounding === 'toward-zero') n = Math.trunc(x);
+    else n = Math.floor(x + rand.double());
+    dst[i] = Math.min(f.max, Math.max(f.min, n));
+  }
+}
+
+/** Math.round breaks ties upward; this breaks them to the even neighbour. */
+export function roundHalfEven(t: number): number {
+  const n = Math.round(t);
+  return n - t === 0.5 && n % 2 !== 0 ? n - 1 : n;
+}
+
+const SIGN = 0x80000000 | 0;
+const INF = 0x7f800000;
+const QUIET_NAN = 0x7fc00000;
+const F32_MIN_NORMAL = 0x00800000;
+
+/**
+ * The generic float converter. For each float32 bit pattern u, with magnitude bits a:
+ *   1. non-finite: NaN and ±inf follow the format's rules (nanBits, infinity handling);
+ *   2. normal range of the target: round the float32 mantissa to manBits bits in the integer domain
+ *      (a carry out of the mantissa correctly bumps the exponent);
+ *   3. below the target's smallest normal: round |x| to a multiple of the smallest subnormal in float64,
+ *      where scaling by powers of two is exact; then signed-zero rules;
+ *   4. overflow: a result past maxFinite takes the overflow rule.
+ */
+function roundFloat(src: Float32Array, dst: Float32Array, f: FloatFormat, o: Required<RoundOptions>): void {
+  const { i32: s32, f32: sf } = views(src);
+  const d32 = views(dst).i32;
+  const shift = 23 - f.manBits;
+  const low = shift === 0 ? 0 : (1 << shift) - 1; // the float32 mantissa bits the format drops
+  const keep = ~low;
+  const normalStart = Math.max(float32Bits(f.minNormal), F32_MIN_NORMAL);
+  const maxBits = float32Bits(f.maxFinite);
+  const signFail = f.signed ? 0 : SIGN; // any sign bit is NaN in an unsigned format
+  const nearest = o.rounding === 'nearest-even';
+  const stochastic = o.rounding === 'stochastic';
+  const rand = stochastic ? seedrandom.alea(String(o.seed)) : undefined;
+  const saturating = o.overflow === 'saturate' || o.rounding === 'toward-zero';
+  const overflowBits = (u: number): number =>
+    saturating || (!f.infinities && !f.hasNan) ? maxBits | (u & SIGN) : f.infinities ? INF | (u & SIGN) : nanBits(f, u);
+
+  // Ties to even add half−1 plus the kept LSB; ties away add half.
+  const half = shift === 0 ? 0 : 1 << (shift - 1);
+  const addLsb = f.tiesAway || shift === 0 ? 0 : 1;
+  const roundAdd = f.tiesAway ? half : Math.max(half - 1, 0);
+
+  // Step 3's helper: round |x| below the smallest normal, in units of the smallest subnormal q.
+  const q = f.minSubnormal;
+  const invQ = 1 / q;
+  const belowNormal = (u: number, x: number): number => {
+    const t = Math.abs(x) * invQ;
+    let n: number;
+    // ml_dtypes rounds float32 subnormals up to the next power of two in a format without subnormals (e8m0).
+    if (nearest) n = !f.subnormals ? Math.ceil(t) : f.tiesAway ? Math.round(t) : roundHalfEven(t);
+    else if (stochastic) n = Math.floor(t + (rand!.int32() >>> 0) / 2 ** 32);
+    else n = Math.floor(t);
+    let r = n * q;
+    if (o.flushSubnormals && r < f.minNormal) r = 0;
+    if (r === 0 && !f.hasZero) return Math.abs(x) === 0 ? nanBits(f, u) : float32Bits(f.minNormal);
+    if (r === 0) return f.signedZero ? u & SIGN : 0;
+    return float32Bits(r) | (u & SIGN);
+  };
+
+  for (let i = 0; i < s32.length; i++) {
+    const u = s32[i]!;
+    const a = u & 0x7fffffff;
+    if (a >= normalStart && a < INF && (u & signFail) === 0) {
+      // 2. normal range: integer rounding of the mantissa
+      const add = stochastic ? rand!.int32() & low : nearest ? roundAdd + ((a >>> shift) & addLsb) : 0;
+      const r = (a + add) & keep;
+      d32[i] = r > maxBits ? overflowBits(u) : r | (u & SIGN);
+    } else if (a > INF || (u & signFail) !== 0) {
+      d32[i] = nanBits(f, u); // 1. NaN, or a negative number in an unsigned format
+    } else if (a === INF) {
+      d32[i] = f.infinities && o.overflow === 'ieee' ? u : overflowBits(u); // 1. ±inf
+    } else {
+      d32[i] = belowNormal(u, sf[i]!); // 3.
+    }
+  }
+}
+
+/**
+ * The float32 bit pattern that a NaN input (or a NaN result) takes in format f, as ml_dtypes produces it.
+ * `keepPayload` says whether the payload bits that fit in the format survive (else a quiet NaN results).
+ */
+export function nanBits(f: FloatFormat, u: number, keepPayload = f.castKeepsNanPayload): number {
+  const sign = u & SIGN;
+  switch (f.nan) {
+    case 'none':
+      // ml_dtypes 0.6 maps NaN to the zero of the opposite sign in formats without NaN.
+      return sign ? 0 : SIGN;
+    case 'negative-zero':
+      return SIGN | QUIET_NAN; // the fnuz NaN code 0b1_000… decodes to a negative NaN
+    default: {
+      if (!f.signed) return QUIET_NAN;
+      if (!keepPayload) return sign | QUIET_NAN;
+      const shift = 23 - f.manBits;
+      const payload = (u & 0x7fffff) >>> shift || 1; // keep a NaN a NaN when the kept payload bits are 0
+      return sign | INF | (payload << shift);
+    }
+  }
+}

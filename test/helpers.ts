@@ -1,0 +1,18 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** Reads a JSON fixture from test/fixtures. */
+export function fixture<T>(name: string): T {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', name), 'utf8')) as T;
+}
+
+/** Float32 values from their uint32 bit patterns, as the fixtures store them. */
+export function floatsFromBits(bits: readonly number[]): Float32Array {
+  return new Float32Array(Uint32Array.from(bits).buffer);
+}
+
+export function bitsOf(values: Float32Array): Uint32Array {
+  return new Uint32Array(values.buffer, values.byteOffset, values.length);
+}
+
+export const hex = (u: number): string => '0x' + (u >>> 0).toString(16).padStart(8, '0');
