@@ -16,6 +16,7 @@ const F32_MIN_NORMAL = 2 ** -126;
 
 /**
  * The code of `value` in `format`, as an unsigned integer (value is first rounded to float32, as tensors are).
+ * A JS number cannot hold a signaling NaN (loading one quiets it); roundArray keeps them, as ml_dtypes does.
  *
  *     encode(1, 'float16')                 // 0x3c00
  *     encode(-0.5, 'float8_e4m3fn')        // 0b1_0110_000
