@@ -23,3 +23,16 @@ export {
   type Overflow,
   type RoundOptions,
 } from './formats/round';
+
+// Tensor ops
+export {
+  quantize,
+  GRADIENT_MODES,
+  IMPLEMENTATIONS,
+  type QuantizeOptions,
+  type GradientMode,
+  type Implementation,
+} from './ops/quantize';
+
+// Backends
+export { useBackend, backendInfo, BACKEND_CHOICES, type BackendChoice, type BackendInfo } from './backend/select';

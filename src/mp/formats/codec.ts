@@ -124,7 +124,6 @@ function decodeFloatBits(code: number, f: FloatFormat): number {
     (f.nan === 'negative-zero' && negative && field === 0 && n === 0);
   if (isNan) return nanBits(f, signBits | 0x7f800000 | (n << (23 - M)), f.decodeKeepsNanPayload);
   if (f.nan === 'ieee' && field === topField) return (signBits | 0x7f800000) >>> 0;
-  const magnitude =
-    field === 0 && f.subnormals ? (n / 2 ** M) * f.minNormal : (1 + n / 2 ** M) * 2 ** (field - f.bias);
+  const magnitude = field === 0 && f.subnormals ? (n / 2 ** M) * f.minNormal : (1 + n / 2 ** M) * 2 ** (field - f.bias);
   return float32Bits(negative ? -magnitude : magnitude);
 }

@@ -68,11 +68,7 @@ export function getFormat(format: FormatLike): Format {
   const found = typeof format === 'string' ? FORMATS.get(format) : undefined;
   if (!found) {
     const shown = typeof format === 'string' ? `'${format}'` : String(format);
-    throw new FormatError(
-      `Unknown format ${shown}. Valid formats: ${FORMAT_NAMES.join(', ')}.`,
-      format,
-      FORMAT_NAMES,
-    );
+    throw new FormatError(`Unknown format ${shown}. Valid formats: ${FORMAT_NAMES.join(', ')}.`, format, FORMAT_NAMES);
   }
   return found;
 }

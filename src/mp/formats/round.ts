@@ -98,7 +98,7 @@ function roundIntGrid(src: Float32Array, dst: Float32Array, f: IntFormat, o: Req
     if (o.rounding === 'nearest-even') n = roundHalfEven(x);
     else if (o.rounding === 'toward-zero') n = Math.trunc(x);
     else n = Math.floor(x + rand.double());
-    dst[i] = Math.min(f.max, Math.max(f.min, n));
+    dst[i] = Math.min(f.max, Math.max(f.min, n)) + 0; // + 0 turns −0 into 0: grids have no −0
   }
 }
 

@@ -16,11 +16,7 @@ describe('rounding options', () => {
   describe('toward-zero', () => {
     it('truncates positive and negative values toward zero', () => {
       const x = Float32Array.of(1 + 0.9 * ulpAt1, -(1 + 0.9 * ulpAt1), 3 * f16.minSubnormal * 0.99);
-      expect(Array.from(roundArray(x, f16, { rounding: 'toward-zero' }))).to.deep.equal([
-        1,
-        -1,
-        2 * f16.minSubnormal,
-      ]);
+      expect(Array.from(roundArray(x, f16, { rounding: 'toward-zero' }))).to.deep.equal([1, -1, 2 * f16.minSubnormal]);
     });
 
     it('stops at ±max instead of overflowing to inf (IEEE 754 §7.4)', () => {

@@ -62,7 +62,9 @@ function expectEncodeMatchesRound(f: FloatFormat, input: Float32Array): void {
   for (let i = 0; i < input.length; i++) {
     const viaCodec = decodeBits(encode(input[i]!, f), f);
     if (viaCodec !== rounded[i]) {
-      wrong.push(`${input[i]} (${hex(float32Bits(input[i]!))}): codec ${hex(viaCodec)}, roundArray ${hex(rounded[i]!)}`);
+      wrong.push(
+        `${input[i]} (${hex(float32Bits(input[i]!))}): codec ${hex(viaCodec)}, roundArray ${hex(rounded[i]!)}`,
+      );
     }
   }
   expect(wrong, wrong.slice(0, 8).join('\n')).to.be.empty;
@@ -103,7 +105,9 @@ describe('encode and decode', () => {
       if (f.maxFinite >= 1) exact.push(1);
       const all = f.signed ? [...exact, ...exact.map((v) => -v)] : exact;
       const got = roundArray(Float32Array.from(all), f);
-      all.forEach((v, i) => expect(Object.is(got[i], Math.fround(v)) || got[i] === v, `${v} -> ${got[i]}`).to.equal(true));
+      all.forEach((v, i) =>
+        expect(Object.is(got[i], Math.fround(v)) || got[i] === v, `${v} -> ${got[i]}`).to.equal(true),
+      );
     });
   }
 

@@ -1,0 +1,59 @@
+/**
+ * The exact quantize kernel: it runs roundInto, the library's bit-exact rounding, directly on the
+ * backend's float32 storage. Registered for the cpu backend (JS typed arrays) and the wasm backend
+ * (views on the wasm heap, so no copy is made).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { roundInto, type RoundOptions } from '../formats/round';
+
+export const QUANTIZE_KERNEL = 'MpQuantize';
+/** Backends on which quantize is bit-exact (the others use the pure-ops path). */
+export const EXACT_BACKENDS: readonly string[] = ['cpu', 'wasm'];
+
+export interface QuantizeAttrs extends RoundOptions {
+  format: string;
+}
+
+/** The parts of the cpu and wasm backends the kernel uses. */
+interface CpuBackend {
+  data: { get(dataId: tf.DataId): { values?: unknown } };
+  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
+}
+interface WasmBackend {
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): ArrayBufferView;
+}
+
+function attrsOf(config: { attrs?: tf.NamedAttrMap }): [string, RoundOptions] {
+  const { format, ...options } = config.attrs as unknown as QuantizeAttrs;
+  return [format, options];
+}
+
+tf.registerKernel({
+  kernelName: QUANTIZE_KERNEL,
+  backendName: 'cpu',
+  kernelFunc: (config) => {
+    const x = config.inputs.x as tf.TensorInfo;
+    const backend = config.backend as unknown as CpuBackend;
+    const src = backend.data.get(x.dataId).values as Float32Array;
+    const dst = new Float32Array(src.length);
+    roundInto(src, dst, ...attrsOf(config));
+    return backend.makeTensorInfo(x.shape, 'float32', dst);
+  },
+});
+
+tf.registerKernel({
+  kernelName: QUANTIZE_KERNEL,
+  backendName: 'wasm',
+  kernelFunc: (config) => {
+    const x = config.inputs.x as tf.TensorInfo;
+    const backend = config.backend as unknown as WasmBackend;
+    const out = backend.makeOutput(x.shape, 'float32');
+    if (tf.util.sizeFromShape(x.shape) === 0) return out;
+    // Views are taken after makeOutput, which may grow (and so move) the heap.
+    const src = backend.typedArrayFromHeap(x) as Float32Array;
+    const dst = backend.typedArrayFromHeap(out) as Float32Array;
+    roundInto(src, dst, ...attrsOf(config));
+    return out;
+  },
+});

@@ -1,0 +1,69 @@
+import * as tf from '@tensorflow/tfjs';
+import { checkChoice, OptionError } from '../errors';
+import { getFormat, type FormatLike } from '../formats/registry';
+import { resolveRoundOptions, type RoundOptions } from '../formats/round';
+import { EXACT_BACKENDS, QUANTIZE_KERNEL, type QuantizeAttrs } from './kernel';
+import { quantizeWithOps } from './quantize_ops';
+
+export const GRADIENT_MODES = ['straight-through', 'round'] as const;
+export const IMPLEMENTATIONS = ['auto', 'kernel', 'ops'] as const;
+export type GradientMode = (typeof GRADIENT_MODES)[number];
+export type Implementation = (typeof IMPLEMENTATIONS)[number];
+
+export interface QuantizeOptions extends RoundOptions {
+  /**
+   * The backward pass. `straight-through` (default): the gradient passes unchanged, d quantize(x)/dx := 1.
+   * `round`: the incoming gradient is itself rounded to the format, as a real low-precision backward
+   * pass stores it, so small gradients underflow to zero just as they do on a GPU.
+   */
+  readonly gradient?: GradientMode;
+  /** `auto` (default): the exact kernel where the backend has one (cpu, wasm), else the pure-ops path. */
+  readonly implementation?: Implementation;
+}
+
+/**
+ * Rounds a float32 tensor to `format` and returns it as float32: a "fake cast". On the cpu and wasm
+ * backends it is bit-identical to roundArray (and so to ml_dtypes).
+ *
+ *     quantize(tf.tensor([0.1, 70000]), 'float16')   // [0.0999755859375, Infinity]
+ */
+export function quantize(x: tf.Tensor, format: FormatLike, options: QuantizeOptions = {}): tf.Tensor {
+  if (!(x instanceof tf.Tensor)) {
+    throw new OptionError(`quantize needs a tf.Tensor. Received: ${describe(x)}`, 'x', x);
+  }
+  if (x.dtype !== 'float32') {
+    throw new OptionError(`quantize needs a float32 tensor. Received dtype: ${x.dtype}`, 'x.dtype', x.dtype, [
+      'float32',
+    ]);
+  }
+  const { gradient = 'straight-through', implementation = 'auto', ...roundOptions } = options;
+  checkChoice('gradient', gradient, GRADIENT_MODES);
+  checkChoice('implementation', implementation, IMPLEMENTATIONS);
+  const f = getFormat(format);
+  const resolved = resolveRoundOptions(roundOptions);
+  const useKernel =
+    implementation === 'kernel' || (implementation === 'auto' && EXACT_BACKENDS.includes(tf.getBackend()));
+  if (implementation === 'kernel' && !EXACT_BACKENDS.includes(tf.getBackend())) {
+    throw new OptionError(
+      `The exact kernel runs on ${EXACT_BACKENDS.join(', ')}; the active backend is ${tf.getBackend()}.`,
+      'implementation',
+      implementation,
+      IMPLEMENTATIONS,
+    );
+  }
+  const forward = (t: tf.Tensor): tf.Tensor => {
+    if (!useKernel) return quantizeWithOps(t, f, resolved);
+    const attrs: QuantizeAttrs = { format: f.name, ...resolved };
+    return tf.engine().runKernel(QUANTIZE_KERNEL, { x: t }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+  };
+  const op = tf.customGrad(((t: tf.Tensor) => ({
+    value: forward(t),
+    gradFunc: (dy: tf.Tensor) => (gradient === 'round' ? forward(dy) : dy),
+  })) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(x) as tf.Tensor;
+}
+
+function describe(x: unknown): string {
+  if (x === null || x === undefined) return String(x);
+  return (x as object).constructor?.name ?? typeof x;
+}
