@@ -2,6 +2,7 @@ import seedrandom from 'seedrandom';
 import { checkChoice, OptionError } from '../errors';
 import { float32Bits, views } from './bits';
 import { getFormat, type FormatLike } from './registry';
+import { roundOnHeap, roundWithSimd, type SimdPlan } from './simd/simd_round';
 import type { FloatFormat, IntFormat } from './spec';
 
 export const ROUNDING_MODES = ['nearest-even', 'toward-zero', 'stochastic'] as const;
@@ -89,6 +90,26 @@ export function roundInto(src: Float32Array, dst: Float32Array, format: FormatLi
   else roundFloat(src, dst, f, opts);
 }
 
+/**
+ * roundInto for n float32 values that live in a WebAssembly memory (tfjs-wasm's heap), at byte addresses
+ * src and dst, run in place by the SIMD kernel. Returns false, doing nothing, where that kernel does not
+ * apply (integer grids, stochastic rounding, no WebAssembly SIMD): the caller then uses roundInto.
+ */
+export function roundOnWasmHeap(
+  memory: WebAssembly.Memory,
+  malloc: (bytes: number) => number,
+  src: number,
+  dst: number,
+  n: number,
+  format: FormatLike,
+  options?: RoundOptions,
+): boolean {
+  const f = getFormat(format);
+  const o = resolveRoundOptions(options);
+  if (f.kind !== 'float' || o.rounding === 'stochastic') return false;
+  return roundOnHeap(memory, malloc, src, dst, n, floatPlan(f, o));
+}
+
 /** Integer grids round (per `rounding`) and always clamp to [min, max], as quantization does. NaN stays NaN. */
 function roundIntGrid(src: Float32Array, dst: Float32Array, f: IntFormat, o: Required<RoundOptions>): void {
   const rand = seedrandom.alea(String(o.seed));
@@ -121,10 +142,18 @@ const F32_MIN_NORMAL = 0x00800000;
  *   3. below the target's smallest normal: round |x| to a multiple of the smallest subnormal in float64,
  *      where scaling by powers of two is exact; then signed-zero rules;
  *   4. overflow: a result past maxFinite takes the overflow rule.
+ * Step 2 is almost every element of real data; the SIMD kernel does it four lanes at a time and hands the
+ * other lanes back to `one`, the scalar converter.
  */
 function roundFloat(src: Float32Array, dst: Float32Array, f: FloatFormat, o: Required<RoundOptions>): void {
+  const plan = floatPlan(f, o);
+  if (o.rounding !== 'stochastic' && roundWithSimd(src, dst, plan)) return;
   const { i32: s32, f32: sf } = views(src);
   const d32 = views(dst).i32;
+  for (let i = 0; i < s32.length; i++) d32[i] = plan.one(s32[i]!, sf[i]!);
+}
+
+function floatPlan(f: FloatFormat, o: Required<RoundOptions>): SimdPlan {
   const shift = 23 - f.manBits;
   const low = shift === 0 ? 0 : (1 << shift) - 1; // the float32 mantissa bits the format drops
   const keep = ~low;
@@ -134,16 +163,16 @@ function roundFloat(src: Float32Array, dst: Float32Array, f: FloatFormat, o: Req
   const nearest = o.rounding === 'nearest-even';
   const stochastic = o.rounding === 'stochastic';
   const rand = stochastic ? seedrandom.alea(String(o.seed)) : undefined;
+  // Ties to even add half−1 plus the kept LSB; ties away add half; truncation adds nothing.
+  const half = shift === 0 ? 0 : 1 << (shift - 1);
+  const lsbMask = nearest && !f.tiesAway && shift > 0 ? 1 : 0;
+  const roundAdd = !nearest ? 0 : f.tiesAway ? half : Math.max(half - 1, 0);
+
   const saturating = o.overflow === 'saturate' || o.rounding === 'toward-zero';
   const overflowBits = (u: number): number =>
     saturating || (!f.infinities && !f.hasNan) ? maxBits | (u & SIGN) : f.infinities ? INF | (u & SIGN) : nanBits(f, u);
 
-  // Ties to even add half−1 plus the kept LSB; ties away add half.
-  const half = shift === 0 ? 0 : 1 << (shift - 1);
-  const addLsb = f.tiesAway || shift === 0 ? 0 : 1;
-  const roundAdd = f.tiesAway ? half : Math.max(half - 1, 0);
-
-  // Step 3's helper: round |x| below the smallest normal, in units of the smallest subnormal q.
+  // Step 3: round |x| below the smallest normal, in units of the smallest subnormal q.
   const q = f.minSubnormal;
   const invQ = 1 / q;
   const belowNormal = (u: number, x: number): number => {
@@ -160,22 +189,19 @@ function roundFloat(src: Float32Array, dst: Float32Array, f: FloatFormat, o: Req
     return float32Bits(r) | (u & SIGN);
   };
 
-  for (let i = 0; i < s32.length; i++) {
-    const u = s32[i]!;
+  const one = (u: number, x: number): number => {
     const a = u & 0x7fffffff;
     if (a >= normalStart && a < INF && (u & signFail) === 0) {
       // 2. normal range: integer rounding of the mantissa
-      const add = stochastic ? rand!.int32() & low : nearest ? roundAdd + ((a >>> shift) & addLsb) : 0;
+      const add = stochastic ? rand!.int32() & low : roundAdd + ((a >>> shift) & lsbMask);
       const r = (a + add) & keep;
-      d32[i] = r > maxBits ? overflowBits(u) : r | (u & SIGN);
-    } else if (a > INF || (u & signFail) !== 0) {
-      d32[i] = nanBits(f, u); // 1. NaN, or a negative number in an unsigned format
-    } else if (a === INF) {
-      d32[i] = f.infinities && o.overflow === 'ieee' ? u : overflowBits(u); // 1. ±inf
-    } else {
-      d32[i] = belowNormal(u, sf[i]!); // 3.
+      return r > maxBits ? overflowBits(u) : r | (u & SIGN); // 4.
     }
-  }
+    if (a > INF || (u & signFail) !== 0) return nanBits(f, u); // 1. NaN, or a negative number in an unsigned format
+    if (a === INF) return f.infinities && o.overflow === 'ieee' ? u : overflowBits(u); // 1. ±inf
+    return belowNormal(u, x); // 3.
+  };
+  return { shift, roundAdd, lsbMask, keep, normalStart, maxBits, signFail, one };
 }
 
 /**

@@ -4,7 +4,7 @@
  * (views on the wasm heap, so no copy is made).
  */
 import * as tf from '@tensorflow/tfjs';
-import { roundInto, type RoundOptions } from '../formats/round';
+import { roundInto, roundOnWasmHeap, type RoundOptions } from '../formats/round';
 
 export const QUANTIZE_KERNEL = 'MpQuantize';
 /** Backends on which quantize is bit-exact (the others use the pure-ops path). */
@@ -22,6 +22,7 @@ interface CpuBackend {
 interface WasmBackend {
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): ArrayBufferView;
+  wasm: { asm: { memory: WebAssembly.Memory }; _malloc(bytes: number): number };
 }
 
 function attrsOf(config: { attrs?: tf.NamedAttrMap }): [string, RoundOptions] {
@@ -49,11 +50,19 @@ tf.registerKernel({
     const x = config.inputs.x as tf.TensorInfo;
     const backend = config.backend as unknown as WasmBackend;
     const out = backend.makeOutput(x.shape, 'float32');
-    if (tf.util.sizeFromShape(x.shape) === 0) return out;
-    // Views are taken after makeOutput, which may grow (and so move) the heap.
-    const src = backend.typedArrayFromHeap(x) as Float32Array;
-    const dst = backend.typedArrayFromHeap(out) as Float32Array;
-    roundInto(src, dst, ...attrsOf(config));
+    const n = tf.util.sizeFromShape(x.shape);
+    if (n === 0) return out;
+    const [format, options] = attrsOf(config);
+    const [src, dst] = [x, out].map((t) => backend.typedArrayFromHeap(t).byteOffset);
+    const { asm, _malloc } = backend.wasm;
+    if (roundOnWasmHeap(asm.memory, (bytes) => _malloc(bytes), src!, dst!, n, format, options)) return out;
+    // Views are taken last: makeOutput and malloc may grow (and so move) the heap.
+    roundInto(
+      backend.typedArrayFromHeap(x) as Float32Array,
+      backend.typedArrayFromHeap(out) as Float32Array,
+      format,
+      options,
+    );
     return out;
   },
 });

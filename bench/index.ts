@@ -1,0 +1,15 @@
+/**
+ * npm run bench: every speed target of the project, each printed as a ratio against a baseline that is
+ * measured in the same run on the same machine (so the figures travel between machines).
+ */
+import { benchFormats } from './formats';
+
+async function main(): Promise<void> {
+  console.log(`node ${process.version}, ${require('os').cpus().length} cores`);
+  await benchFormats();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,130 @@
+/**
+ * Runs step 2 of the float converter (round.ts) in WebAssembly SIMD, sixteen lanes a turn. Lanes the
+ * kernel flags, and the last n mod 16, go through the scalar converter. The kernel imports its memory, so it
+ * runs on a buffer of its own (roundWithSimd, for JS arrays) or in place on tfjs-wasm's heap (roundOnHeap).
+ */
+import { ROUND_WASM_BASE64 } from './round_wasm';
+
+/** The converter's constants for one (format, options) pair, and its scalar form for flagged lanes. */
+export interface SimdPlan {
+  readonly shift: number;
+  readonly roundAdd: number;
+  readonly lsbMask: number;
+  readonly keep: number;
+  readonly normalStart: number;
+  readonly maxBits: number;
+  readonly signFail: number;
+  /** Float32 bits of the rounded value, from the input's bits u and value x. */
+  one(u: number, x: number): number;
+}
+
+type RoundFn = (...args: number[]) => number;
+
+const CHUNK = 1 << 16; // elements per kernel call: the flagged-lane list holds at most this many
+const CHUNK_BYTES = CHUNK * 4;
+const PAGE = 65536;
+
+let wasmModule: WebAssembly.Module | null | undefined;
+
+function compiled(): WebAssembly.Module | null {
+  if (wasmModule === undefined) {
+    try {
+      wasmModule = new WebAssembly.Module(Uint8Array.from(atob(ROUND_WASM_BASE64), (c) => c.charCodeAt(0)));
+    } catch {
+      wasmModule = null; // no WebAssembly SIMD here: callers use the scalar loop
+    }
+  }
+  return wasmModule;
+}
+
+/** The kernel bound to one memory, with a scratch list of CHUNK flagged-lane indices at byte `scratch`. */
+class BoundKernel {
+  private readonly round: RoundFn;
+
+  constructor(
+    module: WebAssembly.Module,
+    readonly memory: WebAssembly.Memory,
+    private readonly scratch: number,
+  ) {
+    this.round = new WebAssembly.Instance(module, { env: { memory } }).exports.round as RoundFn;
+  }
+
+  /** Rounds n float32 values at byte address src into dst (which may equal src), in this memory. */
+  run(src: number, dst: number, n: number, plan: SimdPlan): void {
+    const { shift, roundAdd, lsbMask, keep, normalStart, maxBits } = plan;
+    const checkMask = plan.signFail ? -1 : 0x7fffffff; // check the sign too in unsigned formats
+    for (let start = 0; start < n; start += CHUNK) {
+      const len = Math.min(CHUNK, n - start);
+      const lanes = len & ~15; // the kernel takes 16 lanes a turn and never touches memory past the arrays
+      const [s, d] = [src + 4 * start, dst + 4 * start];
+      const count = this.round(
+        s,
+        d,
+        lanes,
+        shift,
+        roundAdd,
+        lsbMask,
+        keep,
+        normalStart,
+        maxBits,
+        checkMask,
+        this.scratch,
+      );
+      if (count === 0 && lanes === len) continue;
+      const buffer = this.memory.buffer;
+      const in32 = new Int32Array(buffer, s, len);
+      const inF = new Float32Array(buffer, s, len);
+      const out32 = new Int32Array(buffer, d, len);
+      const flagged = new Int32Array(buffer, this.scratch, count);
+      for (let j = 0; j < count; j++) {
+        const i = flagged[j]!;
+        out32[i] = plan.one(in32[i]!, inF[i]!);
+      }
+      for (let i = lanes; i < len; i++) out32[i] = plan.one(in32[i]!, inF[i]!);
+    }
+  }
+}
+
+let own: BoundKernel | null | undefined;
+
+/** Rounds src into dst (which may be src) through the kernel's own memory. False where SIMD is unavailable. */
+export function roundWithSimd(src: Float32Array, dst: Float32Array, plan: SimdPlan): boolean {
+  if (own === undefined) {
+    const module = compiled();
+    // Layout: [flagged-lane indices][input chunk][output chunk]
+    own = module && new BoundKernel(module, new WebAssembly.Memory({ initial: (3 * CHUNK_BYTES) / PAGE }), 0);
+  }
+  if (!own) return false;
+  const inF = new Float32Array(own.memory.buffer, CHUNK_BYTES, CHUNK);
+  const outF = new Float32Array(own.memory.buffer, 2 * CHUNK_BYTES, CHUNK);
+  for (let start = 0; start < src.length; start += CHUNK) {
+    const len = Math.min(CHUNK, src.length - start);
+    inF.set(src.subarray(start, start + len));
+    own.run(CHUNK_BYTES, 2 * CHUNK_BYTES, len, plan);
+    dst.set(outF.subarray(0, len), start);
+  }
+  return true;
+}
+
+const onHeaps = new WeakMap<WebAssembly.Memory, BoundKernel | null>();
+
+/**
+ * Rounds in place on another module's memory (tfjs-wasm's heap): n float32 values at byte address src into
+ * dst. `malloc` reserves the scratch list once per memory. False where SIMD is unavailable.
+ */
+export function roundOnHeap(
+  memory: WebAssembly.Memory,
+  malloc: (bytes: number) => number,
+  src: number,
+  dst: number,
+  n: number,
+  plan: SimdPlan,
+): boolean {
+  if (!onHeaps.has(memory)) {
+    const module = compiled();
+    onHeaps.set(memory, module && new BoundKernel(module, memory, malloc(CHUNK_BYTES)));
+  }
+  const kernel = onHeaps.get(memory);
+  kernel?.run(src, dst, n, plan);
+  return !!kernel;
+}
