@@ -51,3 +51,14 @@ export function checkChoice<T>(option: string, value: unknown, valid: readonly T
   }
   return value as T;
 }
+
+/** An unknown precision policy or autocast op. */
+export class PolicyError extends MpError {
+  constructor(
+    message: string,
+    readonly received: unknown,
+    readonly validNames: readonly string[],
+  ) {
+    super(message);
+  }
+}

@@ -201,7 +201,8 @@ function floatPlan(f: FloatFormat, o: Required<RoundOptions>): SimdPlan {
     if (a === INF) return f.infinities && o.overflow === 'ieee' ? u : overflowBits(u); // 1. ±inf
     return belowNormal(u, x); // 3.
   };
-  return { shift, roundAdd, lsbMask, keep, normalStart, maxBits, signFail, one };
+  const zeroIsExact = f.hasZero && f.signedZero;
+  return { shift, roundAdd, lsbMask, keep, normalStart, maxBits, signFail, zeroIsExact, one };
 }
 
 /**

@@ -3,28 +3,31 @@
 ;; It computes the normal-range result for every lane (step 2 of the converter in round.ts):
 ;;     a = |v| bits,   r = (a + roundAdd + ((a >> shift) & lsbMask)) & keep,   out = r | sign
 ;; and lists the lanes that need the scalar path: c < normalStart or c > maxBits (signed compares), where
-;; c = v & checkMask is a (v itself in unsigned formats, so that negative lanes are flagged too). That covers zero, subnormals, values that may
-;; overflow, ±inf and NaN. round.ts fixes those lanes afterwards.
+;; c = v & checkMask is a (v itself in unsigned formats, so that negative lanes are flagged too). That covers
+;; subnormals, values that may overflow, ±inf and NaN. Zeros (c = zeroPass) pass where the formula keeps them
+;; exact (formats with a signed zero); elsewhere zeroPass is −1, which c never equals. round.ts fixes flagged
+;; lanes afterwards.
 ;; The memory is imported, so the same code runs on a buffer of its own or on tfjs-wasm's heap.
 (module
   (import "env" "memory" (memory 1))
   (func (export "round")
     (param $src i32) (param $dst i32) (param $n i32)  ;; byte addresses, and a lane count that is a multiple of 16
     (param $shift i32) (param $roundAdd i32) (param $lsbMask i32) (param $keep i32)
-    (param $normalStart i32) (param $maxBits i32) (param $checkMask i32)
+    (param $normalStart i32) (param $maxBits i32) (param $checkMask i32) (param $zeroPass i32)
     (param $idx i32)                                   ;; where to write the indices of flagged lanes
     (result i32)                                       ;; how many indices were written
     (local $i i32) (local $count i32)
     (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
     (local $a v128) (local $c v128)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
-    (local $add v128) (local $lsb v128) (local $keepV v128) (local $norm v128) (local $max v128) (local $check v128)
+    (local $add v128) (local $lsb v128) (local $keepV v128) (local $norm v128) (local $max v128) (local $check v128) (local $zero v128)
     (local.set $add (i32x4.splat (local.get $roundAdd)))
     (local.set $lsb (i32x4.splat (local.get $lsbMask)))
     (local.set $keepV (i32x4.splat (local.get $keep)))
     (local.set $norm (i32x4.splat (local.get $normalStart)))
     (local.set $max (i32x4.splat (local.get $maxBits)))
     (local.set $check (i32x4.splat (local.get $checkMask)))
+    (local.set $zero (i32x4.splat (local.get $zeroPass)))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
@@ -38,7 +41,8 @@
               (local.get $keepV))
             (v128.xor (local.get $v0) (local.get $a))))
         (local.set $c (v128.and (local.get $v0) (local.get $check)))
-        (local.set $s0 (v128.or (i32x4.lt_s (local.get $c) (local.get $norm)) (i32x4.gt_s (local.get $c) (local.get $max))))
+        (local.set $s0 (v128.or (v128.andnot (i32x4.lt_s (local.get $c) (local.get $norm)) (i32x4.eq (local.get $c) (local.get $zero)))
+                                  (i32x4.gt_s (local.get $c) (local.get $max))))
         (local.set $v1 (v128.load offset=16 (local.get $src)))
         (local.set $a (v128.and (local.get $v1) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
         (v128.store offset=16 (local.get $dst)
@@ -49,7 +53,8 @@
               (local.get $keepV))
             (v128.xor (local.get $v1) (local.get $a))))
         (local.set $c (v128.and (local.get $v1) (local.get $check)))
-        (local.set $s1 (v128.or (i32x4.lt_s (local.get $c) (local.get $norm)) (i32x4.gt_s (local.get $c) (local.get $max))))
+        (local.set $s1 (v128.or (v128.andnot (i32x4.lt_s (local.get $c) (local.get $norm)) (i32x4.eq (local.get $c) (local.get $zero)))
+                                  (i32x4.gt_s (local.get $c) (local.get $max))))
         (local.set $v2 (v128.load offset=32 (local.get $src)))
         (local.set $a (v128.and (local.get $v2) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
         (v128.store offset=32 (local.get $dst)
@@ -60,7 +65,8 @@
               (local.get $keepV))
             (v128.xor (local.get $v2) (local.get $a))))
         (local.set $c (v128.and (local.get $v2) (local.get $check)))
-        (local.set $s2 (v128.or (i32x4.lt_s (local.get $c) (local.get $norm)) (i32x4.gt_s (local.get $c) (local.get $max))))
+        (local.set $s2 (v128.or (v128.andnot (i32x4.lt_s (local.get $c) (local.get $norm)) (i32x4.eq (local.get $c) (local.get $zero)))
+                                  (i32x4.gt_s (local.get $c) (local.get $max))))
         (local.set $v3 (v128.load offset=48 (local.get $src)))
         (local.set $a (v128.and (local.get $v3) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
         (v128.store offset=48 (local.get $dst)
@@ -71,7 +77,8 @@
               (local.get $keepV))
             (v128.xor (local.get $v3) (local.get $a))))
         (local.set $c (v128.and (local.get $v3) (local.get $check)))
-        (local.set $s3 (v128.or (i32x4.lt_s (local.get $c) (local.get $norm)) (i32x4.gt_s (local.get $c) (local.get $max))))
+        (local.set $s3 (v128.or (v128.andnot (i32x4.lt_s (local.get $c) (local.get $norm)) (i32x4.eq (local.get $c) (local.get $zero)))
+                                  (i32x4.gt_s (local.get $c) (local.get $max))))
         (if (v128.any_true (v128.or (v128.or (local.get $s0) (local.get $s1)) (v128.or (local.get $s2) (local.get $s3))))
           (then
             (local.set $count (call $record (local.get $s0) (local.get $idx) (local.get $count) (local.get $i)))

@@ -14,6 +14,8 @@ export interface SimdPlan {
   readonly normalStart: number;
   readonly maxBits: number;
   readonly signFail: number;
+  /** Whether ±0 rounds to itself through the normal-range formula (formats with a signed zero). */
+  readonly zeroIsExact: boolean;
   /** Float32 bits of the rounded value, from the input's bits u and value x. */
   one(u: number, x: number): number;
 }
@@ -53,6 +55,7 @@ class BoundKernel {
   run(src: number, dst: number, n: number, plan: SimdPlan): void {
     const { shift, roundAdd, lsbMask, keep, normalStart, maxBits } = plan;
     const checkMask = plan.signFail ? -1 : 0x7fffffff; // check the sign too in unsigned formats
+    const zeroPass = plan.zeroIsExact ? 0 : -1; // real data is full of zeros: keep them off the scalar path
     for (let start = 0; start < n; start += CHUNK) {
       const len = Math.min(CHUNK, n - start);
       const lanes = len & ~15; // the kernel takes 16 lanes a turn and never touches memory past the arrays
@@ -68,6 +71,7 @@ class BoundKernel {
         normalStart,
         maxBits,
         checkMask,
+        zeroPass,
         this.scratch,
       );
       if (count === 0 && lanes === len) continue;

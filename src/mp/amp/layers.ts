@@ -1,0 +1,83 @@
+/**
+ * Policy-aware layers for tfjs-layers (tf.sequential, model.fit). A MixedDense computes
+ *     y = act(round_c(round_c(x)·round_c(W) + round_c(b)))
+ * where round_c is a cast point (castToCompute): the product of low-precision inputs is accumulated in
+ * float32, as tensor cores do, and the result is stored in the compute format. Gradients are rounded at
+ * the same points on the way back, and W itself stays in the variable format (float32 master weights under
+ * mixed policies).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { checkChoice } from '../errors';
+import { matMul } from '../ops/matmul';
+import { quantize } from '../ops/quantize';
+import { castToCompute } from './cast';
+import { policy as toPolicy, type Policy } from './policy';
+
+export const DENSE_ACTIVATIONS = ['linear', 'relu', 'softmax'] as const;
+export type DenseActivation = (typeof DENSE_ACTIVATIONS)[number];
+
+export interface MixedDenseArgs {
+  units: number;
+  /** relu passes through in the compute format; softmax runs in float32, as autocast does. */
+  activation?: DenseActivation;
+  /** A policy name or object; default float32. Keras advises float32 for the output layer. */
+  policy?: string | Policy;
+  inputShape?: number[];
+  /** Seed of the Glorot-uniform kernel initializer, for reproducible runs. */
+  seed?: number;
+  name?: string;
+}
+
+export class MixedDense extends tf.layers.Layer {
+  static readonly className = 'MixedDense';
+  readonly units: number;
+  readonly activation: DenseActivation;
+  readonly policy: Policy;
+  private readonly seed: number | undefined;
+  private kernel?: tf.LayerVariable;
+  private bias?: tf.LayerVariable;
+
+  constructor(args: MixedDenseArgs) {
+    super({ ...(args.inputShape ? { inputShape: args.inputShape } : {}), ...(args.name ? { name: args.name } : {}) });
+    this.units = args.units;
+    this.activation = checkChoice('activation', args.activation ?? 'linear', DENSE_ACTIVATIONS);
+    this.policy = toPolicy(args.policy ?? 'float32');
+    this.seed = args.seed;
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const inDim = shape[shape.length - 1]!;
+    const init = tf.initializers.glorotUniform(this.seed === undefined ? {} : { seed: this.seed });
+    this.kernel = this.addWeight('kernel', [inDim, this.units], 'float32', init);
+    this.bias = this.addWeight('bias', [this.units], 'float32', tf.initializers.zeros());
+    if (this.policy.variable.name !== 'float32') {
+      // pure low-precision policies store the weights themselves in the low format
+      for (const w of [this.kernel, this.bias]) w.write(tf.tidy(() => quantize(w.read(), this.policy.variable)));
+    }
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    return [...shape.slice(0, -1), this.units];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+      const p = this.policy;
+      const product = matMul(castToCompute(x, p) as tf.Tensor2D, castToCompute(this.kernel!.read(), p) as tf.Tensor2D);
+      const y = castToCompute(tf.add(product, castToCompute(this.bias!.read(), p)), p);
+      if (this.activation === 'relu') return tf.relu(y);
+      if (this.activation === 'softmax') return tf.softmax(y);
+      return y;
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), units: this.units, activation: this.activation, policy: this.policy.name };
+  }
+}
+
+tf.serialization.registerClass(MixedDense);

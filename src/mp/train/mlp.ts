@@ -1,0 +1,45 @@
+/**
+ * The seed's model (its Q4): an MLP 784-64-10 with ReLU, trained with Adam (1e-3), batch 128, 5 epochs and
+ * validation_split 0.2, here under any precision policy. The model outputs logits; the loss is softmax
+ * cross-entropy computed from them in float32 (the seed's Keras code put a softmax on the output *and*
+ * used from_logits=True, applying softmax twice).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { MixedDense } from '../amp/layers';
+import type { Policy } from '../amp/policy';
+
+export interface MlpOptions {
+  readonly hidden?: number;
+  readonly seed?: number;
+}
+
+/** tf.sequential([MixedDense(64, relu), MixedDense(10)]) under `policy`. */
+export function buildMlp(policy: string | Policy, { hidden = 64, seed = 0 }: MlpOptions = {}): tf.Sequential {
+  return tf.sequential({
+    layers: [
+      new MixedDense({ units: hidden, activation: 'relu', policy, inputShape: [784], seed }),
+      new MixedDense({ units: 10, policy, seed: seed + 1 }),
+    ],
+  });
+}
+
+/** Mean softmax cross-entropy of logits against one-hot labels, in float32 (autocast's rule for losses). */
+export function softmaxLoss(labels: tf.Tensor, logits: tf.Tensor): tf.Scalar {
+  return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+}
+
+/** Runs the layers one by one on concrete tensors: the same maths as model.apply, with less overhead. */
+export function forward(model: tf.Sequential, x: tf.Tensor): tf.Tensor {
+  return model.layers.reduce((h, layer) => layer.apply(h) as tf.Tensor, x);
+}
+
+/** Fraction of rows whose largest logit is at the label. */
+export function accuracy(model: tf.Sequential, images: tf.Tensor2D, labels: Uint8Array, batch = 2000): number {
+  let correct = 0;
+  for (let start = 0; start < labels.length; start += batch) {
+    const size = Math.min(batch, labels.length - start);
+    const predicted = tf.tidy(() => tf.argMax(forward(model, images.slice([start, 0], [size, -1])), 1).dataSync());
+    for (let i = 0; i < size; i++) if (predicted[i] === labels[start + i]) correct++;
+  }
+  return correct / labels.length;
+}
