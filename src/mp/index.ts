@@ -4,7 +4,7 @@
  */
 
 // Errors
-export { MpError, FormatError, OptionError, BackendError } from './errors';
+export { MpError, FormatError, OptionError, BackendError, PolicyError } from './errors';
 
 // Number formats
 export type { FloatSpec, IntSpec, FloatFormat, IntFormat, Format, NanEncoding } from './formats/spec';
@@ -36,3 +36,31 @@ export {
 
 // Backends
 export { useBackend, backendInfo, BACKEND_CHOICES, type BackendChoice, type BackendInfo } from './backend/select';
+
+// Mixed precision training (AMP)
+export { policy, POLICY_NAMES, type Policy } from './amp/policy';
+export { AUTOCAST_OPS, AUTOCAST_OP_NAMES, autocastFormat, type AutocastEntry, type CastRule } from './amp/autocast';
+export { castToCompute } from './amp/cast';
+export { MixedDense, DENSE_ACTIVATIONS, type MixedDenseArgs, type DenseActivation } from './amp/layers';
+export {
+  StaticLossScaler,
+  DynamicLossScaler,
+  DisabledLossScaler,
+  LOSS_SCALE_PRESETS,
+  type LossScaler,
+  type LossScalePreset,
+  type DynamicLossScalerOptions,
+  type ScalerStats,
+} from './amp/loss_scaler';
+export { LossScaleOptimizer, hasNonFinite } from './amp/optimizer';
+export { matMul } from './ops/matmul';
+
+// Numerics instruments
+export { castStats, type CastStats } from './numerics/stats';
+export { log2Histogram, type Log2Histogram, type Log2HistogramOptions } from './numerics/histogram';
+export { memoryPlan, storageBytes, OPTIMIZERS, type MemoryPlan, type MemoryRow, type OptimizerKind } from './numerics/memory';
+
+// Data and the seed's MNIST model
+export { loadMnist, parseIdx, type Mnist, type MnistSplit } from './data/mnist';
+export { buildMlp, softmaxLoss, forward, accuracy, type MlpOptions } from './train/mlp';
+export { trainMnist, type TrainOptions, type TrainResult, type Progress } from './train/loop';

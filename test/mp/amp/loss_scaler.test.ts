@@ -1,0 +1,90 @@
+import { expect } from 'chai';
+import {
+  DisabledLossScaler,
+  DynamicLossScaler,
+  LOSS_SCALE_PRESETS,
+  OptionError,
+  StaticLossScaler,
+} from '../../../src/mp';
+import { fixture } from '../../helpers';
+
+interface Trace {
+  config: { init_scale: number; growth_factor: number; backoff_factor: number; growth_interval: number };
+  trace: { step: number; nonfinite: boolean; scale_before: number; skipped: boolean; scale_after: number }[];
+}
+const report = fixture<{ gradscaler_trace: Trace; gradscaler_defaults: Record<string, number> }>('report.json');
+
+describe('DynamicLossScaler', () => {
+  it("reproduces torch's GradScaler trace exactly: scale before and after each step, and the skips", () => {
+    const { config, trace } = report.gradscaler_trace;
+    const scaler = new DynamicLossScaler({
+      initScale: config.init_scale,
+      growthFactor: config.growth_factor,
+      backoffFactor: config.backoff_factor,
+      growthInterval: config.growth_interval,
+    });
+    const ours = trace.map((t) => {
+      const before = scaler.scale;
+      const skippedBefore = scaler.stats.skipped;
+      scaler.update(t.nonfinite);
+      return { ...t, scale_before: before, skipped: scaler.stats.skipped > skippedBefore, scale_after: scaler.scale };
+    });
+    expect(ours).to.deep.equal(trace);
+    expect(scaler.stats.skipped).to.equal(trace.filter((t) => t.skipped).length);
+  });
+
+  it("defaults to torch's constants", () => {
+    const d = report.gradscaler_defaults;
+    const scaler = new DynamicLossScaler();
+    expect(scaler.options).to.include({
+      initScale: d.init_scale,
+      growthFactor: d.growth_factor,
+      backoffFactor: d.backoff_factor,
+      growthInterval: d.growth_interval,
+    });
+  });
+
+  it('halves 400 four times to 25 after four overflows', () => {
+    const scaler = new DynamicLossScaler({ initScale: 400 });
+    for (let i = 0; i < 4; i++) scaler.update(true);
+    expect(scaler.scale).to.equal(25);
+    expect(scaler.stats).to.include({ steps: 4, skipped: 4, backoffs: 4 });
+  });
+
+  it('floors the scale at minScale (Keras, DeepSpeed)', () => {
+    const scaler = new DynamicLossScaler({ ...LOSS_SCALE_PRESETS.keras, initScale: 4 });
+    for (let i = 0; i < 5; i++) scaler.update(true);
+    expect(scaler.scale).to.equal(1);
+  });
+
+  it("backs off only every second overflow with DeepSpeed's hysteresis 2, still skipping each", () => {
+    const scaler = new DynamicLossScaler(LOSS_SCALE_PRESETS.deepspeed);
+    scaler.update(true);
+    expect(scaler.scale).to.equal(2 ** 16);
+    scaler.update(true);
+    expect(scaler.scale).to.equal(2 ** 15);
+    expect(scaler.stats.skipped).to.equal(2);
+  });
+
+  it('rejects bad options with the valid ranges', () => {
+    expect(() => new DynamicLossScaler({ backoffFactor: 2 })).to.throw(OptionError, /backoffFactor must be in \(0, 1\)/);
+    expect(() => new DynamicLossScaler({ growthInterval: 0 })).to.throw(OptionError, /integer ≥ 1/);
+    expect(() => new DynamicLossScaler({ initScale: -1 })).to.throw(OptionError, /> 0/);
+    expect(() => new DynamicLossScaler({ init_scale: 2 } as never)).to.throw(OptionError, /Valid options: initScale/);
+  });
+});
+
+describe('StaticLossScaler and DisabledLossScaler', () => {
+  it('a static scaler skips non-finite steps and never changes its scale', () => {
+    const s = new StaticLossScaler(1024);
+    s.update(true);
+    s.update(false);
+    expect([s.scale, s.stats.skipped, s.stats.steps]).to.deep.equal([1024, 1, 2]);
+  });
+
+  it('a disabled scaler has scale 1 and skips nothing', () => {
+    const s = new DisabledLossScaler();
+    s.update(true);
+    expect([s.enabled, s.scale, s.stats.skipped, s.stats.steps]).to.deep.equal([false, 1, 0, 1]);
+  });
+});
