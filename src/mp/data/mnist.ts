@@ -45,7 +45,9 @@ function readSplit(dir: string, prefix: string): MnistSplit {
   if (labels.dims[0] !== count || images.dims[1] !== 28 || images.dims[2] !== 28) {
     throw new MpError(`Unexpected MNIST shapes: images ${images.dims}, labels ${labels.dims}`);
   }
-  return { images: Float32Array.from(images.data, (b) => b / 255), labels: new Uint8Array(labels.data), count };
+  const pixels = new Float32Array(images.data.length);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = images.data[i]! / 255;
+  return { images: pixels, labels: new Uint8Array(labels.data), count };
 }
 
 let cache: Mnist | undefined;
