@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { quantize, roundArray, useBackend } from '../src/mp';
 import { findPython } from '../test/python';
-import { mps, printTable, time } from './timing';
+import { mps, printTable, time, timeAlternating } from './timing';
 
 const N = 1 << 20;
 
@@ -43,12 +43,15 @@ export async function benchFormats(): Promise<void> {
   await useBackend('wasm');
   const a = tf.tensor1d(x);
   const b = tf.tensor1d(x);
-  const add = time(() => tf.add(a, b).dispose());
-  const qRows = [['tf.add(a, b)', mps(N, add), '1.00×']];
-  for (const format of ['float16', 'bfloat16', 'float8_e4m3fn']) {
-    const q = time(() => quantize(a, format).dispose());
-    qRows.push([`quantize(a, '${format}')`, mps(N, q), `${(q.seconds / add.seconds).toFixed(2)}×`]);
-  }
+  const formats = ['float16', 'bfloat16', 'float8_e4m3fn'];
+  const [add, ...qs] = timeAlternating([
+    () => tf.add(a, b).dispose(),
+    ...formats.map((format) => () => quantize(a, format).dispose()),
+  ]);
+  const qRows = [['tf.add(a, b)', mps(N, add!), '1.00×']];
+  formats.forEach((format, i) => {
+    qRows.push([`quantize(a, '${format}')`, mps(N, qs[i]!), `${(qs[i]!.seconds / add!.seconds).toFixed(2)}×`]);
+  });
   printTable(
     `quantize on wasm, ${N} elements (M elements/s; cost relative to one tf.add, same run; target ≤ 2×)`,
     ['', 'M/s', 'cost'],

@@ -19,6 +19,23 @@ export function time(fn: () => void, budgetMs = 400): Timing {
   return { seconds: samples[samples.length >> 1]! };
 }
 
+/**
+ * Median seconds per call of each function, measured in alternating rounds so that the noise of a shared
+ * machine falls on all of them alike: the fair way to take ratios.
+ */
+export function timeAlternating(fns: (() => void)[], rounds = 15, callsPerRound = 5): Timing[] {
+  fns.forEach((fn) => time(fn, 50)); // warm up
+  const samples = fns.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++) {
+    fns.forEach((fn, i) => {
+      const t0 = performance.now();
+      for (let k = 0; k < callsPerRound; k++) fn();
+      samples[i]!.push((performance.now() - t0) / 1000 / callsPerRound);
+    });
+  }
+  return samples.map((s) => ({ seconds: s.sort((a, b) => a - b)[s.length >> 1]! }));
+}
+
 /** Million elements per second. */
 export const mps = (elements: number, t: Timing): number => elements / t.seconds / 1e6;
 

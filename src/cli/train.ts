@@ -41,7 +41,8 @@ function parse(): { policies: string[]; backend: BackendChoice; options: TrainOp
   }
   const number = (name: string, text: string | undefined): number => {
     const n = Number(text);
-    if (text === undefined || text.trim() === '' || !Number.isFinite(n)) throw new MpError(`--${name} must be a number. Received: ${text}`);
+    if (text === undefined || text.trim() === '' || !Number.isFinite(n))
+      throw new MpError(`--${name} must be a number. Received: ${text}`);
     return n;
   };
   const policies = values.policy === 'all' ? [...POLICY_NAMES] : values.policy!.split(',').map((s) => s.trim());
@@ -57,7 +58,9 @@ function parse(): { policies: string[]; backend: BackendChoice; options: TrainOp
       lossMultiplier: number('loss-multiplier', values['loss-multiplier']),
       seed: number('seed', values.seed),
       ...(values.limit === undefined ? {} : { trainLimit: number('limit', values.limit) }),
-      ...(scale === undefined ? {} : { lossScale: scale === 'dynamic' || scale === 'none' ? scale : number('loss-scale', scale) }),
+      ...(scale === undefined
+        ? {}
+        : { lossScale: scale === 'dynamic' || scale === 'none' ? scale : number('loss-scale', scale) }),
     },
   };
 }
@@ -67,14 +70,17 @@ function table(results: TrainResult[]): string {
   const rows = results.map((r) => [
     r.policy,
     (100 * r.testAccuracy).toFixed(2) + '%',
-    base ? `${r.testAccuracy >= base.testAccuracy ? '+' : ''}${(100 * (r.testAccuracy - base.testAccuracy)).toFixed(2)}` : '',
+    base
+      ? `${r.testAccuracy >= base.testAccuracy ? '+' : ''}${(100 * (r.testAccuracy - base.testAccuracy)).toFixed(2)}`
+      : '',
     r.seconds.toFixed(1) + ' s',
     r.scaler.enabled ? String(r.scaler.skipped) : '-',
     r.scaler.enabled ? String(r.scaler.finalScale) : '-',
   ]);
   const header = ['policy', 'test accuracy', 'vs float32 (points)', 'train time', 'skipped steps', 'final loss scale'];
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));
-  const line = (cells: string[]) => cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -83,7 +89,11 @@ async function main(): Promise<void> {
   const info = await useBackend(backend);
   console.log(info.summary);
   const bars = new MultiBar(
-    { format: '{policy} |{bar}| epoch {epoch}/{epochs} batch {value}/{total} loss {loss} scale {scale} skipped {skipped}', hideCursor: true },
+    {
+      format:
+        '{policy} |{bar}| epoch {epoch}/{epochs} batch {value}/{total} loss {loss} scale {scale} skipped {skipped}',
+      hideCursor: true,
+    },
     Presets.shades_classic,
   );
   const results: TrainResult[] = [];
@@ -95,13 +105,21 @@ async function main(): Promise<void> {
       policy: name,
       onProgress: (p) => {
         bar.setTotal(p.batches);
-        bar.update(p.batch, { ...fields, epoch: p.epoch + 1, loss: p.loss.toFixed(4), scale: p.scale, skipped: p.skipped });
+        bar.update(p.batch, {
+          ...fields,
+          epoch: p.epoch + 1,
+          loss: p.loss.toFixed(4),
+          scale: p.scale,
+          skipped: p.skipped,
+        });
       },
     });
     results.push(result);
   }
   bars.stop();
-  console.log(`\nThe seed's MLP (784-64-10, Adam, batch ${options.batchSize}, ${options.epochs} epochs) on MNIST's 10 000 test images:\n`);
+  console.log(
+    `\nThe seed's MLP (784-64-10, Adam, batch ${options.batchSize}, ${options.epochs} epochs) on MNIST's 10 000 test images:\n`,
+  );
   console.log(table(results));
 }
 

@@ -58,7 +58,14 @@ export { matMul } from './ops/matmul';
 // Numerics instruments
 export { castStats, type CastStats } from './numerics/stats';
 export { log2Histogram, type Log2Histogram, type Log2HistogramOptions } from './numerics/histogram';
-export { memoryPlan, storageBytes, OPTIMIZERS, type MemoryPlan, type MemoryRow, type OptimizerKind } from './numerics/memory';
+export {
+  memoryPlan,
+  storageBytes,
+  OPTIMIZERS,
+  type MemoryPlan,
+  type MemoryRow,
+  type OptimizerKind,
+} from './numerics/memory';
 
 // Data and the seed's MNIST model
 export { loadMnist, parseIdx, type Mnist, type MnistSplit } from './data/mnist';

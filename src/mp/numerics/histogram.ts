@@ -19,7 +19,12 @@ export interface Log2Histogram {
   readonly above: number;
   readonly total: number;
   /** log2 of the format's smallest subnormal, smallest normal and largest finite value, when a format is given. */
-  readonly range?: { readonly format: string; readonly minSubnormal: number; readonly minNormal: number; readonly maxFinite: number };
+  readonly range?: {
+    readonly format: string;
+    readonly minSubnormal: number;
+    readonly minNormal: number;
+    readonly maxFinite: number;
+  };
 }
 
 export interface Log2HistogramOptions {

@@ -67,7 +67,10 @@ describe('DynamicLossScaler', () => {
   });
 
   it('rejects bad options with the valid ranges', () => {
-    expect(() => new DynamicLossScaler({ backoffFactor: 2 })).to.throw(OptionError, /backoffFactor must be in \(0, 1\)/);
+    expect(() => new DynamicLossScaler({ backoffFactor: 2 })).to.throw(
+      OptionError,
+      /backoffFactor must be in \(0, 1\)/,
+    );
     expect(() => new DynamicLossScaler({ growthInterval: 0 })).to.throw(OptionError, /integer ≥ 1/);
     expect(() => new DynamicLossScaler({ initScale: -1 })).to.throw(OptionError, /> 0/);
     expect(() => new DynamicLossScaler({ init_scale: 2 } as never)).to.throw(OptionError, /Valid options: initScale/);

@@ -67,7 +67,15 @@ describe('LossScaleOptimizer', () => {
       loss: (y: tf.Tensor, logits: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, logits),
     });
     const x = tf.randomNormal([64, 4], 0, 1, 'float32', 3);
-    const y = tf.oneHot(tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 2), 'int32'), 2).toFloat();
+    const y = tf
+      .oneHot(
+        tf.tensor1d(
+          Array.from({ length: 64 }, (_, i) => i % 2),
+          'int32',
+        ),
+        2,
+      )
+      .toFloat();
     await model.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0 }); // warm-up: creates optimizer state
     const before = tf.memory().numTensors;
     const h = await model.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0 });
@@ -122,7 +130,9 @@ describe('MixedDense', () => {
     plain.apply(x);
     plain.setWeights(mixed.getWeights());
     const f = (layer: tf.layers.Layer) => (t: tf.Tensor) => tf.sum(tf.square(layer.apply(t) as tf.Tensor));
-    expect(Array.from((mixed.apply(x) as tf.Tensor).dataSync())).to.deep.equal(Array.from((plain.apply(x) as tf.Tensor).dataSync()));
+    expect(Array.from((mixed.apply(x) as tf.Tensor).dataSync())).to.deep.equal(
+      Array.from((plain.apply(x) as tf.Tensor).dataSync()),
+    );
     const [gm, gp] = [tf.grad(f(mixed))(x), tf.grad(f(plain))(x)];
     Array.from(gm.dataSync()).forEach((v, i) => expect(v).to.be.closeTo(gp.dataSync()[i]!, 1e-5));
   });

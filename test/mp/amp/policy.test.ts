@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import { AUTOCAST_OPS, autocastFormat, policy, POLICY_NAMES, PolicyError } from '../../../src/mp';
 import { fixture } from '../../helpers';
 
-const torch = fixture<{ autocast_cuda_output_dtypes: Record<string, Record<string, string>> }>('report.json')
-  .autocast_cuda_output_dtypes;
+const torch = fixture<{ autocast_cuda_output_dtypes: Record<string, Record<string, string>> }>(
+  'report.json',
+).autocast_cuda_output_dtypes;
 
 describe('policies', () => {
   it('parse from Keras names into compute and variable formats', () => {
@@ -26,7 +27,10 @@ describe('policies', () => {
   });
 
   it('reject unknown names with a typed error listing the valid ones', () => {
-    expect(() => policy('mixed_fp16')).to.throw(PolicyError, /Unknown policy "mixed_fp16". Valid policies: float32, mixed_float16/);
+    expect(() => policy('mixed_fp16')).to.throw(
+      PolicyError,
+      /Unknown policy "mixed_fp16". Valid policies: float32, mixed_float16/,
+    );
     try {
       policy('fp8');
     } catch (e) {

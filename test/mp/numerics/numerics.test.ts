@@ -41,7 +41,12 @@ describe('log2Histogram', () => {
     const at = (e: number): number => h.counts[h.edges.indexOf(e)]!;
     expect([at(0), at(1), at(-2)]).to.deep.equal([2, 2, 1]);
     expect([h.zeros, h.nonFinite, h.below, h.total]).to.deep.equal([1, 1, 1, 8]);
-    expect(h.range).to.deep.equal({ format: 'float16', minSubnormal: -24, minNormal: -14, maxFinite: Math.log2(65504) });
+    expect(h.range).to.deep.equal({
+      format: 'float16',
+      minSubnormal: -24,
+      minNormal: -14,
+      maxFinite: Math.log2(65504),
+    });
   });
 });
 
@@ -71,7 +76,9 @@ describe('memoryPlan', () => {
   it('counts bytes per parameter per policy and optimizer', () => {
     expect(memoryPlan({ params, activations: 0, policy: 'float32', optimizer: 'adam' }).bytesPerParam).to.equal(16);
     // float32 master (4) + float16 copy (2) + float32 gradient (4) + Adam m, v (8)
-    expect(memoryPlan({ params, activations: 0, policy: 'mixed_float16', optimizer: 'adam' }).bytesPerParam).to.equal(18);
+    expect(memoryPlan({ params, activations: 0, policy: 'mixed_float16', optimizer: 'adam' }).bytesPerParam).to.equal(
+      18,
+    );
     expect(memoryPlan({ params, activations: 0, policy: 'float16', optimizer: 'sgd' }).bytesPerParam).to.equal(4);
     const act = memoryPlan({ params, activations: 1000, policy: 'mixed_bfloat16', optimizer: 'sgd' }).rows.at(-1)!;
     expect(act.bytes).to.equal(2000);
