@@ -71,3 +71,18 @@ export {
 export { loadMnist, parseIdx, type Mnist, type MnistSplit } from './data/mnist';
 export { buildMlp, softmaxLoss, forward, accuracy, type MlpOptions } from './train/mlp';
 export { trainMnist, type TrainOptions, type TrainResult, type Progress } from './train/loop';
+
+// Quantization
+export { quantRange, checkQParams, QUANT_DTYPES, type QParams, type QuantDtype } from './quant/qparams';
+export { fakeQuantize, fakeQuantizePerChannel, type PerChannelQParams } from './quant/fake_quant';
+export {
+  MinMaxObserver,
+  MovingAverageMinMaxObserver,
+  PerChannelMinMaxObserver,
+  HistogramObserver,
+  QSCHEMES,
+  type QScheme,
+  type Observer,
+  type ObserverOptions,
+  type TensorQParams,
+} from './quant/observers';

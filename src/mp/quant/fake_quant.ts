@@ -1,0 +1,83 @@
+/**
+ * Fake quantization with the clipping straight-through estimator, bit-identical to torch's
+ * fake_quantize_per_tensor_affine / fake_quantize_per_channel_affine on CPU:
+ *     q  = zeroPoint + nearbyint(x · fl(1/scale))        (float32 product; nearbyint rounds half to even)
+ *     x̂  = (clamp(q, quantMin, quantMax) − zeroPoint) · scale
+ *     dx̂/dx = 1 where quantMin ≤ q ≤ quantMax, else 0    (gradients pass inside the range only)
+ */
+import * as tf from '@tensorflow/tfjs';
+import { OptionError } from '../errors';
+import { checkQParams, type QParams } from './qparams';
+
+export interface PerChannelQParams {
+  readonly scales: readonly number[];
+  readonly zeroPoints: readonly number[];
+  readonly axis: number;
+  readonly quantMin: number;
+  readonly quantMax: number;
+}
+
+/**
+ * The formula in tfjs ops, with scale, 1/scale and zero point broadcast from `shape` (a scalar, or one value
+ * per channel). Every step is float32 arithmetic, as torch's CPU kernel does it, so results are identical.
+ */
+function fakeQuantOps(
+  x: tf.Tensor,
+  scales: readonly number[],
+  zeroPoints: readonly number[],
+  shape: number[],
+  qmin: number,
+  qmax: number,
+): tf.Tensor {
+  if (!(x instanceof tf.Tensor) || x.dtype !== 'float32') {
+    throw new OptionError(
+      `Expected a float32 tf.Tensor. Received: ${x instanceof tf.Tensor ? x.dtype : typeof x}`,
+      'x',
+      x,
+    );
+  }
+  const op = tf.customGrad(((t: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [scale, inv, zp] = [scales, scales.map((s) => 1 / Math.fround(s)), zeroPoints].map((v) =>
+      tf.tensor(v, shape),
+    );
+    const q = tf.add(tf.round(tf.mul(t, inv!)), zp!); // tf.round rounds half to even, as nearbyint does
+    const mask = tf.cast(tf.logicalAnd(tf.greaterEqual(q, qmin), tf.lessEqual(q, qmax)), 'float32');
+    save([mask]);
+    const value = tf.mul(tf.sub(tf.clipByValue(q, qmin, qmax), zp!), scale!);
+    tf.dispose([scale!, inv!, zp!, q]);
+    return { value, gradFunc: (dy: tf.Tensor, [m]: tf.Tensor[]) => tf.mul(dy, m!) };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(x) as tf.Tensor;
+}
+
+/**
+ *     fakeQuantize(x, { scale: 0.05, zeroPoint: 0, quantMin: -128, quantMax: 127 })
+ */
+export function fakeQuantize(x: tf.Tensor, p: QParams): tf.Tensor {
+  checkQParams([p.scale], [p.zeroPoint], p.quantMin, p.quantMax);
+  return fakeQuantOps(x, [p.scale], [p.zeroPoint], [], p.quantMin, p.quantMax);
+}
+
+/** Per-channel fake quantization: channel c along `axis` uses scales[c] and zeroPoints[c]. */
+export function fakeQuantizePerChannel(x: tf.Tensor, p: PerChannelQParams): tf.Tensor {
+  const rank = x.shape.length;
+  const axis = p.axis < 0 ? p.axis + rank : p.axis;
+  if (!Number.isInteger(axis) || axis < 0 || axis >= rank) {
+    throw new OptionError(
+      `axis must be in [-${rank}, ${rank - 1}] for a rank-${rank} tensor. Received: ${p.axis}`,
+      'axis',
+      p.axis,
+    );
+  }
+  const channels = x.shape[axis]!;
+  if (p.scales.length !== channels || p.zeroPoints.length !== channels) {
+    throw new OptionError(
+      `Need one scale and one zero point per channel: ${channels} along axis ${axis}. Received ${p.scales.length} scales, ${p.zeroPoints.length} zero points.`,
+      'scales',
+      p.scales,
+    );
+  }
+  checkQParams(p.scales, p.zeroPoints, p.quantMin, p.quantMax);
+  const shape = x.shape.map((d, i) => (i === axis ? d : 1)); // broadcast along the other axes
+  return fakeQuantOps(x, p.scales, p.zeroPoints, shape, p.quantMin, p.quantMax);
+}
