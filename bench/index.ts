@@ -3,12 +3,14 @@
  * measured in the same run on the same machine (so the figures travel between machines).
  */
 import { benchFormats } from './formats';
+import { benchQuant } from './quant';
 import { benchTraining } from './training';
 
 async function main(): Promise<void> {
   console.log(`node ${process.version}, ${require('os').cpus().length} cores`);
   await benchFormats();
   await benchTraining();
+  await benchQuant();
 }
 
 main().catch((e) => {

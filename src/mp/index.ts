@@ -86,3 +86,15 @@ export {
   type ObserverOptions,
   type TensorQParams,
 } from './quant/observers';
+export { Int8Mlp, int8Dense, quantizeUint8, type Int8Layer } from './quant/int8';
+export { denseStackOf, denseForward, quantizeWeights, toInt8Layers, type DenseLayerWeights } from './quant/stack';
+export { staticQuantize, DynamicInt8Mlp, CALIBRATION_OBSERVERS, type CalibrationObserver } from './quant/ptq';
+export { QatMlp, type QatTrainOptions } from './quant/qat';
+export { DelayedScaling, type DelayedScalingOptions } from './quant/fp8_scaling';
+export {
+  compareQuantization,
+  Fp8Mlp,
+  type QuantizationRow,
+  type IntegerCheck,
+  type CompareOptions,
+} from './quant/compare';

@@ -36,16 +36,25 @@ function fakeQuantOps(
       x,
     );
   }
+  const inverses = scales.map((s) => 1 / Math.fround(s)); // fl(1/scale), as torch's kernel
+  // q = zeroPoint + round(x · fl(1/scale)); tf.round rounds half to even, as nearbyint. Call inside a tidy.
+  const codes = (t: tf.Tensor): tf.Tensor =>
+    tf.add(tf.round(tf.mul(t, tf.tensor(inverses, shape))), tf.tensor(zeroPoints, shape));
   const op = tf.customGrad(((t: tf.Tensor, save: tf.GradSaveFunc) => {
-    const [scale, inv, zp] = [scales, scales.map((s) => 1 / Math.fround(s)), zeroPoints].map((v) =>
-      tf.tensor(v, shape),
+    save([t]);
+    const value = tf.tidy(() =>
+      tf.mul(tf.sub(tf.clipByValue(codes(t), qmin, qmax), tf.tensor(zeroPoints, shape)), tf.tensor(scales, shape)),
     );
-    const q = tf.add(tf.round(tf.mul(t, inv!)), zp!); // tf.round rounds half to even, as nearbyint does
-    const mask = tf.cast(tf.logicalAnd(tf.greaterEqual(q, qmin), tf.lessEqual(q, qmax)), 'float32');
-    save([mask]);
-    const value = tf.mul(tf.sub(tf.clipByValue(q, qmin, qmax), zp!), scale!);
-    tf.dispose([scale!, inv!, zp!, q]);
-    return { value, gradFunc: (dy: tf.Tensor, [m]: tf.Tensor[]) => tf.mul(dy, m!) };
+    return {
+      value,
+      // The STE mask, 1 where the code lies in [qmin, qmax]: codes are integers, so |q − clamp(q)| ≥ 1 outside.
+      // Computed here, only when a gradient is asked for, and with float ops (wasm's comparisons are slow).
+      gradFunc: (dy: tf.Tensor, [ts]: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const q = codes(ts!);
+          return tf.mul(dy, tf.sub(1, tf.minimum(tf.abs(tf.sub(q, tf.clipByValue(q, qmin, qmax))), 1)));
+        }),
+    };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(x) as tf.Tensor;
 }

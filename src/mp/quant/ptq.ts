@@ -1,0 +1,90 @@
+/**
+ * Post-training quantization. Static: run calibration batches through the float model, observe every
+ * activation, fix their qparams, convert. Dynamic: int8 weights only; each batch's activations are
+ * quantized with qparams computed from that batch at run time, and outputs come back as floats.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { checkChoice } from '../errors';
+import { roundHalfEven } from '../formats/round';
+import { Int8Mlp } from './int8';
+import { HistogramObserver, MinMaxObserver } from './observers';
+import { denseForward, quantizeWeights, toInt8Layers, type DenseLayerWeights } from './stack';
+
+export const CALIBRATION_OBSERVERS = ['minmax', 'histogram'] as const;
+export type CalibrationObserver = (typeof CALIBRATION_OBSERVERS)[number];
+
+/** Static PTQ: calibrate on `batches` (rows × inputs each), then convert to an integer model. */
+export function staticQuantize(
+  stack: readonly DenseLayerWeights[],
+  batches: readonly Float32Array[],
+  observer: CalibrationObserver = 'minmax',
+): Int8Mlp {
+  checkChoice('observer', observer, CALIBRATION_OBSERVERS);
+  const observers = Array.from({ length: stack.length + 1 }, () =>
+    observer === 'histogram' ? new HistogramObserver() : new MinMaxObserver(),
+  );
+  const see = (k: number, values: Float32Array): void => {
+    const t = tf.tensor1d(values);
+    observers[k]!.observe(t);
+    t.dispose();
+  };
+  for (const batch of batches) {
+    const rows = batch.length / stack[0]!.inputs;
+    let h = batch;
+    see(0, h);
+    stack.forEach((layer, k) => {
+      h = denseForward(layer, h, rows);
+      see(k + 1, h);
+    });
+  }
+  return new Int8Mlp(
+    toInt8Layers(
+      stack,
+      observers.map((o) => o.calculateQParams()),
+    ),
+  );
+}
+
+/** Dynamic quantization: int8 weights, activations quantized per batch at run time (as torch's quantize_dynamic). */
+export class DynamicInt8Mlp {
+  private readonly layers;
+
+  constructor(readonly stack: readonly DenseLayerWeights[]) {
+    this.layers = stack.map((layer) => ({ layer, ...quantizeWeights(layer) }));
+  }
+
+  predict(x: Float32Array, rows: number): Float32Array {
+    let h = x;
+    for (const { layer, weights, scales } of this.layers) {
+      // qparams of this batch's activations (quint8, affine), then an integer product, dequantized at once
+      let lo = 0;
+      let hi = 0;
+      for (const v of h) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+      const observer = new MinMaxObserver();
+      const t = tf.tensor1d([lo, hi]);
+      observer.observe(t);
+      t.dispose();
+      const q = observer.calculateQParams();
+      const inv = Math.fround(1 / Math.fround(q.scale));
+      const xq = Int32Array.from(
+        h,
+        (v) => Math.min(255, Math.max(0, q.zeroPoint + roundHalfEven(Math.fround(v * inv)))) - q.zeroPoint,
+      );
+      const y = new Float32Array(rows * layer.outputs);
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < layer.outputs; c++) {
+          let acc = 0;
+          for (let i = 0; i < layer.inputs; i++) acc += xq[r * layer.inputs + i]! * weights[c * layer.inputs + i]!;
+          const v = acc * q.scale * scales[c]! + layer.bias[c]!;
+          y[r * layer.outputs + c] = layer.relu ? Math.max(v, 0) : v;
+        }
+      }
+      h = y;
+    }
+    return h;
+  }
+
+  get bytes(): number {
+    return this.layers.reduce((s, l) => s + l.weights.length + 4 * l.scales.length + 4 * l.layer.bias.length, 0);
+  }
+}
