@@ -1,0 +1,29 @@
+/** Lesson 3: its problems: rounding, overflow, underflow and swamping. */
+
+/**
+ * l3.q1: round a number to the nearest float16 value (ties to even), handling subnormals, overflow to ±Infinity
+ * (from 65520 up), NaN and −0. Use arithmetic or bit manipulation, not the library's rounding.
+ */
+import { NotImplementedError } from '../../src/quiz/errors';
+
+export function roundToFloat16(x: number): number {
+  throw new NotImplementedError('l3.q1');
+}
+
+export interface CastLoss {
+  overflow: number;
+  underflow: number;
+}
+
+/** l3.q2: the fractions of `values` that overflow (become ±inf) and that underflow (non-zero, become 0) in float16. */
+export function castLoss(values: number[]): CastLoss {
+  throw new NotImplementedError('l3.q2');
+}
+
+/**
+ * l3.q3: sum `values` in float16 with Kahan's compensated summation: every addition and subtraction is rounded
+ * to float16 (roundValue(…, 'float16')). Return the float16 sum.
+ */
+export function kahanSumFloat16(values: number[]): number {
+  throw new NotImplementedError('l3.q3');
+}

@@ -1,0 +1,59 @@
+/**
+ * Questions as data. A coding question names an exported function of a lesson's exercise file and lists
+ * cases: arguments, the expected result and how to compare. A concept question has one answer: a number
+ * or one of several choices. Expected values are computed from the library (src/mp), never copied from the
+ * reference solutions.
+ */
+import type { Comparison } from './compare';
+
+export interface CodeCase {
+  readonly name: string;
+  readonly points: number;
+  /** Hidden cases are left out of the student release, and feedback never shows their expected value. */
+  readonly hidden: boolean;
+  /** Arguments, JSON-serialisable (numbers may be NaN, ±Infinity, −0). */
+  readonly args: readonly unknown[];
+  readonly expected: unknown;
+  readonly compare?: Comparison;
+  /** Shown when the case fails (a hint); the comparison's explanation is added to it. */
+  readonly failureMessage?: string;
+  readonly successMessage?: string;
+}
+
+export interface CodeQuestion {
+  readonly kind: 'code';
+  readonly id: string;
+  readonly title: string;
+  /** The exercise file, relative to the submission folder (e.g. 'lesson1/index.ts'), and the export graded. */
+  readonly file: string;
+  readonly export: string;
+  readonly cases: readonly CodeCase[];
+}
+
+export interface ConceptQuestion {
+  readonly kind: 'numeric' | 'choice';
+  readonly id: string;
+  readonly title: string;
+  readonly points: number;
+  /** For choice questions. */
+  readonly choices?: readonly string[];
+  /** The answer (instructor side only); the release stores only its hash. */
+  readonly answer?: number | string;
+  /** sha256 of the normalised answer, in the release. */
+  readonly answerHash?: string;
+}
+
+export type Question = CodeQuestion | ConceptQuestion;
+
+export const pointsOf = (q: Question): number =>
+  q.kind === 'code' ? q.cases.reduce((s, c) => s + c.points, 0) : q.points;
+
+/** Shorthand for a case. */
+export function kase(name: string, args: unknown[], expected: unknown, more: Partial<CodeCase> = {}): CodeCase {
+  return { name, points: 1, hidden: false, args, expected, ...more };
+}
+
+/** The same, hidden. */
+export function hidden(name: string, args: unknown[], expected: unknown, more: Partial<CodeCase> = {}): CodeCase {
+  return kase(name, args, expected, { ...more, hidden: true });
+}

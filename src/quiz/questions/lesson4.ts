@@ -1,0 +1,113 @@
+import { AUTOCAST_OPS, DynamicLossScaler, LOSS_SCALE_PRESETS, roundValue } from '../../mp';
+import { hidden, kase, type Question } from '../question';
+
+const exact = { compare: { kind: 'exact' } } as const;
+const config = { growthFactor: 2, backoffFactor: 0.5, growthInterval: 3 };
+
+/** The expected state, from the library's scaler driven through the same history. */
+function after(state: { scale: number; goodSteps: number }, foundInf: boolean): { scale: number; goodSteps: number } {
+  const s = new DynamicLossScaler({ ...config, initScale: state.scale });
+  for (let i = 0; i < state.goodSteps; i++) s.update(false); // goodSteps < growthInterval: no growth yet
+  s.update(foundInf);
+  const goodSteps = foundInf || state.goodSteps + 1 === config.growthInterval ? 0 : state.goodSteps + 1;
+  return { scale: s.scale, goodSteps };
+}
+
+function masterStep(master: number[], grads: number[], lr: number) {
+  const next = master.map((w, i) => Math.fround(w - Math.fround(lr * grads[i]!)));
+  return { master: next, compute: next.map((w) => roundValue(w, 'float16')) };
+}
+
+const fp32Op = Object.entries(AUTOCAST_OPS).find(([op, e]) => e.rule === 'float32' && op === 'softmax')![0];
+
+export const LESSON4: Question[] = [
+  {
+    kind: 'code',
+    id: 'l4.q1',
+    title: 'The dynamic loss-scale update',
+    file: 'lesson4/index.ts',
+    export: 'updateLossScale',
+    cases: [
+      kase(
+        'an overflow halves the scale',
+        [{ scale: 1024, goodSteps: 2 }, true, config],
+        after({ scale: 1024, goodSteps: 2 }, true),
+        exact,
+      ),
+      kase(
+        'a good step counts',
+        [{ scale: 1024, goodSteps: 0 }, false, config],
+        after({ scale: 1024, goodSteps: 0 }, false),
+        exact,
+      ),
+      hidden(
+        'the third good step doubles it',
+        [{ scale: 1024, goodSteps: 2 }, false, config],
+        after({ scale: 1024, goodSteps: 2 }, false),
+        {
+          ...exact,
+          failureMessage: 'After growthInterval good steps in a row the scale grows and the count restarts.',
+        },
+      ),
+    ],
+  },
+  {
+    kind: 'code',
+    id: 'l4.q2',
+    title: 'A master-weights update',
+    file: 'lesson4/index.ts',
+    export: 'masterWeightStep',
+    cases: [
+      kase(
+        'small updates survive in the master copy',
+        [[1, 2048], [-1e-3, -1], 0.1],
+        masterStep([1, 2048], [-1e-3, -1], 0.1),
+        {
+          compare: { kind: 'bits' },
+        },
+      ),
+      hidden(
+        'and reach the float16 copy once they add up',
+        [[0.5, -3], [0.2, 0.7], 1e-2],
+        masterStep([0.5, -3], [0.2, 0.7], 1e-2),
+        {
+          compare: { kind: 'bits' },
+        },
+      ),
+    ],
+  },
+  {
+    kind: 'code',
+    id: 'l4.q3',
+    title: 'Unscale gradients and check them',
+    file: 'lesson4/index.ts',
+    export: 'unscaleGradients',
+    cases: [
+      kase('finite', [[1024, -512, 2], 1024], { grads: [1, -0.5, 2 / 1024], finite: true }, exact),
+      hidden(
+        'an overflow',
+        [[Infinity, 3], 8],
+        { grads: [Infinity, 3 / 8], finite: false },
+        {
+          ...exact,
+          failureMessage: 'Any inf or NaN means the step must be skipped.',
+        },
+      ),
+    ],
+  },
+  {
+    kind: 'choice',
+    id: 'l4.c1',
+    title: 'Under autocast, which of these ops stays in float32?',
+    points: 1,
+    choices: ['matmul', fp32Op, 'linear', 'conv2d'],
+    answer: fp32Op,
+  },
+  {
+    kind: 'numeric',
+    id: 'l4.c2',
+    title: "What is torch's GradScaler's initial scale?",
+    points: 1,
+    answer: LOSS_SCALE_PRESETS.torch.initScale,
+  },
+];

@@ -1,0 +1,71 @@
+/**
+ * The student release: the repository minus solutions/, the instructor's question sources and tests, plus
+ * bank.json: public cases only, hidden cases counted but not included, concept answers as hashes.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { answerHash } from './answers';
+import { loadQuestions } from './bank';
+import { GradingError } from './errors';
+import type { Question } from './question';
+import { encode } from './wire';
+
+/** What the release's bank holds for a question. */
+export function publicQuestion(q: Question): object {
+  if (q.kind !== 'code') {
+    const { answer, ...rest } = q;
+    return { ...rest, answerHash: answerHash(q.id, answer) };
+  }
+  const hidden = q.cases.filter((c) => c.hidden);
+  return {
+    ...q,
+    cases: q.cases.filter((c) => !c.hidden),
+    hiddenCases: hidden.length,
+    hiddenPoints: hidden.reduce((s, c) => s + c.points, 0),
+  };
+}
+
+/** Paths copied into a release, relative to the repository root. */
+export const RELEASE_PATHS = [
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  '.mocharc.json',
+  'README.md',
+  'notebooks',
+  'exercises',
+  'src/mp',
+  'src/quiz',
+  'src/cli',
+  'scripts/setup-python.sh',
+];
+/** npm scripts kept in a release. */
+const STUDENT_SCRIPTS = ['start', 'grade', 'train', 'typecheck'];
+/** Left out of src/quiz in a release. */
+const INSTRUCTOR_ONLY = ['questions'];
+
+export function writeRelease(root: string, out: string): string[] {
+  if (fs.existsSync(out) && fs.readdirSync(out).length > 0) {
+    throw new GradingError(`The release folder ${out} is not empty; choose a new folder.`);
+  }
+  const written: string[] = [];
+  for (const rel of RELEASE_PATHS) {
+    const from = path.join(root, rel);
+    if (!fs.existsSync(from)) continue;
+    fs.cpSync(from, path.join(out, rel), {
+      recursive: true,
+      filter: (src) =>
+        !INSTRUCTOR_ONLY.some((x) => src === path.join(root, 'src/quiz', x)) && !src.includes('node_modules'),
+    });
+    written.push(rel);
+  }
+  // The release has no tests, benchmarks or instructor scripts: keep the scripts a student uses.
+  const pkgFile = path.join(out, 'package.json');
+  const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as { scripts: Record<string, string> };
+  pkg.scripts = Object.fromEntries(Object.entries(pkg.scripts).filter(([name]) => STUDENT_SCRIPTS.includes(name)));
+  fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, 2) + '\n');
+  const bank = path.join(out, 'src/quiz/bank.json');
+  fs.writeFileSync(bank, encode(loadQuestions().map(publicQuestion)));
+  written.push('src/quiz/bank.json');
+  return written;
+}
