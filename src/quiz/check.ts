@@ -21,11 +21,9 @@ export interface CheckResult {
   readonly cases: CaseResult[];
 }
 
-type Display = { html(s: string): void };
-function tslabDisplay(): Display | undefined {
+function tslabDisplay(): { html(s: string): void } | undefined {
   try {
-    const display = (require('tslab') as { display: Partial<Display> }).display;
-    return typeof display.html === 'function' ? (display as Display) : undefined; // only inside a tslab kernel
+    return (require('tslab') as { display: { html(s: string): void } }).display;
   } catch {
     return undefined;
   }
@@ -106,11 +104,11 @@ export async function check(id: string, submission: unknown, timeoutMs = 2000): 
     points: cases.reduce((s, c) => s + c.points, 0),
     cases,
   };
-  const display = tslabDisplay();
-  if (display) display.html(renderHtml(q.title, result));
-  else
-    console.log(
-      `${id} ${q.title}: ${result.earned}/${result.points}\n${cases.map((c) => `  ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`).join('\n')}`,
-    );
+  const text = `${id} ${q.title}: ${result.earned}/${result.points}\n${cases.map((c) => `  ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`).join('\n')}`;
+  try {
+    tslabDisplay()!.html(renderHtml(q.title, result)); // throws outside a running tslab kernel
+  } catch {
+    console.log(text);
+  }
   return result;
 }

@@ -57,10 +57,14 @@ export function judge(c: CodeCase, outcome: CallOutcome): CaseResult {
     case 'timeout':
     case 'crash':
       return fail(outcome.detail!);
-    case 'error':
-      return outcome.error!.name === 'NotImplementedError'
-        ? { ...base, earned: 0, passed: false, message: 'not implemented yet' }
-        : fail(`threw ${outcome.error!.name}: ${outcome.error!.message}`);
+    case 'error': {
+      const { name, message } = outcome.error!;
+      if (name === 'NotImplementedError') return { ...base, earned: 0, passed: false, message: 'not implemented yet' };
+      if (/allocation failed|Invalid array length|Invalid typed array length/i.test(message)) {
+        return fail(`ran out of memory: ${name}: ${message}`);
+      }
+      return fail(`threw ${name}: ${message}`);
+    }
     case 'ok': {
       if (outcome.type === 'function' || outcome.type === 'undefined')
         return fail(`returned ${outcome.type}, not a value`);

@@ -2,8 +2,9 @@
  * Runs a submission's functions in a separate Node process per question, with a time limit per case and a
  * memory limit for the process. An infinite loop, a crash, process.exit or running out of memory ends only
  * that child: the case gets 0 points and a message, the remaining cases run in a fresh child.
+ * Memory: a V8 heap limit, plus (on POSIX) a limit on all the process's data, typed arrays included.
  */
-import { fork, type ChildProcess } from 'child_process';
+import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
 import { encode } from './wire';
 
@@ -28,10 +29,15 @@ const TSX = require.resolve('tsx/cjs');
 
 function spawnChild(memoryMb: number): { child: ChildProcess; ready: Promise<void>; stderr: () => string } {
   let err = '';
-  const child = fork(CHILD, [], {
-    execArgv: ['--require', TSX, `--max-old-space-size=${memoryMb}`],
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
+  const node = [process.execPath, '--require', TSX, `--max-old-space-size=${memoryMb}`, CHILD];
+  const stdio: ['ignore', 'ignore', 'pipe', 'ipc'] = ['ignore', 'ignore', 'pipe', 'ipc'];
+  // The heap limit does not cover typed arrays, which live outside it: on POSIX, RLIMIT_DATA caps all of the
+  // process's memory (4× the heap limit, at least 1 GB), so a runaway allocation fails instead of the machine.
+  const dataKb = Math.max(1024, 4 * memoryMb) * 1024;
+  const child =
+    process.platform === 'win32'
+      ? spawn(node[0]!, node.slice(1), { stdio })
+      : spawn('/bin/sh', ['-c', `ulimit -d ${dataKb} && exec "$0" "$@"`, ...node], { stdio });
   child.stderr!.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-4000);
   });

@@ -1,0 +1,147 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { expect } from 'chai';
+import { answersTemplate, EXERCISES, solutionFiles, stubFor } from '../../scripts/generate-exercises';
+import {
+  compare,
+  feedbackMarkdown,
+  generateStub,
+  gradebookCsv,
+  gradeSubmission,
+  loadQuestions,
+  pointsOf,
+  toJUnit,
+  type Report,
+} from '../../src/quiz';
+
+const ROOT = path.join(__dirname, '../..');
+const SOLUTIONS = path.join(ROOT, 'solutions');
+
+describe('the exercises', () => {
+  it('are exactly what the generator makes from solutions/ (npm run exercises)', () => {
+    for (const file of solutionFiles()) {
+      expect(fs.readFileSync(path.join(EXERCISES, file), 'utf8'), file).to.equal(stubFor(file));
+    }
+    expect(fs.readFileSync(path.join(EXERCISES, 'answers.json'), 'utf8')).to.equal(answersTemplate());
+  });
+
+  it('number at least 3 coding questions per lesson, 18 in all, each with public and hidden cases', () => {
+    const code = loadQuestions().filter((q) => q.kind === 'code');
+    expect(code.length).to.be.at.least(18);
+    for (let lesson = 1; lesson <= 6; lesson++) {
+      expect(code.filter((q) => q.id.startsWith(`l${lesson}.`)).length, `lesson ${lesson}`).to.be.at.least(3);
+    }
+    for (const q of code) {
+      expect(q.cases.some((c) => !c.hidden) && q.cases.some((c) => c.hidden), q.id).to.equal(true);
+    }
+  });
+
+  it('have a concept quiz in every lesson', () => {
+    for (let lesson = 1; lesson <= 6; lesson++) {
+      expect(
+        loadQuestions().some((q) => q.kind !== 'code' && q.id.startsWith(`l${lesson}.c`)),
+        `lesson ${lesson}`,
+      ).to.equal(true);
+    }
+  });
+});
+
+describe('grading the reference solutions and the stubs', function () {
+  this.timeout(60_000);
+  let solutions: Report;
+  let stubs: Report;
+  before(async () => {
+    [solutions, stubs] = [await gradeSubmission(SOLUTIONS), await gradeSubmission(EXERCISES)];
+  });
+
+  it('scores every solution 100%', () => {
+    const failed = solutions.questions.flatMap((q) =>
+      q.cases.filter((c) => !c.passed).map((c) => `${q.id} ${c.name}: ${c.message}`),
+    );
+    expect(failed).to.be.empty;
+    expect(solutions.earned).to.equal(solutions.points);
+  });
+
+  it('scores every stub 0%, saying "not implemented yet"', () => {
+    expect(stubs.earned).to.equal(0);
+    const code = stubs.questions.filter((q) => q.kind === 'code');
+    expect(code.every((q) => q.cases.every((c) => c.message === 'not implemented yet'))).to.equal(true);
+  });
+
+  it('writes JUnit XML, a gradebook and feedback without hidden expected values', () => {
+    const xml = toJUnit(stubs);
+    expect(xml)
+      .to.match(/^<\?xml/)
+      .and.match(/<testsuite name="l1.q1 [^"]*" tests="4" failures="4">/);
+    const csv = gradebookCsv([solutions, stubs]).trim().split('\n');
+    expect(csv[0]).to.match(/^student,l1.q1,.*,total,max,percent$/);
+    expect(csv[1]).to.match(/,100%$/);
+    expect(csv[2]).to.match(/,0%$/);
+    expect(feedbackMarkdown(stubs)).to.include('(hidden)').and.include('not implemented yet');
+  });
+});
+
+describe('npm run grade', function () {
+  this.timeout(120_000);
+  it('grades a copy of solutions/ to 100% and writes a JSON report with per-case points and messages', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'submission-'));
+    fs.cpSync(SOLUTIONS, dir, { recursive: true });
+    const out = path.join(dir, 'report.json');
+    const r = spawnSync('npm', ['run', 'grade', '--', '--submission', dir, '--json', out], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).to.equal(0);
+    const report = JSON.parse(fs.readFileSync(out, 'utf8')) as Report;
+    expect(report.earned).to.equal(report.points);
+    expect(report.points).to.equal(loadQuestions().reduce((s, q) => s + pointsOf(q), 0));
+    expect(report.questions[0]!.cases[0]).to.have.keys('name', 'points', 'earned', 'passed', 'hidden', 'message');
+    expect(r.stdout).to.include('l6.q3');
+  });
+
+  it('grades a class folder into a gradebook and one feedback file per student', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'class-'));
+    fs.cpSync(SOLUTIONS, path.join(dir, 'ada'), { recursive: true });
+    fs.cpSync(EXERCISES, path.join(dir, 'bob'), { recursive: true });
+    const r = spawnSync('npm', ['run', 'grade', '--', '--class', dir, '--only', 'l1.q1,l1.c1'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).to.equal(0);
+    const csv = fs.readFileSync(path.join(dir, 'gradebook.csv'), 'utf8');
+    expect(csv).to.equal('student,l1.q1,l1.c1,total,max,percent\nada,4,1,5,5,100%\nbob,0,0,0,5,0%\n');
+    expect(fs.readdirSync(path.join(dir, 'feedback')).sort()).to.deep.equal(['ada.md', 'bob.md']);
+  });
+});
+
+describe('comparisons explain mismatches', () => {
+  it('names special values and the index', () => {
+    const v = compare([1, 2, 3, 65504], [1, 2, 3, Infinity], { kind: 'exact' });
+    expect(v).to.deep.equal({ passed: false, message: 'expected 65504 (max float16), got Infinity at index 3' });
+  });
+
+  it('never shows the expected value of a hidden case', () => {
+    expect(compare(65504, 1, { kind: 'exact' }, true).message).to.equal('got 1');
+  });
+
+  it('compares within ulps of a format and by relative tolerance', () => {
+    expect(compare(1, 1 + 2 ** -10, { kind: 'ulps', format: 'float16', ulps: 1 }).passed).to.equal(true);
+    expect(compare(1, 1 + 2 ** -9, { kind: 'ulps', format: 'float16', ulps: 1 }).passed).to.equal(false);
+    expect(compare(100, 100.00001, { kind: 'relative', tolerance: 1e-6 }).passed).to.equal(true);
+    expect(compare(-0, 0, { kind: 'bits' }).message).to.equal('expected -0, got 0');
+  });
+});
+
+describe('the stub generator', () => {
+  it('replaces solution blocks, drops solution-only imports and rejects unbalanced markers', () => {
+    const src =
+      "/** doc */\nimport { x } from 'y'; // SOLUTION ONLY\n\nexport function f(): number {\n  // BEGIN SOLUTION l9.q9\n  return x;\n  // END SOLUTION\n}\n";
+    expect(generateStub(src, '../errors')).to.equal(
+      "/** doc */\n\nimport { NotImplementedError } from '../errors';\n\nexport function f(): number {\n  throw new NotImplementedError('l9.q9');\n}\n",
+    );
+    expect(() => generateStub('// BEGIN SOLUTION a\n', '../e')).to.throw(/never closed/);
+    expect(() => generateStub('// END SOLUTION\n', '../e')).to.throw(/without BEGIN/);
+  });
+});
