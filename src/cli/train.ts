@@ -6,8 +6,17 @@
  */
 import { parseArgs } from 'util';
 import { MultiBar, Presets } from 'cli-progress';
-import { MpError, POLICY_NAMES, policy, trainMnist, useBackend, type TrainOptions, type TrainResult } from '../mp';
-import { BACKEND_CHOICES, type BackendChoice } from '../mp/backend/select';
+import {
+  BACKEND_CHOICES,
+  MpError,
+  POLICY_NAMES,
+  policy,
+  trainMnist,
+  useBackend,
+  type BackendChoice,
+  type TrainOptions,
+  type TrainResult,
+} from '../mp';
 
 const USAGE = `Usage: npm run train -- [options]
   --policy NAMES         comma-separated, or 'all' (default float32). Valid: ${POLICY_NAMES.join(', ')}
