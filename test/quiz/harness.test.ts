@@ -13,6 +13,7 @@ import {
   loadQuestions,
   pointsOf,
   toJUnit,
+  type CodeQuestion,
   type Report,
 } from '../../src/quiz';
 
@@ -28,7 +29,7 @@ describe('the exercises', () => {
   });
 
   it('number at least 3 coding questions per lesson, 18 in all, each with public and hidden cases', () => {
-    const code = loadQuestions().filter((q) => q.kind === 'code');
+    const code = loadQuestions().filter((q): q is CodeQuestion => q.kind === 'code');
     expect(code.length).to.be.at.least(18);
     for (let lesson = 1; lesson <= 6; lesson++) {
       expect(code.filter((q) => q.id.startsWith(`l${lesson}.`)).length, `lesson ${lesson}`).to.be.at.least(3);
