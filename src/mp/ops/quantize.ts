@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkChoice, OptionError } from '../errors';
 import { getFormat, type FormatLike } from '../formats/registry';
+import type { Format } from '../formats/spec';
 import { resolveRoundOptions, type RoundOptions } from '../formats/round';
 import { EXACT_BACKENDS, QUANTIZE_KERNEL, type QuantizeAttrs } from './kernel';
 import { quantizeWithOps } from './quantize_ops';
@@ -41,8 +42,6 @@ export function quantize(x: tf.Tensor, format: FormatLike, options: QuantizeOpti
   checkChoice('implementation', implementation, IMPLEMENTATIONS);
   const f = getFormat(format);
   const resolved = resolveRoundOptions(roundOptions);
-  const useKernel =
-    implementation === 'kernel' || (implementation === 'auto' && EXACT_BACKENDS.includes(tf.getBackend()));
   if (implementation === 'kernel' && !EXACT_BACKENDS.includes(tf.getBackend())) {
     throw new OptionError(
       `The exact kernel runs on ${EXACT_BACKENDS.join(', ')}; the active backend is ${tf.getBackend()}.`,
@@ -51,11 +50,7 @@ export function quantize(x: tf.Tensor, format: FormatLike, options: QuantizeOpti
       IMPLEMENTATIONS,
     );
   }
-  const forward = (t: tf.Tensor): tf.Tensor => {
-    if (!useKernel) return quantizeWithOps(t, f, resolved);
-    const attrs: QuantizeAttrs = { format: f.name, ...resolved };
-    return tf.engine().runKernel(QUANTIZE_KERNEL, { x: t }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
-  };
+  const forward = (t: tf.Tensor): tf.Tensor => roundTensor(t, f, resolved, implementation);
   const op = tf.customGrad(((t: tf.Tensor) => ({
     value: forward(t),
     gradFunc: (dy: tf.Tensor) => (gradient === 'round' ? forward(dy) : dy),
@@ -66,4 +61,21 @@ export function quantize(x: tf.Tensor, format: FormatLike, options: QuantizeOpti
 function describe(x: unknown): string {
   if (x === null || x === undefined) return String(x);
   return (x as object).constructor?.name ?? typeof x;
+}
+
+/**
+ * The forward rounding alone, with no gradient of its own: for ops that define their gradient themselves
+ * (cast points). `options` must already be resolved.
+ */
+export function roundTensor(
+  t: tf.Tensor,
+  f: Format,
+  options: Required<RoundOptions>,
+  implementation: Implementation = 'auto',
+): tf.Tensor {
+  const useKernel =
+    implementation === 'kernel' || (implementation === 'auto' && EXACT_BACKENDS.includes(tf.getBackend()));
+  if (!useKernel) return quantizeWithOps(t, f, options);
+  const attrs: QuantizeAttrs = { format: f.name, ...options };
+  return tf.engine().runKernel(QUANTIZE_KERNEL, { x: t }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
