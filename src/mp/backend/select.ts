@@ -56,7 +56,8 @@ function loadWebGpu(): void {
     Object.assign(globalThis, dawn.globals);
     Object.defineProperty(globalThis, 'navigator', { value: { gpu: dawn.create([]) }, configurable: true });
   }
-  if (tryRequire('@tensorflow/tfjs-backend-webgpu') === undefined) {
+  // An application (or a bundle) may have imported the backend already; else load it by name.
+  if (!tf.findBackendFactory('webgpu') && tryRequire('@tensorflow/tfjs-backend-webgpu') === undefined) {
     throw new BackendError(
       'webgpu needs the tfjs WebGPU backend: npm install @tensorflow/tfjs-backend-webgpu@4.22.0',
       'webgpu',

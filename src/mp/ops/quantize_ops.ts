@@ -2,7 +2,8 @@
  * quantize built from stock tfjs ops, for backends without the exact kernel (webgl, webgpu, tensorflow).
  * tfjs has no bitcast, so this path works on values: x = ±n·q with q = 2^(e − manBits) the spacing at x's
  * binade e (the smallest normal binade for subnormals), and n rounded with tf.round (ties to even).
- * On the cpu backend it equals the exact kernel value for value; NaN sign and payload are unspecified.
+ * On the cpu and wasm backends it equals the exact kernel value for value; NaN sign and payload are
+ * unspecified. On a GPU that flushes float32 subnormals, values below 2^-126 flush too.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RoundOptions } from '../formats/round';
@@ -53,6 +54,9 @@ function roundFloatOps(x: tf.Tensor, f: FloatFormat, o: Required<RoundOptions>):
   // 5. sign (−0 is the value whose reciprocal is −inf), then the format's zero, infinity and NaN rules
   const negative = tf.logicalOr(tf.less(x, 0), tf.equal(tf.div(1, x), -Infinity));
   let y = tf.where(negative, tf.neg(r), r);
+  // Zero explicitly: GPUs flush float32 subnormals (WebGPU on an H200 does), so for formats whose spacing q
+  // near zero is a float32 subnormal (float32, tf32, bfloat16) q becomes 0 there and 0/q is NaN.
+  y = tf.where(tf.equal(a, 0), x, y);
   if (!f.signedZero) y = tf.where(tf.equal(y, 0), tf.zerosLike(y), y);
   const infTo = f.infinities && o.overflow === 'ieee' ? Infinity : saturating ? f.maxFinite : NaN;
   y = tf.where(tf.isInf(x), tf.mul(tf.sign(x), infTo), y);
