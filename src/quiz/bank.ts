@@ -11,12 +11,6 @@ import { decode } from './wire';
 
 export const BANK_FILE = path.join(__dirname, 'bank.json');
 
-export interface ReleasedQuestionInfo {
-  /** Hidden cases exist for this question but are not in this release. */
-  readonly hiddenCases?: number;
-  readonly hiddenPoints?: number;
-}
-
 let cached: Question[] | undefined;
 
 export function loadQuestions(): Question[] {

@@ -28,6 +28,9 @@ export interface CodeQuestion {
   readonly file: string;
   readonly export: string;
   readonly cases: readonly CodeCase[];
+  /** In a student release: how many hidden cases, worth how many points, the instructor's grading adds. */
+  readonly hiddenCases?: number;
+  readonly hiddenPoints?: number;
 }
 
 export interface ConceptQuestion {

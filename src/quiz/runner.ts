@@ -1,6 +1,6 @@
 /**
- * Runs a submission's functions in a separate Node process per question, with a time limit per case and a
- * memory limit for the process. An infinite loop, a crash, process.exit or running out of memory ends only
+ * Runs a submission's functions in a separate Node process (one for the whole submission), with a time
+ * limit per call and a memory limit for the process. An infinite loop, a crash, process.exit or running out of memory ends only
  * that child: the case gets 0 points and a message, the remaining cases run in a fresh child.
  * Memory: a V8 heap limit, plus (on POSIX) a limit on all the process's data, typed arrays included.
  */
