@@ -112,6 +112,13 @@ export class MinMaxObserver extends ObserverBase {
     super(options, ['per_tensor_affine', 'per_tensor_symmetric']);
   }
 
+  /** The qparams such an observer gives once it has seen the range [minVal, maxVal]. */
+  static qparamsOf(minVal: number, maxVal: number, options: ObserverOptions = {}): TensorQParams {
+    const o = new MinMaxObserver(options);
+    o.update(minVal, maxVal);
+    return o.calculateQParams();
+  }
+
   observe(x: tf.Tensor): void {
     const v = values(x);
     if (v.length === 0) return;

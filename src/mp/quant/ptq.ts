@@ -60,11 +60,7 @@ export class DynamicInt8Mlp {
       let lo = 0;
       let hi = 0;
       for (const v of h) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
-      const observer = new MinMaxObserver();
-      const t = tf.tensor1d([lo, hi]);
-      observer.observe(t);
-      t.dispose();
-      const q = observer.calculateQParams();
+      const q = MinMaxObserver.qparamsOf(lo, hi);
       const inv = Math.fround(1 / Math.fround(q.scale));
       const xq = Int32Array.from(
         h,

@@ -4,9 +4,7 @@ import { hidden, kase, type Question } from '../question';
 
 /** torch's qparams, from the library's observer (which matches torch bit for bit). */
 function qparams(min: number, max: number, qmin: number, qmax: number): { scale: number; zeroPoint: number } {
-  const o = new MinMaxObserver({ dtype: qmin < 0 ? 'qint8' : 'quint8', quantMin: qmin, quantMax: qmax });
-  tf.tidy(() => o.observe(tf.tensor1d([min, max])));
-  return o.calculateQParams();
+  return MinMaxObserver.qparamsOf(min, max, { dtype: qmin < 0 ? 'qint8' : 'quint8', quantMin: qmin, quantMax: qmax });
 }
 
 function fq(values: number[], scale: number, zeroPoint: number, qmin: number, qmax: number): number[] {
