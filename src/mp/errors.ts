@@ -62,3 +62,9 @@ export class PolicyError extends MpError {
     super(message);
   }
 }
+
+/** What a received value is, for error messages: 'null', 'Array', 'Float64Array', 'number', … */
+export function describeValue(x: unknown): string {
+  if (x === null || x === undefined) return String(x);
+  return typeof x === 'object' ? ((x as object).constructor?.name ?? 'object') : typeof x;
+}

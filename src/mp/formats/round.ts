@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import { checkChoice, OptionError } from '../errors';
+import { checkChoice, describeValue, OptionError } from '../errors';
 import { float32Bits, views } from './bits';
 import { getFormat, type FormatLike } from './registry';
 import { roundOnHeap, roundWithSimd, type SimdPlan } from './simd/simd_round';
@@ -65,9 +65,8 @@ export function resolveRoundOptions(options: RoundOptions = {}): Required<RoundO
  */
 export function roundArray(values: Float32Array, format: FormatLike, options?: RoundOptions): Float32Array {
   if (!(values instanceof Float32Array)) {
-    const got = values === null ? 'null' : ((values as object)?.constructor?.name ?? typeof values);
     throw new OptionError(
-      `values must be a Float32Array. Received: ${got}. Convert with Float32Array.from(values).`,
+      `values must be a Float32Array. Received: ${describeValue(values)}. Convert with Float32Array.from(values).`,
       'values',
       values,
     );
@@ -142,7 +141,7 @@ const F32_MIN_NORMAL = 0x00800000;
  *   3. below the target's smallest normal: round |x| to a multiple of the smallest subnormal in float64,
  *      where scaling by powers of two is exact; then signed-zero rules;
  *   4. overflow: a result past maxFinite takes the overflow rule.
- * Step 2 is almost every element of real data; the SIMD kernel does it four lanes at a time and hands the
+ * Step 2 is almost every element of real data; the SIMD kernel does it sixteen lanes a turn and hands the
  * other lanes back to `one`, the scalar converter.
  */
 function roundFloat(src: Float32Array, dst: Float32Array, f: FloatFormat, o: Required<RoundOptions>): void {

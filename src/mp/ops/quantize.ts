@@ -3,6 +3,7 @@ import { checkChoice, OptionError } from '../errors';
 import { getFormat, type FormatLike } from '../formats/registry';
 import type { Format } from '../formats/spec';
 import { resolveRoundOptions, type RoundOptions } from '../formats/round';
+import { checkFloat32Tensor } from './check_tensor';
 import { EXACT_BACKENDS, QUANTIZE_KERNEL, type QuantizeAttrs } from './kernel';
 import { quantizeWithOps } from './quantize_ops';
 
@@ -29,14 +30,7 @@ export interface QuantizeOptions extends RoundOptions {
  *     quantize(tf.tensor([0.1, 70000]), 'float16')   // [0.0999755859375, Infinity]
  */
 export function quantize(x: tf.Tensor, format: FormatLike, options: QuantizeOptions = {}): tf.Tensor {
-  if (!(x instanceof tf.Tensor)) {
-    throw new OptionError(`quantize needs a tf.Tensor. Received: ${describe(x)}`, 'x', x);
-  }
-  if (x.dtype !== 'float32') {
-    throw new OptionError(`quantize needs a float32 tensor. Received dtype: ${x.dtype}`, 'x.dtype', x.dtype, [
-      'float32',
-    ]);
-  }
+  checkFloat32Tensor(x, 'quantize');
   const { gradient = 'straight-through', implementation = 'auto', ...roundOptions } = options;
   checkChoice('gradient', gradient, GRADIENT_MODES);
   checkChoice('implementation', implementation, IMPLEMENTATIONS);
@@ -56,11 +50,6 @@ export function quantize(x: tf.Tensor, format: FormatLike, options: QuantizeOpti
     gradFunc: (dy: tf.Tensor) => (gradient === 'round' ? forward(dy) : dy),
   })) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(x) as tf.Tensor;
-}
-
-function describe(x: unknown): string {
-  if (x === null || x === undefined) return String(x);
-  return (x as object).constructor?.name ?? typeof x;
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { OptionError } from '../errors';
+import { checkFloat32Tensor } from '../ops/check_tensor';
 import { checkQParams, type QParams } from './qparams';
 
 export interface PerChannelQParams {
@@ -29,13 +30,7 @@ function fakeQuantOps(
   qmin: number,
   qmax: number,
 ): tf.Tensor {
-  if (!(x instanceof tf.Tensor) || x.dtype !== 'float32') {
-    throw new OptionError(
-      `Expected a float32 tf.Tensor. Received: ${x instanceof tf.Tensor ? x.dtype : typeof x}`,
-      'x',
-      x,
-    );
-  }
+  checkFloat32Tensor(x, 'fakeQuantize');
   const inverses = scales.map((s) => 1 / Math.fround(s)); // fl(1/scale), as torch's kernel
   // q = zeroPoint + round(x · fl(1/scale)); tf.round rounds half to even, as nearbyint. Call inside a tidy.
   const codes = (t: tf.Tensor): tf.Tensor =>

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkChoice, OptionError } from '../errors';
 import { roundHalfEven } from '../formats/round';
+import { checkFloat32Tensor } from '../ops/check_tensor';
 import { QUANT_DTYPES, quantRange, type QuantDtype } from './qparams';
 
 export const QSCHEMES = [
@@ -81,15 +82,9 @@ abstract class ObserverBase {
   }
 }
 
-/** Values of a float32 tensor (read back), finite ones only when `finiteOnly`. */
+/** Values of a float32 tensor (read back). */
 function values(x: tf.Tensor): Float32Array {
-  if (!(x instanceof tf.Tensor) || x.dtype !== 'float32') {
-    throw new OptionError(
-      `observe needs a float32 tf.Tensor. Received: ${x instanceof tf.Tensor ? x.dtype : typeof x}`,
-      'x',
-      x,
-    );
-  }
+  checkFloat32Tensor(x, 'observe');
   return x.dataSync() as Float32Array;
 }
 
