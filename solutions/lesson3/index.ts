@@ -1,5 +1,5 @@
 /** Lesson 3: its problems: rounding, overflow, underflow and swamping. */
-import { roundValue } from '../../src/mp'; // SOLUTION ONLY
+import { roundValue } from '../../src/mp/index'; // SOLUTION ONLY
 
 /**
  * l3.q1: round a number to the nearest float16 value (ties to even), handling subnormals, overflow to ±Infinity

@@ -1,5 +1,5 @@
 /** Lesson 4: how a framework does it: loss scaling and master weights. */
-import { roundValue } from '../../src/mp'; // SOLUTION ONLY
+import { roundValue } from '../../src/mp/index'; // SOLUTION ONLY
 
 export interface ScalerState {
   scale: number;

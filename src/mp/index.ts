@@ -98,3 +98,20 @@ export {
   type IntegerCheck,
   type CompareOptions,
 } from './quant/compare';
+
+// Notebook display: figures as data, tables and live progress through one bridge
+export {
+  lineFigure,
+  barFigure,
+  LiveDisplay,
+  showFigure,
+  showTable,
+  showMarkdown,
+  figureBundle,
+  tableBundle,
+  progressDisplay,
+  type Figure,
+  type Trace,
+  type Cell,
+  type ProgressLike,
+} from './viz/index';

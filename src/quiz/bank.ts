@@ -3,6 +3,7 @@
  * student release, which has no questions/ folder: bank.json, written by `npm run release`, with public
  * cases only and concept answers as hashes.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { GradingError } from './errors';
@@ -13,10 +14,27 @@ export const BANK_FILE = path.join(__dirname, 'bank.json');
 
 let cached: Question[] | undefined;
 
+/**
+ * The question sources are TypeScript. Processes started with tsx (the CLIs, mocha, the grading child)
+ * require them directly. A notebook kernel (tslab) compiles only what cells import, so it asks a short-lived
+ * tsx process for the bank, in the wire format that bank.json uses.
+ */
+function requireQuestions(): Question[] {
+  if ('.ts' in require.extensions) return (require('./questions') as { QUESTIONS: Question[] }).QUESTIONS;
+  const script = 'process.stdout.write(require("./wire").encode(require("./questions").QUESTIONS))';
+  const out = execFileSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], {
+    cwd: __dirname,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'], // tfjs's greeting on stderr stays out of the notebook
+    maxBuffer: 64 << 20,
+  });
+  return decode(out) as Question[];
+}
+
 export function loadQuestions(): Question[] {
   if (cached) return cached;
   if (fs.existsSync(path.join(__dirname, 'questions'))) {
-    cached = (require('./questions') as { QUESTIONS: Question[] }).QUESTIONS;
+    cached = requireQuestions();
   } else if (fs.existsSync(BANK_FILE)) {
     cached = decode(fs.readFileSync(BANK_FILE, 'utf8')) as Question[];
   } else {

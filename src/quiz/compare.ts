@@ -3,7 +3,7 @@
  * a mismatch: "expected 65504 (max float16), got Infinity at index 3". For hidden cases the expected value
  * is never put into the sentence.
  */
-import { getFormat, type FloatFormat } from '../mp';
+import { getFormat, type FloatFormat } from '../mp/index';
 
 export type Comparison =
   | { readonly kind: 'exact' }

@@ -3,6 +3,7 @@ import { checkChoice, describeValue, OptionError } from '../errors';
 import { float32Bits, views } from './bits';
 import { getFormat, type FormatLike } from './registry';
 import { roundOnHeap, roundWithSimd, type SimdPlan } from './simd/simd_round';
+import type { WasmMemory } from './simd/webassembly';
 import type { FloatFormat, IntFormat } from './spec';
 
 export const ROUNDING_MODES = ['nearest-even', 'toward-zero', 'stochastic'] as const;
@@ -95,7 +96,7 @@ export function roundInto(src: Float32Array, dst: Float32Array, format: FormatLi
  * apply (integer grids, stochastic rounding, no WebAssembly SIMD): the caller then uses roundInto.
  */
 export function roundOnWasmHeap(
-  memory: WebAssembly.Memory,
+  memory: WasmMemory,
   malloc: (bytes: number) => number,
   src: number,
   dst: number,

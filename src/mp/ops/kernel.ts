@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { roundInto, roundOnWasmHeap, type RoundOptions } from '../formats/round';
+import type { WasmMemory } from '../formats/simd/webassembly';
 
 export const QUANTIZE_KERNEL = 'MpQuantize';
 /** Backends on which quantize is bit-exact (the others use the pure-ops path). */
@@ -22,7 +23,7 @@ interface CpuBackend {
 interface WasmBackend {
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): ArrayBufferView;
-  wasm: { asm: { memory: WebAssembly.Memory }; _malloc(bytes: number): number };
+  wasm: { asm: { memory: WasmMemory }; _malloc(bytes: number): number };
 }
 
 function attrsOf(config: { attrs?: tf.NamedAttrMap }): [string, RoundOptions] {

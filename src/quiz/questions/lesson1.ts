@@ -1,4 +1,4 @@
-import { decode, getFormat, type FloatFormat } from '../../mp';
+import { decode, getFormat, type FloatFormat } from '../../mp/index';
 import { hidden, kase, type Question } from '../question';
 
 const limits = (name: string) => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { fakeQuantize, MinMaxObserver } from '../../mp';
+import { fakeQuantize, MinMaxObserver } from '../../mp/index';
 import { hidden, kase, type Question } from '../question';
 
 /** torch's qparams, from the library's observer (which matches torch bit for bit). */

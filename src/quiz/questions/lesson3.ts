@@ -1,4 +1,4 @@
-import { castStats, roundValue } from '../../mp';
+import { castStats, roundValue } from '../../mp/index';
 import { hidden, kase, type Question } from '../question';
 
 const bits = { compare: { kind: 'bits' } } as const;

@@ -1,4 +1,4 @@
-import { AUTOCAST_OPS, DynamicLossScaler, LOSS_SCALE_PRESETS, roundValue } from '../../mp';
+import { AUTOCAST_OPS, DynamicLossScaler, LOSS_SCALE_PRESETS, roundValue } from '../../mp/index';
 import { hidden, kase, type Question } from '../question';
 
 const exact = { compare: { kind: 'exact' } } as const;

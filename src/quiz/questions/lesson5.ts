@@ -1,4 +1,4 @@
-import { memoryPlan } from '../../mp';
+import { memoryPlan } from '../../mp/index';
 import { hidden, kase, type Question } from '../question';
 
 const exact = { compare: { kind: 'exact' } } as const;

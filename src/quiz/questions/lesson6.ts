@@ -1,4 +1,4 @@
-import { decode, DelayedScaling, getFormat } from '../../mp';
+import { decode, DelayedScaling, getFormat } from '../../mp/index';
 import { hidden, kase, type Question } from '../question';
 
 const exact = { compare: { kind: 'exact' } } as const;

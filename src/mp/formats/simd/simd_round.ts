@@ -4,6 +4,7 @@
  * runs on a buffer of its own (roundWithSimd, for JS arrays) or in place on tfjs-wasm's heap (roundOnHeap).
  */
 import { ROUND_WASM_BASE64 } from './round_wasm';
+import { WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly';
 
 /** The converter's constants for one (format, options) pair, and its scalar form for flagged lanes. */
 export interface SimdPlan {
@@ -26,12 +27,12 @@ const CHUNK = 1 << 16; // elements per kernel call: the flagged-lane list holds 
 const CHUNK_BYTES = CHUNK * 4;
 const PAGE = 65536;
 
-let wasmModule: WebAssembly.Module | null | undefined;
+let wasmModule: WasmModule | null | undefined;
 
-function compiled(): WebAssembly.Module | null {
+function compiled(): WasmModule | null {
   if (wasmModule === undefined) {
     try {
-      wasmModule = new WebAssembly.Module(Uint8Array.from(atob(ROUND_WASM_BASE64), (c) => c.charCodeAt(0)));
+      wasmModule = new WebAssemblyApi.Module(Uint8Array.from(atob(ROUND_WASM_BASE64), (c) => c.charCodeAt(0)));
     } catch {
       wasmModule = null; // no WebAssembly SIMD here: callers use the scalar loop
     }
@@ -44,11 +45,11 @@ class BoundKernel {
   private readonly round: RoundFn;
 
   constructor(
-    module: WebAssembly.Module,
-    readonly memory: WebAssembly.Memory,
+    module: WasmModule,
+    readonly memory: WasmMemory,
     private readonly scratch: number,
   ) {
-    this.round = new WebAssembly.Instance(module, { env: { memory } }).exports.round as RoundFn;
+    this.round = new WebAssemblyApi.Instance(module, { env: { memory } }).exports.round as RoundFn;
   }
 
   /** Rounds n float32 values at byte address src into dst (which may equal src), in this memory. */
@@ -96,7 +97,7 @@ export function roundWithSimd(src: Float32Array, dst: Float32Array, plan: SimdPl
   if (own === undefined) {
     const module = compiled();
     // Layout: [flagged-lane indices][input chunk][output chunk]
-    own = module && new BoundKernel(module, new WebAssembly.Memory({ initial: (3 * CHUNK_BYTES) / PAGE }), 0);
+    own = module && new BoundKernel(module, new WebAssemblyApi.Memory({ initial: (3 * CHUNK_BYTES) / PAGE }), 0);
   }
   if (!own) return false;
   const inF = new Float32Array(own.memory.buffer, CHUNK_BYTES, CHUNK);
@@ -110,14 +111,14 @@ export function roundWithSimd(src: Float32Array, dst: Float32Array, plan: SimdPl
   return true;
 }
 
-const onHeaps = new WeakMap<WebAssembly.Memory, BoundKernel | null>();
+const onHeaps = new WeakMap<WasmMemory, BoundKernel | null>();
 
 /**
  * Rounds in place on another module's memory (tfjs-wasm's heap): n float32 values at byte address src into
  * dst. `malloc` reserves the scratch list once per memory. False where SIMD is unavailable.
  */
 export function roundOnHeap(
-  memory: WebAssembly.Memory,
+  memory: WasmMemory,
   malloc: (bytes: number) => number,
   src: number,
   dst: number,

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/**
+ * Starts the course's Jupyter kernel: tslab, from the course's root folder.
+ *
+ * tslab compiles each cell with rootDir set to its working directory, and Jupyter starts a kernel in the
+ * notebook's folder, so from notebooks/ an `import … from '../src/mp'` fails ("not under rootDir"). This
+ * launcher walks up from that folder to the course root (the nearest package.json that names this course)
+ * and starts tslab there. Notebooks then import `./src/mp`, `./src/quiz` and `./exercises/lessonN`, paths
+ * from the root. We chose this over importing the library by its package name because it needs no build
+ * step and no link (symlinks need extra rights on Windows), works for any copy of the course (a student
+ * release, a graded copy) with the kernel registered once, and lets tslab recompile an edited exercise file
+ * when its import cell is re-run. Plain JavaScript, so that it runs on any Node without a compiler.
+ *
+ * Usage (from kernel.json): node launch.js {connection_file}
+ */
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const COURSE_NAME = 'mixed-precision-course';
+
+function isCourseRoot(dir) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name === COURSE_NAME;
+  } catch {
+    return false;
+  }
+}
+
+/** The nearest course root at or above `start`, or this launcher's own course. */
+function courseRoot(start) {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    if (isCourseRoot(dir)) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, '..', '..');
+  }
+}
+
+const connectionFile = process.argv[2];
+if (!connectionFile) {
+  console.error('usage: node launch.js CONNECTION_FILE (Jupyter passes it; see kernel.json)');
+  process.exit(2);
+}
+const root = courseRoot(process.cwd());
+process.chdir(root);
+// tslab from the course folder itself, so that the library's display calls reach this kernel's tslab.
+const tslab = path.join(root, 'node_modules', 'tslab', 'dist', 'main.js');
+if (!fs.existsSync(tslab)) {
+  console.error(`tslab is not installed in ${root}: run npm install there.`);
+  process.exit(1);
+}
+require(tslab).startKernel({ configPath: path.resolve(connectionFile), enableFindLocal: false });

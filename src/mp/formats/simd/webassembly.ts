@@ -1,0 +1,22 @@
+/**
+ * The slice of the WebAssembly JavaScript API that this library uses. TypeScript declares the global
+ * `WebAssembly` only in its DOM lib, and the notebook kernel (tslab) compiles with lib es2022 alone, so the
+ * library declares what it needs here and reads the global through it.
+ */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+
+/** A compiled module: opaque to its users. */
+export type WasmModule = { readonly __wasmModule: unique symbol };
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (
+    module: WasmModule,
+    imports: Record<string, Record<string, unknown>>,
+  ) => { readonly exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+
+export const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
