@@ -38,9 +38,13 @@ export const RELEASE_PATHS = [
   'src/quiz',
   'src/cli',
   'scripts/setup-python.sh',
+  'scripts/start.ts',
+  'scripts/kernel',
+  'scripts/course',
+  'requirements-jupyter.txt',
 ];
 /** npm scripts kept in a release. */
-const STUDENT_SCRIPTS = ['start', 'grade', 'train', 'typecheck'];
+const STUDENT_SCRIPTS = ['start', 'kernel', 'grade', 'train', 'typecheck'];
 /** Left out of src/quiz in a release. */
 const INSTRUCTOR_ONLY = ['questions'];
 

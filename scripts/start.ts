@@ -1,0 +1,53 @@
+/**
+ * npm start [-- JUPYTER LAB OPTIONS]: opens the course in JupyterLab on lesson 1, with the course kernel.
+ *
+ * Uses the project's .venv when it has JupyterLab, else a JupyterLab on PATH, else makes .venv and installs
+ * the pinned stack (requirements-jupyter.txt) into it. The kernel is registered each time, so that it points
+ * at this copy of the course. Options pass through to `jupyter lab` (e.g. --no-browser, --port 9999).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { installKernel } from './kernel/kernelspec';
+import { configureLab } from './course/lab_config';
+import { installJupyterLab, ROOT, SetupError, VENV, venvHasJupyterLab, venvProgram } from './course/python';
+
+export const FIRST_LESSON = 'notebooks/01_what_is_mixed_precision.ipynb';
+
+/** The jupyter command to run, setting it up first where needed. */
+function jupyter(): string {
+  if (venvHasJupyterLab()) return venvProgram('jupyter');
+  if (spawnSync('jupyter', ['lab', '--version'], { stdio: 'ignore' }).status === 0) {
+    console.log(`Using the JupyterLab on PATH; the course kernel is registered for this user.`);
+    installKernel();
+    return 'jupyter';
+  }
+  console.log(`No JupyterLab found: installing it into ${path.relative(ROOT, VENV)} (once).`);
+  installJupyterLab();
+  return venvProgram('jupyter');
+}
+
+function main(): void {
+  let command: string;
+  try {
+    command = jupyter();
+  } catch (e) {
+    if (!(e instanceof SetupError)) throw e;
+    console.error(`npm start could not set up JupyterLab.\n${e.message}`);
+    process.exit(1);
+  }
+  if (command !== 'jupyter') {
+    installKernel(VENV);
+    configureLab(VENV);
+  }
+  const args = [
+    'lab',
+    `--ServerApp.root_dir=${ROOT}`,
+    `--LabApp.default_url=/lab/tree/${FIRST_LESSON}`,
+    ...process.argv.slice(2),
+  ];
+  const lab = spawn(command, args, { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => lab.kill(signal));
+  lab.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+main();

@@ -1,0 +1,70 @@
+/**
+ * Every lesson runs top to bottom through the Jupyter protocol (nbclient) on the course kernel: once with
+ * the stub exercises a student starts from, once with the reference solutions in their place. Skips, and
+ * says why, where no Python with Jupyter is installed (scripts/setup-python.sh makes one; CI always does).
+ */
+import { expect } from 'chai';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import {
+  courseCopy,
+  executeNotebooks,
+  jupyterEnv,
+  jupyterPython,
+  LESSONS,
+  readNotebook,
+  type NotebookRun,
+} from './course';
+
+const found = jupyterPython();
+
+function report(runs: NotebookRun[]): string {
+  return runs.map((r) => `${r.notebook}: ${r.seconds} s, ${r.plots} plots${r.error ? ` — ${r.error}` : ''}`).join('\n');
+}
+
+/** Check outputs in an executed notebook: the "l1.q1 … 4/4" headlines that check() displays. */
+function checkScores(file: string): { id: string; earned: number; points: number }[] {
+  const text = JSON.stringify(readNotebook(file).cells.map((c) => c.outputs ?? []));
+  return [...text.matchAll(/(l\d\.[qc]\d)[^:<]*?: (\d+)\/(\d+)/g)].map((m) => ({
+    id: m[1]!,
+    earned: Number(m[2]),
+    points: Number(m[3]),
+  }));
+}
+
+describe('lessons executed through Jupyter (nbclient)', function () {
+  this.timeout(20 * 60_000);
+  before(function () {
+    if ('reason' in found) {
+      console.log(`      skipped: ${found.reason}`);
+      this.skip();
+    }
+  });
+
+  for (const exercises of ['exercises', 'solutions'] as const) {
+    it(`every cell of every lesson runs, with ${exercises === 'exercises' ? 'the stub exercises' : 'the solutions'}`, () => {
+      const python = (found as { python: string }).python;
+      const course = courseCopy(exercises);
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-executed-'));
+      const notebooks = LESSONS.map((l) => path.join(course, 'notebooks', l));
+      const { status, runs, output } = executeNotebooks(python, jupyterEnv(), notebooks, out);
+      console.log(report(runs).replace(/^/gm, '      '));
+      expect(status, output).to.equal(0);
+      expect(runs.map((r) => r.notebook)).to.deep.equal(LESSONS);
+      const scores = LESSONS.flatMap((l) => checkScores(path.join(out, l)));
+      expect(scores.length, 'check() reports shown').to.be.at.least(LESSONS.length * 4);
+      if (exercises === 'solutions') {
+        expect(
+          scores.filter((s) => s.earned !== s.points),
+          'checks without full marks',
+        ).to.deep.equal([]);
+      } else {
+        expect(
+          scores.filter((s) => s.id.includes('.q') && s.earned !== 0),
+          'stubs that score',
+        ).to.deep.equal([]);
+      }
+    });
+  }
+});
