@@ -11,7 +11,7 @@ import * as path from 'path';
 import { KERNEL_NAME } from '../../scripts/kernel/kernelspec';
 import { ROOT } from './course';
 
-/** A folder of links to node, npm and the real python3: a PATH on which no Jupyter can be found. */
+/** A folder of links to sh, node, npm and the real python3: a PATH on which no Jupyter can be found. */
 function bareBin(python: string): string {
   const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-bin-'));
   const npm = spawnSync('which', ['npm'], { encoding: 'utf8' }).stdout.trim();
