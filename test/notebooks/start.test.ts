@@ -16,6 +16,7 @@ function bareBin(python: string): string {
   const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-bin-'));
   const npm = spawnSync('which', ['npm'], { encoding: 'utf8' }).stdout.trim();
   for (const [name, target] of [
+    ['sh', '/bin/sh'],
     ['node', process.execPath],
     ['npm', npm],
     ['python3', python],
