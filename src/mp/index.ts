@@ -1,5 +1,6 @@
 /**
- * The precision library: emulated number formats, rounding, and (in later modules) AMP and quantization.
+ * The precision library: emulated number formats and rounding, tensor ops, AMP, quantization, numerics
+ * instruments, the seed's MNIST model, and the notebook display bridge.
  * Every export is listed here explicitly; nothing internal is re-exported.
  */
 
@@ -66,11 +67,21 @@ export {
   type MemoryRow,
   type OptimizerKind,
 } from './numerics/memory';
+export {
+  sumInFormat,
+  partialSums,
+  SUMMATION_METHODS,
+  type SummationMethod,
+  type SumOptions,
+  type PartialSums,
+} from './numerics/summation';
+export { precisionSearch, PRECISION_SEARCH_FORMATS, type PrecisionSearchResult } from './numerics/precision_search';
 
 // Data and the seed's MNIST model
 export { loadMnist, parseIdx, type Mnist, type MnistSplit } from './data/mnist';
 export { buildMlp, softmaxLoss, forward, accuracy, type MlpOptions } from './train/mlp';
 export { trainMnist, type TrainOptions, type TrainResult, type Progress } from './train/loop';
+export { timeTrainingSteps, type StepTiming, type StepTimeOptions } from './train/step_time';
 
 // Quantization
 export { quantRange, checkQParams, QUANT_DTYPES, type QParams, type QuantDtype } from './quant/qparams';
@@ -91,6 +102,21 @@ export { denseStackOf, denseForward, quantizeWeights, toInt8Layers, type DenseLa
 export { staticQuantize, DynamicInt8Mlp, CALIBRATION_OBSERVERS, type CalibrationObserver } from './quant/ptq';
 export { QatMlp, type QatTrainOptions } from './quant/qat';
 export { DelayedScaling, type DelayedScalingOptions } from './quant/fp8_scaling';
+export { trainMnistFp8Delayed, type Fp8TrainOptions, type Fp8TrainResult, type ScaleTrace } from './quant/fp8_training';
+export {
+  mxQuantize,
+  mxSharedExponent,
+  perTensorQuantize,
+  quantError,
+  MX_ELEMENT_FORMATS,
+  MX_SCALE_RULES,
+  type MxResult,
+  type MxOptions,
+  type MxScaleRule,
+  type MxElementFormat,
+  type PerTensorResult,
+  type QuantError,
+} from './quant/mx';
 export {
   compareQuantization,
   Fp8Mlp,
@@ -110,8 +136,25 @@ export {
   figureBundle,
   tableBundle,
   progressDisplay,
+  spacing,
+  spacingFigure,
+  bitLayoutFigure,
+  quantizationFigure,
+  FitProgress,
+  progressRecorder,
+  lossCurvesFigure,
+  log2HistogramFigure,
+  lossScaleRecorder,
+  lossScaleFigure,
+  formatRangeFigure,
+  scaleTraceFigure,
   type Figure,
   type Trace,
   type Cell,
   type ProgressLike,
+  type SpacingSeries,
+  type LossPoint,
+  type LossRecord,
+  type RecorderOptions,
+  type ScaleStep,
 } from './viz/index';
