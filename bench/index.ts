@@ -5,12 +5,14 @@
 import { benchFormats } from './formats';
 import { benchQuant } from './quant';
 import { benchTraining } from './training';
+import { benchGrading } from '../test/quiz/class_fixture';
 
 async function main(): Promise<void> {
   console.log(`node ${process.version}, ${require('os').cpus().length} cores`);
   await benchFormats();
   await benchTraining();
   await benchQuant();
+  benchGrading();
 }
 
 main().catch((e) => {

@@ -1,9 +1,12 @@
 /**
  * Writes exercises/ from solutions/ (npm run exercises). Never edit exercises/ by hand: a test fails while
- * it differs from what this script produces.
+ * it differs from what this script produces. Each exercise's doc comment also says what its question
+ * forbids (from the question bank), so regenerate after changing a question's `forbidden`.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { loadQuestions } from '../src/quiz/bank';
+import { forbiddenNote } from '../src/quiz/forbidden';
 import { generateStub } from '../src/quiz/stubs';
 
 const ROOT = path.join(__dirname, '..');
@@ -23,11 +26,22 @@ export function solutionFiles(dir = SOLUTIONS, prefix = ''): string[] {
     );
 }
 
+/** What each question forbids, as a sentence for its exercise's doc comment. */
+function forbiddenNotes(): Map<string, string> {
+  const notes = new Map<string, string>();
+  for (const q of loadQuestions()) {
+    const note = q.kind === 'code' ? forbiddenNote(q) : undefined;
+    if (note) notes.set(q.id, note);
+  }
+  return notes;
+}
+
 /** The stub for one solution file. */
 export function stubFor(relative: string): string {
   const depth = relative.split(path.sep).length; // exercises/lessonN/index.ts → ../../src/quiz/errors
   const up = '../'.repeat(depth);
-  return generateStub(fs.readFileSync(path.join(SOLUTIONS, relative), 'utf8'), `${up}src/quiz/errors`);
+  const source = fs.readFileSync(path.join(SOLUTIONS, relative), 'utf8');
+  return generateStub(source, `${up}src/quiz/errors`, forbiddenNotes());
 }
 
 /** The concept-quiz answer sheet students fill in: solutions/answers.json's questions, unanswered. */

@@ -9,17 +9,30 @@ export interface Limits {
   epsilon: number;
 }
 
-/** l1.q1: the limits of an IEEE-style binary format with `expBits` exponent and `manBits` mantissa bits. */
+/**
+ * l1.q1: the limits of an IEEE-style binary format with `expBits` exponent and `manBits` mantissa bits.
+ *
+ * Not allowed here (the question scores 0 if used): the library's `getFormat`.
+ */
 export function formatLimits(expBits: number, manBits: number): Limits {
   throw new NotImplementedError('l1.q1');
 }
 
-/** l1.q2: the value of a float16 bit pattern (0..65535): sign, 5 exponent bits, 10 mantissa bits. */
+/**
+ * l1.q2: the value of a float16 bit pattern (0..65535): sign, 5 exponent bits, 10 mantissa bits.
+ *
+ * Not allowed here (the question scores 0 if used): the library's `decode`, `decodeBits`, `encode`, `fields`;
+ * the platform's `Float16Array`, `DataView.prototype.getFloat16`.
+ */
 export function decodeFloat16(bits: number): number {
   throw new NotImplementedError('l1.q2');
 }
 
-/** l1.q3: bytes to store `count` values in a format of `bits` bits, packed (e.g. float4 packs two per byte). */
+/**
+ * l1.q3: bytes to store `count` values in a format of `bits` bits, packed (e.g. float4 packs two per byte).
+ *
+ * Not allowed here (the question scores 0 if used): the library's `memoryPlan`, `storageBytes`.
+ */
 export function storageBytes(count: number, bits: number): number {
   throw new NotImplementedError('l1.q3');
 }

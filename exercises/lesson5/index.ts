@@ -1,14 +1,16 @@
 /** Lesson 5: the effect on accuracy, speed and memory. */
 
-/** Bytes per element for the formats this lesson uses. */
 import { NotImplementedError } from '../../src/quiz/errors';
 
+/** Bytes per element for the formats this lesson uses. */
 export const BYTES: Record<string, number> = { float32: 4, float16: 2, bfloat16: 2 };
 
 /**
  * l5.q1: bytes to train `params` parameters with Adam under a policy: weights + gradients + Adam's two moments,
  * all in the variable format, plus a compute-format copy of the weights when the two formats differ.
  * Policies: { compute: 'float16' | 'bfloat16' | 'float32', variable: same choices }.
+ *
+ * Not allowed here (the question scores 0 if used): the library's `memoryPlan`, `storageBytes`.
  */
 export function adamTrainingBytes(params: number, policy: { compute: string; variable: string }): number {
   throw new NotImplementedError('l5.q1');

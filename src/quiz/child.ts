@@ -1,72 +1,117 @@
 /**
- * The isolated side of the grader: a child process that loads one submission file and runs one function on
- * the arguments it is sent. It never sees expected values. It reports the result, or the error, plus any
- * tensors the call leaked and whether it changed its arguments.
+ * The sandboxed side of the grader: a plain Node process that runner.ts starts under the permission model.
+ * It loads one compiled submission file from the staged copy and calls its exports on the arguments it is
+ * sent; it never sees expected values. Each reply carries the result or the error, the tensors the call
+ * leaked, whether it changed its arguments, and what the tripwire caught.
  */
 import * as path from 'path';
+import type { ChildConfig, Failure, FromChild, ToChild } from './protocol';
+import { TamperWatch } from './tamper';
+import { arm, guardModule, tripped } from './tripwire';
 import { decode, encode } from './wire';
 
-interface Request {
-  readonly file: string;
-  readonly export: string;
-  readonly index: number;
-  readonly args: string;
-}
+const config = JSON.parse(process.argv[2]!) as ChildConfig;
+// Nothing of the grader's environment (the shell adds PWD); Windows needs SystemRoot.
+for (const key of Object.keys(process.env)) if (key !== 'SystemRoot') delete process.env[key];
+const send = process.send!.bind(process) as (msg: FromChild) => void;
+const LIBRARY = path.join(config.library, 'mp');
+const inLibrary = (file: string | undefined): boolean => !!file && file.startsWith(LIBRARY + path.sep);
+const readable = (file: string): boolean => config.readable.some((r) => file === r || file.startsWith(r + path.sep));
 
-// Submissions import the library as exercises do ('../../src/mp', '../../src/quiz/errors'). Wherever the
-// submission folder lies, those imports (and packages) resolve to this repository's copies.
-const REPO_MODULES: Record<string, string> = {
-  mp: path.join(__dirname, '../mp'),
-  'quiz/errors': path.join(__dirname, 'errors'),
+const Module = require('module') as {
+  _resolveFilename(request: string, parent: unknown, isMain?: boolean, options?: unknown): string;
+  _load(request: string, parent: { filename?: string } | undefined, isMain: boolean): unknown;
+  isBuiltin(request: string): boolean;
 };
-const Module = require('module') as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
 const resolve = Module._resolveFilename;
-Module._resolveFilename = (request: string, ...rest: unknown[]): string => {
-  const m = /(?:^|\/)src\/(mp|quiz\/errors)$/.exec(request);
-  try {
-    return resolve(m ? REPO_MODULES[m[1]!]! : request, ...rest);
-  } catch (e) {
-    // packages (e.g. @tensorflow/tfjs) come from this repository's node_modules
-    if (request.startsWith('.') || path.isAbsolute(request)) throw e;
-    return require.resolve(request, { paths: [path.join(__dirname, '../..')] });
-  }
+const load = Module._load;
+const packages = { id: '<grader>', filename: null, paths: [config.nodeModules] };
+
+function denied(resource: string): Error {
+  return Object.assign(new Error('Access to this API has been restricted'), {
+    code: 'ERR_ACCESS_DENIED',
+    permission: 'FileSystemRead',
+    resource,
+  });
+}
+
+// Submissions import the library as exercises do ('../../src/mp', '../../src/quiz/errors'): wherever the
+// submission lies, those resolve to the staged copies, and packages to the grader's node_modules. A
+// relative or absolute path outside what the child may read is denied before Node looks for it.
+Module._resolveFilename = function (request, parent, isMain, options) {
+  const lib = /(?:^|[\\/])src[\\/](mp(?:[\\/].*)?|quiz[\\/]errors)$/.exec(request);
+  if (lib) return resolve.call(this, path.join(config.library, lib[1]!), parent, isMain, options);
+  if (Module.isBuiltin(request)) return resolve.call(this, request, parent, isMain, options);
+  if (!request.startsWith('.') && !path.isAbsolute(request)) return resolve.call(this, request, packages, false);
+  const from = (parent as { filename?: string } | undefined)?.filename;
+  const target = path.resolve(from ? path.dirname(from) : process.cwd(), request);
+  if (!readable(target)) throw denied(target);
+  return resolve.call(this, request, parent, isMain, options);
 };
 
-type TfLike = { memory(): { numTensors: number } };
-let tf: TfLike | undefined;
-try {
-  tf = require('@tensorflow/tfjs') as TfLike;
-} catch {
-  tf = undefined;
+let guard: ReadonlySet<string> = new Set();
+const tamper = new TamperWatch();
+Module._load = function (request, parent, isMain) {
+  const real = load.call(this, request, parent, isMain);
+  if (inLibrary(parent?.filename) || Module.isBuiltin(request)) return real;
+  if (!inLibrary(Module._resolveFilename(request, parent, isMain))) return real;
+  tamper.watchLibrary(real as Record<string, unknown>);
+  return guard.size ? guardModule(real as Record<string, unknown>, guard) : real;
+};
+
+function failure(e: unknown): Failure {
+  const err = e as Partial<Failure> | undefined;
+  const { code, permission, resource } = err ?? {};
+  return {
+    name: String(err?.name ?? 'Error'),
+    message: String(err?.message ?? e),
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(typeof permission === 'string' ? { permission } : {}),
+    ...(typeof resource === 'string' ? { resource } : {}),
+  };
 }
 
-async function run(req: Request): Promise<void> {
-  const send = (msg: object): void => {
-    process.send!(msg);
-  };
+type Engine = { memory(): { numTensors: number } };
+/** Live tensors, if the code loaded tfjs (its engine sits on the global object). */
+const tensors = (): number => (globalThis as { _tfengine?: Engine })._tfengine?.memory().numTensors ?? 0;
+
+let exportsOf: Record<string, unknown> = {};
+
+async function call(req: Extract<ToChild, { type: 'call' }>): Promise<void> {
+  const fn = exportsOf[req.export];
+  if (typeof fn !== 'function') {
+    const message = `the file has no exported function ${req.export}`;
+    return send({ type: 'result', index: req.index, error: { name: 'MissingExport', message }, tripped: [] });
+  }
+  const args = decode(req.args) as unknown[];
+  const before = encode(args);
+  const live = tensors();
+  const disarm = arm(req.forbid);
   try {
-    const mod = require(path.resolve(req.file)) as Record<string, unknown>;
-    const fn = mod[req.export];
-    if (typeof fn !== 'function') {
-      send({
-        index: req.index,
-        error: { name: 'MissingExport', message: `${req.file} has no exported function ${req.export}` },
-      });
-      return;
-    }
-    const args = decode(req.args) as unknown[];
-    const before = encode(args);
-    const tensors = tf?.memory().numTensors ?? 0;
     const value = await (fn as (...a: unknown[]) => unknown)(...args);
-    const leaked = (tf?.memory().numTensors ?? 0) - tensors;
-    send({ index: req.index, value: encode(value), leaked, mutated: encode(args) !== before, type: typeof value });
+    disarm();
+    const reply = { leaked: tensors() - live, mutated: encode(args) !== before, valueType: typeof value };
+    send({ type: 'result', index: req.index, value: encode(value), ...reply, tripped: [...tripped] });
   } catch (e) {
-    const err = e as Error;
-    send({ index: req.index, error: { name: err?.name ?? 'Error', message: String(err?.message ?? e) } });
+    disarm();
+    send({ type: 'result', index: req.index, error: failure(e), tripped: [...tripped] });
   }
 }
 
-process.on('message', (req: Request) => {
-  void run(req);
+process.on('message', (req: ToChild) => {
+  if (req.type === 'call') {
+    void call(req);
+    return;
+  }
+  guard = new Set(req.guard);
+  try {
+    exportsOf = require(req.file) as Record<string, unknown>;
+    const changed = tamper.changed();
+    if (!changed) return send({ type: 'loaded' });
+    const message = `it changed ${changed} while loading, which grading does not allow`;
+    send({ type: 'loadFailed', error: { name: 'Tampering', message } });
+  } catch (e) {
+    send({ type: 'loadFailed', error: failure(e) });
+  }
 });
-process.send!({ ready: true });
+send({ type: 'ready' });

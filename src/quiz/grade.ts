@@ -1,35 +1,38 @@
-/** Grading a submission folder: code questions through the isolated runner, concept questions from answers.json. */
-import * as fs from 'fs';
+/**
+ * Grading a submission folder. Concept questions come from answers.json. Coding questions: the static
+ * check first (a question that uses what it forbids scores 0 without running), then each exercise file in a
+ * fresh sandboxed child (runner.ts) from a staged copy (stage.ts), files in parallel on the shared pool.
+ */
 import * as path from 'path';
-import { answerHash } from './answers';
 import { loadQuestions } from './bank';
-import { compare } from './compare';
-import { pointsOf, type CodeCase, type CodeQuestion, type ConceptQuestion, type Question } from './question';
-import { runCalls, type CallOutcome } from './runner';
-import { decode } from './wire';
+import { forbiddenNames, forbiddenReason } from './forbidden';
+import { POOL, type Pool } from './pool';
+import type { CodeQuestion } from './question';
+import { runFile, type Call, type RunLimits } from './runner';
+import { libraryStage, readSubmission, stageSubmission } from './stage';
+import { SubmissionAnalysis } from './static_check';
+import {
+  allCasesFail,
+  gradeConcept,
+  judgeQuestion,
+  loadFailureMessage,
+  questionProblem,
+  type QuestionResult,
+} from './verdict';
 
-export interface CaseResult {
-  readonly name: string;
-  readonly points: number;
-  readonly earned: number;
-  readonly passed: boolean;
-  readonly hidden: boolean;
+export type { CaseResult, QuestionResult } from './verdict';
+
+export interface LoadFailure {
+  readonly file: string;
   readonly message: string;
-}
-
-export interface QuestionResult {
-  readonly id: string;
-  readonly title: string;
-  readonly kind: Question['kind'];
-  readonly points: number;
-  readonly earned: number;
-  readonly cases: CaseResult[];
 }
 
 export interface Report {
   readonly student: string;
   readonly submission: string;
   readonly questions: QuestionResult[];
+  /** Files that did not load or compile, once each; their questions score 0. */
+  readonly loadFailures: LoadFailure[];
   readonly earned: number;
   readonly points: number;
   readonly gradedAt: string;
@@ -39,100 +42,113 @@ export interface GradeOptions {
   readonly student?: string;
   /** Grade only these question ids. */
   readonly only?: readonly string[];
-  /** Per-case time limit in ms (default 2000) and the child's heap limit in MB (default 256). */
+  /** Per-case time limit in ms (default 2000), per-file load limit (default 10000), heap limit in MB (default 256). */
   readonly timeoutMs?: number;
+  readonly loadTimeoutMs?: number;
   readonly memoryMb?: number;
+  /** The pool of grading children (default: one per core, shared by the process). */
+  readonly pool?: Pool;
 }
 
-/** What a finished call means for one case. */
-export function judge(c: CodeCase, outcome: CallOutcome): CaseResult {
-  const base = { name: c.name, points: c.points, hidden: c.hidden };
-  const fail = (why: string): CaseResult => ({
-    ...base,
-    earned: 0,
-    passed: false,
-    message: c.failureMessage ? `${why}. Hint: ${c.failureMessage}` : why,
-  });
-  switch (outcome.status) {
-    case 'timeout':
-    case 'crash':
-      return fail(outcome.detail!);
-    case 'error': {
-      const { name, message } = outcome.error!;
-      if (name === 'NotImplementedError') return { ...base, earned: 0, passed: false, message: 'not implemented yet' };
-      if (/allocation failed|Invalid array length|Invalid typed array length/i.test(message)) {
-        return fail(`ran out of memory: ${name}: ${message}`);
-      }
-      return fail(`threw ${name}: ${message}`);
-    }
-    case 'ok': {
-      if (outcome.type === 'function' || outcome.type === 'undefined')
-        return fail(`returned ${outcome.type}, not a value`);
-      if (outcome.leaked! > 0)
-        return fail(`leaked ${outcome.leaked} tensor(s): wrap tensor work in tf.tidy or dispose what you create`);
-      if (outcome.mutated) return fail('changed its input arguments: work on a copy');
-      const verdict = compare(c.expected, decode(outcome.value!), c.compare ?? { kind: 'exact' }, c.hidden);
-      if (!verdict.passed) return fail(verdict.message);
-      return { ...base, earned: c.points, passed: true, message: c.successMessage ?? 'correct' };
-    }
-  }
-}
-
-/** Grades a concept answer against the answer, or, in a student release, against its hash. */
-export function gradeConcept(q: ConceptQuestion, answer: unknown): CaseResult {
-  const base = { name: 'answer', points: q.points, hidden: false };
-  if (answer === undefined) return { ...base, earned: 0, passed: false, message: 'no answer given' };
-  const right =
-    q.answer !== undefined
-      ? answerHash(q.id, answer) === answerHash(q.id, q.answer)
-      : answerHash(q.id, answer) === q.answerHash;
-  return right
-    ? { ...base, earned: q.points, passed: true, message: 'correct' }
-    : { ...base, earned: 0, passed: false, message: 'not the expected answer' };
+function runLimits(options: GradeOptions): RunLimits {
+  return {
+    timeoutMs: options.timeoutMs ?? 2000,
+    loadTimeoutMs: options.loadTimeoutMs ?? 10_000,
+    memoryMb: options.memoryMb ?? 256,
+  };
 }
 
 /** Grades a folder laid out like exercises/ (lesson1/index.ts, …), with concept answers in answers.json. */
-export async function gradeSubmission(dir: string, options: GradeOptions = {}): Promise<Report> {
-  const answersFile = path.join(dir, 'answers.json');
-  const answers = fs.existsSync(answersFile)
-    ? (JSON.parse(fs.readFileSync(answersFile, 'utf8')) as Record<string, unknown>)
-    : {};
+export function gradeSubmission(dir: string, options: GradeOptions = {}): Promise<Report> {
+  const student = options.student ?? path.basename(path.resolve(dir));
+  return gradeFiles(readSubmission(dir), path.resolve(dir), { ...options, student });
+}
+
+/** Grades a submission's files (from readSubmission: TypeScript sources and answers.json, by relative path). */
+export async function gradeFiles(
+  files: ReadonlyMap<string, string>,
+  submission: string,
+  options: GradeOptions = {},
+): Promise<Report> {
+  const answers = (files.has('answers.json') ? JSON.parse(files.get('answers.json')!) : {}) as Record<string, unknown>;
   const questions = loadQuestions().filter((q) => !options.only || options.only.includes(q.id));
-  // All code cases in one isolated run; a missing file fails its question's cases without a call.
-  const code = questions.filter((q): q is CodeQuestion => q.kind === 'code' && fs.existsSync(path.join(dir, q.file)));
-  const calls = code.flatMap((q) =>
-    q.cases.map((c) => ({ file: path.join(dir, q.file), export: q.export, args: c.args })),
-  );
-  const outcomes = await runCalls(calls, { timeoutMs: options.timeoutMs ?? 2000, memoryMb: options.memoryMb ?? 256 });
-  let next = 0;
-  const results: QuestionResult[] = questions.map((q) => {
-    let cases: CaseResult[];
-    if (q.kind !== 'code') cases = [gradeConcept(q, answers[q.id])];
-    else if (!code.includes(q))
-      cases = q.cases.map((c) => ({
-        name: c.name,
-        points: c.points,
-        earned: 0,
-        passed: false,
-        hidden: c.hidden,
-        message: `missing file ${q.file}`,
-      }));
-    else cases = q.cases.map((c) => judge(c, outcomes[next++]!));
-    return {
-      id: q.id,
-      title: q.title,
-      kind: q.kind,
-      points: pointsOf(q),
-      earned: cases.reduce((s, c) => s + c.earned, 0),
-      cases,
-    };
-  });
+  const results = new Map<string, QuestionResult>();
+  const analysis = new SubmissionAnalysis(new Map([...files].filter(([rel]) => rel.endsWith('.ts'))));
+  // concept answers, missing files and the static check first: nothing runs for these
+  const toRun = new Map<string, Graded[]>();
+  for (const q of questions) {
+    if (q.kind !== 'code') {
+      const cases = [gradeConcept(q, answers[q.id])];
+      results.set(q.id, { id: q.id, title: q.title, kind: q.kind, points: q.points, earned: cases[0]!.earned, cases });
+    } else if (!files.has(q.file)) {
+      results.set(q.id, allCasesFail(q, `missing file ${q.file}`));
+    } else {
+      const { library, platform } = forbiddenNames(q);
+      const forbid = [...library, ...platform];
+      const used = analysis.reached(q.file, q.export).find((r) => forbid.includes(r.name));
+      if (used) results.set(q.id, questionProblem(q, forbiddenReason(used.name)));
+      else toRun.set(q.file, [...(toRun.get(q.file) ?? []), { q, forbid }]);
+    }
+  }
+  const loadFailures = toRun.size ? await runFiles(files, toRun, results, options) : [];
+  const ordered = questions.map((q) => results.get(q.id)!);
   return {
-    student: options.student ?? path.basename(path.resolve(dir)),
-    submission: path.resolve(dir),
-    questions: results,
-    earned: results.reduce((s, r) => s + r.earned, 0),
-    points: results.reduce((s, r) => s + r.points, 0),
+    student: options.student ?? path.basename(submission),
+    submission,
+    questions: ordered,
+    loadFailures,
+    earned: ordered.reduce((s, r) => s + r.earned, 0),
+    points: ordered.reduce((s, r) => s + r.points, 0),
     gradedAt: new Date().toISOString(),
   };
+}
+
+interface Graded {
+  readonly q: CodeQuestion;
+  /** What the question forbids: library exports and platform features. */
+  readonly forbid: readonly string[];
+}
+
+/** Runs each file's questions in a child of its own, files in parallel; sets their results, returns load failures. */
+async function runFiles(
+  files: ReadonlyMap<string, string>,
+  toRun: ReadonlyMap<string, Graded[]>,
+  results: Map<string, QuestionResult>,
+  options: GradeOptions,
+): Promise<LoadFailure[]> {
+  const stage = libraryStage();
+  const staged = stageSubmission(stage, files);
+  const limits = runLimits(options);
+  const loadFailures: LoadFailure[] = [];
+  const runOne = async (file: string, graded: Graded[]): Promise<void> => {
+    const calls: Call[] = graded.flatMap(({ q, forbid }) =>
+      q.cases.map((c) => ({ export: q.export, args: c.args, forbid })),
+    );
+    const compileError = staged.compileErrors.get(file);
+    const compiled = path.join(staged.dir, file.replace(/\.ts$/, '.js'));
+    const run = compileError
+      ? {
+          loadFailure: { status: 'error' as const, error: { name: 'CompileError', message: compileError } },
+          outcomes: [],
+        }
+      : await (options.pool ?? POOL).run(() =>
+          runFile(stage, { submission: staged.dir, file: compiled, calls }, limits),
+        );
+    if (run.loadFailure) {
+      loadFailures.push({ file, message: loadFailureMessage(file, run.loadFailure) });
+      for (const { q } of graded) results.set(q.id, allCasesFail(q, `not run: ${file} did not load`));
+      return;
+    }
+    let next = 0;
+    for (const { q } of graded) {
+      results.set(q.id, judgeQuestion(q, run.outcomes.slice(next, next + q.cases.length)));
+      next += q.cases.length;
+    }
+  };
+  try {
+    await Promise.all([...toRun].map(([file, graded]) => runOne(file, graded)));
+  } finally {
+    staged.remove();
+  }
+  return loadFailures.sort((a, b) => a.file.localeCompare(b.file));
 }

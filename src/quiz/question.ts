@@ -20,6 +20,24 @@ export interface CodeCase {
   readonly successMessage?: string;
 }
 
+/** Platform features a question can forbid, written as code names them. */
+export const PLATFORM_FEATURES = [
+  'Float16Array',
+  'Math.f16round',
+  'DataView.prototype.getFloat16',
+  'DataView.prototype.setFloat16',
+] as const;
+export type PlatformFeature = (typeof PLATFORM_FEATURES)[number];
+
+/** What a coding question asks students not to use: the library's own answer, or the platform's. */
+export interface Forbidden {
+  /** Library exports, by name (from src/mp or any of its modules). */
+  readonly library?: readonly string[];
+  /** Every export of these library modules (paths under src/mp, e.g. 'quant/mx'), including ones added later. */
+  readonly libraryModules?: readonly string[];
+  readonly platform?: readonly PlatformFeature[];
+}
+
 export interface CodeQuestion {
   readonly kind: 'code';
   readonly id: string;
@@ -28,6 +46,8 @@ export interface CodeQuestion {
   readonly file: string;
   readonly export: string;
   readonly cases: readonly CodeCase[];
+  /** Nothing is forbidden unless a question says so. */
+  readonly forbidden?: Forbidden;
   /** In a student release: how many hidden cases, worth how many points, the instructor's grading adds. */
   readonly hiddenCases?: number;
   readonly hiddenPoints?: number;

@@ -18,17 +18,33 @@ export function formatTable(report: Report): string {
       .map((c, j) => (j === 2 ? c.padStart(widths[j]!) : c.padEnd(widths[j]!)))
       .join('  ')
       .trimEnd();
-  const failures = report.questions.flatMap((q) =>
-    q.cases.filter((c) => !c.passed).map((c) => `  ${q.id} ${c.hidden ? '(hidden) ' : ''}${c.name}: ${c.message}`),
-  );
   return [
     `${report.student}: ${report.earned}/${report.points} (${pct(report.earned, report.points)})`,
     '',
     line(header),
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...rows.map(line),
-    ...(failures.length ? ['', 'Failed cases:', ...failures] : []),
+    ...problemLines(report, (s) => `  ${s}`, ['', 'Failed:']),
   ].join('\n');
+}
+
+/**
+ * What went wrong, each thing once: files that did not load, questions that scored 0 for one reason (a
+ * forbidden call, a denied access), then the failed cases of the other questions.
+ */
+function problemLines(report: Report, item: (s: string) => string, heading: string[]): string[] {
+  const lines = [
+    ...report.loadFailures.map((f) => item(f.message)),
+    ...report.questions.flatMap((q) => (q.problem ? [item(q.problem)] : [])),
+    ...report.questions
+      .filter((q) => !q.problem && !q.cases.every((c) => c.message.startsWith('not run: ')))
+      .flatMap((q) =>
+        q.cases
+          .filter((c) => !c.passed)
+          .map((c) => item(`${q.id} ${c.hidden ? '(hidden) ' : ''}${c.name}: ${c.message}`)),
+      ),
+  ];
+  return lines.length ? [...heading, ...lines] : [];
 }
 
 const xml = (s: string): string =>
@@ -78,10 +94,13 @@ export function feedbackMarkdown(report: Report): string {
     `Score: **${report.earned}/${report.points}** (${pct(report.earned, report.points)})`,
     '',
   ];
+  for (const f of report.loadFailures) lines.push(`**${f.message}**`, '');
   for (const q of report.questions) {
     lines.push(`## ${q.id} ${q.title}: ${q.earned}/${q.points}`);
-    for (const c of q.cases)
-      lines.push(`- ${c.passed ? '✅' : '❌'} ${c.hidden ? '(hidden) ' : ''}${c.name}: ${c.message}`);
+    if (q.problem) lines.push(`- ❌ ${q.problem}`);
+    else
+      for (const c of q.cases)
+        lines.push(`- ${c.passed ? '✅' : '❌'} ${c.hidden ? '(hidden) ' : ''}${c.name}: ${c.message}`);
     lines.push('');
   }
   return lines.join('\n');

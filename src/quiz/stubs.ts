@@ -1,14 +1,22 @@
 /**
  * Student stubs from reference solutions: each block between `// BEGIN SOLUTION <id>` and `// END SOLUTION`
  * becomes `throw new NotImplementedError('<id>')`, and imports used only by solution code (marked with
- * `// SOLUTION ONLY` at the end of the import line) are dropped.
+ * `// SOLUTION ONLY` at the end of the import line) are dropped. Doc comments stay on their functions.
  */
 import { GradingError } from './errors';
 
 const BEGIN = /^(\s*)\/\/ BEGIN SOLUTION\s+(\S+)\s*$/;
 const END = /^\s*\/\/ END SOLUTION\s*$/;
 
-export function generateStub(source: string, notImplementedImport: string): string {
+/**
+ * `notes`: a sentence per question id, added to the doc comment of the function that holds that question's
+ * solution block (what the question forbids, say).
+ */
+export function generateStub(
+  source: string,
+  notImplementedImport: string,
+  notes: ReadonlyMap<string, string> = new Map(),
+): string {
   const out: string[] = [];
   let open: { indent: string; id: string; line: number } | undefined;
   let needsImport = false;
@@ -25,6 +33,8 @@ export function generateStub(source: string, notImplementedImport: string): stri
     }
     if (begin) {
       open = { indent: begin[1]!, id: begin[2]!, line: i + 1 };
+      const note = notes.get(open.id);
+      if (note) addToDocComment(out, note);
       needsImport = true;
     } else if (END.test(line)) {
       throw new GradingError(`line ${i + 1}: END SOLUTION without BEGIN SOLUTION`);
@@ -34,8 +44,35 @@ export function generateStub(source: string, notImplementedImport: string): stri
   });
   if (open) throw new GradingError(`BEGIN SOLUTION on line ${open.line} is never closed`);
   if (!needsImport) return out.join('\n');
-  // after the leading doc comment, before the rest
-  const firstCode = out.findIndex((l) => !l.startsWith('/**') && !l.startsWith(' *') && l.trim() !== '');
-  out.splice(firstCode, 0, `import { NotImplementedError } from '${notImplementedImport}';`, '');
+  // after the file's leading comment, so that every function keeps the doc comment above it
+  let at = out[0]?.startsWith('/**') ? out.findIndex((l) => l.trimEnd().endsWith('*/')) + 1 : 0;
+  while (at < out.length && out[at]!.trim() === '') at++;
+  out.splice(at, 0, `import { NotImplementedError } from '${notImplementedImport}';`, '');
   return out.join('\n');
+}
+
+/** Adds a paragraph to the doc comment right above the signature that ends `out`; none there, nothing added. */
+function addToDocComment(out: string[], note: string): void {
+  let end = out.length - 1;
+  while (end >= 0 && !out[end]!.trimEnd().endsWith('*/')) {
+    if (out[end]!.trim() === '') return;
+    end--;
+  }
+  if (end < 0) return;
+  const oneLine = /^(\s*)\/\*\*\s*(.*?)\s*\*\/\s*$/.exec(out[end]!);
+  const indent = oneLine ? oneLine[1]! : (/^(\s*?) ?\*\//.exec(out[end]!)?.[1] ?? '');
+  const paragraph = wrap(note, 110 - indent.length).map((l) => `${indent} * ${l}`);
+  if (oneLine)
+    out.splice(end, 1, `${indent}/**`, `${indent} * ${oneLine[2]}`, `${indent} *`, ...paragraph, `${indent} */`);
+  else out.splice(end, 0, `${indent} *`, ...paragraph);
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last]!.length + 1 + word.length <= width) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines;
 }

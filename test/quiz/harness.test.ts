@@ -145,4 +145,24 @@ describe('the stub generator', () => {
     expect(() => generateStub('// BEGIN SOLUTION a\n', '../e')).to.throw(/never closed/);
     expect(() => generateStub('// END SOLUTION\n', '../e')).to.throw(/without BEGIN/);
   });
+
+  it("keeps each doc comment on its function, and adds a question's note to it", () => {
+    const block = (id: string): string => `  // BEGIN SOLUTION ${id}\n  return 1;\n  // END SOLUTION\n`;
+    const src = `/** File. */\n\n/**\n * f.\n */\nexport function f(): number {\n${block('l9.q1')}}\n\n/** g. */\nexport function g(): number {\n${block('l9.q2')}}\n`;
+    const notes = new Map([
+      ['l9.q1', 'Note one.'],
+      ['l9.q2', 'Note two.'],
+    ]);
+    expect(generateStub(src, '../e', notes)).to.equal(
+      "/** File. */\n\nimport { NotImplementedError } from '../e';\n\n" +
+        "/**\n * f.\n *\n * Note one.\n */\nexport function f(): number {\n  throw new NotImplementedError('l9.q1');\n}\n\n" +
+        "/**\n * g.\n *\n * Note two.\n */\nexport function g(): number {\n  throw new NotImplementedError('l9.q2');\n}\n",
+    );
+    for (const file of solutionFiles()) {
+      const lines = fs.readFileSync(path.join(EXERCISES, file), 'utf8').split('\n');
+      lines.forEach((line, i) => {
+        if (line.startsWith('export function')) expect(lines[i - 1], `${file}:${i + 1}`).to.match(/\*\/$/);
+      });
+    }
+  });
 });

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
-import { gradeSubmission } from '../../src/quiz';
+import { gradeSubmission, type Report } from '../../src/quiz';
+import { replaceBody, tempDir, timed, writeSubmission } from './submissions';
 
 /**
  * Hostile submissions of l1.q3 (storageBytes(count, bits)): each is graded in the isolated runner and must get
@@ -33,7 +34,7 @@ const HOSTILE: {
     // a heap that fills up: V8 thrashes its collector for seconds before it gives up
     name: 'a huge allocation',
     body: 'return new Array(4e7).fill(0.5).length;',
-    message: /ran out of memory \(the limit is 256 MB\)/,
+    message: /ran out of memory during the call \(the limit is 256 MB\)/,
     timeoutMs: 30_000,
   },
   {
@@ -74,11 +75,10 @@ const HOSTILE: {
     message: /leaked 1 tensor/,
   },
   {
-    name: 'mutating a global and its arguments',
-    body: '(arguments as unknown as number[])[0] = 0; return Math.ceil((count * bits) / 8);',
-    message: /changed its input arguments|expected/,
+    name: 'a syntax error',
+    body: 'return count +* bits;',
+    message: /lesson1\/index.ts does not compile: line 3: Unexpected "\*"/,
   },
-  { name: 'a syntax error', body: 'return count +* bits;', message: /threw/ },
 ];
 
 describe('hostile submissions', function () {
@@ -96,7 +96,9 @@ describe('hostile submissions', function () {
         `${h.preamble ?? ''}\nexport function storageBytes(count: number, bits: number): number {\n  ${h.body}\n}\n`,
       );
       const start = Date.now();
-      const report = await gradeSubmission(path.join(dir, `h${i}`), { only: ['l1.q3'], timeoutMs: h.timeoutMs ?? 500 });
+      const report = await timed(h.name, () =>
+        gradeSubmission(path.join(dir, `h${i}`), { only: ['l1.q3'], timeoutMs: h.timeoutMs ?? 500 }),
+      );
       expect(Date.now() - start, `${h.name} took too long`).to.be.below(4 * (h.timeoutMs ?? 500) + 10_000);
       reports.set(h.name, report);
     }
@@ -108,9 +110,11 @@ describe('hostile submissions', function () {
 
   for (const h of HOSTILE) {
     it(`gives ${h.points ?? 0} points and a clear message for ${h.name}`, () => {
-      const q = reports.get(h.name)!.questions[0]!;
+      const report = reports.get(h.name)!;
+      const q = report.questions[0]!;
       expect(q.earned, JSON.stringify(q.cases)).to.equal(h.points ?? 0);
-      expect(q.cases.find((c) => !c.passed)!.message).to.match(h.message);
+      const message = report.loadFailures[0]?.message ?? q.cases.find((c) => !c.passed)!.message;
+      expect(message).to.match(h.message);
     });
   }
 
@@ -119,4 +123,97 @@ describe('hostile submissions', function () {
     const hiddenCase = q.cases.find((c) => c.hidden)!;
     expect(hiddenCase.message).to.equal('got NaN');
   });
+});
+
+describe('the mutation check', function () {
+  this.timeout(60_000);
+  // unscaleGradients(scaled, scale) returns the right value either way: only the mutation check can fail it
+  const correct = 'const grads = scaled.map((g) => g / scale); return { grads, finite: grads.every(Number.isFinite) };';
+  const grade = (body: string): Promise<Report> =>
+    gradeSubmission(
+      writeSubmission(tempDir('mutation'), {
+        'lesson4/index.ts': replaceBody('lesson4/index.ts', 'unscaleGradients', body),
+      }),
+      {
+        only: ['l4.q3'],
+      },
+    );
+
+  it('passes a correct function that leaves its arguments alone', async () => {
+    expect((await grade(correct)).questions[0]!.earned).to.equal(2);
+  });
+
+  it('fails the same function once it also changes an argument, saying so', async () => {
+    const q = (await grade(`const result = (() => { ${correct} })(); scaled.fill(0); return result;`)).questions[0]!;
+    expect(q.earned).to.equal(0);
+    expect(q.cases.map((c) => c.message)).to.deep.equal([
+      'changed its input arguments: work on a copy',
+      'changed its input arguments: work on a copy. Hint: Any inf or NaN means the step must be skipped.',
+    ]);
+  });
+});
+
+/**
+ * One hostile file (lesson5) beside correct ones (lesson4 uses the library, lesson6 does not): each file is
+ * loaded and graded in a process of its own, so the correct files keep full marks, and the hostile one gets
+ * one load failure, without a timeout per case.
+ */
+const AT_LOAD: { kind: string; code: string; message: RegExp }[] = [
+  {
+    kind: 'a global replaced',
+    code: "Object.defineProperty(globalThis, 'Math', { value: {} });",
+    message:
+      /^lesson5\/index.ts did not load: it changed the built-in `Math` while loading, which grading does not allow$/,
+  },
+  {
+    kind: 'a prototype patched',
+    code: 'Array.prototype.map = function () { return []; } as never;',
+    message: /it changed the built-in `Array.prototype.map` while loading/,
+  },
+  {
+    kind: 'a library export monkey-patched',
+    code: "import * as mp from '../../src/mp/index';\nmp.DynamicLossScaler.prototype.update = () => undefined;",
+    message: /it changed the library's `DynamicLossScaler.prototype` while loading/,
+  },
+  {
+    kind: 'a top-level hang',
+    code: 'while (true) {}',
+    message: /^lesson5\/index.ts did not finish loading within 3000 ms \(an infinite loop at its top level\?\)$/,
+  },
+  {
+    kind: 'a top-level throw',
+    code: "throw new Error('broken at load');",
+    message: /^lesson5\/index.ts did not load: threw Error: broken at load$/,
+  },
+  {
+    kind: 'process.exit at load',
+    code: 'process.exit(3);',
+    message: /did not load: the process ended while loading \(exit code 3\)/,
+  },
+  {
+    kind: 'a memory blow-up at load',
+    code: 'const hog: number[][] = [];\nfor (;;) hog.push(new Array(1e6).fill(1.5));',
+    message: /did not load: ran out of memory while loading \(the limit is 256 MB\)/,
+  },
+];
+
+describe('a hostile file beside correct ones', function () {
+  this.timeout(120_000);
+  const only = ['l4.q1', 'l4.q2', 'l4.q3', 'l5.q1', 'l5.q2', 'l5.q3', 'l6.q1', 'l6.q2', 'l6.q3'];
+  for (const h of AT_LOAD) {
+    it(`keeps full marks for the correct files and reports ${h.kind} once`, async () => {
+      const lesson5 = fs.readFileSync(path.join(__dirname, '../../solutions/lesson5/index.ts'), 'utf8');
+      const dir = writeSubmission(tempDir('isolation'), { 'lesson5/index.ts': `${h.code}\n${lesson5}` });
+      const start = Date.now();
+      const report = await timed(h.kind, () => gradeSubmission(dir, { only, loadTimeoutMs: 3000 }));
+      expect(Date.now() - start).to.be.below(15_000);
+      const score = (lesson: string): number[] =>
+        report.questions.filter((q) => q.id.startsWith(lesson)).map((q) => q.earned);
+      expect(score('l4.'), 'lesson 4').to.deep.equal([3, 2, 2]);
+      expect(score('l6.'), 'lesson 6').to.deep.equal([4, 3, 3]);
+      expect(score('l5.'), 'lesson 5').to.deep.equal([0, 0, 0]);
+      expect(report.loadFailures).to.have.length(1);
+      expect(report.loadFailures[0]!.message).to.match(h.message);
+    });
+  }
 });

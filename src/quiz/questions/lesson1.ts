@@ -14,6 +14,7 @@ export const LESSON1: Question[] = [
     title: "A format's limits from its exponent and mantissa bits",
     file: 'lesson1/index.ts',
     export: 'formatLimits',
+    forbidden: { library: ['getFormat'] },
     cases: [
       kase('float16 (5, 10)', [5, 10], limits('float16'), { ...exact, failureMessage: 'float16 tops out at 65504.' }),
       kase('bfloat16 (8, 7)', [8, 7], limits('bfloat16'), exact),
@@ -30,6 +31,10 @@ export const LESSON1: Question[] = [
     title: 'Decode a float16 bit pattern',
     file: 'lesson1/index.ts',
     export: 'decodeFloat16',
+    forbidden: {
+      libraryModules: ['formats/codec', 'formats/fields'],
+      platform: ['Float16Array', 'DataView.prototype.getFloat16'],
+    },
     cases: [
       kase('one', [0x3c00], decode(0x3c00, 'float16'), exact),
       kase('largest finite', [0x7bff], decode(0x7bff, 'float16'), exact),
@@ -52,6 +57,7 @@ export const LESSON1: Question[] = [
     title: 'Bytes to store values in a packed format',
     file: 'lesson1/index.ts',
     export: 'storageBytes',
+    forbidden: { libraryModules: ['numerics/memory'] },
     cases: [
       kase('a million float16 values', [1_000_000, 16], 2_000_000, exact),
       kase('three float4 values', [3, 4], Math.ceil((3 * 4) / 8), {

@@ -1,7 +1,13 @@
 import { castStats, roundValue } from '../../mp/index';
-import { hidden, kase, type Question } from '../question';
+import { hidden, kase, type Forbidden, type Question } from '../question';
 
 const bits = { compare: { kind: 'bits' } } as const;
+/** Rounding to float16 any way but by hand. */
+const ROUNDING: Forbidden = {
+  library: ['quantize', 'castToCompute'],
+  libraryModules: ['formats/round', 'formats/codec'],
+  platform: ['Float16Array', 'Math.f16round', 'DataView.prototype.getFloat16', 'DataView.prototype.setFloat16'],
+};
 const f16 = (x: number): number => roundValue(x, 'float16');
 const loss = (values: number[]) => {
   const s = castStats(Float32Array.from(values), 'float16');
@@ -18,6 +24,7 @@ export const LESSON3: Question[] = [
     title: 'Round to float16 yourself',
     file: 'lesson3/index.ts',
     export: 'roundToFloat16',
+    forbidden: ROUNDING,
     cases: [
       kase('a third', [Math.fround(1 / 3)], f16(1 / 3), bits),
       kase('a tie rounds to even', [2049], f16(2049), {
@@ -43,6 +50,7 @@ export const LESSON3: Question[] = [
     title: 'Count overflow and underflow',
     file: 'lesson3/index.ts',
     export: 'castLoss',
+    forbidden: { library: ['castStats'] },
     cases: [
       kase('a mixed bag', [[1e5, 1, 1e-9, 0.5]], loss([1e5, 1, 1e-9, 0.5]), { compare: { kind: 'exact' } }),
       hidden('gradients', [[1e-8, 3e-8, 1e-7, 0, -70000]], loss([1e-8, 3e-8, 1e-7, 0, -70000]), {
@@ -57,6 +65,7 @@ export const LESSON3: Question[] = [
     title: 'Kahan summation in float16',
     file: 'lesson3/index.ts',
     export: 'kahanSumFloat16',
+    forbidden: { libraryModules: ['numerics/summation'] },
     cases: [
       kase('1 plus 1000 × 0.0001', [many(1000, 1e-4)], exactSum(many(1000, 1e-4)), {
         compare: { kind: 'ulps', format: 'float16', ulps: 2 },

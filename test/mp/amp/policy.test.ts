@@ -31,11 +31,10 @@ describe('policies', () => {
       PolicyError,
       /Unknown policy "mixed_fp16". Valid policies: float32, mixed_float16/,
     );
-    try {
-      policy('fp8');
-    } catch (e) {
-      expect((e as PolicyError).validNames).to.deep.equal(POLICY_NAMES);
-    }
+    expect(() => policy('fp8'))
+      .to.throw(PolicyError)
+      .with.property('validNames')
+      .that.deep.equals(POLICY_NAMES);
   });
 });
 

@@ -100,11 +100,10 @@ describe('rounding options', () => {
 describe('bad input', () => {
   it('names every valid format when the format is unknown', () => {
     expect(() => getFormat('float12')).to.throw(FormatError, /Unknown format 'float12'.*float16.*float4_e2m1fn.*uint4/);
-    try {
-      getFormat('fp16');
-    } catch (e) {
-      expect((e as FormatError).validNames).to.deep.equal(FORMAT_NAMES);
-    }
+    expect(() => getFormat('fp16'))
+      .to.throw(FormatError)
+      .with.property('validNames')
+      .that.deep.equals(FORMAT_NAMES);
   });
 
   it('rejects a plain array where a Float32Array is required, saying what it got', () => {

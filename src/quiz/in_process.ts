@@ -1,0 +1,38 @@
+/**
+ * The fallback for check(): a function that cannot be sent to the sandboxed child (it uses notebook state)
+ * runs in the notebook's own process. Asynchronous work has a time limit; a synchronous infinite loop needs
+ * the kernel's Interrupt, which is why check() says when it took this path.
+ */
+import type { CallOutcome } from './runner';
+import { decode, encode } from './wire';
+
+type Engine = { memory(): { numTensors: number } };
+const tensors = (): number => (globalThis as { _tfengine?: Engine })._tfengine?.memory().numTensors ?? 0;
+
+export async function callInProcess(
+  fn: (...a: unknown[]) => unknown,
+  args: readonly unknown[],
+  timeoutMs: number,
+): Promise<CallOutcome> {
+  const copy = decode(encode(args)) as unknown[]; // the function gets its own copy of the arguments
+  const before = encode(copy);
+  const live = tensors();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const value = await Promise.race([
+      Promise.resolve().then(() => fn(...copy)),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error(), { name: 'Timeout' })), timeoutMs);
+      }),
+    ]);
+    const mutated = encode(copy) !== before;
+    return { status: 'ok', value: encode(value), type: typeof value, leaked: tensors() - live, mutated };
+  } catch (e) {
+    const err = e as Error;
+    return err?.name === 'Timeout'
+      ? { status: 'timeout', detail: `did not finish within ${timeoutMs} ms (an infinite loop?)` }
+      : { status: 'error', error: { name: err?.name ?? 'Error', message: String(err?.message ?? e) } };
+  } finally {
+    clearTimeout(timer);
+  }
+}
