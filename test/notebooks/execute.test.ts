@@ -23,10 +23,10 @@ function report(runs: NotebookRun[]): string {
   return runs.map((r) => `${r.notebook}: ${r.seconds} s, ${r.plots} plots${r.error ? ` — ${r.error}` : ''}`).join('\n');
 }
 
-/** Check outputs in an executed notebook: the "l1.q1 … 4/4" headlines that check() displays. */
+/** Scores in an executed notebook: the "<b>l1.q1 title: 4/4</b>" headlines that check() displays. */
 function checkScores(file: string): { id: string; earned: number; points: number }[] {
   const text = JSON.stringify(readNotebook(file).cells.map((c) => c.outputs ?? []));
-  return [...text.matchAll(/(l\d\.[qc]\d)[^:<]*?: (\d+)\/(\d+)/g)].map((m) => ({
+  return [...text.matchAll(/<b>(l\d\.[qc]\d) .*?: (\d+)\/(\d+)<\/b>/g)].map((m) => ({
     id: m[1]!,
     earned: Number(m[2]),
     points: Number(m[3]),

@@ -62,7 +62,7 @@ describe('npm start on a fresh clone without Jupyter', function () {
     try {
       const token = await new Promise<string>((resolve, reject) => {
         const poll = setInterval(() => {
-          const m = log.match(new RegExp(`127\\.0\\.0\\.1:${port}/lab\\?token=([0-9a-f]+)`));
+          const m = log.match(new RegExp(`127\\.0\\.0\\.1:${port}/\\S*[?&]token=([0-9a-f]+)`));
           if (m) {
             clearInterval(poll);
             resolve(m[1]!);
