@@ -20,8 +20,8 @@ let cached: Question[] | undefined;
  * tsx process for the bank, in the wire format that bank.json uses.
  */
 function requireQuestions(): Question[] {
-  if ('.ts' in require.extensions) return (require('./questions') as { QUESTIONS: Question[] }).QUESTIONS;
-  const script = 'process.stdout.write(require("./wire").encode(require("./questions").QUESTIONS))';
+  if ('.ts' in require.extensions) return (require('./questions/index') as { QUESTIONS: Question[] }).QUESTIONS;
+  const script = 'process.stdout.write(require("./wire").encode(require("./questions/index").QUESTIONS))';
   const out = execFileSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], {
     cwd: __dirname,
     encoding: 'utf8',
