@@ -4,12 +4,15 @@
  * Uses the project's .venv when it has JupyterLab, else a JupyterLab on PATH, else makes .venv and installs
  * the pinned stack (requirements-jupyter.txt) into it. The kernel is registered each time, so that it points
  * at this copy of the course. Options pass through to `jupyter lab` (e.g. --no-browser, --port 9999).
+ * Where JupyterLab cannot be set up (no Python, no wheels), or with --html, it executes the lessons without
+ * Jupyter and writes them as HTML pages to out/html instead.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { installKernel } from './kernel/kernelspec';
 import { configureLab } from './course/lab_config';
 import { installJupyterLab, ROOT, SetupError, VENV, venvHasJupyterLab, venvProgram } from './course/python';
+import { HTML_DIR, writeHtml } from './notebooks/html';
 
 export const FIRST_LESSON = 'notebooks/01_what_is_mixed_precision.ipynb';
 
@@ -26,14 +29,22 @@ function jupyter(): string {
   return venvProgram('jupyter');
 }
 
-function main(): void {
+async function html(): Promise<never> {
+  const ok = await writeHtml();
+  console.log(`Open ${path.join(HTML_DIR, path.basename(FIRST_LESSON, '.ipynb') + '.html')} in a browser.`);
+  process.exit(ok ? 0 : 1);
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--html')) return html();
   let command: string;
   try {
     command = jupyter();
   } catch (e) {
     if (!(e instanceof SetupError)) throw e;
     console.error(`npm start could not set up JupyterLab.\n${e.message}`);
-    process.exit(1);
+    console.error('Executing the lessons without Jupyter instead; each becomes an HTML page.');
+    return html();
   }
   if (command !== 'jupyter') {
     installKernel(VENV);
@@ -50,4 +61,4 @@ function main(): void {
   lab.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
-main();
+void main();

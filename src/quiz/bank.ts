@@ -16,11 +16,13 @@ let cached: Question[] | undefined;
 
 /**
  * The question sources are TypeScript. Processes started with tsx (the CLIs, mocha, the grading child)
- * require them directly. A notebook kernel (tslab) compiles only what cells import, so it asks a short-lived
+ * require them directly. Under tslab (a notebook kernel, or npm run html) the library is tslab's compiled
+ * copy, and loading the questions with another loader would load a second library; so it asks a short-lived
  * tsx process for the bank, in the wire format that bank.json uses.
  */
 function requireQuestions(): Question[] {
-  if ('.ts' in require.extensions) return (require('./questions/index') as { QUESTIONS: Question[] }).QUESTIONS;
+  if ('.ts' in require.extensions && !('__tslab__' in globalThis))
+    return (require('./questions/index') as { QUESTIONS: Question[] }).QUESTIONS;
   const script = 'process.stdout.write(require("./wire").encode(require("./questions/index").QUESTIONS))';
   const out = execFileSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], {
     cwd: __dirname,

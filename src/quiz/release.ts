@@ -41,10 +41,11 @@ export const RELEASE_PATHS = [
   'scripts/start.ts',
   'scripts/kernel',
   'scripts/course',
+  'scripts/notebooks',
   'requirements-jupyter.txt',
 ];
 /** npm scripts kept in a release. */
-const STUDENT_SCRIPTS = ['start', 'kernel', 'grade', 'train', 'typecheck'];
+const STUDENT_SCRIPTS = ['start', 'html', 'kernel', 'grade', 'train', 'typecheck'];
 /** Left out of src/quiz in a release. */
 const INSTRUCTOR_ONLY = ['questions'];
 
