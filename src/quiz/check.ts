@@ -111,7 +111,7 @@ export function renderHtml(title: string, r: CheckResult): string {
   const rows = r.cases
     .map(
       (c) =>
-        `<tr><td>${c.passed ? '✅' : '❌'}</td><td>${escape(c.name)}${c.hidden ? ' <i>(hidden)</i>' : ''}</td><td>${c.earned}/${c.points}</td><td>${escape(c.message)}</td></tr>`,
+        `<tr><td>${c.passed ? '<span style="color:#1a7f37">✓</span>' : '<span style="color:#cf222e">✗</span>'}</td><td>${escape(c.name)}${c.hidden ? ' <i>(hidden)</i>' : ''}</td><td>${c.earned}/${c.points}</td><td>${escape(c.message)}</td></tr>`,
     )
     .join('');
   const notes = [r.problem, r.note].filter((s): s is string => !!s).map((s) => `<p>${escape(s)}</p>`);

@@ -97,10 +97,10 @@ export function feedbackMarkdown(report: Report): string {
   for (const f of report.loadFailures) lines.push(`**${f.message}**`, '');
   for (const q of report.questions) {
     lines.push(`## ${q.id} ${q.title}: ${q.earned}/${q.points}`);
-    if (q.problem) lines.push(`- ❌ ${q.problem}`);
+    if (q.problem) lines.push(`- ✗ ${q.problem}`);
     else
       for (const c of q.cases)
-        lines.push(`- ${c.passed ? '✅' : '❌'} ${c.hidden ? '(hidden) ' : ''}${c.name}: ${c.message}`);
+        lines.push(`- ${c.passed ? '✓' : '✗'} ${c.hidden ? '(hidden) ' : ''}${c.name}: ${c.message}`);
     lines.push('');
   }
   return lines.join('\n');

@@ -55,11 +55,13 @@ interface CellState {
 }
 
 // Browser-side snippets, as strings: the project compiles without DOM types (as tslab does).
-const CELL_STATE = `({
-  prompts: [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map((p) => p.textContent || ''),
-  stderr: document.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').length,
-  plots: [...document.querySelectorAll('.jp-RenderedPlotly')].filter((p) => p.querySelector('svg.main-svg')).length,
-})`;
+// Everything is looked up inside the visible notebook panel.
+const PANEL = '.jp-NotebookPanel:not(.lm-mod-hidden)';
+const CELL_STATE = `((panel) => ({
+  prompts: [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map((p) => p.textContent || ''),
+  stderr: panel.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').length,
+  plots: [...panel.querySelectorAll('.jp-RenderedPlotly')].filter((p) => p.querySelector('svg.main-svg')).length,
+}))(document.querySelector('${PANEL}'))`;
 const KERNEL_STATUS = `window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel?.status`;
 const command = (id: string): string => `window.jupyterapp.commands.execute(${JSON.stringify(id)})`;
 
@@ -127,14 +129,15 @@ describe('lessons in JupyterLab, in headless Chromium', function () {
     lab?.kill('SIGTERM');
   });
 
-  for (const lesson of LESSONS) {
+  for (const [i, lesson] of LESSONS.entries()) {
     it(`${lesson}: Run All runs every cell, shows no error, and draws every figure`, async () => {
       const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
       const pageErrors: string[] = [];
       page.on('pageerror', (e) => pageErrors.push(e.message));
       const started = Date.now();
-      await page.goto(`${base}/lab/tree/notebooks/${lesson}`);
-      await page.waitForSelector('.jp-Notebook .jp-CodeCell', { timeout: 60_000 });
+      // A workspace of its own, reset: JupyterLab would otherwise reopen the previous lessons' tabs too.
+      await page.goto(`${base}/lab/workspaces/lesson${i + 1}/tree/notebooks/${lesson}?reset`);
+      await page.waitForSelector(`${PANEL} .jp-CodeCell`, { timeout: 60_000 });
       await waitFor('the kernel to be idle', 60_000, async () =>
         (await page.evaluate(KERNEL_STATUS)) === 'idle' ? true : undefined,
       );
@@ -147,7 +150,7 @@ describe('lessons in JupyterLab, in headless Chromium', function () {
       await page.waitForTimeout(1000);
       const shot = path.join(SHOTS, lesson.replace('.ipynb', '.png'));
       await page.screenshot({ path: shot });
-      const firstPlot = page.locator('.jp-RenderedPlotly').first();
+      const firstPlot = page.locator(`${PANEL} .jp-RenderedPlotly`).first();
       if (await firstPlot.count()) await firstPlot.screenshot({ path: shot.replace('.png', '-plot.png') });
       const saved = readNotebook(path.join(course, 'notebooks', lesson));
       const sent = saved.cells
