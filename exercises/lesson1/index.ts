@@ -31,7 +31,7 @@ export function decodeFloat16(bits: number): number {
 /**
  * l1.q3: bytes to store `count` values in a format of `bits` bits, packed (e.g. float4 packs two per byte).
  *
- * Not allowed here (the question scores 0 if used): the library's `memoryPlan`, `storageBytes`.
+ * Not allowed here (the question scores 0 if used): the library's `bytesPerValue`, `memoryPlan`.
  */
 export function storageBytes(count: number, bits: number): number {
   throw new NotImplementedError('l1.q3');

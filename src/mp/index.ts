@@ -1,160 +1,65 @@
 /**
- * The precision library: emulated number formats and rounding, tensor ops, AMP, quantization, numerics
- * instruments, the seed's MNIST model, and the notebook display bridge.
- * Every export is listed here explicitly; nothing internal is re-exported.
+ * The precision library, as lessons, CLIs and users call it. Each group is one folder; ARCHITECTURE.md says
+ * what each holds and how they depend on one another. Parts 1–7 are the reusable library; part 8 is the
+ * course's MNIST experiments built on it. Anything not listed is internal: tests import it by path.
  */
+import './quiet';
 
-// Errors
+// 1. Errors: one family (MpError), each naming the valid choices
 export { MpError, FormatError, OptionError, BackendError, PolicyError } from './errors';
 
-// Number formats
-export type { FloatSpec, IntSpec, FloatFormat, IntFormat, Format, NanEncoding } from './formats/spec';
-export { FORMAT_NAMES, FLOAT_FORMAT_NAMES, getFormat, type FormatLike } from './formats/registry';
+// 2. Number formats: specs, rounding bit-identical to ml_dtypes, codes and fields (formats/)
+export { FORMAT_NAMES, FLOAT_FORMAT_NAMES, getFormat } from './formats/registry';
+export type { FloatFormat } from './formats/spec';
+export { roundArray, roundValue } from './formats/round';
 export { encode, decode, decodeBits } from './formats/codec';
-export { fields, type Fields, type ValueKind } from './formats/fields';
-export { float32Bits, float32FromBits } from './formats/bits';
+export { fields } from './formats/fields';
 
-// Rounding
-export {
-  roundArray,
-  roundValue,
-  ROUNDING_MODES,
-  OVERFLOW_MODES,
-  type Rounding,
-  type Overflow,
-  type RoundOptions,
-} from './formats/round';
+// 3. Tensors: the quantize op and the tfjs backend (ops/, backend/)
+export { quantize } from './ops/quantize';
+export { useBackend, backendInfo, BACKEND_CHOICES, type BackendChoice } from './backend/select';
 
-// Tensor ops
-export {
-  quantize,
-  GRADIENT_MODES,
-  IMPLEMENTATIONS,
-  type QuantizeOptions,
-  type GradientMode,
-  type Implementation,
-} from './ops/quantize';
-
-// Backends
-export { useBackend, backendInfo, BACKEND_CHOICES, type BackendChoice, type BackendInfo } from './backend/select';
-
-// Mixed precision training (AMP)
-export { policy, POLICY_NAMES, type Policy } from './amp/policy';
-export { AUTOCAST_OPS, AUTOCAST_OP_NAMES, autocastFormat, type AutocastEntry, type CastRule } from './amp/autocast';
+// 4. Mixed precision training (amp/): policies, the autocast table, cast points, layers, loss scaling
+export { policy, POLICY_NAMES } from './amp/policy';
+export { AUTOCAST_OPS, autocast, autocastFormat, type CastRule } from './amp/autocast';
 export { castToCompute } from './amp/cast';
-export { MixedDense, DENSE_ACTIVATIONS, type MixedDenseArgs, type DenseActivation } from './amp/layers';
-export {
-  StaticLossScaler,
-  DynamicLossScaler,
-  DisabledLossScaler,
-  LOSS_SCALE_PRESETS,
-  type LossScaler,
-  type LossScalePreset,
-  type DynamicLossScalerOptions,
-  type ScalerStats,
-} from './amp/loss_scaler';
+export { matMul } from './amp/matmul';
+export { MixedDense } from './amp/layers';
+export { StaticLossScaler, DynamicLossScaler, DisabledLossScaler, LOSS_SCALE_PRESETS } from './amp/loss_scaler';
 export { LossScaleOptimizer, hasNonFinite } from './amp/optimizer';
-export { matMul } from './ops/matmul';
 
-// Numerics instruments
-export { castStats, type CastStats } from './numerics/stats';
-export { log2Histogram, type Log2Histogram, type Log2HistogramOptions } from './numerics/histogram';
-export {
-  memoryPlan,
-  storageBytes,
-  OPTIMIZERS,
-  type MemoryPlan,
-  type MemoryRow,
-  type OptimizerKind,
-} from './numerics/memory';
-export {
-  sumInFormat,
-  partialSums,
-  SUMMATION_METHODS,
-  type SummationMethod,
-  type SumOptions,
-  type PartialSums,
-} from './numerics/summation';
-export { precisionSearch, PRECISION_SEARCH_FORMATS, type PrecisionSearchResult } from './numerics/precision_search';
+// 5. Numerics instruments (numerics/): what a cast loses, sums in a format, memory, per-layer precision
+export { castStats } from './numerics/stats';
+export { log2Histogram } from './numerics/histogram';
+export { memoryPlan, bytesPerValue, type MemoryPlan } from './numerics/memory';
+export { sumInFormat, partialSums, type SummationMethod, type PartialSums } from './numerics/summation';
+export { precisionSearch } from './numerics/precision_search';
 
-// Data and the seed's MNIST model
-export { loadMnist, parseIdx, type Mnist, type MnistSplit } from './data/mnist';
-export { buildMlp, softmaxLoss, forward, accuracy, type MlpOptions } from './train/mlp';
-export { trainMnist, type TrainOptions, type TrainResult, type Progress } from './train/loop';
-export { timeTrainingSteps, type StepTiming, type StepTimeOptions } from './train/step_time';
-
-// Quantization
-export { quantRange, checkQParams, QUANT_DTYPES, type QParams, type QuantDtype } from './quant/qparams';
-export { fakeQuantize, fakeQuantizePerChannel, type PerChannelQParams } from './quant/fake_quant';
+// 6. Quantization (quant/): torch.ao's qparams, observers and fake quantization; PTQ, QAT, integer and FP8
+//    inference; MX block formats
+export type { TensorQParams } from './quant/qparams';
+export { affineQuantize, fakeQuantize, fakeQuantizePerChannel } from './quant/fake_quant';
 export {
   MinMaxObserver,
   MovingAverageMinMaxObserver,
   PerChannelMinMaxObserver,
   HistogramObserver,
-  QSCHEMES,
-  type QScheme,
-  type Observer,
-  type ObserverOptions,
-  type TensorQParams,
 } from './quant/observers';
-export { Int8Mlp, int8Dense, quantizeUint8, type Int8Layer } from './quant/int8';
-export { denseStackOf, denseForward, quantizeWeights, toInt8Layers, type DenseLayerWeights } from './quant/stack';
-export { staticQuantize, DynamicInt8Mlp, CALIBRATION_OBSERVERS, type CalibrationObserver } from './quant/ptq';
-export { QatMlp, type QatTrainOptions } from './quant/qat';
-export { DelayedScaling, type DelayedScalingOptions } from './quant/fp8_scaling';
-export { trainMnistFp8Delayed, type Fp8TrainOptions, type Fp8TrainResult, type ScaleTrace } from './quant/fp8_training';
-export {
-  mxQuantize,
-  mxSharedExponent,
-  perTensorQuantize,
-  quantError,
-  MX_ELEMENT_FORMATS,
-  MX_SCALE_RULES,
-  type MxResult,
-  type MxOptions,
-  type MxScaleRule,
-  type MxElementFormat,
-  type PerTensorResult,
-  type QuantError,
-} from './quant/mx';
-export {
-  compareQuantization,
-  Fp8Mlp,
-  type QuantizationRow,
-  type IntegerCheck,
-  type CompareOptions,
-} from './quant/compare';
+export { denseStackOf, denseForward, type DenseLayerWeights } from './quant/stack';
+export { Int8Mlp, quantizeWeights, toInt8Layers } from './quant/int8';
+export { staticQuantize, DynamicInt8Mlp } from './quant/ptq';
+export { QatMlp } from './quant/qat';
+export { DelayedScaling } from './quant/fp8_scaling';
+export { Fp8Mlp } from './quant/fp8_mlp';
+export { mxQuantize, perTensorQuantize, MX_ELEMENT_FORMATS, type MxScaleRule, type QuantError } from './quant/mx';
 
-// Notebook display: figures as data, tables and live progress through one bridge
-export {
-  lineFigure,
-  barFigure,
-  LiveDisplay,
-  showFigure,
-  showTable,
-  showMarkdown,
-  figureBundle,
-  tableBundle,
-  progressDisplay,
-  spacing,
-  spacingFigure,
-  bitLayoutFigure,
-  quantizationFigure,
-  FitProgress,
-  progressRecorder,
-  lossCurvesFigure,
-  log2HistogramFigure,
-  lossScaleRecorder,
-  lossScaleFigure,
-  formatRangeFigure,
-  scaleTraceFigure,
-  type Figure,
-  type Trace,
-  type Cell,
-  type ProgressLike,
-  type SpacingSeries,
-  type LossPoint,
-  type LossRecord,
-  type RecorderOptions,
-  type ScaleStep,
-} from './viz/index';
+// 7. Figures and the notebook display (viz/): figures as data, tables and live progress through one bridge
+export * from './viz/index';
+
+// 8. The course's MNIST experiments (experiments/): the seed's model and the runs the lessons measure
+export { loadMnist, type MnistSplit } from './experiments/mnist';
+export { SEED_MLP, buildMlp, softmaxLoss, forward, accuracy } from './experiments/seed_mlp';
+export { trainMnist, type TrainOptions, type TrainResult, type Progress } from './experiments/train';
+export { timeTrainingSteps } from './experiments/step_time';
+export { trainMnistFp8Delayed } from './experiments/fp8_training';
+export { compareQuantization } from './experiments/compare_quantization';

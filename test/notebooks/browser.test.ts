@@ -149,9 +149,12 @@ describe('lessons in JupyterLab, in headless Chromium', function () {
       await page.evaluate(command('docmanager:save'));
       await page.waitForTimeout(1000);
       const shot = path.join(SHOTS, lesson.replace('.ipynb', '.png'));
+      // The lesson's last figure in view in JupyterLab, and each figure on its own.
+      const plots = page.locator(`${PANEL} .jp-RenderedPlotly`);
+      if (await plots.count()) await plots.last().scrollIntoViewIfNeeded();
       await page.screenshot({ path: shot });
-      const firstPlot = page.locator(`${PANEL} .jp-RenderedPlotly`).first();
-      if (await firstPlot.count()) await firstPlot.screenshot({ path: shot.replace('.png', '-plot.png') });
+      for (let k = 0; k < (await plots.count()); k++)
+        await plots.nth(k).screenshot({ path: shot.replace('.png', `-figure${k + 1}.png`) });
       const saved = readNotebook(path.join(course, 'notebooks', lesson));
       const sent = saved.cells
         .flatMap((c) => (c.outputs ?? []) as { data?: Record<string, unknown> }[])

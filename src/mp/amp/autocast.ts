@@ -1,11 +1,14 @@
 /**
- * The autocast op table: which ops run in the policy's compute format and which stay in float32.
+ * The autocast op table: which ops run in the policy's compute format and which stay in float32. It is the one
+ * place that decides: `autocast` reads it on every call, and MixedDense and matMul run through `autocast`.
  * It follows PyTorch's CUDA autocast lists (torch/csrc/autocast_mode.cpp), and a test checks it against the
  * output dtypes torch 2.11 produced for float32 inputs.
  */
+import type * as tf from '@tensorflow/tfjs';
 import { OptionError, PolicyError } from '../errors';
 import { getFloatFormat, type FormatLike } from '../formats/registry';
 import type { FloatFormat } from '../formats/spec';
+import { castToCompute } from './cast';
 import { policy as toPolicy, type Policy } from './policy';
 
 /**
@@ -69,8 +72,6 @@ export const AUTOCAST_OPS: Readonly<Record<string, AutocastEntry>> = {
   stack: promote,
 };
 
-export const AUTOCAST_OP_NAMES: readonly string[] = Object.keys(AUTOCAST_OPS);
-
 /**
  * The format an op's output has under a policy, given its inputs' formats.
  *
@@ -78,17 +79,10 @@ export const AUTOCAST_OP_NAMES: readonly string[] = Object.keys(AUTOCAST_OPS);
  *     autocastFormat('softmax', 'mixed_float16', ['float16']).name             // 'float32'
  */
 export function autocastFormat(op: string, policy: string | Policy, inputs: readonly FormatLike[]): FloatFormat {
-  const entry = AUTOCAST_OPS[op];
-  if (!entry) {
-    throw new PolicyError(
-      `No autocast rule for op ${JSON.stringify(op)}. Known ops: ${AUTOCAST_OP_NAMES.join(', ')}.`,
-      op,
-      AUTOCAST_OP_NAMES,
-    );
-  }
+  const rule = ruleOf(op);
   const p = toPolicy(policy);
   const formats = inputs.map((i) => getFloatFormat(i));
-  switch (entry.rule) {
+  switch (rule) {
     case 'compute':
       return p.compute;
     case 'float32':
@@ -103,4 +97,32 @@ export function autocastFormat(op: string, policy: string | Policy, inputs: read
         b.manBits > a.manBits || (b.manBits === a.manBits && b.expBits > a.expBits) ? b : a,
       );
   }
+}
+
+/**
+ * Runs `op` on `inputs` under a policy, as the table says. A `compute` op gets its inputs cast to the compute
+ * format and its result stored in it (cast points: gradients are rounded on the way back too); under every other
+ * rule the op computes in float32 on values already exact there, so nothing is cast.
+ *
+ *     autocast('matmul', 'mixed_float16', [a, b], tf.matMul)   // round16(round16(a)·round16(b))
+ */
+export function autocast(
+  op: string,
+  policy: string | Policy,
+  inputs: readonly tf.Tensor[],
+  run: (...inputs: tf.Tensor[]) => tf.Tensor,
+): tf.Tensor {
+  if (ruleOf(op) !== 'compute') return run(...inputs);
+  const p = toPolicy(policy);
+  return castToCompute(run(...inputs.map((x) => castToCompute(x, p))), p);
+}
+
+/** The rule of `op`, read from the table now. Throws PolicyError listing the known ops. */
+function ruleOf(op: string): CastRule {
+  const entry = AUTOCAST_OPS[op];
+  if (!entry) {
+    const known = Object.keys(AUTOCAST_OPS);
+    throw new PolicyError(`No autocast rule for op ${JSON.stringify(op)}. Known ops: ${known.join(', ')}.`, op, known);
+  }
+  return entry.rule;
 }

@@ -6,23 +6,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FloatFormat } from '../formats/spec';
 import { resolveRoundOptions } from '../formats/round';
-import { roundTensor } from '../ops/quantize';
+import { roundTensor, roundTensorScaled } from '../ops/quantize';
 import type { Policy } from './policy';
 
-/**
- * Rounds to `format`, or with `scaled`, to format after per-tensor scaling: q(x·s)/s with s = max/amax(x)
- * (the current-scaling recipe FP8 needs, since e4m3 spans only 2^-9..448).
- */
 const NEAREST = resolveRoundOptions();
 
+/** Rounds to `format` (nearest, ties to even), after per-tensor scaling where `scaled` (see roundTensorScaled). */
 function round(x: tf.Tensor, format: FloatFormat, scaled: boolean): tf.Tensor {
   if (format.name === 'float32') return x.clone();
-  if (!scaled) return roundTensor(x, format, NEAREST);
-  return tf.tidy(() => {
-    const amax = tf.max(tf.abs(x));
-    const s = tf.where(tf.greater(amax, 0), tf.div(format.maxFinite, amax), tf.onesLike(amax));
-    return tf.div(roundTensor(tf.mul(x, s), format, NEAREST), s);
-  });
+  return scaled ? roundTensorScaled(x, format, NEAREST) : roundTensor(x, format, NEAREST);
 }
 
 /** x as the policy's compute format holds it; its gradient as the policy's gradient format holds it. */

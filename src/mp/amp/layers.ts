@@ -1,24 +1,29 @@
 /**
- * Policy-aware layers for tfjs-layers (tf.sequential, model.fit). A MixedDense computes
+ * Policy-aware layers for tfjs-layers (tf.sequential, model.fit). A MixedDense runs its ops through autocast
+ * (AUTOCAST_OPS decides): `dense` is a compute op, so with the default table it computes
  *     y = act(round_c(round_c(x)·round_c(W) + round_c(b)))
  * where round_c is a cast point (castToCompute): the product of low-precision inputs is accumulated in
  * float32, as tensor cores do, and the result is stored in the compute format. Gradients are rounded at
  * the same points on the way back, and W itself stays in the variable format (float32 master weights under
- * mixed policies).
+ * mixed policies). The activation takes its own entry (`relu` passes through, `softmax` stays in float32).
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkChoice } from '../errors';
-import { matMul } from '../ops/matmul';
 import { quantize } from '../ops/quantize';
-import { castToCompute } from './cast';
+import { autocast } from './autocast';
+import { matMul } from './matmul';
 import { policy as toPolicy, type Policy } from './policy';
 
 export const DENSE_ACTIVATIONS = ['linear', 'relu', 'softmax'] as const;
 export type DenseActivation = (typeof DENSE_ACTIVATIONS)[number];
+const ACTIVATIONS: Record<'relu' | 'softmax', (x: tf.Tensor) => tf.Tensor> = {
+  relu: (x) => tf.relu(x),
+  softmax: (x) => tf.softmax(x),
+};
 
 export interface MixedDenseArgs {
   units: number;
-  /** relu passes through in the compute format; softmax runs in float32, as autocast does. */
+  /** Each runs as its AUTOCAST_OPS entry says: relu passes through in the compute format, softmax runs in float32. */
   activation?: DenseActivation;
   /** A policy name or object; default float32. Keras advises float32 for the output layer. */
   policy?: string | Policy;
@@ -67,11 +72,11 @@ export class MixedDense extends tf.layers.Layer {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
       const p = this.policy;
-      const product = matMul(castToCompute(x, p) as tf.Tensor2D, castToCompute(this.kernel!.read(), p) as tf.Tensor2D);
-      const y = castToCompute(tf.add(product, castToCompute(this.bias!.read(), p)), p);
-      if (this.activation === 'relu') return tf.relu(y);
-      if (this.activation === 'softmax') return tf.softmax(y);
-      return y;
+      const y = autocast('dense', p, [x, this.kernel!.read(), this.bias!.read()], (xc, w, b) =>
+        tf.add(matMul(xc as tf.Tensor2D, w as tf.Tensor2D), b),
+      );
+      if (this.activation === 'linear') return y;
+      return autocast(this.activation, p, [y], ACTIVATIONS[this.activation]);
     });
   }
 

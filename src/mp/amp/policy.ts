@@ -72,7 +72,7 @@ const POLICIES: readonly Policy[] = [
     gradient: f('bfloat16'),
     perTensorScaling: false,
     needsLossScaling: false,
-    description: 'pure bfloat16, weights included: 8 mantissa bits lose most small updates',
+    description: 'pure bfloat16, weights included: 7 stored mantissa bits (8 significant) lose most small updates',
   },
   {
     name: 'mixed_float8',

@@ -2,17 +2,27 @@
  * Bit-level encode/decode between numbers and a format's codes.
  *
  * This is deliberately a second, independent implementation of rounding: it works on exponents and
- * mantissas in float64 arithmetic, where roundArray works on float32 bit patterns. The tests check that
- * decode(encode(x)) equals roundArray(x) and that encode(decode(c)) = c for every code of every format of
- * 16 bits or fewer, so each implementation checks the other.
+ * mantissas in float64 arithmetic, where roundArray works on float32 bit patterns, and it derives ties and
+ * NaN codes (sign, payload) from the format's spec itself. It shares only the specs (registry) and the float32
+ * bit reinterpretation (bits.ts) with round.ts. The tests check that decode(encode(x)) equals roundArray(x)
+ * bit for bit, NaNs included, and that encode(decode(c)) = c for every code of every format of 16 bits or
+ * fewer, so each implementation checks the other.
  */
 import { FormatError } from '../errors';
 import { float32Bits, float32FromBits } from './bits';
 import { getFormat, type FormatLike } from './registry';
-import { nanBits, roundHalfEven } from './round';
 import type { FloatFormat, IntFormat } from './spec';
 
 const F32_MIN_NORMAL = 2 ** -126;
+const F32_QUIET_NAN = 0x7fc00000;
+
+/** The nearest integer to t, ties to the even one. */
+function nearestEven(t: number): number {
+  const floor = Math.floor(t);
+  const rest = t - floor; // exact in float64
+  if (rest !== 0.5) return rest < 0.5 ? floor : floor + 1;
+  return floor % 2 === 0 ? floor : floor + 1;
+}
 
 /**
  * The code of `value` in `format`, as an unsigned integer (value is first rounded to float32, as tensors are).
@@ -51,7 +61,7 @@ function checkCode(code: number, bits: number, name: string): void {
 
 function encodeInt(value: number, f: IntFormat): number {
   if (Number.isNaN(value)) throw new FormatError(`${f.name} has no NaN. Received: NaN`, value);
-  const n = Math.min(f.max, Math.max(f.min, roundHalfEven(value)));
+  const n = Math.min(f.max, Math.max(f.min, nearestEven(value)));
   return n < 0 ? n + 2 ** f.bits : n; // two's complement
 }
 
@@ -75,8 +85,9 @@ function encodeFloat(u: number, f: FloatFormat): number {
       case 'all-ones':
         return sign + 2 ** (f.expBits + M) - 1;
       case 'ieee': {
-        const bits = nanBits(f, u); // quiet NaN, or the kept payload for float16
-        return sign + topField * 2 ** M + ((bits & 0x7fffff) >>> (23 - M));
+        // float16 keeps the payload bits that fit (a NaN stays a NaN: at least 1); the others give the quiet NaN
+        const payload = f.castKeepsNanPayload ? (u & 0x7fffff) >>> (23 - M) || 1 : 2 ** (M - 1);
+        return sign + topField * 2 ** M + payload;
       }
     }
   };
@@ -87,7 +98,7 @@ function encodeFloat(u: number, f: FloatFormat): number {
   // 1. non-finite
   if (Number.isNaN(x) || (!f.signed && (negative || a === 0))) return nanCode();
   if (a === Infinity) return overflowCode();
-  const roundInt = f.tiesAway ? Math.round : roundHalfEven;
+  const roundInt = f.tiesAway ? Math.round : nearestEven;
   // 2. zero and the subnormals: multiples of minSubnormal
   if (a < f.minNormal) {
     if (!f.subnormals) return 0; // no zero: the smallest code is the nearest value
@@ -122,8 +133,18 @@ function decodeFloatBits(code: number, f: FloatFormat): number {
     (f.nan === 'ieee' && field === topField && n !== 0) ||
     (f.nan === 'all-ones' && field === topField && n === 2 ** M - 1) ||
     (f.nan === 'negative-zero' && negative && field === 0 && n === 0);
-  if (isNan) return nanBits(f, signBits | 0x7f800000 | (n << (23 - M)), f.decodeKeepsNanPayload);
+  if (isNan) return decodeNanBits(f, negative, n);
   if (f.nan === 'ieee' && field === topField) return (signBits | 0x7f800000) >>> 0;
   const magnitude = field === 0 && f.subnormals ? (n / 2 ** M) * f.minNormal : (1 + n / 2 ** M) * 2 ** (field - f.bias);
   return float32Bits(negative ? -magnitude : magnitude);
+}
+
+/**
+ * The float32 pattern of a NaN code, as ml_dtypes decodes it: fnuz's NaN is negative; float16 and bfloat16
+ * keep the sign and payload; every other format gives the quiet NaN with the code's sign.
+ */
+function decodeNanBits(f: FloatFormat, negative: boolean, mantissa: number): number {
+  if (f.nan === 'negative-zero') return 2 ** 31 + F32_QUIET_NAN;
+  const sign = negative ? 2 ** 31 : 0;
+  return f.decodeKeepsNanPayload ? sign + 0x7f800000 + mantissa * 2 ** (23 - f.manBits) : sign + F32_QUIET_NAN;
 }

@@ -1,5 +1,5 @@
 import { FormatError } from '../errors';
-import { deriveFloat, deriveInt, type FloatFormat, type FloatSpec, type Format, type IntFormat } from './spec';
+import { deriveFloat, deriveInt, type FloatFormat, type FloatSpec, type Format } from './spec';
 
 const ieee = { kind: 'float', infinities: true, nan: 'ieee', signedZero: true } as const;
 /** OCP "fn": finite only, NaN in the all-ones codes. */
@@ -84,8 +84,4 @@ export function getFloatFormat(format: FormatLike): FloatFormat {
     );
   }
   return f;
-}
-
-export function isIntFormat(f: Format): f is IntFormat {
-  return f.kind === 'int';
 }

@@ -28,7 +28,7 @@ export interface MemoryPlan {
 }
 
 /** Bytes a value takes in memory: tf32 is a compute mode stored in float32 containers; the rest pack. */
-export function storageBytes(f: FloatFormat): number {
+export function bytesPerValue(f: FloatFormat): number {
   return f.name === 'tf32' ? 4 : f.bits / 8;
 }
 
@@ -47,7 +47,7 @@ export function memoryPlan(args: {
     component,
     format: f.name,
     elements,
-    bytes: elements * storageBytes(f),
+    bytes: elements * bytesPerValue(f),
   });
   const rows = [
     row(p.variable === p.compute ? 'weights' : 'weights (float32 master copy)', p.variable, args.params),

@@ -14,9 +14,10 @@ import * as tf from '@tensorflow/tfjs';
 import { FormatError, OptionError, describeValue } from '../errors';
 import { getFloatFormat } from '../formats/registry';
 import type { FloatFormat } from '../formats/spec';
-import { quantize } from '../ops/quantize';
+import { resolveRoundOptions } from '../formats/round';
+import { roundTensor, roundTensorScaled } from '../ops/quantize';
 import { denseStackOf, type DenseLayerWeights } from '../quant/stack';
-import { storageBytes } from './memory';
+import { bytesPerValue } from './memory';
 
 /** The default candidates, narrowest first. */
 export const PRECISION_SEARCH_FORMATS: readonly string[] = [
@@ -103,6 +104,7 @@ export interface PrecisionSearchResult {
 }
 
 const TOLERANCE = 1e-9;
+const SATURATE = resolveRoundOptions({ overflow: 'saturate' });
 
 function checkData(data: LabelledImages, inputs: number, classes: number, option: string): number {
   if (!(data?.images instanceof Float32Array) || !(data.labels instanceof Uint8Array)) {
@@ -201,15 +203,11 @@ export function precisionSearch(
 
   const float32 = getFloatFormat('float32');
   const scaled = (f: FloatFormat): boolean => scaling === 'per-tensor' || (scaling === 'auto' && f.bits <= 8);
-  /** q(x·s)/s, or q(x), or x itself for float32. */
-  const cast = (x: tf.Tensor, f: FloatFormat): tf.Tensor =>
-    tf.tidy(() => {
-      if (f.name === 'float32') return x.clone();
-      if (!scaled(f)) return quantize(x, f, { overflow: 'saturate' });
-      const amax = tf.max(tf.abs(x));
-      const s = tf.where(tf.greater(amax, 0), tf.div(f.maxFinite, amax), tf.onesLike(amax));
-      return tf.div(quantize(tf.mul(x, s), f, { overflow: 'saturate' }), s);
-    });
+  /** q(x·s)/s, or q(x), or x itself for float32; saturating. */
+  const cast = (x: tf.Tensor, f: FloatFormat): tf.Tensor => {
+    if (f.name === 'float32') return x.clone();
+    return scaled(f) ? roundTensorScaled(x, f, SATURATE) : roundTensor(x, f, SATURATE);
+  };
 
   const kernels = new Map<string, tf.Tensor2D>();
   const biases = stack.map((l) => tf.tensor1d(l.bias));
@@ -307,7 +305,7 @@ export function precisionSearch(
 
     // 3. While the combination is over budget, move up one rung the layer whose move recovers the most accuracy
     //    (ties: the move that adds the fewest bytes). All float32 is always within budget, so this ends.
-    const widthOf = (i: number, f: FloatFormat): number => stack[i]!.kernel.length * storageBytes(f);
+    const widthOf = (i: number, f: FloatFormat): number => stack[i]!.kernel.length * bytesPerValue(f);
     while (!current.withinBudget) {
       let best: { i: number; accuracy: number; cost: number } | undefined;
       rung.forEach((k, i) => {
@@ -328,7 +326,9 @@ export function precisionSearch(
     const chosen: LayerChoice[] = stack.map((l, i) => {
       const f = chosenFormats[i]!;
       const kernelBytes =
-        f.name === 'float32' ? 4 * l.kernel.length : Math.ceil(l.kernel.length * storageBytes(f)) + (scaled(f) ? 4 : 0);
+        f.name === 'float32'
+          ? 4 * l.kernel.length
+          : Math.ceil(l.kernel.length * bytesPerValue(f)) + (scaled(f) ? 4 : 0);
       return {
         layer: i,
         name: name(i),

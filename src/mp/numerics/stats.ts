@@ -7,6 +7,7 @@ import { OptionError } from '../errors';
 import { getFloatFormat, type FormatLike } from '../formats/registry';
 import { roundArray } from '../formats/round';
 
+/** What a cast does to x's values. Every fraction is of all `count` values, finite or not, zero or not. */
 export interface CastStats {
   readonly format: string;
   readonly count: number;
@@ -14,14 +15,15 @@ export interface CastStats {
   readonly absmax: number;
   /** Smallest non-zero |x| among finite values (Infinity if none). */
   readonly absminNonzero: number;
-  /** Fraction of finite values that become inf or NaN, or clamp to ±max in formats that saturate. */
+  /** Fraction of values that are finite and become inf or NaN, or clamp to ±max in formats that saturate. */
   readonly overflow: number;
-  /** Fraction of non-zero values that round to zero. */
+  /** Fraction of values that are non-zero and round to zero. */
   readonly underflow: number;
   /** Fraction of values that round to a subnormal: kept with less precision, lost under flush-to-zero. */
   readonly subnormal: number;
   /** Fraction of values already inf or NaN. */
   readonly nonFinite: number;
+  /** Fraction of values already ±0. */
   readonly zeros: number;
 }
 

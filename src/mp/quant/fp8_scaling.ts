@@ -17,6 +17,25 @@ export interface DelayedScalingOptions {
   readonly margin?: number;
 }
 
+/** What one tensor's delayed-scaling casts did, one entry per training step (trainMnistFp8Delayed records it). */
+export interface ScaleTrace {
+  /** e.g. 'dense1 input', 'dense1 weight', 'dense1 output grad'. */
+  readonly tensor: string;
+  readonly format: string;
+  /** The tensor's amax at each step (recorded after its cast). */
+  readonly amax: number[];
+  /** The scale the tensor was cast with at each step (from earlier steps' amax). */
+  readonly scale: number[];
+  /** The largest amax in the history that scale came from (0 at the first step: no history, scale 1). */
+  readonly historyAmax: number[];
+  /** Fraction of values clamped at ±maxFinite (the amax grew past the history's). */
+  readonly saturated: number[];
+  /** Fraction of non-zero values that became 0 with that scale. */
+  readonly underflow: number[];
+  /** Fraction of non-zero values that would have become 0 cast with scale 1 (no scaling). */
+  readonly underflowUnscaled: number[];
+}
+
 export class DelayedScaling {
   readonly format: FloatFormat;
   readonly historyLength: number;

@@ -5,8 +5,16 @@
  *     y_q[c]  = clamp(round(acc[c] · s_x·s_w[c]/s_y) + z_y, lo, 255)    (lo = z_y when ReLU is fused, else 0)
  * Only the multiplier M = s_x·s_w/s_y is a real number (a fixed-point multiplier on hardware).
  */
+import * as tf from '@tensorflow/tfjs';
+import { OptionError } from '../errors';
 import { roundHalfEven } from '../formats/round';
-import type { TensorQParams } from './observers';
+import { affineQuantize } from './fake_quant';
+import { weightQParams } from './observers';
+import { quantRange, type TensorQParams } from './qparams';
+import type { DenseLayerWeights } from './stack';
+
+/** The integer range of every activation. */
+export const UINT8 = quantRange('quint8');
 
 export interface Int8Layer {
   readonly inputs: number;
@@ -21,21 +29,12 @@ export interface Int8Layer {
   readonly relu: boolean;
 }
 
-/** Quantizes float values to uint8 codes with (scale, zeroPoint): clamp(round(x/s) + z, 0, 255). */
-export function quantizeUint8(x: Float32Array, q: TensorQParams): Uint8Array {
-  const out = new Uint8Array(x.length);
-  const inv = Math.fround(1 / Math.fround(q.scale));
-  for (let i = 0; i < x.length; i++)
-    out[i] = Math.min(255, Math.max(0, q.zeroPoint + roundHalfEven(Math.fround(x[i]! * inv))));
-  return out;
-}
-
 /** One layer on a batch of uint8 rows: returns the next layer's uint8 rows. */
 export function int8Dense(layer: Int8Layer, x: Uint8Array, rows: number): Uint8Array {
   const { inputs, outputs, weights, weightScales, bias, input, output, relu } = layer;
   const out = new Uint8Array(rows * outputs);
   const centered = new Int32Array(inputs);
-  const lo = relu ? output.zeroPoint : 0;
+  const lo = relu ? output.zeroPoint : UINT8.quantMin;
   const multipliers = Float64Array.from(weightScales, (sw) => (input.scale * sw) / output.scale);
   for (let r = 0; r < rows; r++) {
     for (let i = 0; i < inputs; i++) centered[i] = x[r * inputs + i]! - input.zeroPoint;
@@ -43,7 +42,8 @@ export function int8Dense(layer: Int8Layer, x: Uint8Array, rows: number): Uint8A
       let acc = bias[c]!;
       const w = c * inputs;
       for (let i = 0; i < inputs; i++) acc += centered[i]! * weights[w + i]!; // |acc| < 2^31 for 784 inputs
-      out[r * outputs + c] = Math.min(255, Math.max(lo, roundHalfEven(acc * multipliers[c]!) + output.zeroPoint));
+      const q = roundHalfEven(acc * multipliers[c]!) + output.zeroPoint;
+      out[r * outputs + c] = Math.min(UINT8.quantMax, Math.max(lo, q));
     }
   }
   return out;
@@ -55,7 +55,7 @@ export class Int8Mlp {
 
   /** Float logits for rows of float inputs (rows × inputs of the first layer). */
   predict(x: Float32Array, rows: number): Float32Array {
-    let h = quantizeUint8(x, this.layers[0]!.input);
+    let h: Uint8Array = affineQuantize(x, { ...this.layers[0]!.input, ...UINT8 }, new Uint8Array(x.length));
     for (const layer of this.layers) h = int8Dense(layer, h, rows);
     const q = this.layers[this.layers.length - 1]!.output;
     return Float32Array.from(h, (v) => (v - q.zeroPoint) * q.scale);
@@ -65,4 +65,47 @@ export class Int8Mlp {
   get bytes(): number {
     return this.layers.reduce((s, l) => s + l.weights.length + 4 * l.bias.length + 4 * l.weightScales.length + 16, 0);
   }
+}
+
+/** A layer's weights as int8 codes (weightQParams: symmetric, one scale per output channel), channel-major. */
+export function quantizeWeights(layer: DenseLayerWeights): { weights: Int8Array; scales: Float64Array } {
+  const { inputs, outputs, kernel } = layer;
+  const k = tf.tensor2d(kernel, [inputs, outputs]);
+  const qparams = weightQParams(k);
+  k.dispose();
+  const weights = new Int8Array(inputs * outputs);
+  const column = new Float32Array(inputs);
+  for (let c = 0; c < outputs; c++) {
+    for (let i = 0; i < inputs; i++) column[i] = kernel[i * outputs + c]!;
+    const { quantMin, quantMax } = qparams;
+    const channel = { scale: qparams.scale[c]!, zeroPoint: qparams.zeroPoint[c]!, quantMin, quantMax };
+    affineQuantize(column, channel, weights.subarray(c * inputs, (c + 1) * inputs));
+  }
+  return { weights, scales: Float64Array.from(qparams.scale) };
+}
+
+/** Converts float layers to int8 layers, given the activation qparams at each layer's input and output. */
+export function toInt8Layers(stack: readonly DenseLayerWeights[], activations: readonly TensorQParams[]): Int8Layer[] {
+  if (activations.length !== stack.length + 1) {
+    throw new OptionError(
+      `Need ${stack.length + 1} activation qparams (the input and each layer's output). Received ${activations.length}.`,
+      'activations',
+      activations.length,
+    );
+  }
+  return stack.map((layer, k) => {
+    const { weights, scales } = quantizeWeights(layer);
+    const input = activations[k]!;
+    const bias = Int32Array.from(layer.bias, (b, c) => roundHalfEven(b / (input.scale * scales[c]!)));
+    return {
+      inputs: layer.inputs,
+      outputs: layer.outputs,
+      weights,
+      weightScales: scales,
+      bias,
+      input,
+      output: activations[k + 1]!,
+      relu: layer.relu,
+    };
+  });
 }

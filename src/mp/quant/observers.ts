@@ -7,7 +7,14 @@ import * as tf from '@tensorflow/tfjs';
 import { checkChoice, OptionError } from '../errors';
 import { roundHalfEven } from '../formats/round';
 import { checkFloat32Tensor } from '../ops/check_tensor';
-import { QUANT_DTYPES, quantRange, type QuantDtype } from './qparams';
+import {
+  QUANT_DTYPES,
+  quantRange,
+  type ChannelQParams,
+  type PerChannelQParams,
+  type QuantDtype,
+  type TensorQParams,
+} from './qparams';
 
 export const QSCHEMES = [
   'per_tensor_affine',
@@ -29,11 +36,6 @@ export interface ObserverOptions {
   readonly quantMax?: number;
   /** Smallest scale: torch's default is float32's epsilon, 2^-23. */
   readonly eps?: number;
-}
-
-export interface TensorQParams {
-  readonly scale: number;
-  readonly zeroPoint: number;
 }
 
 const f32 = Math.fround;
@@ -191,7 +193,7 @@ export class PerChannelMinMaxObserver extends ObserverBase {
     }
   }
 
-  calculateQParams(): { scale: number[]; zeroPoint: number[] } {
+  calculateQParams(): ChannelQParams {
     const qp = this.minVals.map((lo, c) => this.qparamsFor(lo, this.maxVals[c]!));
     return { scale: qp.map((q) => q.scale), zeroPoint: qp.map((q) => q.zeroPoint) };
   }
@@ -324,4 +326,12 @@ export class HistogramObserver extends ObserverBase {
   }
 }
 
-export type Observer = MinMaxObserver | PerChannelMinMaxObserver | HistogramObserver;
+/**
+ * torch's default weight quantization for a dense kernel [inputs, outputs]: qint8, symmetric, one scale per
+ * output channel (axis 1), from a PerChannelMinMaxObserver. The one weight configuration of QAT and PTQ.
+ */
+export function weightQParams(kernel: tf.Tensor2D): PerChannelQParams {
+  const observer = new PerChannelMinMaxObserver({ dtype: 'qint8', qscheme: 'per_channel_symmetric', chAxis: 1 });
+  observer.observe(kernel);
+  return { ...observer.calculateQParams(), axis: 1, quantMin: observer.quantMin, quantMax: observer.quantMax };
+}

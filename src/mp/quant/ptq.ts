@@ -5,10 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkChoice } from '../errors';
-import { roundHalfEven } from '../formats/round';
-import { Int8Mlp } from './int8';
+import { affineQuantize } from './fake_quant';
+import { Int8Mlp, quantizeWeights, toInt8Layers, UINT8 } from './int8';
 import { HistogramObserver, MinMaxObserver } from './observers';
-import { denseForward, quantizeWeights, toInt8Layers, type DenseLayerWeights } from './stack';
+import { denseForward, type DenseLayerWeights } from './stack';
 
 export const CALIBRATION_OBSERVERS = ['minmax', 'histogram'] as const;
 export type CalibrationObserver = (typeof CALIBRATION_OBSERVERS)[number];
@@ -61,16 +61,13 @@ export class DynamicInt8Mlp {
       let hi = 0;
       for (const v of h) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
       const q = MinMaxObserver.qparamsOf(lo, hi);
-      const inv = Math.fround(1 / Math.fround(q.scale));
-      const xq = Int32Array.from(
-        h,
-        (v) => Math.min(255, Math.max(0, q.zeroPoint + roundHalfEven(Math.fround(v * inv)))) - q.zeroPoint,
-      );
+      const xq = affineQuantize(h, { ...q, ...UINT8 });
       const y = new Float32Array(rows * layer.outputs);
       for (let r = 0; r < rows; r++) {
         for (let c = 0; c < layer.outputs; c++) {
           let acc = 0;
-          for (let i = 0; i < layer.inputs; i++) acc += xq[r * layer.inputs + i]! * weights[c * layer.inputs + i]!;
+          for (let i = 0; i < layer.inputs; i++)
+            acc += (xq[r * layer.inputs + i]! - q.zeroPoint) * weights[c * layer.inputs + i]!;
           const v = acc * q.scale * scales[c]! + layer.bias[c]!;
           y[r * layer.outputs + c] = layer.relu ? Math.max(v, 0) : v;
         }

@@ -1,30 +1,18 @@
 /**
  * Quantization-aware training, torch.ao's flow for a stack of dense layers:
- *   1. prepare: fake-quantize the weights (int8, symmetric, per output channel) and every activation
- *      (uint8, affine, qparams from a moving-average observer);
- *   2. train: gradients pass the fake quantizers by the clipping straight-through estimator;
+ *   1. prepare: fake-quantize the weights (weightQParams: int8, symmetric, per output channel) and every
+ *      activation (uint8, affine, qparams from a moving-average observer);
+ *   2. train: any loop that minimises a loss of `forward(x, true)` over `variables`; gradients pass the fake
+ *      quantizers by the clipping straight-through estimator (the course's MNIST loop: experiments/qat.ts);
  *   3. convert: int8 weights, int32 biases and the observed activation qparams;
  *   4. run real integer inference (Int8Mlp).
  */
 import * as tf from '@tensorflow/tfjs';
-import seedrandom from 'seedrandom';
-import type { MnistSplit } from '../data/mnist';
-import { batchTensors, shuffled } from '../train/batches';
-import { softmaxLoss } from '../train/mlp';
 import { fakeQuantize, fakeQuantizePerChannel } from './fake_quant';
-import { Int8Mlp } from './int8';
-import { MovingAverageMinMaxObserver, PerChannelMinMaxObserver, type TensorQParams } from './observers';
-import { toInt8Layers, type DenseLayerWeights } from './stack';
-
-export interface QatTrainOptions {
-  readonly epochs?: number;
-  readonly batchSize?: number;
-  /** QAT fine-tunes a trained model: a small rate (default 1e-4). */
-  readonly learningRate?: number;
-  readonly seed?: number;
-  /** Train on the first N images only. */
-  readonly limit?: number;
-}
+import { Int8Mlp, toInt8Layers } from './int8';
+import { MovingAverageMinMaxObserver, weightQParams } from './observers';
+import type { TensorQParams } from './qparams';
+import type { DenseLayerWeights } from './stack';
 
 export class QatMlp {
   readonly kernels: tf.Variable[];
@@ -49,16 +37,7 @@ export class QatMlp {
   }
 
   private fakeQuantWeights(k: number): tf.Tensor {
-    const observer = new PerChannelMinMaxObserver({ dtype: 'qint8', qscheme: 'per_channel_symmetric', chAxis: 1 });
-    observer.observe(this.kernels[k]!);
-    const { scale, zeroPoint } = observer.calculateQParams();
-    return fakeQuantizePerChannel(this.kernels[k]!, {
-      scales: scale,
-      zeroPoints: zeroPoint,
-      axis: 1,
-      quantMin: -128,
-      quantMax: 127,
-    });
+    return fakeQuantizePerChannel(this.kernels[k]!, weightQParams(this.kernels[k]! as tf.Tensor2D));
   }
 
   /** The fake-quantized forward pass; `observe` updates the activation observers (training and calibration). */
@@ -74,21 +53,9 @@ export class QatMlp {
     });
   }
 
-  /** Step 2: fine-tune with fake quantization in the loop. */
-  train(split: MnistSplit, options: QatTrainOptions = {}): void {
-    const { epochs = 1, batchSize = 128, learningRate = 1e-4, seed = 0 } = options;
-    const n = Math.min(options.limit ?? split.count, split.count);
-    const optimizer = tf.train.adam(learningRate);
-    const rand = seedrandom.alea(String(seed));
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      const order = shuffled(n, rand);
-      for (let start = 0; start < n; start += batchSize) {
-        const { x, y } = batchTensors(split, order.subarray(start, start + batchSize));
-        optimizer.minimize(() => softmaxLoss(y, this.forward(x, true)), false, [...this.kernels, ...this.biases]);
-        tf.dispose([x, y]);
-      }
-    }
-    optimizer.dispose();
+  /** What step 2 trains: every kernel and bias. */
+  get variables(): tf.Variable[] {
+    return [...this.kernels, ...this.biases];
   }
 
   activationQParams(): TensorQParams[] {
@@ -115,6 +82,6 @@ export class QatMlp {
   }
 
   dispose(): void {
-    tf.dispose([...this.kernels, ...this.biases]);
+    tf.dispose(this.variables);
   }
 }

@@ -1,12 +1,32 @@
 /**
- * Affine quantization parameters, with torch.ao's validation: q = clamp(round(x/scale) + zeroPoint, qmin, qmax),
- * x̂ = (q − zeroPoint)·scale.
+ * Affine quantization parameters, in torch.ao's shapes and with its validation:
+ * q = clamp(round(x/scale) + zeroPoint, quantMin, quantMax), x̂ = (q − zeroPoint)·scale.
+ * Per tensor, `scale` and `zeroPoint` are numbers; per channel, arrays with one entry per channel (torch keeps
+ * the same names for both). Observers compute the first two fields; quantizers take the integer range too.
  */
 import { OptionError } from '../errors';
 
-export interface QParams {
+/** An observer's per-tensor result. */
+export interface TensorQParams {
   readonly scale: number;
   readonly zeroPoint: number;
+}
+
+/** An observer's per-channel result: entry c belongs to channel c. */
+export interface ChannelQParams {
+  readonly scale: readonly number[];
+  readonly zeroPoint: readonly number[];
+}
+
+/** What a per-tensor quantizer takes. */
+export interface QParams extends TensorQParams {
+  readonly quantMin: number;
+  readonly quantMax: number;
+}
+
+/** What a per-channel quantizer takes: channels lie along `axis`. */
+export interface PerChannelQParams extends ChannelQParams {
+  readonly axis: number;
   readonly quantMin: number;
   readonly quantMax: number;
 }

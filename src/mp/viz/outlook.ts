@@ -8,7 +8,7 @@
 import { OptionError } from '../errors';
 import { getFloatFormat, type FormatLike } from '../formats/registry';
 import type { Log2Histogram } from '../numerics/histogram';
-import type { ScaleTrace } from '../quant/fp8_training';
+import type { ScaleTrace } from '../quant/fp8_scaling';
 import type { Figure, Trace } from './figure';
 
 /**

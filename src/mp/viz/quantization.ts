@@ -5,8 +5,15 @@
  *     showFigure(quantizationFigure(compareQuantization(model).rows));
  */
 import { OptionError } from '../errors';
-import type { QuantizationRow } from '../quant/compare';
 import type { Figure } from './figure';
+
+/** One quantization method's result on a test set. */
+export interface QuantizationRow {
+  readonly method: string;
+  readonly testAccuracy: number;
+  readonly bytes: number;
+  readonly detail: string;
+}
 
 /**
  * Grouped bars, one group per method: test accuracy (%) on the left axis and model size (KB, 1 KB = 1000

@@ -4,12 +4,11 @@ import {
   decodeBits,
   encode,
   FLOAT_FORMAT_NAMES,
-  float32Bits,
-  float32FromBits,
   getFormat,
   roundArray,
   type FloatFormat,
 } from '../../../src/mp';
+import { float32Bits, float32FromBits } from '../../../src/mp/formats/bits';
 import { bitsOf, hex } from '../../helpers';
 
 const floats = FLOAT_FORMAT_NAMES.map((n) => getFormat(n) as FloatFormat);

@@ -4,12 +4,12 @@ import seedrandom from 'seedrandom';
 import {
   FormatError,
   OptionError,
-  PRECISION_SEARCH_FORMATS,
   buildMlp,
   precisionSearch,
   useBackend,
   type DenseLayerWeights,
 } from '../../../src/mp';
+import { PRECISION_SEARCH_FORMATS } from '../../../src/mp/numerics/precision_search';
 
 /**
  * A synthetic task whose answer we know: 4 inputs, 3 classes. Layer 1 copies x through (identity, relu) with

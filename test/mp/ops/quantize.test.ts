@@ -1,14 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import {
-  FORMAT_NAMES,
-  getFormat,
-  OptionError,
-  quantize,
-  roundArray,
-  useBackend,
-  type RoundOptions,
-} from '../../../src/mp';
+import { FORMAT_NAMES, getFormat, OptionError, quantize, roundArray, useBackend } from '../../../src/mp';
+import type { RoundOptions } from '../../../src/mp/formats/round';
 import { bitsOf, fixture, floatsFromBits, hex } from '../../helpers';
 
 const input = floatsFromBits(fixture<{ input: number[] }>('cast_vectors.json').input);

@@ -3,13 +3,12 @@ import {
   FormatError,
   getFormat,
   mxQuantize,
-  mxSharedExponent,
   OptionError,
   perTensorQuantize,
-  quantError,
   roundArray,
   roundValue,
 } from '../../../src/mp';
+import { mxSharedExponent, quantError } from '../../../src/mp/quant/mx';
 
 describe('MX block formats (OCP MX v1.0)', () => {
   it('takes the shared exponent floor(log2(amax)) − emax_elem, exact at powers of two', () => {

@@ -2,19 +2,19 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import seedrandom from 'seedrandom';
 import {
+  affineQuantize,
   DelayedScaling,
   fakeQuantize,
   fakeQuantizePerChannel,
   HistogramObserver,
-  int8Dense,
   MinMaxObserver,
   OptionError,
   PerChannelMinMaxObserver,
-  quantRange,
   roundValue,
   useBackend,
-  type Int8Layer,
 } from '../../../src/mp';
+import { int8Dense, type Int8Layer } from '../../../src/mp/quant/int8';
+import { quantRange } from '../../../src/mp/quant/qparams';
 
 describe('quantization: bad input', () => {
   const x = tf.tensor1d([0.5]);
@@ -35,7 +35,7 @@ describe('quantization: bad input', () => {
       /\[-128, 127\]. Received: zeroPoint=200/,
     );
     expect(() =>
-      fakeQuantizePerChannel(tf.zeros([2, 3]), { scales: [1], zeroPoints: [0], axis: 0, quantMin: 0, quantMax: 255 }),
+      fakeQuantizePerChannel(tf.zeros([2, 3]), { scale: [1], zeroPoint: [0], axis: 0, quantMin: 0, quantMax: 255 }),
     ).to.throw(OptionError, /one scale and one zero point per channel: 2/);
   });
 
@@ -113,6 +113,15 @@ describe('observers', () => {
 });
 
 describe('integer inference', () => {
+  it("quantizes to the codes fakeQuantize dequantizes: x̂ = (q − zeroPoint)·scale, clipped at the range's ends", () => {
+    const p = { scale: 0.02, zeroPoint: 10, quantMin: 0, quantMax: 255 };
+    const xs = Float32Array.of(-1.3, -0.26, 0, 0.11, 0.5, 0.51, 2.6, 7.9);
+    const codes = affineQuantize(xs, p, new Uint8Array(xs.length));
+    const fake = tf.tidy(() => Array.from(fakeQuantize(tf.tensor1d(xs), p).dataSync()));
+    expect(Array.from(codes, (q) => Math.fround((q - p.zeroPoint) * Math.fround(p.scale)))).to.deep.equal(fake);
+    expect([codes[0], codes[7]]).to.deep.equal([0, 255]);
+  });
+
   it('computes a layer in exact integers and requantizes: checked by hand', () => {
     // x = [1.0, -0.5] with s_x = 0.5, z_x = 2 → codes [4, 1]; w = [[1], [2]] in steps of s_w = 0.25 → [[4], [8]]
     // acc = (4−2)·4 + (1−2)·8 + b_q = 0 + b_q, with b = 0.5 → b_q = 0.5 / (0.5·0.25) = 4

@@ -66,8 +66,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const pc = q.per_channel;
       const x = tf.tensor2d(pc.input);
       const out = fakeQuantizePerChannel(x, {
-        scales: pc.scales,
-        zeroPoints: pc.zero_points,
+        scale: pc.scales,
+        zeroPoint: pc.zero_points,
         axis: pc.axis,
         quantMin: pc.quant_min,
         quantMax: pc.quant_max,

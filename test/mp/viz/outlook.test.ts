@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { formatRangeFigure, log2Histogram, OptionError, scaleTraceFigure, type ScaleTrace } from '../../../src/mp';
+import { formatRangeFigure, log2Histogram, OptionError, scaleTraceFigure } from '../../../src/mp';
+import type { ScaleTrace } from '../../../src/mp/quant/fp8_scaling';
 
 describe('outlook figures', () => {
   it('formatRangeFigure: a histogram and one bar pair per format on a log2 axis', () => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { OptionError, quantizationFigure, type QuantizationRow } from '../../../src/mp';
+import { OptionError, quantizationFigure } from '../../../src/mp';
+import type { QuantizationRow } from '../../../src/mp/viz/quantization';
 
 const rows: QuantizationRow[] = [
   { method: 'float32', testAccuracy: 0.9512, bytes: 203560, detail: '' },

@@ -10,10 +10,10 @@ import * as tf from '@tensorflow/tfjs';
 import { DisabledLossScaler, DynamicLossScaler } from '../amp/loss_scaler';
 import { LossScaleOptimizer } from '../amp/optimizer';
 import { policy as toPolicy } from '../amp/policy';
-import { loadMnist } from '../data/mnist';
 import { checkChoice, OptionError } from '../errors';
 import { batchTensors } from './batches';
-import { buildMlp, forward, softmaxLoss } from './mlp';
+import { loadMnist } from './mnist';
+import { buildMlp, forward, SEED_MLP, softmaxLoss } from './seed_mlp';
 
 export interface StepTimeOptions {
   /** Timed rounds; each round runs `stepsPerRound` steps of every policy in turn. Default 10. */
@@ -58,7 +58,7 @@ export function timeTrainingSteps(policies: readonly string[], options: StepTime
   }
   const rounds = integerAtLeast('rounds', options.rounds ?? 10, 1);
   const stepsPerRound = integerAtLeast('stepsPerRound', options.stepsPerRound ?? 10, 1);
-  const batchSize = integerAtLeast('batchSize', options.batchSize ?? 128, 1);
+  const batchSize = integerAtLeast('batchSize', options.batchSize ?? SEED_MLP.batchSize, 1);
   const warmupSteps = integerAtLeast('warmupSteps', options.warmupSteps ?? 10, 0);
   const clock = checkChoice('clock', options.clock ?? 'cpu', STEP_CLOCKS);
   const now = (): number => {
@@ -76,7 +76,7 @@ export function timeTrainingSteps(policies: readonly string[], options: StepTime
   const runs = resolved.map((p) => {
     const model = buildMlp(p);
     const scaler = p.needsLossScaling ? new DynamicLossScaler() : new DisabledLossScaler();
-    const optimizer = new LossScaleOptimizer(tf.train.adam(1e-3), scaler, p.variable);
+    const optimizer = new LossScaleOptimizer(tf.train.adam(SEED_MLP.learningRate), scaler, p.variable);
     const step = (): void => {
       optimizer.minimize(() => tf.tidy(() => softmaxLoss(y, forward(model, x))));
     };

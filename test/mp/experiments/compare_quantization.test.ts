@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { compareQuantization, trainMnist, useBackend, type IntegerCheck, type QuantizationRow } from '../../../src/mp';
+import { compareQuantization, trainMnist, useBackend } from '../../../src/mp';
+import type { IntegerCheck } from '../../../src/mp/experiments/compare_quantization';
+import type { QuantizationRow } from '../../../src/mp/viz/quantization';
 
 describe("quantizing the seed's MLP on MNIST", function () {
   this.timeout(600_000);

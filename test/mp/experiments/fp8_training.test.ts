@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { OptionError, trainMnistFp8Delayed, useBackend, type Fp8TrainResult } from '../../../src/mp';
+import { OptionError, trainMnistFp8Delayed, useBackend } from '../../../src/mp';
+import type { Fp8TrainResult } from '../../../src/mp/experiments/fp8_training';
 
 describe('FP8 training with delayed scaling (trainMnistFp8Delayed)', function () {
   this.timeout(120_000);

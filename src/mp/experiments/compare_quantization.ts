@@ -3,19 +3,15 @@
  * with model sizes, plus a check of the integer path against the fake-quantized model it came from.
  */
 import * as tf from '@tensorflow/tfjs';
-import { loadMnist } from '../data/mnist';
-import { argmaxAccuracy } from '../train/batches';
-import { DelayedScaling } from './fp8_scaling';
-import { staticQuantize, DynamicInt8Mlp, type CalibrationObserver } from './ptq';
-import { QatMlp, type QatTrainOptions } from './qat';
-import { denseForward, denseStackOf, type DenseLayerWeights } from './stack';
-
-export interface QuantizationRow {
-  readonly method: string;
-  readonly testAccuracy: number;
-  readonly bytes: number;
-  readonly detail: string;
-}
+import { Fp8Mlp } from '../quant/fp8_mlp';
+import { staticQuantize, DynamicInt8Mlp, type CalibrationObserver } from '../quant/ptq';
+import { QatMlp } from '../quant/qat';
+import { denseForward, denseStackOf } from '../quant/stack';
+import type { QuantizationRow } from '../viz/quantization';
+import { argmaxAccuracy } from './batches';
+import { loadMnist } from './mnist';
+import { fineTuneQat, type QatTrainOptions } from './qat';
+import { SEED_MLP } from './seed_mlp';
 
 export interface IntegerCheck {
   /** Test images where int8 inference and the fake-quantized float model predict different digits. */
@@ -25,43 +21,26 @@ export interface IntegerCheck {
   readonly maxMarginInSteps: number;
 }
 
-/** FP8 inference: e4m3 weights (per-tensor scale) and activations (delayed scaling), float32 accumulation. */
-export class Fp8Mlp {
-  private readonly layers: { layer: DenseLayerWeights; scaler: DelayedScaling }[];
-
-  constructor(stack: readonly DenseLayerWeights[], calibration: readonly Float32Array[]) {
-    this.layers = stack.map((layer) => {
-      const weights = new DelayedScaling({ historyLength: 1 });
-      weights.cast(layer.kernel); // records amax: the weights' scale is their current amax
-      return { layer: { ...layer, kernel: weights.cast(layer.kernel) }, scaler: new DelayedScaling() };
-    });
-    for (const batch of calibration) this.predict(batch, batch.length / stack[0]!.inputs); // fills the amax histories
-  }
-
-  predict(x: Float32Array, rows: number): Float32Array {
-    return this.layers.reduce((h, { layer, scaler }) => denseForward(layer, scaler.cast(h), rows), x);
-  }
-
-  get bytes(): number {
-    return this.layers.reduce((s, { layer }) => s + layer.kernel.length + 4 * layer.bias.length + 8, 0);
-  }
-}
-
 export interface CompareOptions {
-  /** Calibration batches of 128 training images for static PTQ and FP8 (default 10). */
+  /** Calibration batches of SEED_MLP.batchSize training images for static PTQ and FP8 (default 10). */
   readonly calibrationBatches?: number;
   readonly observer?: CalibrationObserver;
   readonly qat?: QatTrainOptions;
 }
 
+/**
+ * Every quantized variant of a trained model of dense layers (buildMlp's), each scored on MNIST's 10 000 test
+ * images: the rows of lesson 2's table, and the QAT model's integer path checked against its fake-quantized self.
+ */
 export function compareQuantization(
   model: tf.Sequential,
   options: CompareOptions = {},
 ): { rows: QuantizationRow[]; integerCheck: IntegerCheck } {
   const { train, test } = loadMnist();
   const stack = denseStackOf(model);
+  const batch = SEED_MLP.batchSize * SEED_MLP.inputs;
   const calibration = Array.from({ length: options.calibrationBatches ?? 10 }, (_, b) =>
-    train.images.subarray(b * 128 * 784, (b + 1) * 128 * 784),
+    train.images.subarray(b * batch, (b + 1) * batch),
   );
   const rows: QuantizationRow[] = [];
   const accuracyOf = (predict: (x: Float32Array, rows: number) => Float32Array): number =>
@@ -88,10 +67,12 @@ export function compareQuantization(
   });
 
   const qat = new QatMlp(stack);
-  qat.train(train, options.qat);
+  fineTuneQat(qat, train, options.qat);
   const int8 = qat.convert();
   const intLogits = int8.predict(test.images, test.count);
-  const fakeLogits = tf.tidy(() => qat.forward(tf.tensor2d(test.images, [test.count, 784])).dataSync() as Float32Array);
+  const fakeLogits = tf.tidy(
+    () => qat.forward(tf.tensor2d(test.images, [test.count, SEED_MLP.inputs])).dataSync() as Float32Array,
+  );
   rows.push({
     method: 'QAT int8',
     testAccuracy: argmaxAccuracy(intLogits, test.labels),
@@ -112,7 +93,8 @@ export function compareQuantization(
 }
 
 function top2(logits: Float32Array, r: number): [number, number] {
-  const row = Array.from(logits.subarray(r * 10, r * 10 + 10));
+  const { classes } = SEED_MLP;
+  const row = Array.from(logits.subarray(r * classes, (r + 1) * classes));
   const order = row.map((v, c) => [v, c] as const).sort((a, b) => b[0] - a[0]);
   return [order[0]![1], order[0]![0] - order[1]![0]];
 }

