@@ -7,6 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendError, checkChoice } from '../errors';
 import { EXACT_BACKENDS } from '../ops/kernel';
+import { gpuMatmulInfo, installWebGpuMatmul, verifyWebGpuMatmul } from './webgpu/kernels';
+import { DAWN_TOGGLES, type MatmulPath } from './webgpu/select_path';
 
 export const BACKEND_CHOICES = ['auto', 'wasm', 'cpu', 'tensorflow', 'webgpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -20,6 +22,11 @@ export interface BackendInfo {
   readonly exactQuantize: boolean;
   /** wasm only: whether the SIMD build is running. */
   readonly wasmSimd?: boolean;
+  /**
+   * webgpu only: which matmul kernels run (the project's tensor-core, f16 or f32 WGSL, or tfjs's own) and
+   * why, from the adapter's features and a start-up self-test.
+   */
+  readonly gpuMatmul?: { readonly path: MatmulPath; readonly reason: string; readonly adapter: string };
   /** A one-line summary for notebooks and CLIs. */
   readonly summary: string;
 }
@@ -54,7 +61,12 @@ function loadWebGpu(): void {
       );
     }
     Object.assign(globalThis, dawn.globals);
-    Object.defineProperty(globalThis, 'navigator', { value: { gpu: dawn.create([]) }, configurable: true });
+    // The toggles expose shader-f16 and subgroup matrices on NVIDIA's Vulkan driver (docs/gpu.md). navigator
+    // keeps the object create() returns alive: Dawn crashes if it is garbage-collected.
+    Object.defineProperty(globalThis, 'navigator', {
+      value: { gpu: dawn.create([...DAWN_TOGGLES]) },
+      configurable: true,
+    });
   }
   // An application (or a bundle) may have imported the backend already; else load it by name.
   if (!tf.findBackendFactory('webgpu') && tryRequire('@tensorflow/tfjs-backend-webgpu') === undefined) {
@@ -63,6 +75,7 @@ function loadWebGpu(): void {
       'webgpu',
     );
   }
+  installWebGpuMatmul();
 }
 
 /**
@@ -87,6 +100,7 @@ export async function useBackend(choice: BackendChoice = 'auto'): Promise<Backen
     throw new BackendError(`tfjs could not start the '${name}' backend here.`, name);
   }
   await tf.ready();
+  if (name === 'webgpu') await verifyWebGpuMatmul();
   return backendInfo();
 }
 
@@ -103,11 +117,15 @@ export function backendInfo(): BackendInfo {
           ? ' (SIMD, one thread)'
           : ' (no SIMD)'
         : '';
+  const gpu = name === 'webgpu' ? gpuMatmulInfo() : null;
+  const gpuMatmul = gpu ? { path: gpu.path, reason: gpu.reason, adapter: gpu.adapter } : undefined;
+  const matmul = gpuMatmul ? `; matmul: ${gpuMatmul.path} (${gpuMatmul.reason})` : '';
   return {
     name,
     nativePackage: name === 'tensorflow' ? nativePackage : null,
     exactQuantize,
     ...(wasmSimd === undefined ? {} : { wasmSimd }),
-    summary: `tfjs ${tf.version.tfjs} on ${name}${detail}; quantize: ${exactQuantize ? 'exact kernel' : 'pure-ops path'}`,
+    ...(gpuMatmul ? { gpuMatmul } : {}),
+    summary: `tfjs ${tf.version.tfjs} on ${name}${detail}; quantize: ${exactQuantize ? 'exact kernel' : 'pure-ops path'}${matmul}`,
   };
 }

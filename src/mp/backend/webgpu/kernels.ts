@@ -1,0 +1,420 @@
+/**
+ * The project's matmul kernels on tfjs-backend-webgpu. Loaded only on the WebGPU path (select.ts requires it
+ * lazily), and it declares the few WebGPU shapes it uses itself, so no WebGPU types reach the notebooks.
+ *
+ * installWebGpuMatmul() replaces the 'webgpu' backend factory with one that asks the adapter for shader-f16
+ * and subgroup matrices, and registers BatchMatMul and _FusedMatMul kernels that run the WGSL of wgsl.ts
+ * through the backend's own command encoder. Cases they do not cover (int32, mismatched batch shapes,
+ * prelu/leaky/sigmoid epilogues, a bias that is not a row of N) go to tfjs's kernels.
+ */
+import * as tf from '@tensorflow/tfjs';
+import {
+  gpuMatmulCompute,
+  kernelForCompute,
+  selectMatmulPath,
+  F16_FEATURE,
+  SUBGROUP_MATRIX_FEATURE,
+  type AdapterFeatures,
+  type MatmulPath,
+  type PathChoice,
+  type SubgroupMatrixConfig,
+} from './select_path';
+import { chooseTile, dispatchSize, matmulShader, shaderKey, type Activation, type KernelKind } from './wgsl';
+
+/* Minimal WebGPU and tfjs-backend-webgpu shapes (no DOM lib here). */
+interface GpuBuffer {
+  readonly size: number;
+}
+interface GpuPipeline {
+  getBindGroupLayout(i: number): unknown;
+}
+interface GpuPass {
+  setPipeline(p: GpuPipeline): void;
+  setBindGroup(i: number, g: unknown): void;
+  dispatchWorkgroups(x: number, y: number, z: number): void;
+  end(): void;
+}
+interface GpuDevice {
+  readonly features: { has(name: string): boolean };
+  createShaderModule(d: { code: string; label?: string }): {
+    getCompilationInfo(): Promise<{ messages: readonly { type: string; message: string; lineNum: number }[] }>;
+  };
+  createComputePipeline(d: unknown): GpuPipeline;
+  createBindGroup(d: unknown): unknown;
+  pushErrorScope(filter: string): void;
+  popErrorScope(): Promise<{ message: string } | null>;
+}
+interface GpuAdapter {
+  readonly features: Iterable<string> & { has(name: string): boolean };
+  readonly limits: Record<string, number>;
+  readonly info?: {
+    vendor?: string;
+    architecture?: string;
+    description?: string;
+    subgroupMinSize?: number;
+    subgroupMaxSize?: number;
+    subgroupMatrixConfigs?: readonly SubgroupMatrixConfig[];
+  };
+  requestDevice(d: unknown): Promise<GpuDevice>;
+}
+interface Gpu {
+  requestAdapter(o?: unknown): Promise<GpuAdapter | null>;
+}
+interface TensorData {
+  resource: GpuBuffer | null;
+  dtype: string;
+}
+interface WebGpuBackendLike {
+  readonly device: GpuDevice;
+  commandEncoder: { beginComputePass(d: unknown): GpuPass } | null;
+  computePassEncoder: GpuPass | null;
+  dispatchCountInPass: number;
+  commandQueueOwnedIds: WeakSet<object>;
+  tensorMap: { get(id: object): TensorData };
+  uploadToGPU(id: object): void;
+  makeTensorInfo(shape: number[], dtype: string): tf.TensorInfo;
+  makeUniforms(u: { type: string; data: number[] }[]): unknown;
+  ensureCommandEncoderReady(): void;
+  endComputePassEncoder(): void;
+  submitQueue(): void;
+}
+
+export interface GpuMatmulInfo {
+  /** The path matmuls under a float16 policy take; float32 ones run the f32 kernel unless this is 'tfjs'. */
+  readonly path: MatmulPath;
+  readonly reason: string;
+  readonly features: string[];
+  readonly subgroupMatrixConfigs: readonly SubgroupMatrixConfig[];
+  readonly adapter: string;
+  /** Kernels that failed their start-up self-test, with the error. */
+  readonly rejected: Record<string, string>;
+}
+
+let info: GpuMatmulInfo | null = null;
+const pipelines = new Map<string, GpuPipeline>();
+let originals: { batch: tf.KernelConfig; fused: tf.KernelConfig } | null = null;
+let forced: KernelKind | 'tfjs' | null = null;
+let adapterFeatures: AdapterFeatures | null = null;
+
+/** What runs, once the backend has started (null before). */
+export function gpuMatmulInfo(): GpuMatmulInfo | null {
+  return info;
+}
+
+/** Benchmarks only: run every matmul with this kernel (null: follow the compute format). */
+export function forceGpuMatmulKernel(kind: KernelKind | 'tfjs' | null): void {
+  forced = kind;
+}
+
+function pipeline(device: GpuDevice, code: string, key: string): GpuPipeline {
+  let p = pipelines.get(key);
+  if (!p) {
+    const module = device.createShaderModule({ code, label: key });
+    p = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: key });
+    pipelines.set(key, p);
+  }
+  return p;
+}
+
+interface MatmulArgs {
+  a: tf.TensorInfo;
+  b: tf.TensorInfo;
+  transposeA: boolean;
+  transposeB: boolean;
+  bias?: tf.TensorInfo | undefined;
+  activation: Activation;
+}
+
+/** Batch shapes C gets from A and B, or null where they broadcast other than whole (tfjs handles those). */
+function batchShape(a: number[], b: number[]): number[] | null {
+  const size = (s: number[]): number => s.reduce((x, y) => x * y, 1);
+  if (size(a) === 1) return b;
+  if (size(b) === 1 || (a.length === b.length && a.every((d, i) => d === b[i]))) return a;
+  return null;
+}
+
+/** Records one matmul on the backend's command encoder; returns C, or null where it does not apply. */
+function runKernel(backend: WebGpuBackendLike, kind: KernelKind, args: MatmulArgs): tf.TensorInfo | null {
+  const { a, b, transposeA, transposeB, bias, activation } = args;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || (bias && bias.dtype !== 'float32')) return null;
+  if (a.shape.length < 2 || b.shape.length < 2) return null;
+  const [ra, ca] = a.shape.slice(-2) as [number, number];
+  const [rb, cb] = b.shape.slice(-2) as [number, number];
+  const M = transposeA ? ca : ra;
+  const K = transposeA ? ra : ca;
+  const N = transposeB ? rb : cb;
+  if ((transposeB ? cb : rb) !== K) return null;
+  const outBatch = batchShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  if (!outBatch) return null;
+  const batch = outBatch.reduce((x, y) => x * y, 1);
+  const biasSize = bias ? bias.shape.reduce((x, y) => x * y, 1) : 1;
+  if (bias && biasSize !== N && biasSize !== 1) return null;
+  const rank = Math.max(a.shape.length, b.shape.length);
+  const outShape = [...outBatch, M, N].slice(-rank);
+  const out = backend.makeTensorInfo(outShape, 'float32');
+  if (batch * M * N === 0) return out;
+  const tile = chooseTile(kind, M, N, batch);
+  const shader = { kind, tile, transposeA, transposeB, bias: bias !== undefined, activation };
+  const p = pipeline(backend.device, matmulShader(shader), shaderKey(shader));
+  const inputs = bias ? [a, b, bias] : [a, b];
+  for (const t of [out, ...inputs]) backend.uploadToGPU(t.dataId);
+  const buffer = (t: tf.TensorInfo): GpuBuffer => backend.tensorMap.get(t.dataId).resource!;
+  const u = (x: number): { type: string; data: number[] } => ({ type: 'uint32', data: [x] });
+  const sizeA = a.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+  const sizeB = b.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+  const uniforms = backend.makeUniforms([
+    u(M),
+    u(N),
+    u(K),
+    u(sizeA === 1 ? 0 : M * K),
+    u(sizeB === 1 ? 0 : K * N),
+    u(biasSize),
+    u(0),
+    u(0),
+  ]);
+  const entries = [
+    { binding: 0, resource: { buffer: buffer(out) } },
+    { binding: 1, resource: { buffer: buffer(a) } },
+    { binding: 2, resource: { buffer: buffer(b) } },
+    { binding: 3, resource: uniforms },
+    ...(bias ? [{ binding: 4, resource: { buffer: buffer(bias) } }] : []),
+  ];
+  const group = backend.device.createBindGroup({ layout: p.getBindGroupLayout(0), entries });
+  // Same encoder and pass as tfjs's own programs, so the order of work is kept.
+  backend.ensureCommandEncoderReady();
+  backend.computePassEncoder ??= backend.commandEncoder!.beginComputePass({});
+  const pass = backend.computePassEncoder;
+  pass.setPipeline(p);
+  pass.setBindGroup(0, group);
+  pass.dispatchWorkgroups(...dispatchSize(tile, M, N, batch));
+  for (const t of [out, ...inputs]) backend.commandQueueOwnedIds.add(t.dataId);
+  backend.dispatchCountInPass++;
+  if (backend.dispatchCountInPass >= Number(tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE'))) {
+    backend.endComputePassEncoder();
+    backend.submitQueue();
+  }
+  return out;
+}
+
+/** The kernel a matmul takes now: forced, else from the compute format and the adapter's path. */
+function currentKernel(): KernelKind | 'tfjs' {
+  if (forced) return forced;
+  if (!info) return 'tfjs';
+  return kernelForCompute(gpuMatmulCompute(), info.path).kernel;
+}
+
+function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) {
+  const kind = currentKernel();
+  const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
+  const out =
+    kind === 'tfjs'
+      ? null
+      : runKernel(args.backend as WebGpuBackendLike, kind, {
+          a: args.inputs['a']!,
+          b: args.inputs['b']!,
+          transposeA: Boolean(attrs.transposeA),
+          transposeB: Boolean(attrs.transposeB),
+          activation: 'linear',
+        });
+  return out ?? (originals!.batch.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo);
+}
+
+function fusedMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) {
+  const kind = currentKernel();
+  const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean; activation?: string };
+  const activation = attrs.activation ?? 'linear';
+  const simple = (activation === 'linear' || activation === 'relu') && !args.inputs['preluActivationWeights'];
+  const out =
+    kind === 'tfjs' || !simple
+      ? null
+      : runKernel(args.backend as WebGpuBackendLike, kind, {
+          a: args.inputs['a']!,
+          b: args.inputs['b']!,
+          transposeA: Boolean(attrs.transposeA),
+          transposeB: Boolean(attrs.transposeB),
+          bias: args.inputs['bias'],
+          activation: activation as Activation,
+        });
+  return out ?? (originals!.fused.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo);
+}
+
+function registerKernels(): void {
+  if (originals) return;
+  const batch = tf.getKernel('BatchMatMul', 'webgpu');
+  const fused = tf.getKernel('_FusedMatMul', 'webgpu');
+  if (!batch || !fused) throw new Error('tfjs-backend-webgpu has not registered its matmul kernels');
+  originals = { batch, fused };
+  tf.unregisterKernel('BatchMatMul', 'webgpu');
+  tf.unregisterKernel('_FusedMatMul', 'webgpu');
+  tf.registerKernel({ kernelName: 'BatchMatMul', backendName: 'webgpu', kernelFunc: batchMatMul as tf.KernelFunc });
+  tf.registerKernel({ kernelName: '_FusedMatMul', backendName: 'webgpu', kernelFunc: fusedMatMul as tf.KernelFunc });
+}
+
+/**
+ * Checks a kernel on the device: compiles it, and compares a 100×72·72×40 product (plus a transposed,
+ * batched one) with float64 on the CPU. Returns null when it passes, else why it failed.
+ */
+async function selfTest(device: GpuDevice, kind: KernelKind): Promise<string | null> {
+  let failure: string | null = null;
+  const result = await compare(device, kind).finally(async () => {
+    const error = await device.popErrorScope().catch(() => null);
+    if (error) failure = error.message;
+  });
+  return failure ?? result;
+}
+
+async function compare(device: GpuDevice, kind: KernelKind): Promise<string | null> {
+  const tol = kind === 'f32' ? 1e-5 : 2e-2;
+  const previous = forced;
+  forced = kind;
+  device.pushErrorScope('validation');
+  try {
+    for (const [M, K, N, tA] of [
+      [100, 72, 40, false],
+      [33, 130, 17, true],
+    ] as const) {
+      const av = Float32Array.from({ length: M * K }, (_, i) => Math.sin(i * 0.37));
+      const bv = Float32Array.from({ length: K * N }, (_, i) => Math.cos(i * 0.91));
+      const a = tA ? tf.transpose(tf.tensor2d(av, [M, K])) : tf.tensor2d(av, [M, K]);
+      const b = tf.tensor2d(bv, [K, N]);
+      const c = tf.matMul(a, b, tA, false);
+      const got = await c.data();
+      tf.dispose([a, b, c]);
+      for (let m = 0; m < M; m++) {
+        for (let n = 0; n < N; n++) {
+          let want = 0;
+          let scale = 0;
+          for (let k = 0; k < K; k++) {
+            want += av[m * K + k]! * bv[k * N + n]!;
+            scale += Math.abs(av[m * K + k]! * bv[k * N + n]!);
+          }
+          if (!(Math.abs(got[m * N + n]! - want) <= tol * scale)) {
+            return `${M}×${K}·${K}×${N}: C[${m},${n}] = ${got[m * N + n]}, float64 ${want}`;
+          }
+        }
+      }
+    }
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  } finally {
+    forced = previous;
+  }
+}
+
+const WANTED_FEATURES = ['timestamp-query', F16_FEATURE, SUBGROUP_MATRIX_FEATURE, 'subgroups'];
+
+/**
+ * Wraps the 'webgpu' backend factory and replaces the matmul kernels. Call after tfjs-backend-webgpu has
+ * loaded and before tf.setBackend('webgpu'). tfjs's factory still builds the backend; it is handed an
+ * adapter whose requestDevice also asks for shader-f16 and subgroup matrices where the adapter has them,
+ * and the chosen path is recorded (gpuMatmulInfo()).
+ */
+export function installWebGpuMatmul(): void {
+  registerKernels();
+  const original = tf.findBackendFactory('webgpu');
+  if (!original) throw new Error('tfjs-backend-webgpu is not loaded');
+  if (wrapped.has(original)) return;
+  const factory = async (): Promise<tf.KernelBackend> => {
+    const g = globalThis as unknown as { navigator: { gpu: Gpu } };
+    const navigator = g.navigator;
+    const gpu = navigator.gpu;
+    const shim: Gpu = {
+      requestAdapter: async (o?: unknown) => {
+        const adapter = await gpu.requestAdapter(o);
+        return adapter && withFeatures(adapter);
+      },
+    };
+    Object.defineProperty(globalThis, 'navigator', { value: { ...navigator, gpu: shim }, configurable: true });
+    try {
+      return (await original()) as tf.KernelBackend;
+    } finally {
+      Object.defineProperty(globalThis, 'navigator', { value: navigator, configurable: true });
+    }
+  };
+  wrapped.add(factory);
+  tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', factory, 3);
+}
+
+const wrapped = new WeakSet<object>();
+
+/** The adapter, with requestDevice asking for the features the kernels use; records the path. */
+function withFeatures(adapter: GpuAdapter): GpuAdapter {
+  const ai = adapter.info ?? {};
+  const configs = ai.subgroupMatrixConfigs ?? [];
+  adapterFeatures = {
+    features: [...adapter.features].map(String),
+    // Dawn's config objects keep their fields as getters on the prototype: read each one
+    subgroupMatrixConfigs: configs.map((c) => ({
+      componentType: String(c.componentType),
+      resultComponentType: String(c.resultComponentType),
+      M: Number(c.M),
+      N: Number(c.N),
+      K: Number(c.K),
+    })),
+    ...(ai.subgroupMinSize === undefined ? {} : { subgroupMinSize: ai.subgroupMinSize }),
+    ...(ai.subgroupMaxSize === undefined ? {} : { subgroupMaxSize: ai.subgroupMaxSize }),
+  };
+  info = {
+    ...selectMatmulPath(adapterFeatures),
+    features: [...adapterFeatures.features].sort(),
+    subgroupMatrixConfigs: adapterFeatures.subgroupMatrixConfigs ?? [],
+    adapter: [ai.vendor, ai.architecture, ai.description].filter(Boolean).join(' '),
+    rejected: {},
+  };
+  const extra = WANTED_FEATURES.filter((f) => adapter.features.has(f));
+  return new Proxy(adapter, {
+    get(target, key) {
+      if (key === 'requestDevice') {
+        return (d: { requiredFeatures?: unknown[] } = {}) =>
+          target.requestDevice({ ...d, requiredFeatures: [...new Set([...(d.requiredFeatures ?? []), ...extra])] });
+      }
+      const v = (target as unknown as Record<string | symbol, unknown>)[key];
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+/** After tf.setBackend('webgpu'): self-tests the chosen kernels, falls back where one fails; returns the result. */
+export async function verifyWebGpuMatmul(): Promise<GpuMatmulInfo | null> {
+  if (!info || tf.getBackend() !== 'webgpu') return info;
+  const device = (tf.backend() as unknown as WebGpuBackendLike).device;
+  const rejected: Record<string, string> = { ...info.rejected };
+  const disabled: MatmulPath[] = Object.keys(rejected) as MatmulPath[];
+  let choice: PathChoice = selectMatmulPath(adapterFeatures!, disabled);
+  for (;;) {
+    const kinds: KernelKind[] = choice.path === 'tfjs' ? [] : choice.path === 'f32' ? ['f32'] : [choice.path, 'f32'];
+    let failed: KernelKind | null = null;
+    for (const k of kinds) {
+      const why = await selfTest(device, k);
+      if (why !== null) {
+        rejected[k] = why;
+        failed = k;
+        break;
+      }
+    }
+    if (!failed) break;
+    disabled.push(failed);
+    choice = selectMatmulPath(adapterFeatures!, disabled);
+  }
+  info = { ...info, ...choice, rejected };
+  return info;
+}
+
+/** Runs one matmul with a given kernel (benchmarks and tests), whatever the compute format says. */
+export function matMulWith(
+  kind: KernelKind | 'tfjs',
+  a: tf.Tensor,
+  b: tf.Tensor,
+  transposeA = false,
+  transposeB = false,
+) {
+  const previous = forced;
+  forced = kind;
+  try {
+    return tf.matMul(a, b, transposeA, transposeB);
+  } finally {
+    forced = previous;
+  }
+}
