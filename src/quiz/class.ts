@@ -1,4 +1,5 @@
 /** Grading a class: every submission through the shared pool of grading children, with progress. */
+import { loadQuestions } from './bank';
 import { gradeSubmission, type GradeOptions, type Report } from './grade';
 import { POOL } from './pool';
 
@@ -30,4 +31,28 @@ export async function gradeClass(
   };
   await Promise.all(Array.from({ length: lanes }, lane));
   return reports;
+}
+
+/**
+ * A previous report with some questions graded again (a question fixed after grading): those questions and
+ * the load failures of their files come from `regraded`, everything else stays as it was.
+ */
+export function mergeReport(previous: Report, regraded: Report): Report {
+  const fresh = new Map(regraded.questions.map((q) => [q.id, q]));
+  const old = new Map(previous.questions.map((q) => [q.id, q]));
+  const regradedFiles = new Set(loadQuestions().flatMap((q) => (q.kind === 'code' && fresh.has(q.id) ? [q.file] : [])));
+  const questions = loadQuestions().flatMap((q) => {
+    const result = fresh.get(q.id) ?? old.get(q.id);
+    return result ? [result] : [];
+  });
+  return {
+    ...previous,
+    questions,
+    loadFailures: [...previous.loadFailures.filter((f) => !regradedFiles.has(f.file)), ...regraded.loadFailures].sort(
+      (a, b) => a.file.localeCompare(b.file),
+    ),
+    earned: questions.reduce((s, q) => s + q.earned, 0),
+    points: questions.reduce((s, q) => s + q.points, 0),
+    gradedAt: regraded.gradedAt,
+  };
 }

@@ -4,18 +4,28 @@
  * npm run grade -- --class DIR                    every folder in DIR is one student's submission:
  *                                                 DIR/gradebook.csv and DIR/feedback/<student>.md, graded
  *                                                 on one child per core, with progress and throughput
+ * npm run grade -- --collect ZIPS --class DIR [--lms canvas|moodle]
+ *                                                 first unpacks each zip in ZIPS (an LMS export) into
+ *                                                 DIR/<student>/; with --lms, also DIR/canvas.csv or
+ *                                                 DIR/moodle.csv for the LMS's grade import
+ * npm run grade -- --class DIR --only l3.q2       regrades one question (after fixing it) into the
+ *                                                 previous results: only its column and totals change
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { gradeClass, type ClassProgress } from './class';
+import { findQuestion } from './bank';
+import { type ClassProgress } from './class';
+import { classOutputs, gradeClassFolder, writeRefusals, type Changes } from './class_folder';
+import { collectClass } from './collect';
 import { gradeSubmission, type GradeOptions, type Report } from './grade';
+import { parseLms } from './lms';
 import { POOL } from './pool';
-import { feedbackMarkdown, formatTable, gradebookCsv, toJUnit } from './report';
+import { formatTable, toJUnit } from './report';
 
-const USAGE = `Usage: npm run grade -- [--submission DIR | --class DIR] [--json FILE] [--junit FILE]
-                       [--gradebook FILE] [--feedback DIR] [--only l1.q1,l3.q2] [--timeout MS]
-                       [--load-timeout MS]`;
+const USAGE = `Usage: npm run grade -- [--submission DIR | [--collect ZIPS] --class DIR] [--json FILE] [--junit FILE]
+                       [--lms canvas|moodle|none] [--assignment NAME] [--gradebook FILE] [--feedback DIR]
+                       [--only l1.q1,l3.q2] [--timeout MS] [--load-timeout MS]`;
 
 function write(file: string, text: string): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -36,11 +46,19 @@ function progress({ done, total, seconds }: ClassProgress): void {
   }
 }
 
+function printChanges(changes: Changes): void {
+  const list = [...changes].map(([column, n]) => `${column} (${n})`).join(', ');
+  console.log(`regrade changed: ${list || 'nothing'}`);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       submission: { type: 'string' },
       class: { type: 'string' },
+      collect: { type: 'string' },
+      lms: { type: 'string', default: 'none' },
+      assignment: { type: 'string' },
       json: { type: 'string' },
       junit: { type: 'string' },
       gradebook: { type: 'string' },
@@ -52,6 +70,7 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) return console.log(USAGE);
+  values.only?.split(',').forEach(findQuestion); // an unknown id fails here, naming the valid ones
   const options: GradeOptions = {
     ...(values.only ? { only: values.only.split(',') } : {}),
     ...(values.timeout ? { timeoutMs: Number(values.timeout) } : {}),
@@ -59,17 +78,23 @@ async function main(): Promise<void> {
   };
   let reports: Report[];
   if (values.class) {
-    const submissions = fs
-      .readdirSync(values.class, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && e.name !== 'feedback')
-      .map((e) => ({ dir: path.join(values.class!, e.name), student: e.name }));
-    reports = await gradeClass(submissions, options, progress);
-    write(values.gradebook ?? path.join(values.class, 'gradebook.csv'), gradebookCsv(reports));
-    const feedbackDir = values.feedback ?? path.join(values.class, 'feedback');
-    fs.mkdirSync(feedbackDir, { recursive: true });
-    for (const r of reports) fs.writeFileSync(path.join(feedbackDir, `${r.student}.md`), feedbackMarkdown(r));
-    console.log(`wrote feedback for ${reports.length} students in ${feedbackDir}`);
+    const outputs = classOutputs(values.class, values);
+    if (values.collect) {
+      const start = Date.now();
+      const { students, refused } = await collectClass(values.collect, values.class, parseLms(values.lms));
+      for (const r of refused) console.log(`refused ${r.file}: ${r.reason}`);
+      const seconds = ((Date.now() - start) / 1000).toFixed(1);
+      console.log(
+        `collected ${students.length} submissions into ${values.class} in ${seconds} s, refused ${refused.length}`,
+      );
+      writeRefusals(outputs, refused);
+    }
+    const graded = await gradeClassFolder(values.class, options, outputs, progress);
+    reports = graded.reports;
+    for (const file of graded.written) console.log(`wrote ${file}`);
+    if (graded.changes) printChanges(graded.changes);
   } else {
+    if (values.collect) throw new Error(`--collect needs --class DIR to unpack into\n${USAGE}`);
     const dir = values.submission ?? path.join(__dirname, '../../exercises');
     if (!fs.existsSync(dir)) throw new Error(`No submission folder ${dir}\n${USAGE}`);
     reports = [await gradeSubmission(dir, options)];

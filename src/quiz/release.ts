@@ -42,10 +42,12 @@ export const RELEASE_PATHS = [
   'scripts/kernel',
   'scripts/course',
   'scripts/notebooks',
+  'scripts/hub',
+  'binder',
   'requirements-jupyter.txt',
 ];
 /** npm scripts kept in a release. */
-const STUDENT_SCRIPTS = ['start', 'html', 'kernel', 'grade', 'train', 'typecheck'];
+const STUDENT_SCRIPTS = ['start', 'html', 'kernel', 'resources', 'grade', 'train', 'typecheck'];
 /** Left out of src/quiz in a release. */
 const INSTRUCTOR_ONLY = ['questions'];
 

@@ -100,7 +100,15 @@ describe('the student release (npm run release)', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(out, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    expect(Object.keys(pkg.scripts).sort()).to.deep.equal(['grade', 'html', 'kernel', 'start', 'train', 'typecheck']);
+    expect(Object.keys(pkg.scripts).sort()).to.deep.equal([
+      'grade',
+      'html',
+      'kernel',
+      'resources',
+      'start',
+      'train',
+      'typecheck',
+    ]);
   });
 
   it('refuses to write into a folder that is not empty', () => {
