@@ -2,7 +2,7 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { quantize, roundArray, useBackend } from '../src/mp';
+import { FLOAT_FORMAT_NAMES, quantize, roundArray, roundValue, useBackend } from '../src/mp';
 import { findPython } from '../test/python';
 import { mps, printTable, time, timeAlternating } from './timing';
 
@@ -40,10 +40,19 @@ export async function benchFormats(): Promise<void> {
   );
   if (typeof numpy === 'string') console.log(`  numpy column skipped: ${numpy}`);
 
+  const values = Array.from(x.subarray(0, 1000));
+  const perCall = (format: string): number =>
+    (time(() => values.forEach((v) => roundValue(v, format))).seconds / values.length) * 1e6;
+  printTable(
+    'roundValue, one number per call (µs/call)',
+    ['', 'µs/call'],
+    ['float16', 'float8_e4m3fn', 'float4_e2m1fn'].map((f) => [`roundValue(v, '${f}')`, perCall(f)]),
+  );
+
   await useBackend('wasm');
   const a = tf.tensor1d(x);
   const b = tf.tensor1d(x);
-  const formats = ['float16', 'bfloat16', 'float8_e4m3fn'];
+  const formats = FLOAT_FORMAT_NAMES;
   const [add, ...qs] = timeAlternating([
     () => tf.add(a, b).dispose(),
     ...formats.map((format) => () => quantize(a, format).dispose()),
@@ -53,7 +62,7 @@ export async function benchFormats(): Promise<void> {
     qRows.push([`quantize(a, '${format}')`, mps(N, qs[i]!), `${(qs[i]!.seconds / add!.seconds).toFixed(2)}×`]);
   });
   printTable(
-    `quantize on wasm, ${N} elements (M elements/s; cost relative to one tf.add, same run; target ≤ 2×)`,
+    `quantize on wasm, ${N} elements, every float format (M elements/s; cost relative to one tf.add, same run; target ≤ 2×)`,
     ['', 'M/s', 'cost'],
     qRows,
   );

@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import { checkChoice, describeValue, OptionError } from '../errors';
-import { float32Bits, views } from './bits';
+import { float32Bits, float32FromBits, views } from './bits';
 import { getFormat, type FormatLike } from './registry';
 import { roundOnHeap, roundWithSimd, type SimdPlan } from './simd/simd_round';
 import type { WasmMemory } from './simd/webassembly';
@@ -79,7 +79,11 @@ export function roundArray(values: Float32Array, format: FormatLike, options?: R
 
 /** Rounds one number (to float32 first, as the tensors do). */
 export function roundValue(value: number, format: FormatLike, options?: RoundOptions): number {
-  return roundArray(Float32Array.of(value), format, options)[0]!;
+  const f = getFormat(format);
+  const o = resolveRoundOptions(options);
+  if (f.kind === 'int' || o.rounding === 'stochastic') return roundArray(Float32Array.of(value), f, o)[0]!;
+  const u = float32Bits(value) | 0; // the float32 bits, as Float32Array.of(value) holds them
+  return float32FromBits(floatPlan(f, o).one(u, float32FromBits(u)));
 }
 
 /** roundArray into a caller's buffer (`dst` may be `src`). Used by the tensor kernels. */
@@ -153,7 +157,21 @@ function roundFloat(src: Float32Array, dst: Float32Array, f: FloatFormat, o: Req
   for (let i = 0; i < s32.length; i++) d32[i] = plan.one(s32[i]!, sf[i]!);
 }
 
+/** Plans for deterministic rounding, built once per (format, rounding, overflow, flush). */
+const plans = new WeakMap<FloatFormat, Map<string, SimdPlan>>();
+
+/** The converter for (f, o): cached, except for stochastic rounding, whose plan holds its random stream. */
 function floatPlan(f: FloatFormat, o: Required<RoundOptions>): SimdPlan {
+  if (o.rounding === 'stochastic') return buildFloatPlan(f, o);
+  let byOptions = plans.get(f);
+  if (!byOptions) plans.set(f, (byOptions = new Map()));
+  const key = `${o.rounding}|${o.overflow}|${o.flushSubnormals}`;
+  let plan = byOptions.get(key);
+  if (!plan) byOptions.set(key, (plan = buildFloatPlan(f, o)));
+  return plan;
+}
+
+function buildFloatPlan(f: FloatFormat, o: Required<RoundOptions>): SimdPlan {
   const shift = 23 - f.manBits;
   const low = shift === 0 ? 0 : (1 << shift) - 1; // the float32 mantissa bits the format drops
   const keep = ~low;
@@ -202,7 +220,41 @@ function floatPlan(f: FloatFormat, o: Required<RoundOptions>): SimdPlan {
     return belowNormal(u, x); // 3.
   };
   const zeroIsExact = f.hasZero && f.signedZero;
-  return { shift, roundAdd, lsbMask, keep, normalStart, maxBits, signFail, zeroIsExact, one };
+  // What the SIMD kernel rounds itself, beyond the normal range: overflow where the result is a constant
+  // with the input's sign; subnormals where step 3 is a ties-to-even multiple of q with a signed zero (and q,
+  // 1/q are float32 normals); negative numbers in an unsigned format (all NaN).
+  const overflowConst = saturating || (!f.infinities && !f.hasNan) ? maxBits : f.infinities ? INF : undefined;
+  const subnormalSimd =
+    nearest &&
+    f.subnormals &&
+    !f.tiesAway &&
+    f.signedZero &&
+    f.hasZero &&
+    !o.flushSubnormals &&
+    normalStart > F32_MIN_NORMAL;
+  const [lowFlag, highFlag] = [
+    subnormalSimd ? F32_MIN_NORMAL : normalStart,
+    overflowConst === undefined ? maxBits : 0x7f7fffff,
+  ];
+  return {
+    shift,
+    roundAdd,
+    lsbMask,
+    keep,
+    normalStart,
+    maxBits,
+    signFail,
+    zeroIsExact,
+    low: lowFlag,
+    high: highFlag,
+    overflowOut: overflowConst ?? 0,
+    magic: subnormalSimd ? q * 2 ** 23 : 0,
+    negativeMask: f.signed ? 0 : -1,
+    negativeOut: f.signed ? 0 : nanBits(f, SIGN),
+    fullHelps: lowFlag !== normalStart || highFlag !== maxBits || !f.signed,
+    hint: { full: false },
+    one,
+  };
 }
 
 /**

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import { expect } from 'chai';
-import { roundArray } from '../../../src/mp';
+import { FLOAT_FORMAT_NAMES, roundArray } from '../../../src/mp';
+import { getFloatFormat } from '../../../src/mp/formats/registry';
+import type { RoundOptions } from '../../../src/mp/formats/round';
 import { compileWat, moduleSource, OUT } from '../../../scripts/build-wasm';
 import { bitsOf } from '../../helpers';
 
@@ -19,6 +21,36 @@ describe('the SIMD rounding kernel', () => {
       // One element at a time never reaches the kernel (it takes 16 lanes a turn): the scalar reference.
       const scalar = Uint32Array.from(x, (v) => bitsOf(roundArray(Float32Array.of(v), 'float16'))[0]!);
       expect(Buffer.from(simd.buffer).equals(Buffer.from(scalar.buffer)), `length ${n}`).to.equal(true);
+    }
+  });
+
+  it('agrees with the scalar path for every float format and option, across exponents, subnormals and overflow', () => {
+    const optionSets: RoundOptions[] = [
+      {},
+      { overflow: 'saturate' },
+      { rounding: 'toward-zero' },
+      { flushSubnormals: true },
+      { overflow: 'saturate', flushSubnormals: true },
+    ];
+    for (const name of FLOAT_FORMAT_NAMES) {
+      const f = getFloatFormat(name);
+      // every sign and exponent, with scattered mantissas; then a dense grid around the subnormals, ties included
+      const bits = Uint32Array.from({ length: 16384 }, (_, hi) => ((hi << 18) | ((hi * 7919) & 0x3ffff)) >>> 0);
+      const grid = Array.from({ length: 801 }, (_, k) => ((k - 400) / 128) * f.minNormal);
+      const over = Array.from({ length: 64 }, (_, k) => (k % 2 ? -1 : 1) * f.maxFinite * (1 + k / 256));
+      const x = Float32Array.from([...new Float32Array(bits.buffer), ...grid, ...over]);
+      for (const options of optionSets) {
+        const scalar = Uint32Array.from(x, (v) => bitsOf(roundArray(Float32Array.of(v), name, options))[0]!);
+        // twice: these data flag many lanes, so the second call runs the full kernel (round_full)
+        for (const call of ['first', 'second']) {
+          const simd = bitsOf(roundArray(x, name, options));
+          const i = simd.findIndex((b, j) => b !== scalar[j]);
+          expect(
+            i,
+            `${name} ${JSON.stringify(options)} ${call}: x = ${x[i]} gives ${simd[i]} not ${scalar[i]}`,
+          ).to.equal(-1);
+        }
+      }
     }
   });
 });

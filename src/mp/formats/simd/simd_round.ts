@@ -17,6 +17,19 @@ export interface SimdPlan {
   readonly signFail: number;
   /** Whether ±0 rounds to itself through the normal-range formula (formats with a signed zero). */
   readonly zeroIsExact: boolean;
+  /** The kernel's range of |x| bits (signed compares) it rounds itself; other lanes go to `one`. */
+  readonly low: number;
+  readonly high: number;
+  /** Bits (sign added) of a finite value that rounds past maxBits, where the kernel handles overflow. */
+  readonly overflowOut: number;
+  /** q·2^23, q the smallest subnormal, where the kernel rounds subnormals (else 0). */
+  readonly magic: number;
+  /** −1 where negative lanes become `negativeOut` (unsigned formats), else 0. */
+  readonly negativeMask: number;
+  readonly negativeOut: number;
+  /** Whether round_full rounds more lanes than round; `hint.full` turns on when data flags many lanes. */
+  readonly fullHelps: boolean;
+  readonly hint: { full: boolean };
   /** Float32 bits of the rounded value, from the input's bits u and value x. */
   one(u: number, x: number): number;
 }
@@ -43,25 +56,32 @@ function compiled(): WasmModule | null {
 /** The kernel bound to one memory, with a scratch list of CHUNK flagged-lane indices at byte `scratch`. */
 class BoundKernel {
   private readonly round: RoundFn;
+  private readonly roundFull: RoundFn;
 
   constructor(
     module: WasmModule,
     readonly memory: WasmMemory,
     private readonly scratch: number,
   ) {
-    this.round = new WebAssemblyApi.Instance(module, { env: { memory } }).exports.round as RoundFn;
+    const { exports } = new WebAssemblyApi.Instance(module, { env: { memory } });
+    this.round = exports.round as RoundFn;
+    this.roundFull = exports.round_full as RoundFn;
   }
 
   /** Rounds n float32 values at byte address src into dst (which may equal src), in this memory. */
   run(src: number, dst: number, n: number, plan: SimdPlan): void {
-    const { shift, roundAdd, lsbMask, keep, normalStart, maxBits } = plan;
-    const checkMask = plan.signFail ? -1 : 0x7fffffff; // check the sign too in unsigned formats
+    const { shift, roundAdd, lsbMask, keep, normalStart, maxBits, low, high, overflowOut, magic } = plan;
     const zeroPass = plan.zeroIsExact ? 0 : -1; // real data is full of zeros: keep them off the scalar path
     for (let start = 0; start < n; start += CHUNK) {
       const len = Math.min(CHUNK, n - start);
       const lanes = len & ~15; // the kernel takes 16 lanes a turn and never touches memory past the arrays
       const [s, d] = [src + 4 * start, dst + 4 * start];
-      const count = this.round(
+      // The plain kernel is faster where almost every lane is in the normal range; the full one, where many
+      // are not (narrow formats). Either gives the same bits: the choice sticks once a chunk flags 1 lane in 64.
+      const full = plan.hint.full;
+      // check the sign too in unsigned formats, unless round_full maps negative lanes itself
+      const checkMask = plan.signFail && !(full && plan.negativeMask) ? -1 : 0x7fffffff;
+      const count = (full ? this.roundFull : this.round)(
         s,
         d,
         lanes,
@@ -74,7 +94,15 @@ class BoundKernel {
         checkMask,
         zeroPass,
         this.scratch,
+        low,
+        high,
+        overflowOut,
+        magic,
+        0,
+        plan.negativeMask,
+        plan.negativeOut,
       );
+      if (!full && plan.fullHelps && count * 64 > len) plan.hint.full = true;
       if (count === 0 && lanes === len) continue;
       const buffer = this.memory.buffer;
       const in32 = new Int32Array(buffer, s, len);
