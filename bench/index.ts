@@ -7,12 +7,21 @@ import { benchQuant } from './quant';
 import { benchTraining } from './training';
 import { benchGrading } from '../test/quiz/class_fixture';
 
+/** `npm run bench -- formats training`: only the named parts (all when none is named). */
+const PARTS: Record<string, () => unknown> = {
+  formats: benchFormats,
+  training: benchTraining,
+  quant: benchQuant,
+  grading: benchGrading,
+};
+
 async function main(): Promise<void> {
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((a) => !(a in PARTS));
+  if (unknown.length)
+    throw new Error(`Unknown bench part ${unknown.join(', ')}. Parts: ${Object.keys(PARTS).join(', ')}.`);
   console.log(`node ${process.version}, ${require('os').cpus().length} cores`);
-  await benchFormats();
-  await benchTraining();
-  await benchQuant();
-  benchGrading();
+  for (const [name, run] of Object.entries(PARTS)) if (asked.length === 0 || asked.includes(name)) await run();
 }
 
 main().catch((e) => {

@@ -2,17 +2,32 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { buildMlp, forward, loadMnist, softmaxLoss, trainMnist, useBackend } from '../src/mp';
+import {
+  buildMlp,
+  DisabledLossScaler,
+  DynamicLossScaler,
+  forward,
+  LossScaleOptimizer,
+  loadMnist,
+  policy,
+  softmaxLoss,
+  trainMnist,
+  useBackend,
+} from '../src/mp';
 import { findPython } from '../test/python';
 import { printTable } from './timing';
 
-/** Median milliseconds of one Adam step per policy, measured in alternation so that machine noise hits both. */
+/**
+ * Median milliseconds of one Adam step per policy, measured in alternation so that machine noise hits both.
+ * Each step goes through LossScaleOptimizer as in training: mixed_float16 with dynamic loss scaling.
+ */
 function stepTimes(policies: string[], rounds = 15, stepsPerRound = 20): number[] {
   const x = tf.randomUniform([128, 784], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.randomUniform([128], 0, 10, 'int32', 2), 10).toFloat();
   const runs = policies.map((p) => {
     const model = buildMlp(p);
-    const adam = tf.train.adam(1e-3);
+    const scaler = policy(p).needsLossScaling ? new DynamicLossScaler() : new DisabledLossScaler();
+    const adam = new LossScaleOptimizer(tf.train.adam(1e-3), scaler, policy(p).variable);
     const step = (): void => {
       adam.minimize(() => softmaxLoss(y, forward(model, x)));
     };
@@ -61,15 +76,93 @@ function torchEpoch(): { seconds: number; version: string } | string {
   return { seconds: out.epoch_seconds, version: out.torch };
 }
 
+/**
+ * Where one float32 Adam step of the seed's MLP (batch 128) spends its time: kernel time by kind (from
+ * tf.profile, the wasm backend timing each kernel), and the rest of the wall time: dispatch (tfjs' op and
+ * tape bookkeeping in JavaScript).
+ */
+async function stepProfile(): Promise<void> {
+  const x = tf.randomUniform([128, 784], 0, 1, 'float32', 1);
+  const y = tf.oneHot(tf.randomUniform([128], 0, 10, 'int32', 2), 10).toFloat();
+  const model = buildMlp('float32');
+  const adam = tf.train.adam(1e-3);
+  const grads = (): tf.NamedTensorMap => {
+    const { value, grads } = tf.variableGrads(() => softmaxLoss(y, forward(model, x)));
+    value.dispose();
+    return grads;
+  };
+  const step = (): void => {
+    const g = grads();
+    adam.applyGradients(g as never);
+    tf.dispose(Object.values(g));
+  };
+  for (let i = 0; i < 10; i++) step();
+  const median = (f: () => void, n = 40): number => {
+    const t: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      f();
+      t.push(performance.now() - t0);
+    }
+    return t.sort((a, b) => a - b)[n >> 1]!;
+  };
+  const wall = median(step);
+  const byKind = new Map<string, { ms: number; n: number }>();
+  const kind = (name: string, inAdam: boolean): string =>
+    /MatMul/.test(name)
+      ? 'matmuls (forward and backward)'
+      : inAdam
+        ? 'Adam (elementwise)'
+        : 'other kernels (elementwise, reductions)';
+  const rounds = 10;
+  const add = (kernels: { name: string; kernelTimeMs: unknown }[], inAdam: boolean): void => {
+    for (const k of kernels) {
+      if (/scope|__op$/.test(k.name)) continue; // scopes (customGrad, op wrappers) time their kernels again
+      const key = kind(k.name, inAdam);
+      const e = byKind.get(key) ?? { ms: 0, n: 0 };
+      byKind.set(key, { ms: e.ms + (k.kernelTimeMs as number) / rounds, n: e.n + 1 / rounds });
+    }
+  };
+  for (let r = 0; r < rounds; r++) {
+    let g: tf.NamedTensorMap = {};
+    add((await tf.profile(() => void (g = grads()))).kernels, false); // forward and backward
+    add((await tf.profile(() => adam.applyGradients(g as never))).kernels, true);
+    tf.dispose(Object.values(g));
+  }
+  tf.dispose([x, y]);
+  model.dispose();
+  adam.dispose();
+  const kernelMs = [...byKind.values()].reduce((a, e) => a + e.ms, 0);
+  const rows: (string | number)[][] = [...byKind.entries()].map(([k, e]) => [
+    k,
+    Math.round(e.n),
+    e.ms,
+    `${((100 * e.ms) / wall).toFixed(0)}%`,
+  ]);
+  rows.push([
+    'dispatch and bookkeeping (wall − kernels)',
+    '',
+    Math.max(0, wall - kernelMs),
+    `${((100 * Math.max(0, wall - kernelMs)) / wall).toFixed(0)}%`,
+  ]);
+  rows.push(['one step, wall', '', wall, '100%']);
+  printTable(
+    "Profile of one float32 Adam step of the seed's MLP, batch 128, on wasm (kernel ms from tf.profile)",
+    ['', 'kernels', 'ms', 'share'],
+    rows,
+  );
+}
+
 export async function benchTraining(): Promise<void> {
   await useBackend('wasm');
   const policies = ['float32', 'mixed_bfloat16', 'mixed_float16'];
   const ms = stepTimes(policies);
   printTable(
-    "One Adam step of the seed's MLP, batch 128, on wasm (median ms; cost relative to float32, same run; target for mixed_bfloat16 ≤ 1.15×)",
+    "One Adam step of the seed's MLP, batch 128, on wasm, through LossScaleOptimizer (median ms; cost relative to float32, same run; target ≤ 1.15×)",
     ['policy', 'ms/step', 'cost'],
     policies.map((p, i) => [p, ms[i]!, `${(ms[i]! / ms[0]!).toFixed(2)}×`]),
   );
+  await stepProfile();
 
   const ours = await trainMnist({ policy: 'float32', epochs: 1 });
   const fit = await modelFitEpoch();

@@ -2,7 +2,12 @@
  * Loss scalers. Multiplying the loss by S multiplies every gradient by S (the chain rule is linear), which
  * lifts small float16 gradients out of the underflow range; the optimizer divides by S again before the
  * update. A step whose gradients hold inf or NaN is skipped.
+ *
+ * A scaler keeps its state on the host until a training step first updates it with a tensor flag
+ * (updateOnDevice, as LossScaleOptimizer does); from then on the state lives in tensors, as in torch's GradScaler,
+ * and reading `scale` or `stats` reads it back (a sync, only when asked). `release()` brings it back to the host.
  */
+import * as tf from '@tensorflow/tfjs';
 import { OptionError } from '../errors';
 
 export interface ScalerStats {
@@ -23,33 +28,114 @@ export interface LossScaler {
   readonly stats: ScalerStats;
   /** Records one step: whether its gradients held inf/NaN (then the step is skipped). Adjusts the scale. */
   update(foundNonFinite: boolean): void;
+  /** The scale as a float32 scalar tensor that the scaler owns (do not dispose it); valid until the next update. */
+  scaleTensor(): tf.Scalar;
+  /** update() from a bool scalar tensor, without reading it back: the rule runs in tensor ops. */
+  updateOnDevice(foundNonFinite: tf.Scalar): void;
+  /** Reads the state back to the host and frees its tensors (a later device update creates them again). */
+  release(): void;
 }
+
+/** The tensors a device-side update produces: 1 where the scale went down or up this step, else 0. */
+interface DeviceChange {
+  readonly backoff: tf.Tensor;
+  readonly grow: tf.Tensor;
+}
+
+const keep = (t: tf.Tensor): tf.Variable => tf.variable(t, false);
+const read = (t: tf.Tensor): number => t.dataSync()[0]!;
 
 abstract class CountingScaler implements LossScaler {
   abstract readonly enabled: boolean;
   abstract readonly scale: number;
   protected counts = { steps: 0, skipped: 0, backoffs: 0, growths: 0 };
+  /** The counts on the device (skipped, backoffs, growths), once a device update has run. */
+  private deviceCounts?: { skipped: tf.Variable; backoffs: tf.Variable; growths: tf.Variable };
 
   get stats(): ScalerStats {
-    return { ...this.counts };
+    const d = this.deviceCounts;
+    if (!d) return { ...this.counts };
+    return { steps: this.counts.steps, skipped: read(d.skipped), backoffs: read(d.backoffs), growths: read(d.growths) };
   }
 
   update(foundNonFinite: boolean): void {
+    if (this.deviceCounts) {
+      tf.tidy(() => this.updateOnDevice(tf.scalar(foundNonFinite, 'bool')));
+      return;
+    }
     this.counts.steps += 1;
     if (foundNonFinite && this.enabled) this.counts.skipped += 1;
     this.adjust(foundNonFinite);
   }
 
+  updateOnDevice(foundNonFinite: tf.Scalar): void {
+    if (!this.deviceCounts) {
+      const c = this.counts;
+      this.deviceCounts = tf.tidy(() => ({
+        skipped: keep(tf.scalar(c.skipped)),
+        backoffs: keep(tf.scalar(c.backoffs)),
+        growths: keep(tf.scalar(c.growths)),
+      }));
+      this.stateToDevice();
+    }
+    this.counts.steps += 1;
+    const d = this.deviceCounts;
+    tf.tidy(() => {
+      const found = this.enabled ? tf.cast(foundNonFinite, 'bool') : tf.scalar(false, 'bool');
+      const change = this.adjustOnDevice(found);
+      d.skipped.assign(tf.add(d.skipped, tf.cast(found, 'float32')));
+      if (change) {
+        d.backoffs.assign(tf.add(d.backoffs, change.backoff));
+        d.growths.assign(tf.add(d.growths, change.grow));
+      }
+    });
+  }
+
+  release(): void {
+    const d = this.deviceCounts;
+    if (!d) return;
+    this.counts = { ...this.stats };
+    this.stateToHost();
+    tf.dispose([d.skipped, d.backoffs, d.growths]);
+    this.deviceCounts = undefined;
+  }
+
+  abstract scaleTensor(): tf.Scalar;
   protected abstract adjust(foundNonFinite: boolean): void;
+  /** Moves the scaler's own state (beyond the counts) to tensors, and back. */
+  protected stateToDevice(): void {}
+  protected stateToHost(): void {}
+  /** The rule in tensor ops; `found` is a bool scalar. */
+  protected adjustOnDevice(found: tf.Tensor): DeviceChange | undefined {
+    void found;
+    return undefined;
+  }
+}
+
+/** A constant scale tensor, created on first use. */
+class ConstantScale {
+  private tensor?: tf.Scalar;
+  constructor(private readonly value: number) {}
+  get(): tf.Scalar {
+    if (!this.tensor || this.tensor.isDisposed) this.tensor = tf.keep(tf.scalar(this.value));
+    return this.tensor;
+  }
 }
 
 /** A fixed scale: skips steps with non-finite gradients but never changes S. */
 export class StaticLossScaler extends CountingScaler {
   readonly enabled = true;
 
+  private readonly constant: ConstantScale;
+
   constructor(readonly scale: number) {
     super();
     checkPositive('scale', scale);
+    this.constant = new ConstantScale(scale);
+  }
+
+  scaleTensor(): tf.Scalar {
+    return this.constant.get();
   }
 
   protected adjust(): void {}
@@ -59,6 +145,11 @@ export class StaticLossScaler extends CountingScaler {
 export class DisabledLossScaler extends CountingScaler {
   readonly enabled = false;
   readonly scale = 1;
+  private readonly constant = new ConstantScale(1);
+
+  scaleTensor(): tf.Scalar {
+    return this.constant.get();
+  }
 
   protected adjust(): void {}
 }
@@ -96,6 +187,8 @@ export class DynamicLossScaler extends CountingScaler {
   private current: number;
   private goodSteps = 0;
   private hysteresisLeft: number;
+  /** The scale, good-step count and hysteresis left, on the device once a device update has run. */
+  private device?: { scale: tf.Variable; goodSteps: tf.Variable; hysteresisLeft: tf.Variable };
 
   constructor(options: DynamicLossScalerOptions = {}) {
     super();
@@ -135,7 +228,53 @@ export class DynamicLossScaler extends CountingScaler {
   }
 
   get scale(): number {
-    return this.current;
+    return this.device ? read(this.device.scale) : this.current;
+  }
+
+  scaleTensor(): tf.Scalar {
+    if (!this.device) this.stateToDevice();
+    return this.device!.scale as tf.Scalar;
+  }
+
+  protected override stateToDevice(): void {
+    if (this.device) return;
+    this.device = tf.tidy(() => ({
+      scale: keep(tf.scalar(this.current)),
+      goodSteps: keep(tf.scalar(this.goodSteps)),
+      hysteresisLeft: keep(tf.scalar(this.hysteresisLeft)),
+    }));
+  }
+
+  protected override stateToHost(): void {
+    const d = this.device;
+    if (!d) return;
+    [this.current, this.goodSteps, this.hysteresisLeft] = [read(d.scale), read(d.goodSteps), read(d.hysteresisLeft)];
+    tf.dispose([d.scale, d.goodSteps, d.hysteresisLeft]);
+    this.device = undefined;
+  }
+
+  /** adjust() in tensor ops (float32, as torch keeps its scale): the same rule, branch for branch. */
+  protected override adjustOnDevice(found: tf.Tensor): DeviceChange {
+    const o = this.options;
+    const d = this.device!;
+    const held = tf.logicalAnd(found, tf.greater(d.hysteresisLeft, 1)); // an overflow the hysteresis absorbs
+    const backoff = tf.logicalAnd(found, tf.logicalNot(held));
+    const good = tf.mul(tf.add(d.goodSteps, 1), tf.cast(tf.logicalNot(found), 'float32'));
+    const grow = tf.equal(good, o.growthInterval);
+    const growF = tf.cast(grow, 'float32');
+    const scale = tf.where(
+      backoff,
+      tf.maximum(tf.mul(d.scale, o.backoffFactor), o.minScale),
+      tf.where(grow, tf.minimum(tf.mul(d.scale, o.growthFactor), o.maxScale), d.scale),
+    );
+    const hysteresis = tf.add(
+      tf.sub(d.hysteresisLeft, tf.cast(held, 'float32')),
+      tf.mul(growF, tf.sub(o.hysteresis, d.hysteresisLeft)),
+    );
+    d.goodSteps.assign(tf.mul(good, tf.sub(1, growF)));
+    d.hysteresisLeft.assign(hysteresis);
+    d.scale.assign(scale);
+    return { backoff: tf.cast(backoff, 'float32'), grow: growF };
   }
 
   protected adjust(foundNonFinite: boolean): void {

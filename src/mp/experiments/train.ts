@@ -124,5 +124,6 @@ export async function trainMnist(options: TrainOptions = {}): Promise<TrainResul
   tf.dispose([val.x, test.x]);
   if (!options.keepModel) model.dispose();
   optimizer.dispose();
+  scaler.release(); // its state back on the host: its tensors freed, and later reads cost no sync
   return result;
 }
