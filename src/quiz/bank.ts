@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { GradingError } from './errors';
 import type { Question } from './question';
-import { decode } from './wire';
+import { fromWire } from './wire';
 
 export const BANK_FILE = path.join(__dirname, 'bank.json');
 
@@ -23,14 +23,14 @@ let cached: Question[] | undefined;
 function requireQuestions(): Question[] {
   if ('.ts' in require.extensions && !('__tslab__' in globalThis))
     return (require('./questions/index') as { QUESTIONS: Question[] }).QUESTIONS;
-  const script = 'process.stdout.write(require("./wire").encode(require("./questions/index").QUESTIONS))';
+  const script = 'process.stdout.write(require("./wire").toWire(require("./questions/index").QUESTIONS))';
   const out = execFileSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], {
     cwd: __dirname,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'], // tfjs's greeting on stderr stays out of the notebook
     maxBuffer: 64 << 20,
   });
-  return decode(out) as Question[];
+  return fromWire(out) as Question[];
 }
 
 export function loadQuestions(): Question[] {
@@ -38,7 +38,7 @@ export function loadQuestions(): Question[] {
   if (fs.existsSync(path.join(__dirname, 'questions'))) {
     cached = requireQuestions();
   } else if (fs.existsSync(BANK_FILE)) {
-    cached = decode(fs.readFileSync(BANK_FILE, 'utf8')) as Question[];
+    cached = fromWire(fs.readFileSync(BANK_FILE, 'utf8')) as Question[];
   } else {
     throw new GradingError(`No questions: neither src/quiz/questions nor ${BANK_FILE} exists.`);
   }

@@ -8,7 +8,7 @@ import * as path from 'path';
 import type { ChildConfig, Failure, FromChild, ToChild } from './protocol';
 import { TamperWatch } from './tamper';
 import { arm, guardModule, tripped } from './tripwire';
-import { decode, encode } from './wire';
+import { fromWire, toWire } from './wire';
 
 const config = JSON.parse(process.argv[2]!) as ChildConfig;
 // Nothing of the grader's environment (the shell adds PWD); Windows needs SystemRoot.
@@ -83,15 +83,15 @@ async function call(req: Extract<ToChild, { type: 'call' }>): Promise<void> {
     const message = `the file has no exported function ${req.export}`;
     return send({ type: 'result', index: req.index, error: { name: 'MissingExport', message }, tripped: [] });
   }
-  const args = decode(req.args) as unknown[];
-  const before = encode(args);
+  const args = fromWire(req.args) as unknown[];
+  const before = toWire(args);
   const live = tensors();
   const disarm = arm(req.forbid);
   try {
     const value = await (fn as (...a: unknown[]) => unknown)(...args);
     disarm();
-    const reply = { leaked: tensors() - live, mutated: encode(args) !== before, valueType: typeof value };
-    send({ type: 'result', index: req.index, value: encode(value), ...reply, tripped: [...tripped] });
+    const reply = { leaked: tensors() - live, mutated: toWire(args) !== before, valueType: typeof value };
+    send({ type: 'result', index: req.index, value: toWire(value), ...reply, tripped: [...tripped] });
   } catch (e) {
     disarm();
     send({ type: 'result', index: req.index, error: failure(e), tripped: [...tripped] });

@@ -4,7 +4,7 @@
  * the kernel's Interrupt, which is why check() says when it took this path.
  */
 import type { CallOutcome } from './runner';
-import { decode, encode } from './wire';
+import { fromWire, toWire } from './wire';
 
 type Engine = { memory(): { numTensors: number } };
 const tensors = (): number => (globalThis as { _tfengine?: Engine })._tfengine?.memory().numTensors ?? 0;
@@ -14,8 +14,8 @@ export async function callInProcess(
   args: readonly unknown[],
   timeoutMs: number,
 ): Promise<CallOutcome> {
-  const copy = decode(encode(args)) as unknown[]; // the function gets its own copy of the arguments
-  const before = encode(copy);
+  const copy = fromWire(toWire(args)) as unknown[]; // the function gets its own copy of the arguments
+  const before = toWire(copy);
   const live = tensors();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -25,8 +25,8 @@ export async function callInProcess(
         timer = setTimeout(() => reject(Object.assign(new Error(), { name: 'Timeout' })), timeoutMs);
       }),
     ]);
-    const mutated = encode(copy) !== before;
-    return { status: 'ok', value: encode(value), type: typeof value, leaked: tensors() - live, mutated };
+    const mutated = toWire(copy) !== before;
+    return { status: 'ok', value: toWire(value), type: typeof value, leaked: tensors() - live, mutated };
   } catch (e) {
     const err = e as Error;
     return err?.name === 'Timeout'

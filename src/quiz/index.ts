@@ -6,7 +6,7 @@
 export { NotImplementedError, GradingError } from './errors';
 export { compare, describeNumber, type Comparison, type Verdict } from './compare';
 export {
-  kase,
+  shown,
   hidden,
   pointsOf,
   type Question,

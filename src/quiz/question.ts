@@ -1,8 +1,11 @@
 /**
  * Questions as data. A coding question names an exported function of a lesson's exercise file and lists
  * cases: arguments, the expected result and how to compare. A concept question has one answer: a number
- * or one of several choices. Expected values are computed from the library (src/mp), never copied from the
- * reference solutions.
+ * or one of several choices. Expected values never come from the reference solutions: they are computed
+ * by the library (src/mp) wherever it has the answer (formats, codes, memory plans, loss scalers), and
+ * otherwise by a short independent formula in the question file itself, written for the grader (arithmetic
+ * intensity and the budgeted subset in lesson 5, the MX scale exponent in lesson 6, the master-weight step
+ * and the scaler's good-step count in lesson 4).
  */
 import type { Comparison } from './compare';
 
@@ -72,11 +75,11 @@ export const pointsOf = (q: Question): number =>
   q.kind === 'code' ? q.cases.reduce((s, c) => s + c.points, 0) : q.points;
 
 /** Shorthand for a case. */
-export function kase(name: string, args: unknown[], expected: unknown, more: Partial<CodeCase> = {}): CodeCase {
+export function shown(name: string, args: unknown[], expected: unknown, more: Partial<CodeCase> = {}): CodeCase {
   return { name, points: 1, hidden: false, args, expected, ...more };
 }
 
 /** The same, hidden. */
 export function hidden(name: string, args: unknown[], expected: unknown, more: Partial<CodeCase> = {}): CodeCase {
-  return kase(name, args, expected, { ...more, hidden: true });
+  return shown(name, args, expected, { ...more, hidden: true });
 }

@@ -8,7 +8,7 @@ import { answerHash } from './answers';
 import { loadQuestions } from './bank';
 import { GradingError } from './errors';
 import type { Question } from './question';
-import { encode } from './wire';
+import { toWire } from './wire';
 
 /** What the release's bank holds for a question. */
 export function publicQuestion(q: Question): object {
@@ -72,7 +72,7 @@ export function writeRelease(root: string, out: string): string[] {
   pkg.scripts = Object.fromEntries(Object.entries(pkg.scripts).filter(([name]) => STUDENT_SCRIPTS.includes(name)));
   fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, 2) + '\n');
   const bank = path.join(out, 'src/quiz/bank.json');
-  fs.writeFileSync(bank, encode(loadQuestions().map(publicQuestion)));
+  fs.writeFileSync(bank, toWire(loadQuestions().map(publicQuestion)));
   written.push('src/quiz/bank.json');
   return written;
 }

@@ -13,7 +13,7 @@ import * as path from 'path';
 import { GradingError } from './errors';
 import type { ChildConfig, Failure, FromChild, ToChild } from './protocol';
 import type { LibraryStage } from './stage';
-import { encode } from './wire';
+import { toWire } from './wire';
 
 export interface CallOutcome {
   /** 'ok': the function returned; otherwise why it did not. */
@@ -200,7 +200,7 @@ export async function runFile(stage: LibraryStage, run: FileRun, limits: RunLimi
       }
       box = started;
     }
-    box.send({ type: 'call', index, export: call.export, args: encode(call.args), forbid: call.forbid });
+    box.send({ type: 'call', index, export: call.export, args: toWire(call.args), forbid: call.forbid });
     const reply = await box.next(limits.timeoutMs, (m): m is Result => m.type === 'result' && m.index === index);
     if (reply.type === 'result') {
       const { error, value, valueType, leaked, mutated, tripped } = reply;

@@ -8,7 +8,7 @@ import { forbiddenReason } from './forbidden';
 import type { Failure } from './protocol';
 import { pointsOf, type CodeCase, type CodeQuestion, type ConceptQuestion } from './question';
 import type { CallOutcome } from './runner';
-import { decode } from './wire';
+import { fromWire } from './wire';
 
 export interface CaseResult {
   readonly name: string;
@@ -78,7 +78,7 @@ export function judge(c: CodeCase, outcome: CallOutcome): CaseResult {
       if (outcome.leaked! > 0)
         return fail(`leaked ${outcome.leaked} tensor(s): wrap tensor work in tf.tidy or dispose what you create`);
       if (outcome.mutated) return fail('changed its input arguments: work on a copy');
-      const verdict = compare(c.expected, decode(outcome.value!), c.compare ?? { kind: 'exact' }, c.hidden);
+      const verdict = compare(c.expected, fromWire(outcome.value!), c.compare ?? { kind: 'exact' }, c.hidden);
       if (!verdict.passed) return fail(verdict.message);
       return { ...base, earned: c.points, passed: true, message: c.successMessage ?? 'correct' };
     }

@@ -1,6 +1,6 @@
 /** JSON with the numbers JSON cannot hold (NaN, ±Infinity, −0), for messages between grader and child. */
 
-export function encode(value: unknown): string {
+export function toWire(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)))
       return { $num: Object.is(v, -0) ? '-0' : String(v) };
@@ -9,7 +9,7 @@ export function encode(value: unknown): string {
   });
 }
 
-export function decode(text: string): unknown {
+export function fromWire(text: string): unknown {
   return JSON.parse(text, (_key, v: unknown) => {
     if (v && typeof v === 'object' && '$num' in v) return Number((v as { $num: string }).$num);
     return v;

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
 import { gradeConcept, loadQuestions, writeRelease, type CodeQuestion, type ConceptQuestion } from '../../src/quiz';
-import { encode } from '../../src/quiz/wire';
+import { toWire } from '../../src/quiz/wire';
 
 const ROOT = path.join(__dirname, '../..');
 
@@ -65,13 +65,13 @@ describe('the student release (npm run release)', () => {
     const code = loadQuestions().filter((q): q is CodeQuestion => q.kind === 'code');
     // a hidden value that some public case also shows (float16's smallest subnormal, say) is public anyway
     const publicText = code
-      .flatMap((q) => q.cases.filter((k) => !k.hidden).map((k) => encode([k.args, k.expected])))
+      .flatMap((q) => q.cases.filter((k) => !k.hidden).map((k) => toWire([k.args, k.expected])))
       .join('\n');
     let checked = 0;
     for (const q of code) {
       for (const c of q.cases.filter((k) => k.hidden)) {
         expect(bank, `${q.id} ${c.name}`).not.to.include(JSON.stringify(c.name));
-        const value = encode(c.expected);
+        const value = toWire(c.expected);
         if (value.length > 3 && !publicText.includes(value)) {
           expect(bank, `${q.id} ${c.name}: ${value}`).not.to.include(value);
           checked++;

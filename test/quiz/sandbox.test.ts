@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { expect } from 'chai';
 import { gradeSubmission, loadQuestions, type CodeQuestion, type Report } from '../../src/quiz';
-import { encode } from '../../src/quiz/wire';
+import { toWire } from '../../src/quiz/wire';
 import { replaceBody, ROOT, tempDir, timed, writeSubmission } from './submissions';
 
 /**
@@ -104,7 +104,7 @@ describe('the grading sandbox', function () {
   const spy = (watch: string[]): string =>
     fs
       .readFileSync(path.join(ROOT, 'solutions/lesson1/index.ts'), 'utf8')
-      .replace('export function decodeFloat16(', 'function decode(') +
+      .replace('export function decodeFloat16(', 'function fromWire(') +
     `
 const seen: Record<string, unknown>[] = [];
 process.on('message', (m) => seen.push(m));
@@ -113,7 +113,7 @@ export function decodeFloat16(bits: number): number {
   const text = JSON.stringify([process.argv, process.env, seen]);
   const keysOk = seen.every((m) => Object.keys(m).every((k) => ['type', 'index', 'export', 'args', 'forbid'].includes(k)));
   const leaked = ${JSON.stringify(watch)}.some((w) => text.includes(w)) || !keysOk;
-  return seen.length === calls++ && !leaked ? decode(bits) : -12345;
+  return seen.length === calls++ && !leaked ? fromWire(bits) : -12345;
 }
 `;
   const q = loadQuestions().find((x) => x.id === 'l1.q2') as CodeQuestion;
@@ -122,12 +122,12 @@ export function decodeFloat16(bits: number): number {
       .questions[0]!.earned;
 
   it('sends the child arguments only, never an expected value', async () => {
-    const expected = q.cases.map((c) => encode(c.expected)).filter((e) => e.length > 3); // 65504, -2.5, …
+    const expected = q.cases.map((c) => toWire(c.expected)).filter((e) => e.length > 3); // 65504, -2.5, …
     expect(expected.length).to.be.at.least(3);
     expect(await grade(expected)).to.equal(7);
   });
 
   it('(the spy above sees the arguments, so it would see an expected value)', async () => {
-    expect(await grade([encode(q.cases[3]!.args)])).to.be.below(7);
+    expect(await grade([toWire(q.cases[3]!.args)])).to.be.below(7);
   });
 });

@@ -1,5 +1,5 @@
 import { decode, getFormat, type FloatFormat } from '../../mp/index';
-import { hidden, kase, type Question } from '../question';
+import { hidden, shown, type Question } from '../question';
 
 const limits = (name: string) => {
   const f = getFormat(name) as FloatFormat;
@@ -16,8 +16,8 @@ export const LESSON1: Question[] = [
     export: 'formatLimits',
     forbidden: { library: ['getFormat'] },
     cases: [
-      kase('float16 (5, 10)', [5, 10], limits('float16'), { ...exact, failureMessage: 'float16 tops out at 65504.' }),
-      kase('bfloat16 (8, 7)', [8, 7], limits('bfloat16'), exact),
+      shown('float16 (5, 10)', [5, 10], limits('float16'), { ...exact, failureMessage: 'float16 tops out at 65504.' }),
+      shown('bfloat16 (8, 7)', [8, 7], limits('bfloat16'), exact),
       hidden('float8_e5m2 (5, 2)', [5, 2], limits('float8_e5m2'), exact),
       hidden('float8_e3m4 (3, 4)', [3, 4], limits('float8_e3m4'), {
         ...exact,
@@ -36,9 +36,9 @@ export const LESSON1: Question[] = [
       platform: ['Float16Array', 'DataView.prototype.getFloat16'],
     },
     cases: [
-      kase('one', [0x3c00], decode(0x3c00, 'float16'), exact),
-      kase('largest finite', [0x7bff], decode(0x7bff, 'float16'), exact),
-      kase('negative zero', [0x8000], decode(0x8000, 'float16'), {
+      shown('one', [0x3c00], decode(0x3c00, 'float16'), exact),
+      shown('largest finite', [0x7bff], decode(0x7bff, 'float16'), exact),
+      shown('negative zero', [0x8000], decode(0x8000, 'float16'), {
         ...exact,
         failureMessage: 'The sign bit alone gives −0.',
       }),
@@ -59,8 +59,8 @@ export const LESSON1: Question[] = [
     export: 'storageBytes',
     forbidden: { libraryModules: ['numerics/memory'] },
     cases: [
-      kase('a million float16 values', [1_000_000, 16], 2_000_000, exact),
-      kase('three float4 values', [3, 4], Math.ceil((3 * 4) / 8), {
+      shown('a million float16 values', [1_000_000, 16], 2_000_000, exact),
+      shown('three float4 values', [3, 4], Math.ceil((3 * 4) / 8), {
         ...exact,
         failureMessage: 'A half-used byte still takes a byte.',
       }),

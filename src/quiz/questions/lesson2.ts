@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { fakeQuantize, MinMaxObserver } from '../../mp/index';
-import { hidden, kase, type Question } from '../question';
+import { hidden, shown, type Question } from '../question';
 
 /** torch's qparams, from the library's observer (which matches torch bit for bit). */
 function qparams(min: number, max: number, qmin: number, qmax: number): { scale: number; zeroPoint: number } {
@@ -33,8 +33,8 @@ export const LESSON2: Question[] = [
     export: 'affineQParams',
     forbidden: { libraryModules: ['quant/observers'] },
     cases: [
-      kase('quint8 over [-1, 3]', [-1, 3, 0, 255], qparams(-1, 3, 0, 255), exact),
-      kase('qint8 over [-2, 2]', [-2, 2, -128, 127], qparams(-2, 2, -128, 127), exact),
+      shown('quint8 over [-1, 3]', [-1, 3, 0, 255], qparams(-1, 3, 0, 255), exact),
+      shown('qint8 over [-2, 2]', [-2, 2, -128, 127], qparams(-2, 2, -128, 127), exact),
       hidden('all positive: the range must include 0', [0.5, 4, 0, 255], qparams(0.5, 4, 0, 255), {
         ...exact,
         failureMessage: 'Widen [min, max] to include 0 first, so that 0 is exact.',
@@ -51,7 +51,7 @@ export const LESSON2: Question[] = [
     export: 'fakeQuantForward',
     forbidden: { library: ['quantize'], libraryModules: ['quant/fake_quant'] },
     cases: [
-      kase('int8, scale 0.05', [xs, 0.05, 0, -128, 127], fq(xs, 0.05, 0, -128, 127), close),
+      shown('int8, scale 0.05', [xs, 0.05, 0, -128, 127], fq(xs, 0.05, 0, -128, 127), close),
       hidden('uint8 with zero point 10: clipping at both ends', [xs, 0.02, 10, 0, 255], fq(xs, 0.02, 10, 0, 255), {
         ...close,
         failureMessage: 'Clamp the integer code to [qmin, qmax] before subtracting the zero point.',
@@ -67,7 +67,7 @@ export const LESSON2: Question[] = [
     export: 'steMask',
     forbidden: { library: ['quantize'], libraryModules: ['quant/fake_quant'] },
     cases: [
-      kase('uint8 with zero point 10', [xs, 0.02, 10, 0, 255], mask(xs, 0.02, 10, 0, 255), exact),
+      shown('uint8 with zero point 10', [xs, 0.02, 10, 0, 255], mask(xs, 0.02, 10, 0, 255), exact),
       hidden('int4', [xs, 0.5, 0, -8, 7], mask(xs, 0.5, 0, -8, 7), {
         ...exact,
         failureMessage: 'Gradients pass only where the code was not clipped.',

@@ -1,5 +1,5 @@
 import { castStats, roundValue } from '../../mp/index';
-import { hidden, kase, type Forbidden, type Question } from '../question';
+import { hidden, shown, type Forbidden, type Question } from '../question';
 
 const bits = { compare: { kind: 'bits' } } as const;
 /** Rounding to float16 any way but by hand. */
@@ -26,12 +26,12 @@ export const LESSON3: Question[] = [
     export: 'roundToFloat16',
     forbidden: ROUNDING,
     cases: [
-      kase('a third', [Math.fround(1 / 3)], f16(1 / 3), bits),
-      kase('a tie rounds to even', [2049], f16(2049), {
+      shown('a third', [Math.fround(1 / 3)], f16(1 / 3), bits),
+      shown('a tie rounds to even', [2049], f16(2049), {
         ...bits,
         failureMessage: '2049 lies halfway between 2048 and 2050.',
       }),
-      kase('overflow', [65520], f16(65520), { ...bits, failureMessage: 'From 65520 up, float16 rounds to infinity.' }),
+      shown('overflow', [65520], f16(65520), { ...bits, failureMessage: 'From 65520 up, float16 rounds to infinity.' }),
       hidden('just below overflow', [65519], f16(65519), bits),
       hidden('a subnormal', [Math.fround(1e-6)], f16(1e-6), {
         ...bits,
@@ -52,7 +52,7 @@ export const LESSON3: Question[] = [
     export: 'castLoss',
     forbidden: { library: ['castStats'] },
     cases: [
-      kase('a mixed bag', [[1e5, 1, 1e-9, 0.5]], loss([1e5, 1, 1e-9, 0.5]), { compare: { kind: 'exact' } }),
+      shown('a mixed bag', [[1e5, 1, 1e-9, 0.5]], loss([1e5, 1, 1e-9, 0.5]), { compare: { kind: 'exact' } }),
       hidden('gradients', [[1e-8, 3e-8, 1e-7, 0, -70000]], loss([1e-8, 3e-8, 1e-7, 0, -70000]), {
         compare: { kind: 'exact' },
         failureMessage: 'Zero is not underflow: only non-zero values that become 0 count.',
@@ -67,7 +67,7 @@ export const LESSON3: Question[] = [
     export: 'kahanSumFloat16',
     forbidden: { libraryModules: ['numerics/summation'] },
     cases: [
-      kase('1 plus 1000 × 0.0001', [many(1000, 1e-4)], exactSum(many(1000, 1e-4)), {
+      shown('1 plus 1000 × 0.0001', [many(1000, 1e-4)], exactSum(many(1000, 1e-4)), {
         compare: { kind: 'ulps', format: 'float16', ulps: 2 },
         failureMessage: 'A naive float16 sum stays at 1 here: each 1e-4 is below half an ulp of 1.',
       }),

@@ -1,5 +1,5 @@
 import { AUTOCAST_OPS, DynamicLossScaler, LOSS_SCALE_PRESETS, roundValue } from '../../mp/index';
-import { hidden, kase, type Question } from '../question';
+import { hidden, shown, type Question } from '../question';
 
 const exact = { compare: { kind: 'exact' } } as const;
 const config = { growthFactor: 2, backoffFactor: 0.5, growthInterval: 3 };
@@ -29,13 +29,13 @@ export const LESSON4: Question[] = [
     export: 'updateLossScale',
     forbidden: { libraryModules: ['amp/loss_scaler'] },
     cases: [
-      kase(
+      shown(
         'an overflow halves the scale',
         [{ scale: 1024, goodSteps: 2 }, true, config],
         after({ scale: 1024, goodSteps: 2 }, true),
         exact,
       ),
-      kase(
+      shown(
         'a good step counts',
         [{ scale: 1024, goodSteps: 0 }, false, config],
         after({ scale: 1024, goodSteps: 0 }, false),
@@ -59,7 +59,7 @@ export const LESSON4: Question[] = [
     file: 'lesson4/index.ts',
     export: 'masterWeightStep',
     cases: [
-      kase(
+      shown(
         'small updates survive in the master copy',
         [[1, 2048], [-1e-3, -1], 0.1],
         masterStep([1, 2048], [-1e-3, -1], 0.1),
@@ -84,7 +84,7 @@ export const LESSON4: Question[] = [
     file: 'lesson4/index.ts',
     export: 'unscaleGradients',
     cases: [
-      kase('finite', [[1024, -512, 2], 1024], { grads: [1, -0.5, 2 / 1024], finite: true }, exact),
+      shown('finite', [[1024, -512, 2], 1024], { grads: [1, -0.5, 2 / 1024], finite: true }, exact),
       hidden(
         'an overflow',
         [[Infinity, 3], 8],

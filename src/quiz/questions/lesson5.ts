@@ -1,5 +1,5 @@
 import { memoryPlan } from '../../mp/index';
-import { hidden, kase, type Question } from '../question';
+import { hidden, shown, type Question } from '../question';
 
 const exact = { compare: { kind: 'exact' } } as const;
 const bytes = (params: number, policy: string): number =>
@@ -36,8 +36,8 @@ export const LESSON5: Question[] = [
     export: 'adamTrainingBytes',
     forbidden: { libraryModules: ['numerics/memory'] },
     cases: [
-      kase('float32', [1000, { compute: 'float32', variable: 'float32' }], bytes(1000, 'float32'), exact),
-      kase('mixed float16', [1000, { compute: 'float16', variable: 'float32' }], bytes(1000, 'mixed_float16'), {
+      shown('float32', [1000, { compute: 'float32', variable: 'float32' }], bytes(1000, 'float32'), exact),
+      shown('mixed float16', [1000, { compute: 'float16', variable: 'float32' }], bytes(1000, 'mixed_float16'), {
         ...exact,
         failureMessage: 'Mixed precision keeps float32 master weights, gradients and moments, plus a float16 copy.',
       }),
@@ -51,7 +51,7 @@ export const LESSON5: Question[] = [
     file: 'lesson5/index.ts',
     export: 'matmulIntensity',
     cases: [
-      kase('4096³ in float16', [4096, 4096, 4096, 2], intensity(4096, 4096, 4096, 2), {
+      shown('4096³ in float16', [4096, 4096, 4096, 2], intensity(4096, 4096, 4096, 2), {
         compare: { kind: 'relative', tolerance: 1e-12 },
       }),
       hidden('the seed MLP layer in float32', [128, 64, 784, 4], intensity(128, 64, 784, 4), {
@@ -66,7 +66,7 @@ export const LESSON5: Question[] = [
     file: 'lesson5/index.ts',
     export: 'maxLowPrecisionParams',
     cases: [
-      kase('budget 0.3 points', [net, 0.3], bestSubset(net, 0.3), exact),
+      shown('budget 0.3 points', [net, 0.3], bestSubset(net, 0.3), exact),
       hidden('budget 0.55 points', [net, 0.55], bestSubset(net, 0.55), {
         ...exact,
         failureMessage: 'Greedy by size is not optimal: try every subset.',

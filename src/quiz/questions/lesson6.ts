@@ -1,5 +1,5 @@
 import { decode, DelayedScaling, getFormat } from '../../mp/index';
-import { hidden, kase, type Question } from '../question';
+import { hidden, shown, type Question } from '../question';
 
 const exact = { compare: { kind: 'exact' } } as const;
 function delayed(history: number[], margin: number): number {
@@ -21,8 +21,8 @@ export const LESSON6: Question[] = [
     export: 'decodeE4M3',
     forbidden: { libraryModules: ['formats/codec', 'formats/fields'] },
     cases: [
-      kase('one', [0b0_0111_000], decode(0b0_0111_000, 'float8_e4m3fn'), exact),
-      kase('the largest value', [0b0_1111_110], decode(0b0_1111_110, 'float8_e4m3fn'), {
+      shown('one', [0b0_0111_000], decode(0b0_0111_000, 'float8_e4m3fn'), exact),
+      shown('the largest value', [0b0_1111_110], decode(0b0_1111_110, 'float8_e4m3fn'), {
         ...exact,
         failureMessage: 'e4m3fn uses the top exponent for numbers: 448.',
       }),
@@ -38,7 +38,7 @@ export const LESSON6: Question[] = [
     export: 'delayedScale',
     forbidden: { libraryModules: ['quant/fp8_scaling'] },
     cases: [
-      kase('history [2, 8, 4]', [[2, 8, 4], 448, 0], delayed([2, 8, 4], 0), exact),
+      shown('history [2, 8, 4]', [[2, 8, 4], 448, 0], delayed([2, 8, 4], 0), exact),
       hidden('with a margin of 1', [[3.5, 1], 448, 1], delayed([3.5, 1], 1), exact),
       hidden('no history yet', [[], 448, 0], 1, exact),
     ],
@@ -51,7 +51,7 @@ export const LESSON6: Question[] = [
     export: 'mxScaleExponent',
     forbidden: { libraryModules: ['quant/mx'] },
     cases: [
-      kase('e4m3 elements', [[0.5, -3, 1.25], 8], mx([0.5, -3, 1.25], 8), exact),
+      shown('e4m3 elements', [[0.5, -3, 1.25], 8], mx([0.5, -3, 1.25], 8), exact),
       hidden('a power of two', [[4, -1], 8], mx([4, -1], 8), exact),
       hidden('all zero', [[0, 0], 2], -127, exact),
     ],
