@@ -6,29 +6,11 @@ import {
   OptionError,
   StaticLossScaler,
 } from '../../../src/mp';
-import { fixture } from '../../helpers';
-
-interface Trace {
-  config: { init_scale: number; growth_factor: number; backoff_factor: number; growth_interval: number };
-  trace: { step: number; nonfinite: boolean; scale_before: number; skipped: boolean; scale_after: number }[];
-}
-const report = fixture<{ gradscaler_trace: Trace; gradscaler_defaults: Record<string, number> }>('report.json');
+import { replayTorchTrace, report } from './torch_trace';
 
 describe('DynamicLossScaler', () => {
   it("reproduces torch's GradScaler trace exactly: scale before and after each step, and the skips", () => {
-    const { config, trace } = report.gradscaler_trace;
-    const scaler = new DynamicLossScaler({
-      initScale: config.init_scale,
-      growthFactor: config.growth_factor,
-      backoffFactor: config.backoff_factor,
-      growthInterval: config.growth_interval,
-    });
-    const ours = trace.map((t) => {
-      const before = scaler.scale;
-      const skippedBefore = scaler.stats.skipped;
-      scaler.update(t.nonfinite);
-      return { ...t, scale_before: before, skipped: scaler.stats.skipped > skippedBefore, scale_after: scaler.scale };
-    });
+    const { scaler, ours, trace } = replayTorchTrace((s, nonfinite) => s.update(nonfinite));
     expect(ours).to.deep.equal(trace);
     expect(scaler.stats.skipped).to.equal(trace.filter((t) => t.skipped).length);
   });

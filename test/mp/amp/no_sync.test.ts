@@ -10,13 +10,7 @@ import {
   useBackend,
 } from '../../../src/mp';
 import { optimizerState } from '../../../src/mp/amp/optimizer';
-import { fixture } from '../../helpers';
-
-interface Trace {
-  config: { init_scale: number; growth_factor: number; backoff_factor: number; growth_interval: number };
-  trace: { step: number; nonfinite: boolean; scale_before: number; skipped: boolean; scale_after: number }[];
-}
-const report = fixture<{ gradscaler_trace: Trace }>('report.json');
+import { replayTorchTrace } from './torch_trace';
 
 /** Counts the backend's reads (every dataSync, data, array and arraySync goes through one) while `f` runs. */
 function countReads(f: () => void): number {
@@ -39,19 +33,9 @@ describe('loss scaling on the device', () => {
   });
 
   it("reproduces torch's GradScaler trace with the rule in tensor ops", () => {
-    const { config, trace } = report.gradscaler_trace;
-    const scaler = new DynamicLossScaler({
-      initScale: config.init_scale,
-      growthFactor: config.growth_factor,
-      backoffFactor: config.backoff_factor,
-      growthInterval: config.growth_interval,
-    });
-    const ours = trace.map((t) => {
-      const before = scaler.scale;
-      const skippedBefore = scaler.stats.skipped;
-      tf.tidy(() => scaler.updateOnDevice(tf.scalar(t.nonfinite, 'bool')));
-      return { ...t, scale_before: before, skipped: scaler.stats.skipped > skippedBefore, scale_after: scaler.scale };
-    });
+    const { scaler, ours, trace } = replayTorchTrace((s, nonfinite) =>
+      tf.tidy(() => s.updateOnDevice(tf.scalar(nonfinite, 'bool'))),
+    );
     expect(ours).to.deep.equal(trace);
     const stats = scaler.stats;
     scaler.release(); // back on the host, with the same state
