@@ -4,6 +4,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { FLOAT_FORMAT_NAMES, quantize, roundArray, roundValue, useBackend } from '../src/mp';
 import { findPython } from '../test/python';
+import { recordTarget } from './targets';
 import { mps, printTable, time, timeAlternating } from './timing';
 
 const N = 1 << 20;
@@ -61,6 +62,12 @@ export async function benchFormats(): Promise<void> {
   formats.forEach((format, i) => {
     qRows.push([`quantize(a, '${format}')`, mps(N, qs[i]!), `${(qs[i]!.seconds / add!.seconds).toFixed(2)}×`]);
   });
+  const worst = formats.reduce((w, f, i) => (qs[i]!.seconds > qs[w]!.seconds ? i : w), 0);
+  recordTarget(
+    `quantize vs one tf.add, worst of ${formats.length} formats (${formats[worst]})`,
+    qs[worst]!.seconds / add!.seconds,
+    2,
+  );
   printTable(
     `quantize on wasm, ${N} elements, every float format (M elements/s; cost relative to one tf.add, same run; target ≤ 2×)`,
     ['', 'M/s', 'cost'],

@@ -4,6 +4,7 @@
  */
 import { benchFormats } from './formats';
 import { benchQuant } from './quant';
+import { printTargets } from './targets';
 import { benchTraining } from './training';
 import { benchGrading } from '../test/quiz/class_fixture';
 
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     throw new Error(`Unknown bench part ${unknown.join(', ')}. Parts: ${Object.keys(PARTS).join(', ')}.`);
   console.log(`node ${process.version}, ${require('os').cpus().length} cores`);
   for (const [name, run] of Object.entries(PARTS)) if (asked.length === 0 || asked.includes(name)) await run();
+  printTargets();
 }
 
 main().catch((e) => {

@@ -232,9 +232,14 @@ function buildFloatPlan(f: FloatFormat, o: Required<RoundOptions>): SimdPlan {
     f.hasZero &&
     !o.flushSubnormals &&
     normalStart > F32_MIN_NORMAL;
+  // Step 2 by the FPU in round_full, (|x| + c) − c with c = 2^(e + shift): ties to even, c finite while
+  // |x| < 2^(127 − shift) (the kernel flags larger lanes).
+  const fpuRounding = nearest && !f.tiesAway && shift > 0;
+  const highest = fpuRounding ? ((254 - shift) << 23) - 1 : 0x7f7fffff;
+  // With subnormals in the kernel, float32 subnormals and zeros round there too (no lower bound).
   const [lowFlag, highFlag] = [
-    subnormalSimd ? F32_MIN_NORMAL : normalStart,
-    overflowConst === undefined ? maxBits : 0x7f7fffff,
+    subnormalSimd ? 0 : normalStart,
+    Math.min(overflowConst === undefined ? maxBits : 0x7f7fffff, highest),
   ];
   return {
     shift,
@@ -251,10 +256,28 @@ function buildFloatPlan(f: FloatFormat, o: Required<RoundOptions>): SimdPlan {
     magic: subnormalSimd ? q * 2 ** 23 : 0,
     negativeMask: f.signed ? 0 : -1,
     negativeOut: f.signed ? 0 : nanBits(f, SIGN),
+    features:
+      (overflowConst === maxBits ? 1 : overflowConst !== undefined ? 2 : 0) |
+      (subnormalSimd ? 4 : 0) |
+      (f.signed ? 0 : 8) |
+      (fpuRounding ? 16 : 0),
+    overflowFrom: lastBelowOverflow(maxBits, (a) => (a + roundAdd + ((a >>> shift) & lsbMask)) & keep),
     fullHelps: lowFlag !== normalStart || highFlag !== maxBits || !f.signed,
     hint: { full: false },
     one,
   };
+}
+
+/** The largest float32 magnitude bits a whose step-2 result r(a) (monotone in a) is at most maxBits. */
+function lastBelowOverflow(maxBits: number, r: (a: number) => number): number {
+  let [lo, hi] = [maxBits, 0x7f7fffff]; // r(lo) ≤ maxBits
+  if (r(hi) <= maxBits) return hi;
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (r(mid) <= maxBits) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

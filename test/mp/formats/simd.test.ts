@@ -3,12 +3,14 @@ import { expect } from 'chai';
 import { FLOAT_FORMAT_NAMES, roundArray } from '../../../src/mp';
 import { getFloatFormat } from '../../../src/mp/formats/registry';
 import type { RoundOptions } from '../../../src/mp/formats/round';
-import { compileWat, moduleSource, OUT } from '../../../scripts/build-wasm';
+import { compileWat, KERNELS, moduleSource } from '../../../scripts/build-wasm';
 import { bitsOf } from '../../helpers';
 
 describe('the SIMD rounding kernel', () => {
-  it('is committed as compiled from round.wat (run npm run build:wasm after editing it)', async () => {
-    expect(fs.readFileSync(OUT, 'utf8')).to.equal(moduleSource(await compileWat()));
+  it('is committed as compiled from round.wat and amp.wat (run npm run build:wasm after editing them)', async () => {
+    for (const kernel of KERNELS) {
+      expect(fs.readFileSync(kernel.out, 'utf8'), kernel.wat).to.equal(moduleSource(kernel, await compileWat(kernel)));
+    }
   });
 
   it('agrees with the scalar path at every length and chunk boundary, special lanes included', () => {
@@ -42,6 +44,39 @@ describe('the SIMD rounding kernel', () => {
       for (const options of optionSets) {
         const scalar = Uint32Array.from(x, (v) => bitsOf(roundArray(Float32Array.of(v), name, options))[0]!);
         // twice: these data flag many lanes, so the second call runs the full kernel (round_full)
+        for (const call of ['first', 'second']) {
+          const simd = bitsOf(roundArray(x, name, options));
+          const i = simd.findIndex((b, j) => b !== scalar[j]);
+          expect(
+            i,
+            `${name} ${JSON.stringify(options)} ${call}: x = ${x[i]} gives ${simd[i]} not ${scalar[i]}`,
+          ).to.equal(-1);
+        }
+      }
+    }
+  });
+
+  it('agrees with the scalar path on ties and their float32 neighbours, from below the subnormals to overflow', () => {
+    for (const name of FLOAT_FORMAT_NAMES) {
+      const f = getFloatFormat(name);
+      if (f.manBits === 23) continue; // float32 has no ties
+      // every binade of the format (and one each side); in each, 64 values and midpoints (1 + k/2^(manBits+1))·2^e
+      const [first, last] = [Math.log2(f.minSubnormal) - 1, Math.log2(f.maxFinite) + 2].map((e) =>
+        Math.min(254, Math.max(1, Math.floor(e) + 127)),
+      );
+      const ks = Array.from({ length: 64 }, (_, j) => (j * 40503) % 2 ** (f.manBits + 1));
+      const bits: number[] = [];
+      for (let e = first!; e <= last!; e++) {
+        for (const k of ks) {
+          const u = (e << 23) | (k << (22 - f.manBits));
+          bits.push(u - 1, u, u + 1, (u | 0x80000000) >>> 0);
+        }
+      }
+      const x = new Float32Array(Uint32Array.from(bits).buffer);
+      for (const options of [{}, { overflow: 'saturate' }, { flushSubnormals: true }] as RoundOptions[]) {
+        // 15 values a call never reach the kernel (it takes 16 lanes a turn): the scalar reference
+        const scalar = new Uint32Array(x.length);
+        for (let i = 0; i < x.length; i += 15) scalar.set(bitsOf(roundArray(x.subarray(i, i + 15), name, options)), i);
         for (const call of ['first', 'second']) {
           const simd = bitsOf(roundArray(x, name, options));
           const i = simd.findIndex((b, j) => b !== scalar[j]);

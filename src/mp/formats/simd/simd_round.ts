@@ -27,6 +27,13 @@ export interface SimdPlan {
   /** −1 where negative lanes become `negativeOut` (unsigned formats), else 0. */
   readonly negativeMask: number;
   readonly negativeOut: number;
+  /**
+   * The steps round_full runs, as bits: 1 overflow to maxBits (a min), 2 overflow to overflowOut (a select),
+   * 4 subnormals, 8 negative lanes to negativeOut, 16 step 2 and subnormals by the FPU's rounding (ties to even).
+   */
+  readonly features: number;
+  /** The largest |x| bits that do not overflow: round_full's overflow step takes the lanes above. */
+  readonly overflowFrom: number;
   /** Whether round_full rounds more lanes than round; `hint.full` turns on when data flags many lanes. */
   readonly fullHelps: boolean;
   readonly hint: { full: boolean };
@@ -70,24 +77,27 @@ class BoundKernel {
 
   /** Rounds n float32 values at byte address src into dst (which may equal src), in this memory. */
   run(src: number, dst: number, n: number, plan: SimdPlan): void {
-    const { shift, roundAdd, lsbMask, keep, normalStart, maxBits, low, high, overflowOut, magic } = plan;
+    const { shift, roundAdd, lsbMask, keep, normalStart, maxBits, overflowOut, magic } = plan;
+    // Ties to even without a variable shift: a + roundAdd + 1 + (a & lsbBit ? 0 : −1), the compare giving −1.
+    const [roundAdd1, lsbBit] = [roundAdd + 1, lsbMask << shift];
     const zeroPass = plan.zeroIsExact ? 0 : -1; // real data is full of zeros: keep them off the scalar path
     for (let start = 0; start < n; start += CHUNK) {
       const len = Math.min(CHUNK, n - start);
       const lanes = len & ~15; // the kernel takes 16 lanes a turn and never touches memory past the arrays
       const [s, d] = [src + 4 * start, dst + 4 * start];
-      // The plain kernel is faster where almost every lane is in the normal range; the full one, where many
-      // are not (narrow formats). Either gives the same bits: the choice sticks once a chunk flags 1 lane in 64.
+      // The plain kernel is faster where almost every lane is in the normal range; the full one, where some
+      // are not. Either gives the same bits: the choice sticks once a chunk flags 1 lane in 1024 (a flagged
+      // lane's scalar fix costs ~1000 lanes of the full kernel's extra steps, measured on wasm in Node 20).
       const full = plan.hint.full;
       // check the sign too in unsigned formats, unless round_full maps negative lanes itself
       const checkMask = plan.signFail && !(full && plan.negativeMask) ? -1 : 0x7fffffff;
+      const [low, high] = full ? window(plan.low, plan.high) : window(normalStart, maxBits);
       const count = (full ? this.roundFull : this.round)(
         s,
         d,
         lanes,
-        shift,
-        roundAdd,
-        lsbMask,
+        roundAdd1,
+        lsbBit,
         keep,
         normalStart,
         maxBits,
@@ -98,11 +108,11 @@ class BoundKernel {
         high,
         overflowOut,
         magic,
-        0,
-        plan.negativeMask,
+        plan.features,
         plan.negativeOut,
+        plan.overflowFrom,
       );
-      if (!full && plan.fullHelps && count * 64 > len) plan.hint.full = true;
+      if (!full && plan.fullHelps && count * 1024 > len) plan.hint.full = true;
       if (count === 0 && lanes === len) continue;
       const buffer = this.memory.buffer;
       const in32 = new Int32Array(buffer, s, len);
@@ -116,6 +126,14 @@ class BoundKernel {
       for (let i = lanes; i < len; i++) out32[i] = plan.one(in32[i]!, inF[i]!);
     }
   }
+}
+
+/**
+ * The kernels' one-compare range test: c in [low, high] (signed, 0 ≤ low ≤ high) exactly where
+ * c + (−2³¹ − low) ≤ −2³¹ + (high − low) in wrapping int32 arithmetic. Returns the two constants.
+ */
+function window(low: number, high: number): [number, number] {
+  return [(-(2 ** 31) - low) | 0, (-(2 ** 31) + high - low) | 0];
 }
 
 let own: BoundKernel | null | undefined;

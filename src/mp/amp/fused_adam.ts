@@ -1,0 +1,208 @@
+/**
+ * A fused, masked Adam step: one pass per variable computes the new moments and weights, and leaves all
+ * three unchanged where the step's skip flag is set. It replaces, for tf.train.adam under LossScaleOptimizer
+ * with loss scaling, tfjs' ~12 elementwise kernels per variable and the tf.where restores of a masked step.
+ * Each element follows tfjs' AdamOptimizer op by op in float32, so the weights and moments are
+ * bit-identical to tf.train.adam's:
+ *     m' = m·β1 + g·(1−β1)              v' = v·β2 + g²·(1−β2)
+ *     w' = (m'/(1−β1ᵗ)) / (√(v'/(1−β2ᵗ)) + ε) · (−lr) + w
+ * On wasm it runs in place on the heap in WebAssembly SIMD (formats/simd/amp.wat: f32x4 division and square
+ * root are correctly rounded, as tfjs' kernels are); on cpu, and for the last n mod 4 elements, in JavaScript
+ * with every result rounded by Math.fround (exact: float64 has over twice float32's precision, so a float64
+ * sum, product, quotient or root of float32 values, rounded to float32, is the correctly rounded float32
+ * result). Elsewhere LossScaleOptimizer runs the inner optimizer and masks with tf.where.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ampKernels } from '../formats/simd/amp_simd';
+import type { WasmMemory } from '../formats/simd/webassembly';
+
+export const ADAM_KERNEL = 'MpMaskedAdam';
+/** The accumulated betas' masked update: [β1ᵗ·β1, β2ᵗ·β2], or [β1ᵗ, β2ᵗ] on a skipped step. */
+const BETAS_KERNEL = 'MpMaskedAdamBetas';
+
+/** The parts of tfjs' AdamOptimizer the fused step reads and writes (private in its typings). */
+interface AdamInternals {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  accumulatedFirstMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
+  accumulatedSecondMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
+  incrementIterations(): void;
+}
+
+interface AdamAttrs {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  learningRate: number;
+}
+
+const f = Math.fround;
+
+/** The step's float32 scalars, in the order amp.wat's adam takes them. */
+type Scalars = [
+  b1: number,
+  b2: number,
+  c1: number,
+  c2: number,
+  bias1: number,
+  bias2: number,
+  eps: number,
+  step: number,
+];
+
+/**
+ * The scalars as tfjs makes them, from JS numbers (1 − β computed in float64 first): [β1, β2, 1−β1, 1−β2,
+ * 1−β1ᵗ, 1−β2ᵗ, ε, −lr]. accBeta1/2 are β1ᵗ and β2ᵗ as held before the step.
+ */
+function scalars(accBeta1: number, accBeta2: number, { beta1, beta2, epsilon, learningRate }: AdamAttrs): Scalars {
+  return [beta1, beta2, 1 - beta1, 1 - beta2, 1 - accBeta1, 1 - accBeta2, epsilon, -learningRate].map(f) as Scalars;
+}
+
+/** One Adam step on elements from..length−1 of flat float32 arrays (outputs may not alias inputs). */
+function adamInto([w, m, v, g]: Float32Array[], [wOut, mOut, vOut]: Float32Array[], k: Scalars, from = 0): void {
+  const [b1, b2, c1, c2, bias1, bias2, eps, step] = k;
+  for (let i = from; i < w!.length; i++) {
+    const gi = g![i]!;
+    const m1 = f(f(m![i]! * b1) + f(gi * c1));
+    const v1 = f(f(v![i]! * b2) + f(f(gi * gi) * c2));
+    mOut![i] = m1;
+    vOut![i] = v1;
+    const denominator = f(f(Math.sqrt(f(v1 / bias2))) + eps);
+    wOut![i] = f(f(f(f(m1 / bias1) / denominator) * step) + w![i]!);
+  }
+}
+
+const INPUTS = ['value', 'm', 'v', 'grad'] as const;
+
+/** The step's scalars, from the kernel's attrs and its accBeta inputs. */
+function scalarsOf(config: { attrs?: tf.NamedAttrMap }, read: (name: string) => ArrayLike<number>): Scalars {
+  return scalars(read('accBeta1')[0]!, read('accBeta2')[0]!, config.attrs as unknown as AdamAttrs);
+}
+
+/** The accumulated betas after the step, as tfjs' mul(accBeta, β) makes them. */
+function nextBetas(config: { attrs?: tf.NamedAttrMap }, read: (name: string) => ArrayLike<number>): number[] {
+  const { beta1, beta2 } = config.attrs as unknown as AdamAttrs;
+  const [acc1, acc2] = [read('accBeta1')[0]!, read('accBeta2')[0]!];
+  return read('skip')[0] !== 0 ? [acc1, acc2] : [f(acc1 * f(beta1)), f(acc2 * f(beta2))];
+}
+
+/** The parts of the cpu and wasm backends the kernels use. */
+interface CpuBackend {
+  data: { get(dataId: tf.DataId): { values?: unknown } };
+  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
+}
+interface WasmBackend {
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): ArrayBufferView;
+  wasm: { asm: { memory: WasmMemory } };
+}
+
+tf.registerKernel({
+  kernelName: ADAM_KERNEL,
+  backendName: 'cpu',
+  kernelFunc: (config) => {
+    const backend = config.backend as unknown as CpuBackend;
+    const read = (name: string): ArrayLike<number> =>
+      backend.data.get((config.inputs[name] as tf.TensorInfo).dataId).values as ArrayLike<number>;
+    const inputs = INPUTS.map((name) => read(name) as Float32Array);
+    const skip = read('skip')[0] !== 0;
+    const outputs = inputs.slice(0, 3).map((a) => (skip ? a.slice() : new Float32Array(a.length)));
+    if (!skip) adamInto(inputs, outputs, scalarsOf(config, read));
+    const shape = (config.inputs.value as tf.TensorInfo).shape;
+    return outputs.map((values) => backend.makeTensorInfo(shape, 'float32', values));
+  },
+});
+
+tf.registerKernel({
+  kernelName: BETAS_KERNEL,
+  backendName: 'cpu',
+  kernelFunc: (config) => {
+    const backend = config.backend as unknown as CpuBackend;
+    const read = (name: string): ArrayLike<number> =>
+      backend.data.get((config.inputs[name] as tf.TensorInfo).dataId).values as ArrayLike<number>;
+    return nextBetas(config, read).map((b) => backend.makeTensorInfo([], 'float32', Float32Array.of(b)));
+  },
+});
+
+tf.registerKernel({
+  kernelName: ADAM_KERNEL,
+  backendName: 'wasm',
+  kernelFunc: (config) => {
+    const backend = config.backend as unknown as WasmBackend;
+    const shape = (config.inputs.value as tf.TensorInfo).shape;
+    const outputs = [0, 1, 2].map(() => backend.makeOutput(shape, 'float32'));
+    // Views are taken last: makeOutput may grow (and so move) the heap.
+    const view = (t: tf.TensorInfo): Float32Array => backend.typedArrayFromHeap(t) as Float32Array;
+    const read = (name: string): Float32Array => view(config.inputs[name] as tf.TensorInfo);
+    const [inputs, outs] = [INPUTS.map(read), outputs.map(view)];
+    if (read('skip')[0] !== 0) {
+      outs.forEach((out, j) => out.set(inputs[j]!));
+      return outputs;
+    }
+    const k = scalarsOf(config, read);
+    const kernel = ampKernels(backend.wasm.asm.memory)?.adam;
+    const lanes = kernel ? inputs[0]!.length & ~3 : 0;
+    if (kernel) kernel(...[...inputs, ...outs].map((a) => a.byteOffset), lanes, ...k);
+    adamInto(inputs, outs, k, lanes); // the last n mod 4 elements (all of them without SIMD)
+    return outputs;
+  },
+});
+
+tf.registerKernel({
+  kernelName: BETAS_KERNEL,
+  backendName: 'wasm',
+  kernelFunc: (config) => {
+    const backend = config.backend as unknown as WasmBackend;
+    const read = (name: string): Float32Array =>
+      backend.typedArrayFromHeap(config.inputs[name] as tf.TensorInfo) as Float32Array;
+    const outputs = [0, 1].map(() => backend.makeOutput([], 'float32'));
+    const betas = nextBetas(config, read); // read after makeOutput, which may move the heap
+    outputs.forEach((t, j) => ((backend.typedArrayFromHeap(t) as Float32Array)[0] = betas[j]!));
+    return outputs;
+  },
+});
+
+/** Whether `opt` is a plain tf.train.adam (not a subclass) and the backend has the fused kernel. */
+export function fusedAdamApplies(opt: tf.Optimizer): boolean {
+  return (
+    opt.constructor === tf.AdamOptimizer &&
+    typeof (opt as unknown as AdamInternals).learningRate === 'number' &&
+    tf.getKernel(ADAM_KERNEL, tf.getBackend()) !== undefined
+  );
+}
+
+/**
+ * adam.applyGradients(grads), masked by `skip` (a bool scalar): where it is true, the weights, the moments
+ * and the accumulated betas stay as they were. Moment slots are created as tfjs creates them (slot i for the
+ * i-th gradient, named `${name}/m` and `${name}/v`), so getWeights and setWeights see tfjs' layout.
+ */
+export function fusedAdamStep(adam: tf.Optimizer, names: string[], grads: tf.Tensor[], skip: tf.Scalar): void {
+  const a = adam as unknown as AdamInternals;
+  const vars = tf.engine().registeredVariables;
+  const attrs: AdamAttrs = { beta1: a.beta1, beta2: a.beta2, epsilon: a.epsilon, learningRate: a.learningRate };
+  tf.tidy(() => {
+    names.forEach((name, i) => {
+      const value = vars[name];
+      if (!value) return;
+      const slot = (list: AdamInternals['accumulatedFirstMoment'], suffix: string): tf.Variable =>
+        (list[i] ??= {
+          originalName: `${name}/${suffix}`,
+          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+        }).variable;
+      const [m, v] = [slot(a.accumulatedFirstMoment, 'm'), slot(a.accumulatedSecondMoment, 'v')];
+      if (!grads[i]) return; // as tfjs: the slots exist, the variable is left alone
+      const inputs = { value, m, v, grad: grads[i]!, skip, accBeta1: a.accBeta1, accBeta2: a.accBeta2 };
+      const out = tf.engine().runKernel(ADAM_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      [value, m, v].forEach((target, j) => target.assign(out[j]!));
+    });
+    const inputs = { accBeta1: a.accBeta1, accBeta2: a.accBeta2, skip };
+    const betas = tf.engine().runKernel(BETAS_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    a.accBeta1.assign(betas[0]!);
+    a.accBeta2.assign(betas[1]!);
+  });
+  a.incrementIterations();
+}

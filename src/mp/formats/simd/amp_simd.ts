@@ -1,0 +1,33 @@
+/**
+ * The loss-scaled step's WebAssembly SIMD kernels (amp.wat), bound to a memory: tfjs-wasm's heap, where
+ * amp/fused_adam.ts and amp/optimizer.ts run them in place. Each takes a lane count that is a multiple of 4.
+ */
+import { AMP_WASM_BASE64 } from './amp_wasm';
+import { WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly';
+
+export interface AmpKernels {
+  /** 1 where the n float32 values at byte address p are all finite, else 0. */
+  allFinite(p: number, n: number): number;
+  /** One Adam step (byte addresses w, m, v, g, wOut, mOut, vOut; n; then β1, β2, 1−β1, 1−β2, 1−β1ᵗ, 1−β2ᵗ, ε, −lr). */
+  adam(...args: number[]): void;
+}
+
+let wasmModule: WasmModule | null | undefined;
+const bound = new WeakMap<WasmMemory, AmpKernels | null>();
+
+/** The kernels on `memory`; null where WebAssembly SIMD is unavailable. */
+export function ampKernels(memory: WasmMemory): AmpKernels | null {
+  if (!bound.has(memory)) {
+    try {
+      wasmModule ??= new WebAssemblyApi.Module(Uint8Array.from(atob(AMP_WASM_BASE64), (c) => c.charCodeAt(0)));
+      const { exports } = new WebAssemblyApi.Instance(wasmModule, { env: { memory } });
+      bound.set(memory, {
+        allFinite: exports.all_finite as AmpKernels['allFinite'],
+        adam: exports.adam as AmpKernels['adam'],
+      });
+    } catch {
+      bound.set(memory, null);
+    }
+  }
+  return bound.get(memory)!;
+}

@@ -1,0 +1,34 @@
+/**
+ * Whole-tensor reductions in two stages. tfjs-backend-webgpu reduces a whole tensor to one value in a single
+ * workgroup: on an H200, tf.mean of 4096² values takes 13 ms, against 0.2 ms for a sum over its rows. Reducing
+ * rows first, then the row results, spreads the work over the GPU; on cpu and wasm it costs one tiny extra op.
+ * The value is the same for max, min and all; a sum may differ in the last bits (another order of additions).
+ *
+ *     reduceAll(tf.abs(x), 'max')   // amax, as tf.max(tf.abs(x))
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export type Reduction = 'max' | 'min' | 'all' | 'sum' | 'mean';
+
+const REDUCE: Record<Reduction, (x: tf.Tensor, axis?: number) => tf.Tensor> = {
+  max: (x, axis) => tf.max(x, axis),
+  min: (x, axis) => tf.min(x, axis),
+  all: (x, axis) => tf.all(x, axis),
+  sum: (x, axis) => tf.sum(x, axis),
+  mean: (x, axis) => tf.mean(x, axis),
+};
+
+/** Below this many values one stage is as fast. */
+const TWO_STAGES_FROM = 1 << 16;
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/** `op` over every element of x, as a scalar: over up to 4096 rows of a reshape first. */
+export function reduceAll(x: tf.Tensor, op: Reduction): tf.Scalar {
+  const reduce = REDUCE[op];
+  const rows = gcd(x.size, 4096);
+  if (x.size < TWO_STAGES_FROM || rows < 64) return reduce(x) as tf.Scalar;
+  return tf.tidy(() => reduce(reduce(tf.reshape(x, [rows, x.size / rows]), 1)) as tf.Scalar);
+}

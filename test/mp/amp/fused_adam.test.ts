@@ -1,0 +1,84 @@
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'chai';
+import { DisabledLossScaler, DynamicLossScaler, LossScaleOptimizer, useBackend } from '../../../src/mp';
+import { fusedAdamApplies, fusedAdamStep } from '../../../src/mp/amp/fused_adam';
+import { optimizerState } from '../../../src/mp/amp/optimizer';
+
+/**
+ * Weights, moments and accumulated betas after `steps` Adam steps on a fixed least-squares problem. The
+ * weights' 140 and 7 elements reach both parts of the wasm kernel: SIMD lanes and the n mod 4 tail.
+ */
+async function train(wrap: boolean, steps: number, tag: string): Promise<number[][]> {
+  const x = tf.randomNormal([32, 20], 0, 1, 'float32', 1);
+  const y = tf.randomNormal([32, 7], 0, 1, 'float32', 2);
+  const w = tf.variable(tf.randomNormal([20, 7], 0, 0.3, 'float32', 3), true, `fused_${tag}_w`);
+  const b = tf.variable(tf.zeros([7]), true, `fused_${tag}_b`);
+  const adam = tf.train.adam(0.01);
+  const opt = wrap ? new LossScaleOptimizer(adam, new DynamicLossScaler({ initScale: 2 ** 8 })) : adam;
+  const loss = (): tf.Scalar => tf.losses.meanSquaredError(y, tf.add(tf.matMul(x, w), b)) as tf.Scalar;
+  for (let i = 0; i < steps; i++) opt.minimize(loss, false, [w, b]);
+  const weights = await adam.getWeights();
+  const out = [w, b, ...weights.map((t) => t.tensor)].map((t) => Array.from(t.dataSync()));
+  out.push(weights.map((t) => t.name.replace(`fused_${tag}_`, '')) as never);
+  tf.dispose([x, y, w, b]);
+  opt.dispose();
+  return out;
+}
+
+for (const backend of ['cpu', 'wasm'] as const) {
+  describe(`fused masked Adam on ${backend}`, () => {
+    before(async () => {
+      await useBackend(backend);
+    });
+    after(async () => {
+      await useBackend('wasm');
+    });
+
+    it('applies to tf.train.adam only', () => {
+      expect(fusedAdamApplies(tf.train.adam(0.1))).to.equal(true);
+      expect(fusedAdamApplies(tf.train.sgd(0.1))).to.equal(false);
+    });
+
+    it("is bit-identical to tf.train.adam: weights, moments, and getWeights' names and iterations", async () => {
+      const [plain, fused] = [await train(false, 6, `${backend}_p`), await train(true, 6, `${backend}_f`)];
+      expect(fused).to.deep.equal(plain);
+    });
+
+    it('is bit-identical to tf.train.adam on 10 003 values whose gradients span 24 decades', () => {
+      const n = 10_003; // SIMD lanes and a 3-element tail
+      const magnitudes = tf.pow(10, tf.randomUniform([n], -20, 4, 'float32', 4));
+      const grads = [0, 1, 2].map((s) => tf.mul(tf.randomNormal([n], 0, 1, 'float32', 5 + s), magnitudes));
+      const no = tf.scalar(false, 'bool');
+      const runs = [false, true].map((fused) => {
+        const w = tf.variable(tf.randomNormal([n], 0, 1, 'float32', 8), true, `fused_${backend}_wide_${fused}`);
+        const adam = tf.train.adam(0.01);
+        for (const g of grads) {
+          if (fused) fusedAdamStep(adam, [w.name], [g], no);
+          else adam.applyGradients([{ name: w.name, tensor: g }]);
+        }
+        const out = [w, ...optimizerState(adam)].map((v) => Array.from(v.dataSync()));
+        tf.dispose(w);
+        adam.dispose();
+        return out;
+      });
+      expect(runs[1]).to.deep.equal(runs[0]);
+      tf.dispose([magnitudes, ...grads, no]);
+    });
+
+    it('leaves weights and all Adam state unchanged on a skipped step', () => {
+      const w = tf.variable(tf.tensor1d([1, -2, 3]), true, `fused_${backend}_skip`);
+      const adam = tf.train.adam(0.1);
+      new LossScaleOptimizer(adam, new DisabledLossScaler()).minimize(() => tf.sum(tf.square(w)) as tf.Scalar, false, [
+        w,
+      ]);
+      const state = (): number[][] => [w, ...optimizerState(adam)].map((v) => Array.from(v.dataSync()));
+      const masked = new LossScaleOptimizer(adam, new DynamicLossScaler());
+      const before = state();
+      masked.minimize(() => tf.sum(tf.div(w, tf.scalar(0))) as tf.Scalar, false, [w]);
+      expect(masked.lastStepSkipped).to.equal(true);
+      expect(state()).to.deep.equal(before);
+      masked.dispose();
+      w.dispose();
+    });
+  });
+}
