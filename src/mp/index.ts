@@ -25,11 +25,18 @@ export { AUTOCAST_OPS, autocast, autocastFormat, type CastRule } from './amp/aut
 export { castToCompute } from './amp/cast';
 export { matMul } from './amp/matmul';
 export { MixedDense } from './amp/layers';
-export { StaticLossScaler, DynamicLossScaler, DisabledLossScaler, LOSS_SCALE_PRESETS } from './amp/loss_scaler';
-export { LossScaleOptimizer, hasNonFinite } from './amp/optimizer';
+export {
+  StaticLossScaler,
+  DynamicLossScaler,
+  DisabledLossScaler,
+  LOSS_SCALE_PRESETS,
+  type LossScaler,
+  type ScalerStats,
+} from './amp/loss_scaler';
+export { LossScaleOptimizer, hasNonFinite, hasNonFiniteAsync } from './amp/optimizer';
 
 // 5. Numerics instruments (numerics/): what a cast loses, sums in a format, memory, per-layer precision
-export { castStats } from './numerics/stats';
+export { castStats, castStatsAsync, valuesOfAsync } from './numerics/stats';
 export { log2Histogram } from './numerics/histogram';
 export { memoryPlan, bytesPerValue, type MemoryPlan } from './numerics/memory';
 export { sumInFormat, partialSums, type SummationMethod, type PartialSums } from './numerics/summation';
@@ -58,7 +65,7 @@ export * from './viz/index';
 
 // 8. The course's MNIST experiments (experiments/): the seed's model and the runs the lessons measure
 export { loadMnist, type MnistSplit } from './experiments/mnist';
-export { SEED_MLP, buildMlp, softmaxLoss, forward, accuracy } from './experiments/seed_mlp';
+export { SEED_MLP, buildMlp, softmaxLoss, forward, accuracy, accuracyAsync } from './experiments/seed_mlp';
 export { trainMnist, type TrainOptions, type TrainResult, type Progress } from './experiments/train';
 export { timeTrainingSteps } from './experiments/step_time';
 export { trainMnistFp8Delayed } from './experiments/fp8_training';

@@ -5,7 +5,9 @@
  *
  * A scaler keeps its state on the host until a training step first updates it with a tensor flag
  * (updateOnDevice, as LossScaleOptimizer does); from then on the state lives in tensors, as in torch's GradScaler,
- * and reading `scale` or `stats` reads it back (a sync, only when asked). `release()` brings it back to the host.
+ * and reading it back costs a read, only when asked. The getters `scale` and `stats` read synchronously (dataSync:
+ * cpu and wasm only); `readScale()`, `readStats()` and `releaseAsync()` await the read, which every backend
+ * (WebGPU in Node included) supports. `release()` brings the state back to the host.
  */
 import * as tf from '@tensorflow/tfjs';
 import { OptionError } from '../errors';
@@ -23,17 +25,24 @@ export interface ScalerStats {
 export interface LossScaler {
   /** false for the disabled scaler: scale 1, and non-finite gradients are not checked, so nothing is skipped. */
   readonly enabled: boolean;
-  /** The current scale S. */
+  /** The current scale S. Reads device state synchronously (cpu, wasm); on WebGPU use readScale(). */
   readonly scale: number;
+  /** Reads device state synchronously (cpu, wasm); on WebGPU use readStats(). */
   readonly stats: ScalerStats;
+  /** The scale, read back with an awaited read (works on every backend). */
+  readScale(): Promise<number>;
+  /** The stats, read back with one awaited read (works on every backend). */
+  readStats(): Promise<ScalerStats>;
   /** Records one step: whether its gradients held inf/NaN (then the step is skipped). Adjusts the scale. */
   update(foundNonFinite: boolean): void;
   /** The scale as a float32 scalar tensor that the scaler owns (do not dispose it); valid until the next update. */
   scaleTensor(): tf.Scalar;
   /** update() from a bool scalar tensor, without reading it back: the rule runs in tensor ops. */
   updateOnDevice(foundNonFinite: tf.Scalar): void;
-  /** Reads the state back to the host and frees its tensors (a later device update creates them again). */
+  /** Reads the state back to the host and frees its tensors (a later device update creates them again). Syncs. */
   release(): void;
+  /** release() with an awaited read (works on every backend). */
+  releaseAsync(): Promise<void>;
 }
 
 /** The tensors a device-side update produces: 1 where the scale went down or up this step, else 0. */
@@ -45,6 +54,17 @@ interface DeviceChange {
 const keep = (t: tf.Tensor): tf.Variable => tf.variable(t, false);
 const read = (t: tf.Tensor): number => t.dataSync()[0]!;
 
+/** Scalars read back in one awaited read (no dataSync, so it works on WebGPU too). */
+async function readAll(scalars: readonly tf.Tensor[]): Promise<number[]> {
+  if (scalars.length === 0) return [];
+  const packed = tf.tidy(() => tf.stack(scalars.map((t) => tf.cast(t, 'float32'))));
+  try {
+    return Array.from(await packed.data());
+  } finally {
+    packed.dispose();
+  }
+}
+
 abstract class CountingScaler implements LossScaler {
   abstract readonly enabled: boolean;
   abstract readonly scale: number;
@@ -52,10 +72,24 @@ abstract class CountingScaler implements LossScaler {
   /** The counts on the device (skipped, backoffs, growths), once a device update has run. */
   private deviceCounts?: { skipped: tf.Variable; backoffs: tf.Variable; growths: tf.Variable };
 
+  /** Reads device counts with dataSync (cpu, wasm); on WebGPU use readStats(). */
   get stats(): ScalerStats {
     const d = this.deviceCounts;
     if (!d) return { ...this.counts };
     return { steps: this.counts.steps, skipped: read(d.skipped), backoffs: read(d.backoffs), growths: read(d.growths) };
+  }
+
+  async readStats(): Promise<ScalerStats> {
+    const d = this.deviceCounts;
+    if (!d) return { ...this.counts };
+    const { steps } = this.counts;
+    const [skipped, backoffs, growths] = await readAll([d.skipped, d.backoffs, d.growths]);
+    return { steps, skipped: skipped!, backoffs: backoffs!, growths: growths! };
+  }
+
+  async readScale(): Promise<number> {
+    const s = this.deviceScale();
+    return s ? (await readAll([s]))[0]! : this.scale;
   }
 
   update(foundNonFinite: boolean): void {
@@ -94,17 +128,43 @@ abstract class CountingScaler implements LossScaler {
   release(): void {
     const d = this.deviceCounts;
     if (!d) return;
-    this.counts = { ...this.stats };
-    this.stateToHost();
+    this.toHost({ ...this.stats }, this.deviceState().map(read));
+  }
+
+  async releaseAsync(): Promise<void> {
+    const d = this.deviceCounts;
+    if (!d) return;
+    const state = this.deviceState();
+    const values = await readAll([d.skipped, d.backoffs, d.growths, ...state]);
+    if (this.deviceCounts !== d) return; // released meanwhile
+    const [skipped, backoffs, growths, ...rest] = values as [number, number, number, ...number[]];
+    this.toHost({ steps: this.counts.steps, skipped, backoffs, growths }, rest);
+  }
+
+  /** Takes the counts and the scaler's own state (deviceState()'s values) back to the host; frees the tensors. */
+  private toHost(counts: CountingScaler['counts'], state: number[]): void {
+    const d = this.deviceCounts!;
+    this.counts = counts;
+    this.stateToHost(state);
     tf.dispose([d.skipped, d.backoffs, d.growths]);
     this.deviceCounts = undefined;
   }
 
   abstract scaleTensor(): tf.Scalar;
   protected abstract adjust(foundNonFinite: boolean): void;
-  /** Moves the scaler's own state (beyond the counts) to tensors, and back. */
+  /** Moves the scaler's own state (beyond the counts) to tensors, and back from deviceState()'s values. */
   protected stateToDevice(): void {}
-  protected stateToHost(): void {}
+  protected stateToHost(values: number[]): void {
+    void values;
+  }
+  /** The scaler's own state tensors (beyond the counts); empty while on the host. */
+  protected deviceState(): tf.Tensor[] {
+    return [];
+  }
+  /** The scale tensor while the scale lives on the device. */
+  protected deviceScale(): tf.Tensor | undefined {
+    return undefined;
+  }
   /** The rule in tensor ops; `found` is a bool scalar. */
   protected adjustOnDevice(found: tf.Tensor): DeviceChange | undefined {
     void found;
@@ -227,6 +287,7 @@ export class DynamicLossScaler extends CountingScaler {
     this.hysteresisLeft = o.hysteresis;
   }
 
+  /** Reads a device scale with dataSync (cpu, wasm); on WebGPU use readScale(). */
   get scale(): number {
     return this.device ? read(this.device.scale) : this.current;
   }
@@ -245,10 +306,19 @@ export class DynamicLossScaler extends CountingScaler {
     }));
   }
 
-  protected override stateToHost(): void {
+  protected override deviceState(): tf.Tensor[] {
+    const d = this.device;
+    return d ? [d.scale, d.goodSteps, d.hysteresisLeft] : [];
+  }
+
+  protected override deviceScale(): tf.Tensor | undefined {
+    return this.device?.scale;
+  }
+
+  protected override stateToHost([scale, goodSteps, hysteresisLeft]: number[]): void {
     const d = this.device;
     if (!d) return;
-    [this.current, this.goodSteps, this.hysteresisLeft] = [read(d.scale), read(d.goodSteps), read(d.hysteresisLeft)];
+    [this.current, this.goodSteps, this.hysteresisLeft] = [scale!, goodSteps!, hysteresisLeft!];
     tf.dispose([d.scale, d.goodSteps, d.hysteresisLeft]);
     this.device = undefined;
   }

@@ -1,16 +1,18 @@
 /**
  * One table for the seed's Q2: fp32, static PTQ int8, dynamic int8, QAT int8 and FP8 on MNIST's test set,
  * with model sizes, plus a check of the integer path against the fake-quantized model it came from.
+ * compareQuantization reads with dataSync (cpu, wasm); compareQuantizationAsync awaits (WebGPU too).
  */
 import * as tf from '@tensorflow/tfjs';
 import { Fp8Mlp } from '../quant/fp8_mlp';
 import { staticQuantize, DynamicInt8Mlp, type CalibrationObserver } from '../quant/ptq';
-import { QatMlp } from '../quant/qat';
-import { denseForward, denseStackOf } from '../quant/stack';
+import { QatMlp, type QatQParams } from '../quant/qat';
+import { denseForward, denseStackOf, denseStackOfAsync } from '../quant/stack';
 import type { QuantizationRow } from '../viz/quantization';
 import { argmaxAccuracy } from './batches';
 import { loadMnist } from './mnist';
-import { fineTuneQat, type QatTrainOptions } from './qat';
+import { fineTuneQat, fineTuneQatAsync, type QatTrainOptions } from './qat';
+import { read, runAsync, runSync, type Read, type Reading } from './reads';
 import { SEED_MLP } from './seed_mlp';
 
 export interface IntegerCheck {
@@ -28,16 +30,27 @@ export interface CompareOptions {
   readonly qat?: QatTrainOptions;
 }
 
+export interface Comparison {
+  readonly rows: QuantizationRow[];
+  readonly integerCheck: IntegerCheck;
+}
+
 /**
  * Every quantized variant of a trained model of dense layers (buildMlp's), each scored on MNIST's 10 000 test
  * images: the rows of lesson 2's table, and the QAT model's integer path checked against its fake-quantized self.
  */
-export function compareQuantization(
-  model: tf.Sequential,
-  options: CompareOptions = {},
-): { rows: QuantizationRow[]; integerCheck: IntegerCheck } {
+export function compareQuantization(model: tf.Sequential, options: CompareOptions = {}): Comparison {
+  return runSync(comparison(model, options));
+}
+
+/** compareQuantization with awaited reads: the same table on every backend, WebGPU included. */
+export function compareQuantizationAsync(model: tf.Sequential, options: CompareOptions = {}): Promise<Comparison> {
+  return runAsync(comparison(model, options));
+}
+
+function* comparison(model: tf.Sequential, options: CompareOptions): Reading<Comparison> {
   const { train, test } = loadMnist();
-  const stack = denseStackOf(model);
+  const stack = yield* read({ sync: () => denseStackOf(model), async: () => denseStackOfAsync(model) });
   const batch = SEED_MLP.batchSize * SEED_MLP.inputs;
   const calibration = Array.from({ length: options.calibrationBatches ?? 10 }, (_, b) =>
     train.images.subarray(b * batch, (b + 1) * batch),
@@ -67,12 +80,13 @@ export function compareQuantization(
   });
 
   const qat = new QatMlp(stack);
-  fineTuneQat(qat, train, options.qat);
-  const int8 = qat.convert();
+  yield* read({
+    sync: () => fineTuneQat(qat, train, options.qat),
+    async: () => fineTuneQatAsync(qat, train, options.qat),
+  });
+  const int8 = yield* read({ sync: () => qat.convert(), async: () => qat.convertAsync() });
   const intLogits = int8.predict(test.images, test.count);
-  const fakeLogits = tf.tidy(
-    () => qat.forward(tf.tensor2d(test.images, [test.count, SEED_MLP.inputs])).dataSync() as Float32Array,
-  );
+  const fakeLogits = yield* read(fakeQuantLogits(qat, test.images, test.count));
   rows.push({
     method: 'QAT int8',
     testAccuracy: argmaxAccuracy(intLogits, test.labels),
@@ -90,6 +104,29 @@ export function compareQuantization(
     detail: 'per-tensor delayed scaling (amax history 16)',
   });
   return { rows, integerCheck };
+}
+
+/** The fake-quantized model's logits on `rows` images. */
+function fakeQuantLogits(qat: QatMlp, images: Float32Array, rows: number): Read<Float32Array> {
+  const logits = (q?: QatQParams): tf.Tensor =>
+    tf.tidy(() => {
+      const x = tf.tensor2d(images, [rows, SEED_MLP.inputs]);
+      return q ? qat.forwardWith(x, q) : qat.forward(x);
+    });
+  return {
+    sync: () => {
+      const l = logits();
+      const values = l.dataSync() as Float32Array;
+      l.dispose();
+      return values;
+    },
+    async: async () => {
+      const l = logits(await qat.qparamsAsync());
+      const values = (await l.data()) as Float32Array;
+      l.dispose();
+      return values;
+    },
+  };
 }
 
 function top2(logits: Float32Array, r: number): [number, number] {

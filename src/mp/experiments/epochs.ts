@@ -1,4 +1,7 @@
-/** The epoch loop every MNIST training run shares: seeded batches, one step each, progress, validation. */
+/**
+ * The epoch loop every MNIST training run shares: seeded batches, one step each, progress, validation.
+ * Every read back is awaited (no dataSync), so the same loop runs on cpu, wasm and WebGPU.
+ */
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import { batchTensors, epochBatches } from './batches';
@@ -11,12 +14,12 @@ export interface EpochLoop {
   readonly trainRows: number;
   readonly recipe: Required<RecipeOptions>;
   readonly options: RunOptions;
-  /** One optimizer step on a batch; returns the batch loss when `read` (a report is due: reading it syncs). */
-  readonly step: (x: tf.Tensor2D, y: tf.Tensor2D, read: boolean) => number | undefined;
+  /** One optimizer step on a batch; resolves to the batch loss when `read` (a report is due: reading it waits). */
+  readonly step: (x: tf.Tensor2D, y: tf.Tensor2D, read: boolean) => Promise<number | undefined>;
   /** The loss scale and skipped steps that progress reports carry. */
-  readonly scaler: () => { readonly scale: number; readonly skipped: number };
+  readonly scaler: () => Promise<{ readonly scale: number; readonly skipped: number }>;
   /** Validation accuracy, after each epoch. */
-  readonly validate: () => number;
+  readonly validate: () => Promise<number>;
 }
 
 /** Runs the epochs; the loss reported is the mean of the batch losses read so far in the epoch. */
@@ -28,16 +31,19 @@ export async function runEpochs(loop: EpochLoop): Promise<RunResult['epochs']> {
   const batches = Math.ceil(trainRows / batchSize);
   const every = options.progressEvery ?? 50;
   const history: RunResult['epochs'] = [];
-  const report = (epoch: number, batch: number, loss: number, valAccuracy?: number): void =>
-    options.onProgress?.({
+  const report = async (epoch: number, batch: number, loss: number, valAccuracy?: number): Promise<void> => {
+    if (!options.onProgress) return;
+    const scaler = await loop.scaler();
+    options.onProgress({
       epoch,
       epochs,
       batch,
       batches,
       loss,
-      ...loop.scaler(),
+      ...scaler,
       ...(valAccuracy === undefined ? {} : { valAccuracy }),
     });
+  };
   for (let epoch = 0; epoch < epochs; epoch++) {
     const epochStart = performance.now();
     const rows = epochBatches(trainRows, batchSize, rand);
@@ -46,25 +52,27 @@ export async function runEpochs(loop: EpochLoop): Promise<RunResult['epochs']> {
     for (let b = 0; b < batches; b++) {
       const { x, y } = batchTensors(split, rows[b]!);
       const due = (b + 1) % every === 0 || b === batches - 1;
-      const loss = loop.step(x, y, due);
+      const loss = await loop.step(x, y, due);
       tf.dispose([x, y]);
       if (loss !== undefined) [lossSum, lossCount] = [lossSum + loss, lossCount + 1];
       if (due) {
-        report(epoch, b + 1, lossSum / lossCount);
+        await report(epoch, b + 1, lossSum / lossCount);
         await tf.nextFrame(); // let a notebook or terminal redraw
       }
     }
-    const valAccuracy = loop.validate();
+    const valAccuracy = await loop.validate();
     history.push({ loss: lossSum / lossCount, valAccuracy, seconds: (performance.now() - epochStart) / 1000 });
-    report(epoch, batches, lossSum / lossCount, valAccuracy);
+    await report(epoch, batches, lossSum / lossCount, valAccuracy);
   }
   return history;
 }
 
-/** A step's loss as a number (divided by `divisor`), disposed; undefined where the step returned none. */
-export function readLoss(loss: tf.Scalar | null, divisor = 1): number | undefined {
+/** A step's loss as a number (divided by `divisor`), read with an awaited read and disposed; undefined for none. */
+export async function readLoss(loss: tf.Scalar | null, divisor = 1): Promise<number | undefined> {
   if (!loss) return undefined;
-  const value = loss.dataSync()[0]! / divisor;
-  loss.dispose();
-  return value;
+  try {
+    return (await loss.data())[0]! / divisor;
+  } finally {
+    loss.dispose();
+  }
 }

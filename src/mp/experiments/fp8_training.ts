@@ -6,7 +6,8 @@
  * weights. (The 'mixed_float8' policy of trainMnist scales each tensor by its *current* amax instead.)
  *
  * Every cast is traced per step (amax, scale used, fractions saturated and underflowed), which is what a
- * lesson plots to show how the scale follows the tensors.
+ * lesson plots to show how the scale follows the tensors. A step's statistics and loss come back in one
+ * awaited read after the step (no dataSync: the same path runs on WebGPU).
  *
  *     const r = await trainMnistFp8Delayed({ epochs: 1, trainLimit: 10000, onProgress: progressDisplay('fp8') });
  *     r.traces.find((t) => t.tensor === 'dense2 output grad')!.scale   // one scale per step
@@ -17,7 +18,7 @@ import type { FormatLike } from '../formats/registry';
 import { quantize } from '../ops/quantize';
 import { DelayedScaling, type ScaleTrace } from '../quant/fp8_scaling';
 import { argmaxAccuracy, trainingRows } from './batches';
-import { readLoss, runEpochs } from './epochs';
+import { runEpochs } from './epochs';
 import { loadMnist } from './mnist';
 import { buildMlp, EVAL_BATCH, SEED_MLP, seedRecipe, softmaxLoss } from './seed_mlp';
 import type { RunOptions, RunResult } from './train';
@@ -38,15 +39,25 @@ export interface Fp8TrainResult extends RunResult {
   readonly traces: ScaleTrace[];
 }
 
+/** A cast's statistics on the device (amax, saturated, underflow, underflowUnscaled), until the step is read. */
+interface PendingCast {
+  readonly stats: tf.Tensor1D;
+  readonly scale: number;
+  readonly historyAmax: number;
+  readonly size: number;
+}
+
 /**
  * One tensor's delayed-scaling cast, traced. The scale, amax history and margin are a DelayedScaling's; the
  * cast itself, q(x·s)/s with saturation, runs as tensor ops on the exact quantize kernel (DelayedScaling.cast
- * works on a Float32Array in JS, ~20× slower on a 100k-value activation), and the step's amax is then
- * recorded in the DelayedScaling by casting it alone.
+ * works on a Float32Array in JS, ~20× slower on a 100k-value activation). The step's statistics stay on the
+ * device until record(), which then records the amax in the DelayedScaling by casting it alone. Each tensor
+ * is cast once per step, so recording after the step gives the same scales as recording at once.
  */
 class TracedCast {
   readonly scaler: DelayedScaling;
   readonly trace: ScaleTrace;
+  readonly pending: PendingCast[] = [];
 
   constructor(tensor: string, format: FormatLike, historyLength: number, margin: number) {
     this.scaler = new DelayedScaling({ format, historyLength, margin });
@@ -68,7 +79,7 @@ class TracedCast {
     return { xs, q, y: tf.div(q, s) };
   }
 
-  /** Training: cast with the delayed scale, then record the amax and the step's statistics. */
+  /** Training: cast with the delayed scale; the amax and the step's statistics wait in `pending` for record(). */
   cast(x: tf.Tensor): tf.Tensor {
     const s = Math.fround(this.scaler.scale);
     const historyAmax = Math.max(0, ...this.scaler.amaxHistory);
@@ -85,18 +96,21 @@ class TracedCast {
       ]);
       return [y, stats];
     });
-    const [amax, saturated, underflow, underflowUnscaled] = stats.dataSync();
-    stats.dispose();
+    this.pending.push({ stats: tf.keep(stats as tf.Tensor1D), scale: s, historyAmax, size: Math.max(x.size, 1) });
+    return y;
+  }
+
+  /** Records the oldest pending cast from its statistics' values (read back by finishStep). */
+  record([amax, saturated, underflow, underflowUnscaled]: Float32Array): void {
+    const { scale, historyAmax, size: n } = this.pending.shift()!;
     this.scaler.cast(Float32Array.of(amax!)); // records this step's amax in the history
-    const n = Math.max(x.size, 1);
     const t = this.trace;
     t.amax.push(amax!);
-    t.scale.push(s);
+    t.scale.push(scale);
     t.historyAmax.push(historyAmax);
     t.saturated.push(saturated! / n);
     t.underflow.push(underflow! / n);
     t.underflowUnscaled.push(underflowUnscaled! / n);
-    return y;
   }
 
   /** Evaluation: cast with the current scale, recording nothing. */
@@ -107,6 +121,20 @@ class TracedCast {
 }
 
 const SATURATE = { overflow: 'saturate' } as const;
+
+/** Reads a step's loss and its casts' pending statistics in one awaited read, records them, returns the loss. */
+async function finishStep(casts: readonly TracedCast[], loss: tf.Scalar): Promise<number> {
+  const pending = casts.flatMap((c) => c.pending.map((p) => ({ cast: c, stats: p.stats })));
+  const packed = tf.tidy(() => tf.concat([tf.reshape(loss, [1]), ...pending.map((p) => p.stats)]));
+  tf.dispose([loss, ...pending.map((p) => p.stats)]);
+  try {
+    const values = (await packed.data()) as Float32Array;
+    pending.forEach((p, i) => p.cast.record(values.subarray(1 + 4 * i, 5 + 4 * i)));
+    return values[0]!;
+  } finally {
+    packed.dispose();
+  }
+}
 
 interface Fp8Layer {
   readonly kernel: tf.Variable;
@@ -180,31 +208,34 @@ export async function trainMnistFp8Delayed(options: Fp8TrainOptions = {}): Promi
       const y = tf.add(matMuls[i]!(h, layer.kernel), layer.bias);
       return layer.relu ? tf.relu(y) : y;
     }, x);
-  const predict = (images: Float32Array, rows: number): Float32Array => {
+  const predict = async (images: Float32Array, rows: number): Promise<Float32Array> => {
     const out = new Float32Array(rows * classes);
     for (let start = 0; start < rows; start += EVAL_BATCH) {
       const size = Math.min(EVAL_BATCH, rows - start);
       const logits = tf.tidy(() =>
-        layers
-          .reduce(
-            (h, layer) => {
-              const y = tf.add(tf.matMul(layer.input.castFrozen(h), layer.weight.castFrozen(layer.kernel)), layer.bias);
-              return layer.relu ? tf.relu(y) : y;
-            },
-            tf.tensor2d(images.subarray(start * inputs, (start + size) * inputs), [size, inputs]) as tf.Tensor,
-          )
-          .dataSync(),
+        layers.reduce(
+          (h, layer) => {
+            const y = tf.add(tf.matMul(layer.input.castFrozen(h), layer.weight.castFrozen(layer.kernel)), layer.bias);
+            return layer.relu ? tf.relu(y) : y;
+          },
+          tf.tensor2d(images.subarray(start * inputs, (start + size) * inputs), [size, inputs]) as tf.Tensor,
+        ),
       );
-      out.set(logits, start * classes);
+      try {
+        out.set((await logits.data()) as Float32Array, start * classes);
+      } finally {
+        logits.dispose();
+      }
     }
     return out;
   };
-  const accuracyOn = (images: Float32Array, labels: Uint8Array): number =>
-    argmaxAccuracy(predict(images, labels.length), labels);
+  const accuracyOn = async (images: Float32Array, labels: Uint8Array): Promise<number> =>
+    argmaxAccuracy(await predict(images, labels.length), labels);
 
   const optimizer = tf.train.adam(learningRate);
   const vars = layers.flatMap((l) => [l.kernel, l.bias]);
   const lastGrad = layers[layers.length - 1]!.grad.scaler;
+  const casts = layers.flatMap((l) => [l.input, l.weight, l.grad]);
   const valImages = mnist.train.images.subarray(nTrain * inputs, n * inputs);
   const valLabels = mnist.train.labels.subarray(nTrain, n);
   const start = performance.now();
@@ -212,12 +243,16 @@ export async function trainMnistFp8Delayed(options: Fp8TrainOptions = {}): Promi
     trainRows: nTrain,
     recipe,
     options,
-    step: (x, y) => readLoss(optimizer.minimize(() => softmaxLoss(y, run(x)), true, vars)),
-    scaler: () => ({ scale: lastGrad.scale, skipped: 0 }),
-    validate: () => (valLabels.length > 0 ? accuracyOn(valImages, valLabels) : NaN),
+    step: (x, y) =>
+      finishStep(
+        casts,
+        optimizer.minimize(() => softmaxLoss(y, run(x)), true, vars)!,
+      ),
+    scaler: async () => ({ scale: lastGrad.scale, skipped: 0 }),
+    validate: async () => (valLabels.length > 0 ? accuracyOn(valImages, valLabels) : NaN),
   });
   const seconds = (performance.now() - start) / 1000;
-  const testAccuracy = accuracyOn(mnist.test.images, mnist.test.labels);
+  const testAccuracy = await accuracyOn(mnist.test.images, mnist.test.labels);
   optimizer.dispose();
   model.dispose();
   return {
@@ -226,6 +261,6 @@ export async function trainMnistFp8Delayed(options: Fp8TrainOptions = {}): Promi
     valAccuracy: history[history.length - 1]?.valAccuracy ?? NaN,
     seconds,
     epochs: history,
-    traces: layers.flatMap((l) => [l.input.trace, l.weight.trace, l.grad.trace]),
+    traces: casts.map((c) => c.trace),
   };
 }

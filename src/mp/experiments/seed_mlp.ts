@@ -74,13 +74,49 @@ export function forward(model: tf.Sequential, x: tf.Tensor): tf.Tensor {
   return model.layers.reduce((h, layer) => layer.apply(h) as tf.Tensor, x);
 }
 
-/** Fraction of rows whose largest logit is at the label. */
+/** The predicted digit of rows start..start+size−1. */
+function predictRows(model: tf.Sequential, images: tf.Tensor2D, start: number, size: number): tf.Tensor1D {
+  return tf.tidy(() => tf.argMax(forward(model, images.slice([start, 0], [size, -1])), 1));
+}
+
+function hits(predicted: ArrayLike<number>, labels: Uint8Array, start: number): number {
+  let n = 0;
+  for (let i = 0; i < predicted.length; i++) if (predicted[i] === labels[start + i]) n++;
+  return n;
+}
+
+/**
+ * Fraction of rows whose largest logit is at the label. Reads with dataSync (cpu, wasm); on WebGPU, where
+ * only awaited reads work, use accuracyAsync.
+ */
 export function accuracy(model: tf.Sequential, images: tf.Tensor2D, labels: Uint8Array, batch = EVAL_BATCH): number {
   let correct = 0;
   for (let start = 0; start < labels.length; start += batch) {
     const size = Math.min(batch, labels.length - start);
-    const predicted = tf.tidy(() => tf.argMax(forward(model, images.slice([start, 0], [size, -1])), 1).dataSync());
-    for (let i = 0; i < size; i++) if (predicted[i] === labels[start + i]) correct++;
+    correct += hits(
+      tf.tidy(() => predictRows(model, images, start, size).dataSync()),
+      labels,
+      start,
+    );
+  }
+  return correct / labels.length;
+}
+
+/** accuracy() with awaited reads (one per batch of rows): works on every backend, WebGPU included. */
+export async function accuracyAsync(
+  model: tf.Sequential,
+  images: tf.Tensor2D,
+  labels: Uint8Array,
+  batch = EVAL_BATCH,
+): Promise<number> {
+  let correct = 0;
+  for (let start = 0; start < labels.length; start += batch) {
+    const predicted = predictRows(model, images, start, Math.min(batch, labels.length - start));
+    try {
+      correct += hits(await predicted.data(), labels, start);
+    } finally {
+      predicted.dispose();
+    }
   }
   return correct / labels.length;
 }

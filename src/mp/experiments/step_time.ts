@@ -5,6 +5,7 @@
  * a dynamic loss scale where the policy needs one), on one real MNIST batch.
  *
  *     timeTrainingSteps(['float32', 'mixed_bfloat16'])   // [{ policy, msPerStep, relative: 1 }, { ..., relative: 1.1 }]
+ *     await timeTrainingStepsAsync(['float32', 'mixed_float16'], { clock: 'wall' })   // on WebGPU
  */
 import * as tf from '@tensorflow/tfjs';
 import { DisabledLossScaler, DynamicLossScaler } from '../amp/loss_scaler';
@@ -51,8 +52,39 @@ function integerAtLeast(name: string, value: number, min: number): number {
   return value;
 }
 
-/** Median ms per training step of the seed's MLP for each policy (see the file comment). */
+/**
+ * Median ms per training step of the seed's MLP for each policy (see the file comment). Waits for each round's
+ * last update with dataSync (cpu, wasm); on WebGPU use timeTrainingStepsAsync.
+ */
 export function timeTrainingSteps(policies: readonly string[], options: StepTimeOptions = {}): StepTiming[] {
+  const rounds = timingRounds(policies, options);
+  try {
+    let r = rounds.next();
+    // casts, not narrowing on r.done: tslab compiles notebooks without strictNullChecks
+    for (; !r.done; r = rounds.next()) (r.value as tf.Tensor).dataSync();
+    return r.value as StepTiming[];
+  } finally {
+    rounds.return([]);
+  }
+}
+
+/** timeTrainingSteps waiting for each round with an awaited read: works on every backend, WebGPU included. */
+export async function timeTrainingStepsAsync(
+  policies: readonly string[],
+  options: StepTimeOptions = {},
+): Promise<StepTiming[]> {
+  const rounds = timingRounds(policies, options);
+  try {
+    let r = rounds.next();
+    for (; !r.done; r = rounds.next()) await (r.value as tf.Tensor).data();
+    return r.value as StepTiming[];
+  } finally {
+    rounds.return([]);
+  }
+}
+
+/** The measurement, yielding after each timed round a weight to read back: the wait for its last update. */
+function* timingRounds(policies: readonly string[], options: StepTimeOptions): Generator<tf.Tensor, StepTiming[]> {
   if (!Array.isArray(policies) || policies.length === 0) {
     throw new OptionError('policies must be a non-empty list of policy names.', 'policies', policies);
   }
@@ -89,7 +121,7 @@ export function timeTrainingSteps(policies: readonly string[], options: StepTime
       for (const run of [...runs.slice(r % runs.length), ...runs.slice(0, r % runs.length)]) {
         const t0 = now();
         for (let i = 0; i < stepsPerRound; i++) run.step();
-        run.model.layers[0]!.getWeights()[0]!.dataSync(); // wait for the last update
+        yield run.model.layers[0]!.getWeights()[0]!; // the caller reads it: the wait for the last update
         run.samples.push((now() - t0) / stepsPerRound);
       }
     }

@@ -15,14 +15,14 @@ import { policy as toPolicy, type Policy } from '../amp/policy';
 import { trainingRows } from './batches';
 import { readLoss, runEpochs } from './epochs';
 import { loadMnist, type MnistSplit } from './mnist';
-import { accuracy, buildMlp, forward, SEED_MLP, seedRecipe, softmaxLoss, type RecipeOptions } from './seed_mlp';
+import { accuracyAsync, buildMlp, forward, SEED_MLP, seedRecipe, softmaxLoss, type RecipeOptions } from './seed_mlp';
 
 /** What every MNIST run takes: the recipe, a quick-run limit and progress reports. */
 export interface RunOptions extends RecipeOptions {
   /** Use only the first N training images (quick runs). */
   readonly trainLimit?: number;
   readonly onProgress?: (p: Progress) => void;
-  /** Report progress every this many batches (each report reads the loss back: a sync). */
+  /** Report progress every this many batches (each report reads the loss back, awaited). */
   readonly progressEvery?: number;
 }
 
@@ -81,7 +81,10 @@ function toTensors(split: MnistSplit, from: number, to: number): { x: tf.Tensor2
   };
 }
 
-/** Trains the seed's MLP on real MNIST and evaluates it on the 10 000 test images. */
+/**
+ * Trains the seed's MLP on real MNIST and evaluates it on the 10 000 test images. Every read back is awaited
+ * (no dataSync), so the same path runs on cpu, wasm and WebGPU.
+ */
 export async function trainMnist(options: TrainOptions = {}): Promise<TrainResult> {
   const p = toPolicy(options.policy ?? 'float32');
   const recipe = seedRecipe(options);
@@ -100,7 +103,7 @@ export async function trainMnist(options: TrainOptions = {}): Promise<TrainResul
     trainRows: nTrain,
     recipe,
     options,
-    step: (x, y, read) =>
+    step: async (x, y, read) =>
       readLoss(
         optimizer.minimize(
           () => tf.tidy(() => tf.mul(softmaxLoss(y, forward(model, x)), multiplier) as tf.Scalar),
@@ -108,22 +111,26 @@ export async function trainMnist(options: TrainOptions = {}): Promise<TrainResul
         ),
         multiplier,
       ),
-    scaler: () => ({ scale: scaler.scale, skipped: scaler.stats.skipped }),
-    validate: () => accuracy(model, val.x, val.labels),
+    scaler: async () => {
+      const [scale, stats] = await Promise.all([scaler.readScale(), scaler.readStats()]);
+      return { scale, skipped: stats.skipped };
+    },
+    validate: () => accuracyAsync(model, val.x, val.labels),
   });
   const seconds = (performance.now() - start) / 1000;
+  const testAccuracy = await accuracyAsync(model, test.x, test.labels);
+  await scaler.releaseAsync(); // its state back on the host: its tensors freed, and later reads cost nothing
   const result: TrainResult = {
     policy: p.name,
-    testAccuracy: accuracy(model, test.x, test.labels),
+    testAccuracy,
     valAccuracy: history[history.length - 1]?.valAccuracy ?? NaN,
     seconds,
-    scaler: { ...scaler.stats, finalScale: scaler.scale, enabled: scaler.enabled },
+    scaler: { ...(await scaler.readStats()), finalScale: await scaler.readScale(), enabled: scaler.enabled },
     epochs: history,
     ...(options.keepModel ? { model } : {}),
   };
   tf.dispose([val.x, test.x]);
   if (!options.keepModel) model.dispose();
   optimizer.dispose();
-  scaler.release(); // its state back on the host: its tensors freed, and later reads cost no sync
   return result;
 }

@@ -27,14 +27,31 @@ export interface CastStats {
   readonly zeros: number;
 }
 
-/** Float32 values of a tensor or array (a tensor is read back, not disposed). */
+/** Float32 values of a tensor or array (a tensor is read back with dataSync, not disposed: cpu, wasm). */
 export function valuesOf(x: tf.Tensor | Float32Array): Float32Array {
+  return checkValues(x) ?? ((x as tf.Tensor).dataSync() as Float32Array);
+}
+
+/** valuesOf with an awaited read: works on every backend, WebGPU included. */
+export async function valuesOfAsync(x: tf.Tensor | Float32Array): Promise<Float32Array> {
+  return checkValues(x) ?? ((await (x as tf.Tensor).data()) as Float32Array);
+}
+
+/** x itself if an array, undefined if a tensor; otherwise a typed error. */
+function checkValues(x: tf.Tensor | Float32Array): Float32Array | undefined {
   if (x instanceof Float32Array) return x;
-  if (x instanceof tf.Tensor) return x.dataSync() as Float32Array;
+  if (x instanceof tf.Tensor) return undefined;
   throw new OptionError(`Expected a tf.Tensor or Float32Array. Received: ${String(x)}`, 'x', x);
 }
 
+/** castStats with an awaited read of a tensor: works on every backend, WebGPU included. */
+export async function castStatsAsync(x: tf.Tensor | Float32Array, format: FormatLike): Promise<CastStats> {
+  return castStats(await valuesOfAsync(x), format);
+}
+
 /**
+ * Reads a tensor with dataSync (cpu, wasm); on WebGPU use castStatsAsync.
+ *
  *     castStats(gradients, 'float16').underflow   // e.g. 0.31: 31% of the gradient entries become 0
  */
 export function castStats(x: tf.Tensor | Float32Array, format: FormatLike): CastStats {

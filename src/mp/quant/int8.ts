@@ -5,11 +5,10 @@
  *     y_q[c]  = clamp(round(acc[c] · s_x·s_w[c]/s_y) + z_y, lo, 255)    (lo = z_y when ReLU is fused, else 0)
  * Only the multiplier M = s_x·s_w/s_y is a real number (a fixed-point multiplier on hardware).
  */
-import * as tf from '@tensorflow/tfjs';
 import { OptionError } from '../errors';
 import { roundHalfEven } from '../formats/round';
 import { affineQuantize } from './fake_quant';
-import { weightQParams } from './observers';
+import { weightQParamsOf } from './observers';
 import { quantRange, type TensorQParams } from './qparams';
 import type { DenseLayerWeights } from './stack';
 
@@ -70,9 +69,7 @@ export class Int8Mlp {
 /** A layer's weights as int8 codes (weightQParams: symmetric, one scale per output channel), channel-major. */
 export function quantizeWeights(layer: DenseLayerWeights): { weights: Int8Array; scales: Float64Array } {
   const { inputs, outputs, kernel } = layer;
-  const k = tf.tensor2d(kernel, [inputs, outputs]);
-  const qparams = weightQParams(k);
-  k.dispose();
+  const qparams = weightQParamsOf(kernel, [inputs, outputs]);
   const weights = new Int8Array(inputs * outputs);
   const column = new Float32Array(inputs);
   for (let c = 0; c < outputs; c++) {

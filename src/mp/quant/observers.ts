@@ -1,7 +1,9 @@
 /**
  * Observers, as in torch.ao.quantization.observer: they watch tensors go by (observe) and turn what they
  * saw into quantization parameters (calculateQParams). The arithmetic is float32 throughout, step for step
- * as torch does it, so the parameters are identical to torch's.
+ * as torch does it, so the parameters are identical to torch's. `observe` reads the tensor with dataSync
+ * (cpu, wasm); `observeAsync` awaits the read (every backend, WebGPU included); `observeValues` takes values
+ * already on the host.
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkChoice, OptionError } from '../errors';
@@ -40,7 +42,7 @@ export interface ObserverOptions {
 
 const f32 = Math.fround;
 
-/** Shared configuration and torch's _calculate_qparams. */
+/** Shared configuration, the reads and torch's _calculate_qparams. */
 abstract class ObserverBase {
   readonly dtype: QuantDtype;
   readonly qscheme: QScheme;
@@ -66,6 +68,21 @@ abstract class ObserverBase {
     this.eps = f32(options.eps ?? 2 ** -23);
   }
 
+  /** Observes a float32 tensor's values, read back with dataSync (cpu, wasm; on WebGPU use observeAsync). */
+  observe(x: tf.Tensor): void {
+    checkFloat32Tensor(x, 'observe');
+    this.observeValues(x.dataSync() as Float32Array, x.shape);
+  }
+
+  /** observe() with an awaited read: works on every backend. Keep x alive until it resolves. */
+  async observeAsync(x: tf.Tensor): Promise<void> {
+    checkFloat32Tensor(x, 'observe');
+    this.observeValues((await x.data()) as Float32Array, x.shape);
+  }
+
+  /** Observes values on the host: a row-major tensor of `shape`. */
+  abstract observeValues(v: Float32Array, shape: readonly number[]): void;
+
   /** torch's _calculate_qparams for one (min, max) pair. Unobserved (±inf) gives scale 1, zero point 0. */
   protected qparamsFor(minVal: number, maxVal: number): TensorQParams {
     if (minVal === Infinity && maxVal === -Infinity) return { scale: 1, zeroPoint: 0 };
@@ -82,12 +99,6 @@ abstract class ObserverBase {
     const zeroPoint = Math.min(Math.max(qmin - roundHalfEven(f32(minNeg / scale)), qmin), qmax);
     return { scale, zeroPoint };
   }
-}
-
-/** Values of a float32 tensor (read back). */
-function values(x: tf.Tensor): Float32Array {
-  checkFloat32Tensor(x, 'observe');
-  return x.dataSync() as Float32Array;
 }
 
 function minMax(v: Float32Array): [number, number] {
@@ -116,8 +127,7 @@ export class MinMaxObserver extends ObserverBase {
     return o.calculateQParams();
   }
 
-  observe(x: tf.Tensor): void {
-    const v = values(x);
+  observeValues(v: Float32Array): void {
     if (v.length === 0) return;
     const [lo, hi] = minMax(v);
     this.update(lo, hi);
@@ -173,15 +183,14 @@ export class PerChannelMinMaxObserver extends ObserverBase {
     this.chAxis = chAxis;
   }
 
-  observe(x: tf.Tensor): void {
-    const v = values(x);
-    const rank = x.shape.length;
+  observeValues(v: Float32Array, shape: readonly number[]): void {
+    const rank = shape.length;
     const axis = this.chAxis < 0 ? this.chAxis + rank : this.chAxis;
     if (axis < 0 || axis >= rank) {
       throw new OptionError(`chAxis ${this.chAxis} is out of range for a rank-${rank} tensor`, 'chAxis', this.chAxis);
     }
-    const channels = x.shape[axis]!;
-    const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    const channels = shape[axis]!;
+    const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
     if (this.minVals.length === 0) {
       this.minVals = new Array<number>(channels).fill(Infinity);
       this.maxVals = new Array<number>(channels).fill(-Infinity);
@@ -233,8 +242,8 @@ export class HistogramObserver extends ObserverBase {
     return h;
   }
 
-  observe(x: tf.Tensor): void {
-    const v = values(x).filter((a) => Number.isFinite(a)); // torch ignores ±inf
+  observeValues(values: Float32Array): void {
+    const v = values.filter((a) => Number.isFinite(a)); // torch ignores ±inf
     if (v.length === 0) return;
     const [lo, hi] = minMax(v);
     if (this.minVal === Infinity) {
@@ -329,9 +338,22 @@ export class HistogramObserver extends ObserverBase {
 /**
  * torch's default weight quantization for a dense kernel [inputs, outputs]: qint8, symmetric, one scale per
  * output channel (axis 1), from a PerChannelMinMaxObserver. The one weight configuration of QAT and PTQ.
+ * Reads the kernel with dataSync (cpu, wasm); on WebGPU use weightQParamsAsync.
  */
 export function weightQParams(kernel: tf.Tensor2D): PerChannelQParams {
+  checkFloat32Tensor(kernel, 'observe');
+  return weightQParamsOf(kernel.dataSync() as Float32Array, kernel.shape);
+}
+
+/** weightQParams with an awaited read: works on every backend. */
+export async function weightQParamsAsync(kernel: tf.Tensor2D): Promise<PerChannelQParams> {
+  checkFloat32Tensor(kernel, 'observe');
+  return weightQParamsOf((await kernel.data()) as Float32Array, kernel.shape);
+}
+
+/** weightQParams of a kernel's values on the host (row-major, of `shape`). */
+export function weightQParamsOf(values: Float32Array, shape: readonly number[]): PerChannelQParams {
   const observer = new PerChannelMinMaxObserver({ dtype: 'qint8', qscheme: 'per_channel_symmetric', chAxis: 1 });
-  observer.observe(kernel);
+  observer.observeValues(values, shape);
   return { ...observer.calculateQParams(), axis: 1, quantMin: observer.quantMin, quantMax: observer.quantMax };
 }

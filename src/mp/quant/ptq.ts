@@ -3,7 +3,6 @@
  * activation, fix their qparams, convert. Dynamic: int8 weights only; each batch's activations are
  * quantized with qparams computed from that batch at run time, and outputs come back as floats.
  */
-import * as tf from '@tensorflow/tfjs';
 import { checkChoice } from '../errors';
 import { affineQuantize } from './fake_quant';
 import { Int8Mlp, quantizeWeights, toInt8Layers, UINT8 } from './int8';
@@ -23,11 +22,7 @@ export function staticQuantize(
   const observers = Array.from({ length: stack.length + 1 }, () =>
     observer === 'histogram' ? new HistogramObserver() : new MinMaxObserver(),
   );
-  const see = (k: number, values: Float32Array): void => {
-    const t = tf.tensor1d(values);
-    observers[k]!.observe(t);
-    t.dispose();
-  };
+  const see = (k: number, values: Float32Array): void => observers[k]!.observeValues(values);
   for (const batch of batches) {
     const rows = batch.length / stack[0]!.inputs;
     let h = batch;

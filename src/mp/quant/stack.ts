@@ -15,8 +15,33 @@ export interface DenseLayerWeights {
   readonly relu: boolean;
 }
 
-/** The weights of a tf.Sequential of MixedDense layers (e.g. buildMlp's). */
+/**
+ * The weights of a tf.Sequential of MixedDense layers (e.g. buildMlp's), read with dataSync (cpu, wasm); on
+ * WebGPU use denseStackOfAsync.
+ */
 export function denseStackOf(model: tf.Sequential): DenseLayerWeights[] {
+  return denseLayers(model).map((l) => ({
+    ...l,
+    kernel: l.kernel.dataSync() as Float32Array,
+    bias: l.bias.dataSync() as Float32Array,
+  }));
+}
+
+/** denseStackOf with awaited reads: works on every backend. */
+export async function denseStackOfAsync(model: tf.Sequential): Promise<DenseLayerWeights[]> {
+  return Promise.all(
+    denseLayers(model).map(async (l) => ({
+      ...l,
+      kernel: (await l.kernel.data()) as Float32Array,
+      bias: (await l.bias.data()) as Float32Array,
+    })),
+  );
+}
+
+/** Each layer's shape and activation, with its weights still as tensors. */
+function denseLayers(
+  model: tf.Sequential,
+): (Omit<DenseLayerWeights, 'kernel' | 'bias'> & { kernel: tf.Tensor; bias: tf.Tensor })[] {
   return model.layers.map((layer) => {
     if (!(layer instanceof MixedDense) || (layer.activation !== 'relu' && layer.activation !== 'linear')) {
       throw new OptionError(
@@ -30,8 +55,8 @@ export function denseStackOf(model: tf.Sequential): DenseLayerWeights[] {
     return {
       inputs,
       outputs,
-      kernel: kernel!.dataSync() as Float32Array,
-      bias: bias!.dataSync() as Float32Array,
+      kernel: kernel!,
+      bias: bias!,
       relu: layer.activation === 'relu',
     };
   });

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import {
   DisabledLossScaler,
@@ -71,5 +72,26 @@ describe('StaticLossScaler and DisabledLossScaler', () => {
     const s = new DisabledLossScaler();
     s.update(true);
     expect([s.enabled, s.scale, s.stats.skipped, s.stats.steps]).to.deep.equal([false, 1, 0, 1]);
+  });
+});
+
+describe('reading a scaler on the device with awaited reads (readScale, readStats, releaseAsync)', () => {
+  it('gives what the sync getters give, and releases to the same host state', async () => {
+    const { scaler } = replayTorchTrace((s, nonfinite) =>
+      tf.tidy(() => s.updateOnDevice(tf.scalar(nonfinite, 'bool'))),
+    );
+    const [scale, stats] = [scaler.scale, scaler.stats];
+    expect([await scaler.readScale(), await scaler.readStats()]).to.deep.equal([scale, stats]);
+    const tensors = tf.memory().numTensors;
+    await scaler.releaseAsync();
+    expect(tf.memory().numTensors).to.equal(tensors - 6); // three counts, scale, good steps, hysteresis
+    expect([scaler.scale, scaler.stats, await scaler.readScale()]).to.deep.equal([scale, stats, scale]);
+  });
+
+  it('reads host state without a tensor for a static and a disabled scaler', async () => {
+    const s = new StaticLossScaler(8);
+    s.update(true);
+    expect([await s.readScale(), (await s.readStats()).skipped]).to.deep.equal([8, 1]);
+    expect(await new DisabledLossScaler().readScale()).to.equal(1);
   });
 });
