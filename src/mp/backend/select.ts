@@ -2,12 +2,14 @@
  * Choosing the tfjs backend. `auto` prefers TensorFlow's native library (tfjs-node-gpu, then tfjs-node)
  * where one is installed, and otherwise WebAssembly: on a 2-core machine the wasm backend runs a 512²
  * matmul ~30× faster than the pure-JS cpu backend. WebGPU is opt-in: it needs the `webgpu` package
- * (Dawn for Node) and a GPU, and quantize runs there through the pure-ops path, not the exact kernel.
+ * (Dawn for Node) and a GPU; the project's WGSL kernels run its matmuls and casts (backend/webgpu/).
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendError, checkChoice } from '../errors';
-import { EXACT_BACKENDS } from '../ops/kernel';
+import { addExactBackend, exactBackends } from '../ops/kernel';
 import { gpuMatmulInfo, installWebGpuMatmul, verifyWebGpuMatmul } from './webgpu/kernels';
+import { installWebGpuQuantize, selfTestWebGpuQuantize } from './webgpu/quantize_kernel';
+import { webGpuQuantizeSupports } from './webgpu/quantize_wgsl';
 import { DAWN_TOGGLES, type MatmulPath } from './webgpu/select_path';
 
 export const BACKEND_CHOICES = ['auto', 'wasm', 'cpu', 'tensorflow', 'webgpu'] as const;
@@ -76,6 +78,7 @@ function loadWebGpu(): void {
     );
   }
   installWebGpuMatmul();
+  installWebGpuQuantize();
 }
 
 /**
@@ -100,15 +103,23 @@ export async function useBackend(choice: BackendChoice = 'auto'): Promise<Backen
     throw new BackendError(`tfjs could not start the '${name}' backend here.`, name);
   }
   await tf.ready();
-  if (name === 'webgpu') await verifyWebGpuMatmul();
+  if (name === 'webgpu') {
+    await verifyWebGpuMatmul();
+    // the WGSL quantize kernel is used only once it rounds every probe value as roundArray does
+    quantizeRejected = await selfTestWebGpuQuantize();
+    if (quantizeRejected.length === 0) addExactBackend('webgpu', webGpuQuantizeSupports);
+  }
   return backendInfo();
 }
+
+/** Formats the WGSL quantize kernel got wrong in its start-up self-test (then quantize runs pure ops there). */
+let quantizeRejected: string[] = [];
 
 /** What backend is active, and whether quantize is exact on it. */
 export function backendInfo(): BackendInfo {
   const name = tf.getBackend();
   const wasmSimd = name === 'wasm' ? Boolean(tf.env().getBool('WASM_HAS_SIMD_SUPPORT')) : undefined;
-  const exactQuantize = EXACT_BACKENDS.includes(name);
+  const exactQuantize = exactBackends().includes(name);
   const detail =
     name === 'tensorflow'
       ? ` via ${nativePackage ?? 'a native package'}`
@@ -126,6 +137,13 @@ export function backendInfo(): BackendInfo {
     exactQuantize,
     ...(wasmSimd === undefined ? {} : { wasmSimd }),
     ...(gpuMatmul ? { gpuMatmul } : {}),
-    summary: `tfjs ${tf.version.tfjs} on ${name}${detail}; quantize: ${exactQuantize ? 'exact kernel' : 'pure-ops path'}${matmul}`,
+    summary: `tfjs ${tf.version.tfjs} on ${name}${detail}; quantize: ${quantizeSummary(name, exactQuantize)}${matmul}`,
   };
+}
+
+function quantizeSummary(name: string, exact: boolean): string {
+  if (name !== 'webgpu') return exact ? 'exact kernel' : 'pure-ops path';
+  return exact
+    ? 'exact WGSL kernel (float formats; stochastic rounding and integer grids take the pure-ops path)'
+    : `pure-ops path (the WGSL kernel failed its self-test on ${quantizeRejected.join(', ')})`;
 }

@@ -5,11 +5,31 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { roundInto, roundOnWasmHeap, type RoundOptions } from '../formats/round';
+import type { Format } from '../formats/spec';
 import type { WasmMemory } from '../formats/simd/webassembly';
 
 export const QUANTIZE_KERNEL = 'MpQuantize';
-/** Backends on which quantize is bit-exact (the others use the pure-ops path). */
-export const EXACT_BACKENDS: readonly string[] = ['cpu', 'wasm'];
+/** Which casts a backend's exact kernel covers: every one on cpu and wasm. */
+type Coverage = (f: Format, options: Required<RoundOptions>) => boolean;
+const exactKernels = new Map<string, Coverage>([
+  ['cpu', () => true],
+  ['wasm', () => true],
+]);
+
+/** Backends with an exact quantize kernel (the others use the pure-ops path). */
+export function exactBackends(): string[] {
+  return [...exactKernels.keys()];
+}
+
+/** Whether `backend` rounds this cast with its exact kernel. */
+export function hasExactKernel(backend: string, f: Format, options: Required<RoundOptions>): boolean {
+  return exactKernels.get(backend)?.(f, options) ?? false;
+}
+
+/** Declares a backend's exact kernel once it has passed its checks (webgpu, after a self-test on the device). */
+export function addExactBackend(backend: string, covers: Coverage): void {
+  exactKernels.set(backend, covers);
+}
 
 export interface QuantizeAttrs extends RoundOptions {
   format: string;

@@ -4,8 +4,9 @@ import { getFormat, type FormatLike } from '../formats/registry';
 import type { FloatFormat, Format } from '../formats/spec';
 import { resolveRoundOptions, type RoundOptions } from '../formats/round';
 import { checkFloat32Tensor } from './check_tensor';
-import { EXACT_BACKENDS, QUANTIZE_KERNEL, type QuantizeAttrs } from './kernel';
+import { exactBackends, hasExactKernel, QUANTIZE_KERNEL, type QuantizeAttrs } from './kernel';
 import { quantizeWithOps } from './quantize_ops';
+import { reduceAll } from './reduce';
 
 export const GRADIENT_MODES = ['straight-through', 'round'] as const;
 export const IMPLEMENTATIONS = ['auto', 'kernel', 'ops'] as const;
@@ -19,7 +20,7 @@ export interface QuantizeOptions extends RoundOptions {
    * pass stores it, so small gradients underflow to zero just as they do on a GPU.
    */
   readonly gradient?: GradientMode;
-  /** `auto` (default): the exact kernel where the backend has one (cpu, wasm), else the pure-ops path. */
+  /** `auto` (default): the exact kernel where the backend has one for this cast (cpu, wasm, webgpu), else the pure-ops path. */
   readonly implementation?: Implementation;
 }
 
@@ -36,9 +37,9 @@ export function quantize(x: tf.Tensor, format: FormatLike, options: QuantizeOpti
   checkChoice('implementation', implementation, IMPLEMENTATIONS);
   const f = getFormat(format);
   const resolved = resolveRoundOptions(roundOptions);
-  if (implementation === 'kernel' && !EXACT_BACKENDS.includes(tf.getBackend())) {
+  if (implementation === 'kernel' && !exactBackends().includes(tf.getBackend())) {
     throw new OptionError(
-      `The exact kernel runs on ${EXACT_BACKENDS.join(', ')}; the active backend is ${tf.getBackend()}.`,
+      `The exact kernel runs on ${exactBackends().join(', ')}; the active backend is ${tf.getBackend()}.`,
       'implementation',
       implementation,
       IMPLEMENTATIONS,
@@ -63,7 +64,7 @@ export function roundTensor(
   implementation: Implementation = 'auto',
 ): tf.Tensor {
   const useKernel =
-    implementation === 'kernel' || (implementation === 'auto' && EXACT_BACKENDS.includes(tf.getBackend()));
+    implementation === 'kernel' || (implementation === 'auto' && hasExactKernel(tf.getBackend(), f, options));
   if (!useKernel) return quantizeWithOps(t, f, options);
   const attrs: QuantizeAttrs = { format: f.name, ...options };
   return tf.engine().runKernel(QUANTIZE_KERNEL, { x: t }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
@@ -75,7 +76,7 @@ export function roundTensor(
  */
 export function roundTensorScaled(x: tf.Tensor, f: FloatFormat, options: Required<RoundOptions>): tf.Tensor {
   return tf.tidy(() => {
-    const amax = tf.max(tf.abs(x));
+    const amax = reduceAll(tf.abs(x), 'max');
     const s = tf.where(tf.greater(amax, 0), tf.div(f.maxFinite, amax), tf.onesLike(amax));
     return tf.div(roundTensor(tf.mul(x, s), f, options), s);
   });

@@ -1,6 +1,6 @@
 /**
- * The project's matmul kernels on tfjs-backend-webgpu. Loaded only on the WebGPU path (select.ts requires it
- * lazily), and it declares the few WebGPU shapes it uses itself, so no WebGPU types reach the notebooks.
+ * The project's matmul kernels on tfjs-backend-webgpu. The few WebGPU shapes they use are declared in
+ * backend_like.ts, so no WebGPU types reach the notebooks.
  *
  * installWebGpuMatmul() replaces the 'webgpu' backend factory with one that asks the adapter for shader-f16
  * and subgroup matrices, and registers BatchMatMul and _FusedMatMul kernels that run the WGSL of wgsl.ts
@@ -19,31 +19,17 @@ import {
   type PathChoice,
   type SubgroupMatrixConfig,
 } from './select_path';
-import { chooseTile, dispatchSize, matmulShader, shaderKey, type Activation, type KernelKind } from './wgsl';
+import { pipelineFor, recordDispatch, type GpuDevice, type WebGpuBackendLike } from './backend_like';
+import {
+  chooseTile,
+  dispatchSize,
+  matmulShader,
+  shaderKey,
+  vectorFlags,
+  type Activation,
+  type KernelKind,
+} from './wgsl';
 
-/* Minimal WebGPU and tfjs-backend-webgpu shapes (no DOM lib here). */
-interface GpuBuffer {
-  readonly size: number;
-}
-interface GpuPipeline {
-  getBindGroupLayout(i: number): unknown;
-}
-interface GpuPass {
-  setPipeline(p: GpuPipeline): void;
-  setBindGroup(i: number, g: unknown): void;
-  dispatchWorkgroups(x: number, y: number, z: number): void;
-  end(): void;
-}
-interface GpuDevice {
-  readonly features: { has(name: string): boolean };
-  createShaderModule(d: { code: string; label?: string }): {
-    getCompilationInfo(): Promise<{ messages: readonly { type: string; message: string; lineNum: number }[] }>;
-  };
-  createComputePipeline(d: unknown): GpuPipeline;
-  createBindGroup(d: unknown): unknown;
-  pushErrorScope(filter: string): void;
-  popErrorScope(): Promise<{ message: string } | null>;
-}
 interface GpuAdapter {
   readonly features: Iterable<string> & { has(name: string): boolean };
   readonly limits: Record<string, number>;
@@ -60,24 +46,6 @@ interface GpuAdapter {
 interface Gpu {
   requestAdapter(o?: unknown): Promise<GpuAdapter | null>;
 }
-interface TensorData {
-  resource: GpuBuffer | null;
-  dtype: string;
-}
-interface WebGpuBackendLike {
-  readonly device: GpuDevice;
-  commandEncoder: { beginComputePass(d: unknown): GpuPass } | null;
-  computePassEncoder: GpuPass | null;
-  dispatchCountInPass: number;
-  commandQueueOwnedIds: WeakSet<object>;
-  tensorMap: { get(id: object): TensorData };
-  uploadToGPU(id: object): void;
-  makeTensorInfo(shape: number[], dtype: string): tf.TensorInfo;
-  makeUniforms(u: { type: string; data: number[] }[]): unknown;
-  ensureCommandEncoderReady(): void;
-  endComputePassEncoder(): void;
-  submitQueue(): void;
-}
 
 export interface GpuMatmulInfo {
   /** The path matmuls under a float16 policy take; float32 ones run the f32 kernel unless this is 'tfjs'. */
@@ -91,7 +59,6 @@ export interface GpuMatmulInfo {
 }
 
 let info: GpuMatmulInfo | null = null;
-const pipelines = new Map<string, GpuPipeline>();
 let originals: { batch: tf.KernelConfig; fused: tf.KernelConfig } | null = null;
 let forced: KernelKind | 'tfjs' | null = null;
 let adapterFeatures: AdapterFeatures | null = null;
@@ -99,21 +66,6 @@ let adapterFeatures: AdapterFeatures | null = null;
 /** What runs, once the backend has started (null before). */
 export function gpuMatmulInfo(): GpuMatmulInfo | null {
   return info;
-}
-
-/** Benchmarks only: run every matmul with this kernel (null: follow the compute format). */
-export function forceGpuMatmulKernel(kind: KernelKind | 'tfjs' | null): void {
-  forced = kind;
-}
-
-function pipeline(device: GpuDevice, code: string, key: string): GpuPipeline {
-  let p = pipelines.get(key);
-  if (!p) {
-    const module = device.createShaderModule({ code, label: key });
-    p = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: key });
-    pipelines.set(key, p);
-  }
-  return p;
 }
 
 interface MatmulArgs {
@@ -154,45 +106,22 @@ function runKernel(backend: WebGpuBackendLike, kind: KernelKind, args: MatmulArg
   const out = backend.makeTensorInfo(outShape, 'float32');
   if (batch * M * N === 0) return out;
   const tile = chooseTile(kind, M, N, batch);
-  const shader = { kind, tile, transposeA, transposeB, bias: bias !== undefined, activation };
-  const p = pipeline(backend.device, matmulShader(shader), shaderKey(shader));
-  const inputs = bias ? [a, b, bias] : [a, b];
-  for (const t of [out, ...inputs]) backend.uploadToGPU(t.dataId);
-  const buffer = (t: tf.TensorInfo): GpuBuffer => backend.tensorMap.get(t.dataId).resource!;
-  const u = (x: number): { type: string; data: number[] } => ({ type: 'uint32', data: [x] });
+  const shader = {
+    kind,
+    tile,
+    transposeA,
+    transposeB,
+    bias: bias !== undefined,
+    activation,
+    ...vectorFlags(M, K, N, transposeA, transposeB),
+  };
+  const p = pipelineFor(backend.device, shaderKey(shader), () => matmulShader(shader));
   const sizeA = a.shape.slice(0, -2).reduce((x, y) => x * y, 1);
   const sizeB = b.shape.slice(0, -2).reduce((x, y) => x * y, 1);
-  const uniforms = backend.makeUniforms([
-    u(M),
-    u(N),
-    u(K),
-    u(sizeA === 1 ? 0 : M * K),
-    u(sizeB === 1 ? 0 : K * N),
-    u(biasSize),
-    u(0),
-    u(0),
-  ]);
-  const entries = [
-    { binding: 0, resource: { buffer: buffer(out) } },
-    { binding: 1, resource: { buffer: buffer(a) } },
-    { binding: 2, resource: { buffer: buffer(b) } },
-    { binding: 3, resource: uniforms },
-    ...(bias ? [{ binding: 4, resource: { buffer: buffer(bias) } }] : []),
-  ];
-  const group = backend.device.createBindGroup({ layout: p.getBindGroupLayout(0), entries });
-  // Same encoder and pass as tfjs's own programs, so the order of work is kept.
-  backend.ensureCommandEncoderReady();
-  backend.computePassEncoder ??= backend.commandEncoder!.beginComputePass({});
-  const pass = backend.computePassEncoder;
-  pass.setPipeline(p);
-  pass.setBindGroup(0, group);
-  pass.dispatchWorkgroups(...dispatchSize(tile, M, N, batch));
-  for (const t of [out, ...inputs]) backend.commandQueueOwnedIds.add(t.dataId);
-  backend.dispatchCountInPass++;
-  if (backend.dispatchCountInPass >= Number(tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE'))) {
-    backend.endComputePassEncoder();
-    backend.submitQueue();
-  }
+  const dims = [M, N, K, sizeA === 1 ? 0 : M * K, sizeB === 1 ? 0 : K * N, biasSize, 0, 0];
+  const uniforms = backend.makeUniforms(dims.map((x) => ({ type: 'uint32', data: [x] })));
+  // the backend's own encoder and pass, as tfjs's programs use, so the order of work is kept
+  recordDispatch(backend, p, bias ? [out, a, b, bias] : [out, a, b], uniforms, dispatchSize(tile, M, N, batch));
   return out;
 }
 

@@ -34,8 +34,8 @@ export interface AdapterFeatures {
  * - `subgroup-matrix`: f16 operands on the tensor cores, f32 accumulation (16×16×16 subgroup matrices);
  * - `f16`: tiled kernel with f16 tiles and f16 products, summed in f32 once per 16-deep slice;
  * - `f32`: tiled f32 kernel (128×128 tiles, 8×8 outputs per thread);
- * - `tfjs`: tfjs-backend-webgpu's own kernels.
- * The f32 kernel exists wherever the others do: float32 policies run it on every adapter.
+ * - `tfjs`: tfjs-backend-webgpu's own kernels, where the project's failed their start-up self-test.
+ * The f32 kernel exists wherever the others do: float32 and bfloat16 policies run it on every adapter.
  */
 export type MatmulPath = 'subgroup-matrix' | 'f16' | 'f32' | 'tfjs';
 
@@ -52,6 +52,8 @@ export const TENSOR_CORE_TILE = { componentType: 'f16', resultComponentType: 'f3
 export function selectMatmulPath(adapter: AdapterFeatures, disabled: readonly MatmulPath[] = []): PathChoice {
   const features = new Set(adapter.features);
   const ok = (p: MatmulPath): boolean => !disabled.includes(p);
+  // float32 and bfloat16 policies need the f32 kernel: without it, tfjs's own kernels run everything
+  if (!ok('f32')) return { path: 'tfjs', reason: "the f32 kernel failed its start-up self-test, so tfjs's own run" };
   const notes: string[] = [];
   if (features.has(SUBGROUP_MATRIX_FEATURE) && features.has(F16_FEATURE)) {
     const t = TENSOR_CORE_TILE;
@@ -75,8 +77,7 @@ export function selectMatmulPath(adapter: AdapterFeatures, disabled: readonly Ma
   if (features.has(F16_FEATURE) && ok('f16')) {
     return { path: 'f16', reason: `${why}; f16 tiles and products, f32 sums per 16-deep slice` };
   }
-  if (ok('f32')) return { path: 'f32', reason: `${why}; tiled f32 kernel only` };
-  return { path: 'tfjs', reason: `${why}; the project's kernels failed their self-test, so tfjs's own run` };
+  return { path: 'f32', reason: `${why}; tiled f32 kernel only` };
 }
 
 /**
@@ -91,13 +92,8 @@ export function kernelForCompute(compute: string, path: MatmulPath): { kernel: M
   if (compute === 'float16' && (path === 'subgroup-matrix' || path === 'f16')) {
     return { kernel: path, note: 'float16 operands in real f16' };
   }
-  // The project's f32 kernel measured slower than tfjs's own on the H200 (11.5 against 17.1 TFLOP/s at
-  // 4096³, docs/gpu.md), so float32 and emulated formats keep tfjs's kernel.
-  if (compute === 'bfloat16') return { kernel: 'tfjs', note: "bfloat16 emulated (no bf16 in WGSL), tfjs's f32 kernel" };
-  return {
-    kernel: 'tfjs',
-    note: compute === 'float32' ? "float32, tfjs's kernel" : `${compute} emulated over float32`,
-  };
+  if (compute === 'bfloat16') return { kernel: 'f32', note: 'bfloat16 emulated (no bf16 in WGSL), f32 kernel' };
+  return { kernel: 'f32', note: compute === 'float32' ? 'float32' : `${compute} emulated over float32` };
 }
 
 let computeFormat = 'float32';
