@@ -26,6 +26,20 @@ describe('the SIMD rounding kernel', () => {
     }
   });
 
+  it("turns every NaN bit pattern into the format's NaN, 0xffffffff in an unsigned format included", () => {
+    // 0xffffffff once matched the kernel's zero marker (−1) and skipped the scalar path in float8_e8m0fnu
+    const bits = Uint32Array.from({ length: 64 }, (_, i) => [0xffffffff, 0x7fc00000, 0xff800001, 0x7f800001][i % 4]!);
+    const x = new Float32Array(bits.buffer);
+    for (const name of FLOAT_FORMAT_NAMES) {
+      for (const rounding of ['nearest-even', 'toward-zero'] as const) {
+        const simd = roundArray(x, name, { rounding });
+        // bits all the way: reading a float32 signalling NaN into a JS number quiets it
+        const scalar = Array.from(x, (_, i) => bitsOf(roundArray(x.subarray(i, i + 1), name, { rounding }))[0]!);
+        expect([...bitsOf(simd)], `${name} ${rounding}`).to.deep.equal(scalar);
+      }
+    }
+  });
+
   it('agrees with the scalar path for every float format and option, across exponents, subnormals and overflow', () => {
     const optionSets: RoundOptions[] = [
       {},

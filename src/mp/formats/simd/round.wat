@@ -16,7 +16,7 @@
 ;; Each kernel lists the lanes that need the scalar path: c < low or c > high (signed compares), where
 ;; c = v & checkMask in `round` and a in `round_full`. For `round`, the plan sets them to the normal range;
 ;; for `round_full`, to the range its steps get right. In `round`, zeros (c = zeroPass) pass where the
-;; formula keeps them exact (formats with a signed zero); elsewhere zeroPass is −1, which c never equals.
+;; formula keeps them exact (formats with a signed zero); elsewhere zeroPass is normalStart, which passes anyway.
 ;; round.ts fixes flagged lanes afterwards.
 ;; The memory is imported, so the same code runs on a buffer of its own or on tfjs-wasm's heap.
 (module

@@ -80,7 +80,10 @@ class BoundKernel {
     const { shift, roundAdd, lsbMask, keep, normalStart, maxBits, overflowOut, magic } = plan;
     // Ties to even without a variable shift: a + roundAdd + 1 + (a & lsbBit ? 0 : −1), the compare giving −1.
     const [roundAdd1, lsbBit] = [roundAdd + 1, lsbMask << shift];
-    const zeroPass = plan.zeroIsExact ? 0 : -1; // real data is full of zeros: keep them off the scalar path
+    // Real data is full of zeros: keep them off the scalar path where the formula keeps them exact. Elsewhere
+    // the marker is normalStart, a lane the range test passes anyway (−1 would be 0xffffffff, a NaN, when the
+    // sign is checked too).
+    const zeroPass = plan.zeroIsExact ? 0 : normalStart;
     for (let start = 0; start < n; start += CHUNK) {
       const len = Math.min(CHUNK, n - start);
       const lanes = len & ~15; // the kernel takes 16 lanes a turn and never touches memory past the arrays
