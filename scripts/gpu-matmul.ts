@@ -18,6 +18,7 @@ import {
   type KernelKind,
   type Tile,
 } from '../src/mp/backend/webgpu/wgsl';
+import { uniformValues } from './gpu-values';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw WebGPU objects, no DOM types here */
 type Any = any;
@@ -40,14 +41,9 @@ const VARIANTS: { kind: KernelKind; tile: Tile; label: string }[] = [
   { kind: 'subgroup-matrix', tile: { ...MATRIX_TILE, BK: 64 }, label: 'tc 128×128×64, 2×2 of 64×64' },
 ];
 
+/** Uniform in [-1, 1), rounded to float16: every kernel's products are then exact. */
 function uniform(n: number, seed: number): Float32Array {
-  const x = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    x[i] = s / 2 ** 31 - 1;
-  }
-  return roundArray(x, 'float16');
+  return roundArray(uniformValues(n, seed), 'float16');
 }
 
 async function main(): Promise<void> {

@@ -23,6 +23,7 @@ import { trainMnist } from '../src/mp/experiments/train';
 import { gpuMatmulInfo, matMulWith } from '../src/mp/backend/webgpu/kernels';
 import { DAWN_TOGGLES } from '../src/mp/backend/webgpu/select_path';
 import type { KernelKind } from '../src/mp/backend/webgpu/wgsl';
+import { uniformValues } from './gpu-values';
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
@@ -38,17 +39,6 @@ const { values: opts, positionals } = parseArgs({
 const quick = opts.quick!;
 const parts = new Set(opts.parts!.split(','));
 const outFile = positionals[0];
-
-/** Deterministic uniform values in [-1, 1). */
-function lcg(n: number, seed: number): Float32Array {
-  const x = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    x[i] = s / 2 ** 31 - 1;
-  }
-  return x;
-}
 
 async function sync(t: tf.Tensor): Promise<void> {
   const one = tf.slice(tf.reshape(t, [-1]), [0], [1]);
@@ -132,8 +122,8 @@ async function timeOp(run: () => tf.Tensor): Promise<{ seconds: number; last: tf
 /** ms per op of the element-wise, reduction and layout ops a 4096-wide training step runs, on 4096² values. */
 async function opCosts() {
   const n = 4096;
-  const x = tf.tensor2d(lcg(n * n, 7), [n, n]);
-  const w = tf.tensor2d(lcg(n * n, 8), [n, n]);
+  const x = tf.tensor2d(uniformValues(n * n, 7), [n, n]);
+  const w = tf.tensor2d(uniformValues(n * n, 8), [n, n]);
   const ops: Record<string, () => tf.Tensor> = {
     'matMul (f32 kernel)': () => matMulWith('f32', x, w),
     'matMul (tensor cores)': () => matMulWith('subgroup-matrix', x, w),
@@ -165,8 +155,8 @@ async function matmulTable(kinds: (KernelKind | 'tfjs')[]) {
     [1000, 777, 513],
     [130, 4096, 70],
   ] as const) {
-    const av = lcg(M * K, 1);
-    const bv = lcg(K * N, 2);
+    const av = uniformValues(M * K, 1);
+    const bv = uniformValues(K * N, 2);
     const a = tf.tensor2d(av, [M, K]);
     const b = tf.tensor2d(bv, [K, N]);
     const bt = tf.transpose(b);
@@ -186,8 +176,8 @@ async function matmulTable(kinds: (KernelKind | 'tfjs')[]) {
     tf.dispose([a, b, bt]);
   }
   for (const n of quick ? [1024, 2048] : [2048, 4096, 8192]) {
-    const av = lcg(n * n, 3);
-    const bv = lcg(n * n, 4);
+    const av = uniformValues(n * n, 3);
+    const bv = uniformValues(n * n, 4);
     const a = tf.tensor2d(av, [n, n]);
     const b = tf.tensor2d(bv, [n, n]);
     for (const kind of kinds) {
@@ -267,15 +257,8 @@ async function profileStep(step: () => tf.Scalar) {
     .slice(0, 12);
 }
 
-/** The same step in plain tfjs (tf.matMul, tf.relu, tf.train.sgd), as a baseline for the library's layers. */
-async function plainStep() {
-  const width = 4096;
-  const ws = [1, 2, 3].map((s) => tf.variable(tf.randomUniform([width, width], -0.03, 0.03, 'float32', s)));
-  const x = tf.tensor2d(lcg(width * width, 5), [width, width]);
-  const opt = tf.train.sgd(1e-3);
-  const forward = (): tf.Tensor =>
-    ws.reduce((h, w, i) => (i < 2 ? tf.relu(tf.matMul(h, w)) : tf.matMul(h, w)), x as tf.Tensor);
-  const step = (): tf.Scalar => opt.minimize(() => reduceAll(tf.square(forward()), 'mean'), true)!;
+/** Median ms per step over 3 runs of a few steps each, after 3 warm-up steps, synchronised on the last loss. */
+async function msPerStep(step: () => tf.Scalar): Promise<number> {
   const run = async (steps: number): Promise<number> => {
     const t0 = performance.now();
     let last: tf.Scalar | null = null;
@@ -287,12 +270,26 @@ async function plainStep() {
     last!.dispose();
     return (performance.now() - t0) / steps;
   };
-  await run(3);
-  const times = [await run(5), await run(5), await run(5)].sort((a, b) => a - b);
+  await run(3); // compiles every pipeline, then clocks ramp up
+  const steps = quick ? 2 : 5;
+  const times = [await run(steps), await run(steps), await run(steps)];
+  return times.sort((a, b) => a - b)[1]!;
+}
+
+/** The same step in plain tfjs (tf.matMul, tf.relu, tf.train.sgd), as a baseline for the library's layers. */
+async function plainStep() {
+  const width = 4096;
+  const ws = [1, 2, 3].map((s) => tf.variable(tf.randomUniform([width, width], -0.03, 0.03, 'float32', s)));
+  const x = tf.tensor2d(uniformValues(width * width, 5), [width, width]);
+  const opt = tf.train.sgd(1e-3);
+  const forward = (): tf.Tensor =>
+    ws.reduce((h, w, i) => (i < 2 ? tf.relu(tf.matMul(h, w)) : tf.matMul(h, w)), x as tf.Tensor);
+  const step = (): tf.Scalar => opt.minimize(() => reduceAll(tf.square(forward()), 'mean'), true)!;
+  const ms = await msPerStep(step);
   tf.dispose([...ws, x]);
   opt.dispose();
-  console.error(`wide MLP plain tfjs: ${times[1]!.toFixed(1)} ms/step`);
-  return { policy: 'float32, plain tfjs (tf.matMul, tf.train.sgd)', msPerStep: +times[1]!.toFixed(2) };
+  console.error(`wide MLP plain tfjs: ${ms.toFixed(1)} ms/step`);
+  return { policy: 'float32, plain tfjs (tf.matMul, tf.train.sgd)', msPerStep: +ms.toFixed(2) };
 }
 
 /** ms/step of a 4096-wide, 3-layer MLP of MixedDense layers (batch 4096, SGD, loss scaling as the policy asks). */
@@ -306,40 +303,17 @@ async function wideStep(policyName: string) {
       new MixedDense({ units: width, policy: p, seed: 3 }),
     ],
   });
-  const x = tf.tensor2d(lcg(width * width, 5), [width, width]);
+  const x = tf.tensor2d(uniformValues(width * width, 5), [width, width]);
   const scaler = p.needsLossScaling ? new DynamicLossScaler() : new DisabledLossScaler();
   const opt = new LossScaleOptimizer(tf.train.sgd(1e-3), scaler, p.variable);
   const step = (): tf.Scalar => opt.minimize(() => reduceAll(tf.square(model.apply(x) as tf.Tensor), 'mean'), true)!;
-  const run = async (steps: number): Promise<number> => {
-    const t0 = performance.now();
-    let last: tf.Scalar | null = null;
-    for (let i = 0; i < steps; i++) {
-      last?.dispose();
-      last = step();
-    }
-    await last!.data();
-    last!.dispose();
-    return (performance.now() - t0) / steps;
-  };
-  await run(3); // compiles every pipeline, then clocks ramp up
+  const ms = await msPerStep(step);
   const profile = await profileStep(step);
-  const forward = await timeOp(() => reduceAll(tf.square(model.apply(x) as tf.Tensor), 'mean'));
-  forward.last.dispose();
-  const bytesBefore = tf.memory().numBytes;
-  const times = [await run(quick ? 2 : 5), await run(quick ? 2 : 5), await run(quick ? 2 : 5)];
-  const ms = times.sort((a, b) => a - b)[1]!;
   tf.dispose(x);
   model.dispose();
   opt.dispose();
   console.error(`wide MLP ${policyName}: ${ms.toFixed(1)} ms/step`);
-  const growth = tf.memory().numBytes - bytesBefore;
-  return {
-    policy: policyName,
-    msPerStep: +ms.toFixed(2),
-    forwardMs: +(forward.seconds * 1000).toFixed(2),
-    growth,
-    profile,
-  };
+  return { policy: policyName, msPerStep: +ms.toFixed(2), profile };
 }
 
 async function main(): Promise<void> {
