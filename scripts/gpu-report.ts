@@ -384,8 +384,17 @@ function quantizeSummary(q: {
   return { exact: q.exact, formats: Object.keys(q.formats).length, checked, mismatches, timing };
 }
 
-/** The small file lesson 5 reads: where it was measured, the matmul ratios, the two training tables. */
+/**
+ * The small file lesson 5 reads: where it was measured, the matmul ratios, the two training tables. With
+ * --parts, the parts measured now replace theirs in an existing summary, and the others are kept.
+ */
 function summary(report: Record<string, unknown>, torch: TorchFigures | null) {
+  const previous = fs.existsSync(opts.summary!) ? (JSON.parse(fs.readFileSync(opts.summary!, 'utf8')) as object) : {};
+  const now = Object.entries(measured(report, torch)).filter(([, v]) => v !== undefined && v !== null);
+  return { ...previous, ...Object.fromEntries(now) };
+}
+
+function measured(report: Record<string, unknown>, torch: TorchFigures | null) {
   const { date, device, toggles, tfjs, backend } = report;
   return {
     date,
@@ -396,7 +405,7 @@ function summary(report: Record<string, unknown>, torch: TorchFigures | null) {
     torch: torch ? { mnist: torch.mnist, wideMlp: torch.wideMlp } : null,
     matmul: report['matmulRatios'],
     opCosts: report['opCosts'],
-    quantize: report['quantize'] ?? null,
+    quantize: report['quantize'],
     mnist: report['mnist'],
     wideMlp: (report['wideMlp'] as { policy: string; msPerStep: number }[] | undefined)?.map(
       ({ policy, msPerStep }) => ({

@@ -41,4 +41,34 @@ describe('reduceAll: whole-tensor reductions in two stages', () => {
     expect(count(tf.zeros([4096, 4096]))).to.equal(2);
     expect(count(tf.zeros([100, 10]))).to.equal(1);
   });
+
+  it("gives a sum's and a mean's gradient as tfjs does, without building ones(x.shape) on the CPU", () => {
+    const x = tf.randomNormal([300, 500], 0, 1, 'float32', 3);
+    for (const op of ['sum', 'mean'] as const) {
+      const ours = tf.grad((t: tf.Tensor) => tf.mul(reduceAll(tf.square(t), op), 3))(x);
+      const theirs = tf.grad((t: tf.Tensor) => tf.mul(op === 'sum' ? tf.sum(tf.square(t)) : tf.mean(tf.square(t)), 3))(
+        x,
+      );
+      expect(tf.max(tf.abs(tf.sub(ours, theirs))).dataSync()[0], op).to.be.below(1e-12);
+    }
+    // tensors of x's size made from host values while the gradient runs (tfjs's own: ones(x.shape))
+    const hostTensors = (f: (t: tf.Tensor) => tf.Scalar): number => {
+      const engine = tf.engine() as unknown as { makeTensor: (...a: unknown[]) => tf.Tensor };
+      const make = engine.makeTensor.bind(engine);
+      let count = 0;
+      engine.makeTensor = (...a: unknown[]) => {
+        const t = make(...a);
+        if (t.size === x.size) count++;
+        return t;
+      };
+      try {
+        tf.grad(f)(x);
+      } finally {
+        engine.makeTensor = make;
+      }
+      return count;
+    };
+    expect(hostTensors((t) => tf.mean(t))).to.be.greaterThan(0); // the control
+    expect(hostTensors((t) => reduceAll(t, 'mean'))).to.equal(0);
+  });
 });
