@@ -1,7 +1,7 @@
 /**
- * A fused, masked Adam step: one pass per variable computes the new moments and weights, and leaves all
- * three unchanged where the step's skip flag is set. It replaces, for tf.train.adam under LossScaleOptimizer
- * with loss scaling, tfjs' ~12 elementwise kernels per variable and the tf.where restores of a masked step.
+ * A fused, optionally masked Adam step: one pass per variable computes the new moments and weights, and leaves
+ * all three unchanged where the step's skip flag is set. It replaces, for tf.train.adam under
+ * LossScaleOptimizer, tfjs' ~12 elementwise kernels per variable (and a masked step's tf.where restores).
  * Each element follows tfjs' AdamOptimizer op by op in float32, so the weights and moments are
  * bit-identical to tf.train.adam's:
  *     m' = m·β1 + g·(1−β1)              v' = v·β2 + g²·(1−β2)
@@ -17,7 +17,7 @@ import { ampKernels } from '../formats/simd/amp_simd';
 import type { WasmMemory } from '../formats/simd/webassembly';
 
 export const ADAM_KERNEL = 'MpMaskedAdam';
-/** The accumulated betas' masked update: [β1ᵗ·β1, β2ᵗ·β2], or [β1ᵗ, β2ᵗ] on a skipped step. */
+/** The accumulated betas' update: [β1ᵗ·β1, β2ᵗ·β2], or [β1ᵗ, β2ᵗ] on a skipped step. */
 const BETAS_KERNEL = 'MpMaskedAdamBetas';
 
 /** The parts of tfjs' AdamOptimizer the fused step reads and writes (private in its typings). */
@@ -83,11 +83,19 @@ function scalarsOf(config: { attrs?: tf.NamedAttrMap }, read: (name: string) => 
   return scalars(read('accBeta1')[0]!, read('accBeta2')[0]!, config.attrs as unknown as AdamAttrs);
 }
 
+/** Whether the step is skipped: its optional `skip` input is set. */
+function skipped(config: { inputs: tf.NamedTensorInfoMap }, read: (name: string) => ArrayLike<number>): boolean {
+  return config.inputs.skip !== undefined && read('skip')[0] !== 0;
+}
+
 /** The accumulated betas after the step, as tfjs' mul(accBeta, β) makes them. */
-function nextBetas(config: { attrs?: tf.NamedAttrMap }, read: (name: string) => ArrayLike<number>): number[] {
+function nextBetas(
+  config: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap },
+  read: (name: string) => ArrayLike<number>,
+): number[] {
   const { beta1, beta2 } = config.attrs as unknown as AdamAttrs;
   const [acc1, acc2] = [read('accBeta1')[0]!, read('accBeta2')[0]!];
-  return read('skip')[0] !== 0 ? [acc1, acc2] : [f(acc1 * f(beta1)), f(acc2 * f(beta2))];
+  return skipped(config, read) ? [acc1, acc2] : [f(acc1 * f(beta1)), f(acc2 * f(beta2))];
 }
 
 /** The parts of the cpu and wasm backends the kernels use. */
@@ -109,7 +117,7 @@ tf.registerKernel({
     const read = (name: string): ArrayLike<number> =>
       backend.data.get((config.inputs[name] as tf.TensorInfo).dataId).values as ArrayLike<number>;
     const inputs = INPUTS.map((name) => read(name) as Float32Array);
-    const skip = read('skip')[0] !== 0;
+    const skip = skipped(config, read);
     const outputs = inputs.slice(0, 3).map((a) => (skip ? a.slice() : new Float32Array(a.length)));
     if (!skip) adamInto(inputs, outputs, scalarsOf(config, read));
     const shape = (config.inputs.value as tf.TensorInfo).shape;
@@ -139,7 +147,7 @@ tf.registerKernel({
     const view = (t: tf.TensorInfo): Float32Array => backend.typedArrayFromHeap(t) as Float32Array;
     const read = (name: string): Float32Array => view(config.inputs[name] as tf.TensorInfo);
     const [inputs, outs] = [INPUTS.map(read), outputs.map(view)];
-    if (read('skip')[0] !== 0) {
+    if (skipped(config, read)) {
       outs.forEach((out, j) => out.set(inputs[j]!));
       return outputs;
     }
@@ -176,11 +184,11 @@ export function fusedAdamApplies(opt: tf.Optimizer): boolean {
 }
 
 /**
- * adam.applyGradients(grads), masked by `skip` (a bool scalar): where it is true, the weights, the moments
- * and the accumulated betas stay as they were. Moment slots are created as tfjs creates them (slot i for the
- * i-th gradient, named `${name}/m` and `${name}/v`), so getWeights and setWeights see tfjs' layout.
+ * adam.applyGradients(grads), masked by `skip` (a bool scalar) if given: where it is true, the weights, the
+ * moments and the accumulated betas stay as they were. Moment slots are created as tfjs creates them (slot i
+ * for the i-th gradient, named `${name}/m` and `${name}/v`), so getWeights and setWeights see tfjs' layout.
  */
-export function fusedAdamStep(adam: tf.Optimizer, names: string[], grads: tf.Tensor[], skip: tf.Scalar): void {
+export function fusedAdamStep(adam: tf.Optimizer, names: string[], grads: tf.Tensor[], skip?: tf.Scalar): void {
   const a = adam as unknown as AdamInternals;
   const vars = tf.engine().registeredVariables;
   const attrs: AdamAttrs = { beta1: a.beta1, beta2: a.beta2, epsilon: a.epsilon, learningRate: a.learningRate };
@@ -195,11 +203,19 @@ export function fusedAdamStep(adam: tf.Optimizer, names: string[], grads: tf.Ten
         }).variable;
       const [m, v] = [slot(a.accumulatedFirstMoment, 'm'), slot(a.accumulatedSecondMoment, 'v')];
       if (!grads[i]) return; // as tfjs: the slots exist, the variable is left alone
-      const inputs = { value, m, v, grad: grads[i]!, skip, accBeta1: a.accBeta1, accBeta2: a.accBeta2 };
+      const inputs = {
+        value,
+        m,
+        v,
+        grad: grads[i]!,
+        accBeta1: a.accBeta1,
+        accBeta2: a.accBeta2,
+        ...(skip && { skip }),
+      };
       const out = tf.engine().runKernel(ADAM_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
       [value, m, v].forEach((target, j) => target.assign(out[j]!));
     });
-    const inputs = { accBeta1: a.accBeta1, accBeta2: a.accBeta2, skip };
+    const inputs = { accBeta1: a.accBeta1, accBeta2: a.accBeta2, ...(skip && { skip }) };
     const betas = tf.engine().runKernel(BETAS_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
     a.accBeta1.assign(betas[0]!);
     a.accBeta2.assign(betas[1]!);

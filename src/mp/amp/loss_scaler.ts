@@ -5,12 +5,14 @@
  *
  * A scaler keeps its state on the host until a training step first updates it with a tensor flag
  * (updateOnDevice, as LossScaleOptimizer does); from then on the state lives in tensors, as in torch's GradScaler,
- * and reading it back costs a read, only when asked. The getters `scale` and `stats` read synchronously (dataSync:
+ * and reading it back costs a read, only when asked. On cpu and wasm, DynamicLossScaler's update is one kernel
+ * (scaler_kernel.ts); elsewhere it runs in tensor ops. The getters `scale` and `stats` read synchronously (dataSync:
  * cpu and wasm only); `readScale()`, `readStats()` and `releaseAsync()` await the read, which every backend
  * (WebGPU in Node included) supports. `release()` brings the state back to the host.
  */
 import * as tf from '@tensorflow/tfjs';
 import { OptionError } from '../errors';
+import { SCALER_KERNEL, SCALER_STATE, scalerKernelApplies, type ScalerAttrs } from './scaler_kernel';
 
 export interface ScalerStats {
   /** Steps seen (update calls). */
@@ -51,6 +53,13 @@ interface DeviceChange {
   readonly grow: tf.Tensor;
 }
 
+/** The counts a device update keeps in tensors. */
+interface DeviceCounts {
+  readonly skipped: tf.Variable;
+  readonly backoffs: tf.Variable;
+  readonly growths: tf.Variable;
+}
+
 const keep = (t: tf.Tensor): tf.Variable => tf.variable(t, false);
 const read = (t: tf.Tensor): number => t.dataSync()[0]!;
 
@@ -70,7 +79,7 @@ abstract class CountingScaler implements LossScaler {
   abstract readonly scale: number;
   protected counts = { steps: 0, skipped: 0, backoffs: 0, growths: 0 };
   /** The counts on the device (skipped, backoffs, growths), once a device update has run. */
-  private deviceCounts?: { skipped: tf.Variable; backoffs: tf.Variable; growths: tf.Variable };
+  private deviceCounts?: DeviceCounts;
 
   /** Reads device counts with dataSync (cpu, wasm); on WebGPU use readStats(). */
   get stats(): ScalerStats {
@@ -114,6 +123,7 @@ abstract class CountingScaler implements LossScaler {
     }
     this.counts.steps += 1;
     const d = this.deviceCounts;
+    if (this.updateInOneKernel(foundNonFinite, d)) return;
     tf.tidy(() => {
       const found = this.enabled ? tf.cast(foundNonFinite, 'bool') : tf.scalar(false, 'bool');
       const change = this.adjustOnDevice(found);
@@ -164,6 +174,11 @@ abstract class CountingScaler implements LossScaler {
   /** The scale tensor while the scale lives on the device. */
   protected deviceScale(): tf.Tensor | undefined {
     return undefined;
+  }
+  /** The whole device update (rule and counts) in one kernel, where the scaler has one here; false if not. */
+  protected updateInOneKernel(found: tf.Scalar, counts: DeviceCounts): boolean {
+    void [found, counts];
+    return false;
   }
   /** The rule in tensor ops; `found` is a bool scalar. */
   protected adjustOnDevice(found: tf.Tensor): DeviceChange | undefined {
@@ -321,6 +336,28 @@ export class DynamicLossScaler extends CountingScaler {
     [this.current, this.goodSteps, this.hysteresisLeft] = [scale!, goodSteps!, hysteresisLeft!];
     tf.dispose([d.scale, d.goodSteps, d.hysteresisLeft]);
     this.device = undefined;
+  }
+
+  /** On cpu and wasm, adjustOnDevice and the counts in one kernel (scaler_kernel.ts). */
+  protected override updateInOneKernel(found: tf.Scalar, counts: DeviceCounts): boolean {
+    if (!scalerKernelApplies()) return false;
+    const d = this.device!;
+    const o = this.options;
+    const attrs: ScalerAttrs = {
+      backoffFactor: o.backoffFactor,
+      growthFactor: o.growthFactor,
+      growthInterval: o.growthInterval,
+      minScale: o.minScale,
+      maxScale: o.maxScale,
+      hysteresis: o.hysteresis,
+    };
+    const state = { scale: d.scale, goodSteps: d.goodSteps, hysteresisLeft: d.hysteresisLeft, ...counts };
+    const out = tf.engine().runKernel(SCALER_KERNEL, { found, ...state }, attrs as unknown as tf.NamedAttrMap);
+    SCALER_STATE.forEach((name, i) => {
+      state[name].assign((out as tf.Tensor[])[i]!);
+      (out as tf.Tensor[])[i]!.dispose();
+    });
+    return true;
   }
 
   /** adjust() in tensor ops (float32, as torch keeps its scale): the same rule, branch for branch. */

@@ -9,9 +9,9 @@
  *     clip(grads); opt.applyGradients(grads);                 // skipped if non-finite
  *
  * Nothing is read back per step (as torch's GradScaler with a fused optimizer): the found-inf flag and the
- * scale stay in tensors. Under an enabled scaler, a tf.train.adam on cpu or wasm takes the fused, masked Adam
- * kernel (fused_adam.ts: one pass per variable, bit-identical to tfjs' Adam), and the flag is one kernel
- * (nonFiniteFlag). Any other optimizer always runs, and where the flag is set every variable it wrote (weights
+ * scale stay in tensors. A tf.train.adam on cpu or wasm takes the fused Adam kernel (fused_adam.ts: one pass
+ * per variable, bit-identical to tfjs' Adam), masked under an enabled scaler; the flag is one kernel
+ * (nonFiniteFlag), or comes with the unscaled gradients from computeGradients' one kernel (unscale.ts). Any other optimizer always runs, and where the flag is set every variable it wrote (weights
  * and its own state: moments, accumulated betas) is put back with tf.where; before its first step on a
  * variable, a zero-gradient step that is then undone makes it create its state. tfjs' host-side iteration
  * count (used only by getWeights) also counts skipped steps.
@@ -25,6 +25,7 @@ import { quantize } from '../ops/quantize';
 import { reduceAll } from '../ops/reduce';
 import { fusedAdamApplies, fusedAdamStep } from './fused_adam';
 import type { LossScaler } from './loss_scaler';
+import { unscaleWithFlag } from './unscale';
 
 /** tfjs' { name, tensor } pair (not exported by name from @tensorflow/tfjs). */
 type NamedTensor = { name: string; tensor: tf.Tensor };
@@ -34,6 +35,8 @@ export class LossScaleOptimizer extends tf.Optimizer {
   private readonly variableFormat: FloatFormat;
   /** The last step's found-inf flag (a bool scalar), kept until the next step. */
   private lastFound?: tf.Scalar;
+  /** computeGradients' unscaled gradients and their found-inf flag, for applyGradients to take. */
+  private pending?: { grads: tf.Tensor[]; found: tf.Scalar };
   /** Variables the inner optimizer has state for: a step on them can be masked instead of read. */
   private readonly primed = new Set<string>();
 
@@ -72,12 +75,23 @@ export class LossScaleOptimizer extends tf.Optimizer {
   ): { value: tf.Scalar; grads: tf.NamedTensorMap } {
     if (!this.scaler.enabled) return tf.variableGrads(f, varList);
     const scale = this.scaler.scaleTensor();
-    const { value, grads } = tf.variableGrads(() => tf.mul(f(), scale), varList);
-    const unscaled: tf.NamedTensorMap = {};
-    for (const [name, g] of Object.entries(grads)) unscaled[name] = tf.div(g, scale);
-    const loss = tf.div(value, scale) as tf.Scalar;
-    tf.dispose([value, ...Object.values(grads)]);
-    return { value: loss, grads: unscaled };
+    const { value, grads } = scaledGrads(f, scale, varList);
+    const [names, scaled] = [Object.keys(grads), Object.values(grads)];
+    const fused = unscaleWithFlag(scaled, scale);
+    const unscaled = fused?.unscaled ?? scaled.map((g) => tf.div(g, scale));
+    tf.dispose(scaled);
+    this.pending?.found.dispose();
+    this.pending = fused && { grads: fused.unscaled, found: tf.keep(fused.found) };
+    return { value, grads: Object.fromEntries(names.map((n, i) => [n, unscaled[i]!])) };
+  }
+
+  /** The flag computeGradients made with exactly these gradients, if it made one (each flag is taken once). */
+  private takeFlag(list: tf.Tensor[]): tf.Scalar | undefined {
+    const p = this.pending;
+    this.pending = undefined;
+    if (p && p.grads.length === list.length && p.grads.every((g, i) => g === list[i])) return p.found;
+    p?.found.dispose();
+    return undefined;
   }
 
   override applyGradients(grads: tf.NamedTensorMap | NamedTensor[]): void {
@@ -90,7 +104,7 @@ export class LossScaleOptimizer extends tf.Optimizer {
       this.step(grads, names, list);
       return;
     }
-    const found = tf.keep(nonFiniteFlag(list));
+    const found = tf.keep(this.takeFlag(list) ?? nonFiniteFlag(list));
     this.lastFound = found;
     this.scaler.updateOnDevice(found);
     if (fusedAdamApplies(this.inner)) return this.step(grads, names, list, found);
@@ -146,12 +160,11 @@ export class LossScaleOptimizer extends tf.Optimizer {
   }
 
   /**
-   * The inner step; with `skip`, the fused Adam kernel masked by it where that applies. Unmasked steps (a
-   * disabled scaler) keep tfjs' own Adam, though the fused kernel is faster (0.12 vs 0.57 ms for the seed
-   * MLP on wasm): a float32 run stays plain tfjs.
+   * The inner step: a tf.train.adam on cpu or wasm takes the fused Adam kernel (masked by `skip` if given;
+   * 0.11 vs 0.55 ms for the seed MLP on wasm, bit-identical); any other optimizer runs itself.
    */
   private step(grads: tf.NamedTensorMap | NamedTensor[], names: string[], list: tf.Tensor[], skip?: tf.Scalar): void {
-    if (skip && fusedAdamApplies(this.inner)) fusedAdamStep(this.inner, names, list, skip);
+    if (fusedAdamApplies(this.inner)) fusedAdamStep(this.inner, names, list, skip);
     else this.inner.applyGradients(grads);
     if (this.variableFormat.name !== 'float32') this.roundVariables(names);
   }
@@ -167,6 +180,7 @@ export class LossScaleOptimizer extends tf.Optimizer {
 
   override dispose(): void {
     this.lastFound?.dispose();
+    this.pending?.found.dispose();
     tf.dispose([...this.zeros.values()]);
     this.zeros.clear();
     this.inner.dispose();
@@ -184,6 +198,25 @@ export class LossScaleOptimizer extends tf.Optimizer {
   override getConfig(): tf.serialization.ConfigDict {
     return { inner: this.inner.getClassName(), scale: this.scaler.scale, variableFormat: this.variableFormat.name };
   }
+}
+
+/**
+ * tf.variableGrads(f, varList) for the scaled loss S·f, with the backward pass seeded by dy = S instead of 1:
+ * the same gradients as differentiating tf.mul(f(), S) (whose backward step makes dy = 1·S), without the
+ * product's two kernels, and the loss comes back unscaled as f made it.
+ */
+function scaledGrads(
+  f: () => tf.Scalar,
+  scale: tf.Scalar,
+  varList?: tf.Variable[],
+): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  const vars = (varList ?? Object.values(tf.engine().registeredVariables)).filter((v) => v.trainable);
+  const { value, grads } = tf.engine().gradients(f, vars, scale, true);
+  const named: tf.NamedTensorMap = {};
+  vars.forEach((v, i) => {
+    if (grads[i]) named[v.name] = grads[i]!;
+  });
+  return { value: value as tf.Scalar, grads: named };
 }
 
 /** A second tensor on a variable's current data, without a copy (tfjs never writes data in place). */

@@ -8,13 +8,14 @@ import { optimizerState } from '../../../src/mp/amp/optimizer';
  * Weights, moments and accumulated betas after `steps` Adam steps on a fixed least-squares problem. The
  * weights' 140 and 7 elements reach both parts of the wasm kernel: SIMD lanes and the n mod 4 tail.
  */
-async function train(wrap: boolean, steps: number, tag: string): Promise<number[][]> {
+async function train(wrap: 'none' | 'dynamic' | 'disabled', steps: number, tag: string): Promise<number[][]> {
   const x = tf.randomNormal([32, 20], 0, 1, 'float32', 1);
   const y = tf.randomNormal([32, 7], 0, 1, 'float32', 2);
   const w = tf.variable(tf.randomNormal([20, 7], 0, 0.3, 'float32', 3), true, `fused_${tag}_w`);
   const b = tf.variable(tf.zeros([7]), true, `fused_${tag}_b`);
   const adam = tf.train.adam(0.01);
-  const opt = wrap ? new LossScaleOptimizer(adam, new DynamicLossScaler({ initScale: 2 ** 8 })) : adam;
+  const scaler = wrap === 'dynamic' ? new DynamicLossScaler({ initScale: 2 ** 8 }) : new DisabledLossScaler();
+  const opt = wrap === 'none' ? adam : new LossScaleOptimizer(adam, scaler);
   const loss = (): tf.Scalar => tf.losses.meanSquaredError(y, tf.add(tf.matMul(x, w), b)) as tf.Scalar;
   for (let i = 0; i < steps; i++) opt.minimize(loss, false, [w, b]);
   const weights = await adam.getWeights();
@@ -39,9 +40,23 @@ for (const backend of ['cpu', 'wasm'] as const) {
       expect(fusedAdamApplies(tf.train.sgd(0.1))).to.equal(false);
     });
 
-    it("is bit-identical to tf.train.adam: weights, moments, and getWeights' names and iterations", async () => {
-      const [plain, fused] = [await train(false, 6, `${backend}_p`), await train(true, 6, `${backend}_f`)];
-      expect(fused).to.deep.equal(plain);
+    for (const wrap of ['dynamic', 'disabled'] as const) {
+      it(`is bit-identical to tf.train.adam with a ${wrap} scaler: weights, moments, getWeights`, async () => {
+        const plain = await train('none', 6, `${backend}_${wrap}_p`);
+        expect(await train(wrap, 6, `${backend}_${wrap}_f`)).to.deep.equal(plain);
+      });
+    }
+
+    it('takes the fused kernel for an unmasked step: no tfjs Adam kernels', async () => {
+      const w = tf.variable(tf.tensor1d([1, -2, 3]), true, `fused_${backend}_unmasked`);
+      const opt = new LossScaleOptimizer(tf.train.adam(0.1), new DisabledLossScaler());
+      const loss = (): tf.Scalar => tf.sum(tf.square(w)) as tf.Scalar;
+      opt.minimize(loss, false, [w]); // the first step creates the moments
+      const { value, grads } = opt.computeGradients(loss, [w]);
+      const { kernelNames } = await tf.profile(() => opt.applyGradients(grads));
+      expect(kernelNames).to.deep.equal(['MpMaskedAdam', 'MpMaskedAdamBetas']);
+      tf.dispose([value, ...Object.values(grads), w]);
+      opt.dispose();
     });
 
     it('is bit-identical to tf.train.adam on 10 003 values whose gradients span 24 decades', () => {
@@ -49,11 +64,12 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const magnitudes = tf.pow(10, tf.randomUniform([n], -20, 4, 'float32', 4));
       const grads = [0, 1, 2].map((s) => tf.mul(tf.randomNormal([n], 0, 1, 'float32', 5 + s), magnitudes));
       const no = tf.scalar(false, 'bool');
-      const runs = [false, true].map((fused) => {
-        const w = tf.variable(tf.randomNormal([n], 0, 1, 'float32', 8), true, `fused_${backend}_wide_${fused}`);
+      const runs = [false, true, true].map((fused, run) => {
+        const w = tf.variable(tf.randomNormal([n], 0, 1, 'float32', 8), true, `fused_${backend}_wide_${run}`);
         const adam = tf.train.adam(0.01);
         for (const g of grads) {
-          if (fused) fusedAdamStep(adam, [w.name], [g], no);
+          if (fused)
+            fusedAdamStep(adam, [w.name], [g], run === 1 ? no : undefined); // masked by false, unmasked
           else adam.applyGradients([{ name: w.name, tensor: g }]);
         }
         const out = [w, ...optimizerState(adam)].map((v) => Array.from(v.dataSync()));
@@ -62,6 +78,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
         return out;
       });
       expect(runs[1]).to.deep.equal(runs[0]);
+      expect(runs[2]).to.deep.equal(runs[0]);
       tf.dispose([magnitudes, ...grads, no]);
     });
 

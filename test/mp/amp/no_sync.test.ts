@@ -10,6 +10,7 @@ import {
   useBackend,
 } from '../../../src/mp';
 import { optimizerState } from '../../../src/mp/amp/optimizer';
+import { SCALER_KERNEL } from '../../../src/mp/amp/scaler_kernel';
 import { replayTorchTrace } from './torch_trace';
 
 /** Counts the backend's reads (every dataSync, data, array and arraySync goes through one) while `f` runs. */
@@ -32,7 +33,7 @@ describe('loss scaling on the device', () => {
     await useBackend('wasm');
   });
 
-  it("reproduces torch's GradScaler trace with the rule in tensor ops", () => {
+  it("reproduces torch's GradScaler trace with the rule on the device", () => {
     const { scaler, ours, trace } = replayTorchTrace((s, nonfinite) =>
       tf.tidy(() => s.updateOnDevice(tf.scalar(nonfinite, 'bool'))),
     );
@@ -50,6 +51,29 @@ describe('loss scaling on the device', () => {
       tf.tidy(() => device.updateOnDevice(tf.scalar(found, 'bool')));
       expect([device.scale, device.stats]).to.deep.equal([host.scale, host.stats]);
     }
+  });
+
+  it('updates in one kernel on cpu and wasm, as the tensor ops do, with hysteresis, floor and ceiling', async () => {
+    const options = { initScale: 4, minScale: 1, maxScale: 16, hysteresis: 2, growthInterval: 2 };
+    const flags = [true, true, true, true, true, false, false, true, ...Array<boolean>(10).fill(false), true];
+    const trace = (): (number | object)[][] => {
+      const s = new DynamicLossScaler(options);
+      return flags.map((found) => (tf.tidy(() => s.updateOnDevice(tf.scalar(found, 'bool'))), [s.scale, s.stats]));
+    };
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await useBackend(backend);
+      const config = tf.getKernel(SCALER_KERNEL, backend)!;
+      const { kernelNames } = await tf.profile(() => new DynamicLossScaler().updateOnDevice(tf.scalar(true, 'bool')));
+      expect(kernelNames).to.include(SCALER_KERNEL).and.have.length.below(5);
+      const fused = trace();
+      tf.unregisterKernel(SCALER_KERNEL, backend); // the generic path, as on WebGPU
+      try {
+        expect(fused).to.deep.equal(trace());
+      } finally {
+        tf.registerKernel(config);
+      }
+    }
+    await useBackend('wasm');
   });
 
   it('masks a skipped step: weights and Adam state stay as they were, and nothing is read back', () => {

@@ -27,6 +27,25 @@ describe('LossScaleOptimizer', () => {
     opt.dispose();
   });
 
+  it('differentiates S·loss bit for bit as tf.mul(loss, S) would, and returns the loss as f made it', () => {
+    const x = tf.randomNormal([16, 5], 0, 1, 'float32', 1);
+    const w = tf.variable(tf.randomNormal([5, 3], 0, 1, 'float32', 2), true, 'lso_seed');
+    const f = (): tf.Scalar => tf.mean(tf.square(tf.matMul(x, w))) as tf.Scalar;
+    const values = (t: tf.Tensor): number[] => Array.from(t.dataSync());
+    for (const scale of [1000.5, 3e38]) {
+      // 1000.5 is no power of two; 3e38·loss overflows to inf
+      const opt = new LossScaleOptimizer(tf.train.sgd(0.1), new StaticLossScaler(scale));
+      const { value, grads } = opt.computeGradients(f, [w]);
+      const ref = tf.variableGrads(() => tf.mul(f(), scale) as tf.Scalar, [w]);
+      const [unscaled, loss] = [tf.div(ref.grads.lso_seed!, scale), f()];
+      expect(values(grads.lso_seed!)).to.deep.equal(values(unscaled));
+      expect(values(value)).to.deep.equal(values(loss));
+      tf.dispose([value, ...Object.values(grads), ref.value, ...Object.values(ref.grads), unscaled, loss]);
+      opt.dispose();
+    }
+    tf.dispose([x, w]);
+  });
+
   it('never lets a non-finite gradient reach the weights, and backs off the scale', () => {
     const w = tf.variable(tf.tensor1d([1, 2]), true, 'lso_nonfinite');
     const scaler = new DynamicLossScaler({ initScale: 2 ** 10 });

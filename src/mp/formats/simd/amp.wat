@@ -1,6 +1,7 @@
 ;; The loss-scaled step's kernels in WebAssembly SIMD, four lanes a turn; the caller handles the last n mod 4
 ;; elements. The memory is imported: they run on tfjs-wasm's heap.
 ;;   all_finite: 1 where no lane has an all-ones exponent (inf or NaN), else 0.
+;;   unscale: out = x / s (f32x4 division, correctly rounded as tf.div's); 1 where every quotient is finite.
 ;;   adam: one Adam step, op by op as tfjs' AdamOptimizer in float32 (f32x4 div and sqrt are correctly
 ;;   rounded, as tfjs' float32 kernels are):
 ;;     m' = m·β1 + g·(1−β1)        v' = v·β2 + (g·g)·(1−β2)
@@ -18,6 +19,25 @@
         (local.set $bad
           (v128.or (local.get $bad)
             (i32x4.eq (v128.and (v128.load (i32.add (local.get $p) (local.get $i)))
+                                (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))
+                      (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $next)))
+    (i32.eqz (v128.any_true (local.get $bad))))
+  (func (export "unscale")
+    (param $p i32) (param $out i32) (param $n i32) (param $scale f32) ;; byte addresses, lanes (a multiple of 4)
+    (result i32)
+    (local $i i32) (local $end i32) (local $s v128) (local $q v128) (local $bad v128)
+    (local.set $s (f32x4.splat (local.get $scale)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $q (f32x4.div (v128.load (i32.add (local.get $p) (local.get $i))) (local.get $s)))
+        (v128.store (i32.add (local.get $out) (local.get $i)) (local.get $q))
+        (local.set $bad
+          (v128.or (local.get $bad)
+            (i32x4.eq (v128.and (local.get $q)
                                 (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))
                       (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))

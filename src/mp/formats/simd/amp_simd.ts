@@ -8,6 +8,8 @@ import { WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly'
 export interface AmpKernels {
   /** 1 where the n float32 values at byte address p are all finite, else 0. */
   allFinite(p: number, n: number): number;
+  /** out = x / s for the n float32 values at byte addresses x and out; 1 where every quotient is finite, else 0. */
+  unscale(x: number, out: number, n: number, s: number): number;
   /** One Adam step (byte addresses w, m, v, g, wOut, mOut, vOut; n; then β1, β2, 1−β1, 1−β2, 1−β1ᵗ, 1−β2ᵗ, ε, −lr). */
   adam(...args: number[]): void;
 }
@@ -23,6 +25,7 @@ export function ampKernels(memory: WasmMemory): AmpKernels | null {
       const { exports } = new WebAssemblyApi.Instance(wasmModule, { env: { memory } });
       bound.set(memory, {
         allFinite: exports.all_finite as AmpKernels['allFinite'],
+        unscale: exports.unscale as AmpKernels['unscale'],
         adam: exports.adam as AmpKernels['adam'],
       });
     } catch {
