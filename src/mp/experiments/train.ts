@@ -73,12 +73,10 @@ function makeScaler(option: TrainOptions['lossScale'], p: Policy): LossScaler {
   return new DynamicLossScaler();
 }
 
-function toTensors(split: MnistSplit, from: number, to: number): { x: tf.Tensor2D; labels: Uint8Array } {
+/** Rows from..to−1 of a split, as values (accuracy uploads them a batch at a time). */
+function rowsOf(split: MnistSplit, from: number, to: number): { x: Float32Array; labels: Uint8Array } {
   const { inputs } = SEED_MLP;
-  return {
-    x: tf.tensor2d(split.images.subarray(from * inputs, to * inputs), [to - from, inputs]),
-    labels: split.labels.subarray(from, to),
-  };
+  return { x: split.images.subarray(from * inputs, to * inputs), labels: split.labels.subarray(from, to) };
 }
 
 /**
@@ -91,8 +89,8 @@ export async function trainMnist(options: TrainOptions = {}): Promise<TrainResul
   const { learningRate, validationSplit, seed } = recipe;
   const mnist = loadMnist();
   const { used: n, train: nTrain } = trainingRows(mnist.train, options.trainLimit, validationSplit);
-  const val = toTensors(mnist.train, nTrain, n);
-  const test = toTensors(mnist.test, 0, mnist.test.count);
+  const val = rowsOf(mnist.train, nTrain, n);
+  const test = rowsOf(mnist.test, 0, mnist.test.count);
 
   const model = buildMlp(p, { seed });
   const scaler = makeScaler(options.lossScale, p);
@@ -129,7 +127,6 @@ export async function trainMnist(options: TrainOptions = {}): Promise<TrainResul
     epochs: history,
     ...(options.keepModel ? { model } : {}),
   };
-  tf.dispose([val.x, test.x]);
   if (!options.keepModel) model.dispose();
   optimizer.dispose();
   return result;

