@@ -11,8 +11,9 @@
  * Nothing is read back per step (as torch's GradScaler with a fused optimizer): the found-inf flag and the
  * scale stay in tensors. A tf.train.adam on cpu or wasm takes the fused Adam kernel (fused_adam.ts: one pass
  * per variable, bit-identical to tfjs' Adam), masked under an enabled scaler; the flag is one kernel
- * (nonFiniteFlag), or comes with the unscaled gradients from computeGradients' one kernel (unscale.ts). Any other optimizer always runs, and where the flag is set every variable it wrote (weights
- * and its own state: moments, accumulated betas) is put back with tf.where; before its first step on a
+ * (nonFiniteFlag), or comes with the unscaled gradients from computeGradients' one kernel (unscale.ts).
+ * Any other optimizer always runs, and where the flag is set every variable it wrote (weights and its own
+ * state: moments, accumulated betas) is put back with tf.where; before its first step on a
  * variable, a zero-gradient step that is then undone makes it create its state. tfjs' host-side iteration
  * count (used only by getWeights) also counts skipped steps.
  */

@@ -58,6 +58,9 @@ export interface GpuMatmulInfo {
   readonly rejected: Record<string, string>;
 }
 
+/** WebGPU's default limit of workgroups per dispatch dimension. */
+const MAX_WORKGROUPS = 65535;
+
 let info: GpuMatmulInfo | null = null;
 let originals: { batch: tf.KernelConfig; fused: tf.KernelConfig } | null = null;
 let forced: KernelKind | 'tfjs' | null = null;
@@ -99,8 +102,10 @@ function runKernel(backend: WebGpuBackendLike, kind: KernelKind, args: MatmulArg
   const outBatch = batchShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   if (!outBatch) return null;
   const batch = outBatch.reduce((x, y) => x * y, 1);
+  if (batch > MAX_WORKGROUPS) return null; // the batch is the dispatch's z count
   const biasSize = bias ? bias.shape.reduce((x, y) => x * y, 1) : 1;
-  if (bias && biasSize !== N && biasSize !== 1) return null;
+  // a row of N (any leading 1s) or one value; tfjs broadcasts other shapes, e.g. a column [N, 1]
+  if (bias && biasSize !== 1 && !(biasSize === N && bias.shape[bias.shape.length - 1] === N)) return null;
   const rank = Math.max(a.shape.length, b.shape.length);
   const outShape = [...outBatch, M, N].slice(-rank);
   const out = backend.makeTensorInfo(outShape, 'float32');
@@ -179,9 +184,17 @@ function registerKernels(): void {
   tf.registerKernel({ kernelName: '_FusedMatMul', backendName: 'webgpu', kernelFunc: fusedMatMul as tf.KernelFunc });
 }
 
+/** The start-up self-test's products: each layout, a batch, and the Dense layer's fused bias and relu. */
+const SELF_TEST_CASES = [
+  { M: 100, K: 72, N: 40, batch: 1, tA: false, tB: false, fused: false },
+  { M: 33, K: 130, N: 17, batch: 1, tA: true, tB: false, fused: false },
+  { M: 20, K: 36, N: 28, batch: 3, tA: false, tB: true, fused: false },
+  { M: 64, K: 50, N: 24, batch: 1, tA: false, tB: false, fused: true },
+] as const;
+
 /**
- * Checks a kernel on the device: compiles it, and compares a 100×72·72×40 product (plus a transposed,
- * batched one) with float64 on the CPU. Returns null when it passes, else why it failed.
+ * Checks a kernel on the device: compiles it, and compares the SELF_TEST_CASES with float64 on the CPU.
+ * Returns null when it passes, else why it failed.
  */
 async function selfTest(device: GpuDevice, kind: KernelKind): Promise<string | null> {
   let failure: string | null = null;
@@ -198,28 +211,40 @@ async function compare(device: GpuDevice, kind: KernelKind): Promise<string | nu
   forced = kind;
   device.pushErrorScope('validation');
   try {
-    for (const [M, K, N, tA] of [
-      [100, 72, 40, false],
-      [33, 130, 17, true],
-    ] as const) {
-      const av = Float32Array.from({ length: M * K }, (_, i) => Math.sin(i * 0.37));
-      const bv = Float32Array.from({ length: K * N }, (_, i) => Math.cos(i * 0.91));
-      const a = tA ? tf.transpose(tf.tensor2d(av, [M, K])) : tf.tensor2d(av, [M, K]);
-      const b = tf.tensor2d(bv, [K, N]);
-      const c = tf.matMul(a, b, tA, false);
-      const got = await c.data();
-      tf.dispose([a, b, c]);
-      for (let m = 0; m < M; m++) {
-        for (let n = 0; n < N; n++) {
-          let want = 0;
-          let scale = 0;
-          for (let k = 0; k < K; k++) {
-            want += av[m * K + k]! * bv[k * N + n]!;
-            scale += Math.abs(av[m * K + k]! * bv[k * N + n]!);
-          }
-          if (!(Math.abs(got[m * N + n]! - want) <= tol * scale)) {
-            return `${M}×${K}·${K}×${N}: C[${m},${n}] = ${got[m * N + n]}, float64 ${want}`;
-          }
+    for (const { M, K, N, batch, tA, tB, fused } of SELF_TEST_CASES) {
+      // A[b] is M×K and B[b] K×N, row-major; stored transposed where the case says so
+      const av = Float32Array.from({ length: batch * M * K }, (_, i) => Math.sin(i * 0.37));
+      const bv = Float32Array.from({ length: batch * K * N }, (_, i) => Math.cos(i * 0.91));
+      const biasv = Float32Array.from({ length: N }, (_, n) => Math.sin(n * 1.3));
+      const got = await tf
+        .tidy(() => {
+          const a = tf.tensor3d(av, [batch, M, K]);
+          const b = tf.tensor3d(bv, [batch, K, N]);
+          const [sa, sb] = [tA ? tf.transpose(a, [0, 2, 1]) : a, tB ? tf.transpose(b, [0, 2, 1]) : b];
+          return fused
+            ? tf.fused.matMul({
+                a: sa,
+                b: sb,
+                transposeA: tA,
+                transposeB: tB,
+                bias: tf.tensor1d(biasv),
+                activation: 'relu',
+              })
+            : tf.matMul(sa, sb, tA, tB);
+        })
+        .data();
+      for (let i = 0; i < batch * M * N; i++) {
+        const [bi, m, n] = [Math.floor(i / (M * N)), Math.floor(i / N) % M, i % N];
+        let want = fused ? biasv[n]! : 0;
+        let scale = Math.abs(want);
+        for (let k = 0; k < K; k++) {
+          const p = av[(bi * M + m) * K + k]! * bv[(bi * K + k) * N + n]!;
+          want += p;
+          scale += Math.abs(p);
+        }
+        if (fused) want = Math.max(want, 0);
+        if (!(Math.abs(got[i]! - want) <= tol * scale)) {
+          return `${batch}×${M}×${K}·${K}×${N} (transposed ${tA}/${tB}${fused ? ', bias, relu' : ''}): C[${i}] = ${got[i]}, float64 ${want}`;
         }
       }
     }

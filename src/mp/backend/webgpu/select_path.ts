@@ -86,6 +86,8 @@ export function selectMatmulPath(adapter: AdapterFeatures, disabled: readonly Ma
  * up to the order of the sums. bfloat16 has no WGSL type: it stays emulated (bf16-rounded operands through
  * the f32 kernel). That is also exact per product (8+8 significand bits fit in float32's 24), so only the
  * speed differs from a bf16 tensor core, not the values. Other formats run the f32 kernel on emulated values.
+ * The `f16` fallback is no emulation: it multiplies and sums in f16 (partial sums of 16), so it is less
+ * accurate than the casts it stands for, and backendInfo says which path runs.
  */
 export function kernelForCompute(compute: string, path: MatmulPath): { kernel: MatmulPath; note: string } {
   if (path === 'tfjs') return { kernel: 'tfjs', note: "tfjs's own kernels" };
