@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ampKernels } from '../formats/simd/amp_simd';
-import type { WasmMemory } from '../formats/simd/webassembly';
+import { cpuValues, type CpuBackend, type WasmBackend } from '../ops/cpu_wasm';
 
 export const ADAM_KERNEL = 'MpMaskedAdam';
 /** The accumulated betas' update: [β1ᵗ·β1, β2ᵗ·β2], or [β1ᵗ, β2ᵗ] on a skipped step. */
@@ -98,24 +98,12 @@ function nextBetas(
   return skipped(config, read) ? [acc1, acc2] : [f(acc1 * f(beta1)), f(acc2 * f(beta2))];
 }
 
-/** The parts of the cpu and wasm backends the kernels use. */
-interface CpuBackend {
-  data: { get(dataId: tf.DataId): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
-}
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): ArrayBufferView;
-  wasm: { asm: { memory: WasmMemory } };
-}
-
 tf.registerKernel({
   kernelName: ADAM_KERNEL,
   backendName: 'cpu',
   kernelFunc: (config) => {
     const backend = config.backend as unknown as CpuBackend;
-    const read = (name: string): ArrayLike<number> =>
-      backend.data.get((config.inputs[name] as tf.TensorInfo).dataId).values as ArrayLike<number>;
+    const read = (name: string): ArrayLike<number> => cpuValues(backend, config.inputs[name] as tf.TensorInfo);
     const inputs = INPUTS.map((name) => read(name) as Float32Array);
     const skip = skipped(config, read);
     const outputs = inputs.slice(0, 3).map((a) => (skip ? a.slice() : new Float32Array(a.length)));
@@ -130,8 +118,7 @@ tf.registerKernel({
   backendName: 'cpu',
   kernelFunc: (config) => {
     const backend = config.backend as unknown as CpuBackend;
-    const read = (name: string): ArrayLike<number> =>
-      backend.data.get((config.inputs[name] as tf.TensorInfo).dataId).values as ArrayLike<number>;
+    const read = (name: string): ArrayLike<number> => cpuValues(backend, config.inputs[name] as tf.TensorInfo);
     return nextBetas(config, read).map((b) => backend.makeTensorInfo([], 'float32', Float32Array.of(b)));
   },
 });

@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getFloatFormat, type FormatLike } from '../formats/registry';
 import type { FloatFormat } from '../formats/spec';
 import { ampKernels } from '../formats/simd/amp_simd';
-import type { WasmMemory } from '../formats/simd/webassembly';
+import { cpuValues, type CpuBackend, type WasmBackend } from '../ops/cpu_wasm';
 import { quantize } from '../ops/quantize';
 import { reduceAll } from '../ops/reduce';
 import { fusedAdamApplies, fusedAdamStep } from './fused_adam';
@@ -256,9 +256,7 @@ tf.registerKernel({
   backendName: 'cpu',
   kernelFunc: ({ inputs, backend }) => {
     const cpu = backend as unknown as CpuBackend;
-    const found = (Object.values(inputs) as tf.TensorInfo[]).some((t) =>
-      nonFiniteFrom(cpu.data.get(t.dataId).values as Float32Array),
-    );
+    const found = (Object.values(inputs) as tf.TensorInfo[]).some((t) => nonFiniteFrom(cpuValues(cpu, t)));
     return cpu.makeTensorInfo([], 'bool', Uint8Array.of(found ? 1 : 0));
   },
 });
@@ -279,17 +277,6 @@ tf.registerKernel({
     return out;
   },
 });
-
-/** The parts of the cpu and wasm backends the kernel uses. */
-interface CpuBackend {
-  data: { get(dataId: tf.DataId): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: 'bool', values: Uint8Array): tf.TensorInfo;
-}
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: 'bool'): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): ArrayBufferView;
-  wasm: { asm: { memory: WasmMemory } };
-}
 
 /** Whether any tensor holds inf or NaN (one read-back for all of them, a sync: cpu and wasm). */
 export function hasNonFinite(tensors: tf.Tensor[]): boolean {

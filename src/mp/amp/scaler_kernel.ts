@@ -9,6 +9,7 @@
  * Its state stays in the scaler's tensors: nothing is read back. Elsewhere (WebGPU) the tensor ops run.
  */
 import * as tf from '@tensorflow/tfjs';
+import { cpuValues, type CpuBackend, type WasmBackend } from '../ops/cpu_wasm';
 
 export const SCALER_KERNEL = 'MpDynamicScalerUpdate';
 
@@ -57,23 +58,12 @@ function nextOf(config: { attrs?: tf.NamedAttrMap }, read: (name: string) => Arr
   return next(read('found')[0] !== 0, state, config.attrs as unknown as ScalerAttrs);
 }
 
-/** The parts of the cpu and wasm backends the kernel uses. */
-interface CpuBackend {
-  data: { get(dataId: tf.DataId): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
-}
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): ArrayBufferView;
-}
-
 tf.registerKernel({
   kernelName: SCALER_KERNEL,
   backendName: 'cpu',
   kernelFunc: (config) => {
     const backend = config.backend as unknown as CpuBackend;
-    const read = (name: string): ArrayLike<number> =>
-      backend.data.get((config.inputs[name] as tf.TensorInfo).dataId).values as ArrayLike<number>;
+    const read = (name: string): ArrayLike<number> => cpuValues(backend, config.inputs[name] as tf.TensorInfo);
     return nextOf(config, read).map((x) => backend.makeTensorInfo([], 'float32', Float32Array.of(x)));
   },
 });

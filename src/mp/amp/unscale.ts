@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ampKernels } from '../formats/simd/amp_simd';
-import type { WasmMemory } from '../formats/simd/webassembly';
+import { cpuValues, type CpuBackend, type WasmBackend } from '../ops/cpu_wasm';
 
 const UNSCALE_KERNEL = 'MpUnscale';
 
@@ -27,23 +27,12 @@ const gradients = (inputs: tf.NamedTensorInfoMap): tf.TensorInfo[] =>
     .filter((k) => k !== 'scale')
     .map((k) => inputs[k] as tf.TensorInfo);
 
-/** The parts of the cpu and wasm backends the kernel uses. */
-interface CpuBackend {
-  data: { get(dataId: tf.DataId): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array | Uint8Array): tf.TensorInfo;
-}
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): ArrayBufferView;
-  wasm: { asm: { memory: WasmMemory } };
-}
-
 tf.registerKernel({
   kernelName: UNSCALE_KERNEL,
   backendName: 'cpu',
   kernelFunc: ({ inputs, backend }) => {
     const cpu = backend as unknown as CpuBackend;
-    const values = (t: tf.TensorInfo): Float32Array => cpu.data.get(t.dataId).values as Float32Array;
+    const values = (t: tf.TensorInfo): Float32Array => cpuValues(cpu, t);
     const s = values(inputs.scale as tf.TensorInfo)[0]!;
     let finite = true;
     const outputs = gradients(inputs).map((t) => {

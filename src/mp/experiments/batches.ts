@@ -1,5 +1,6 @@
 /** Mini-batches of MNIST (rows of pixels and labels), built in JS, and the seeded order they come in. */
 import * as tf from '@tensorflow/tfjs';
+import type { WasmBackend } from '../ops/cpu_wasm';
 import type { MnistSplit } from './mnist';
 import { SEED_MLP } from './seed_mlp';
 
@@ -18,12 +19,6 @@ export function batchTensors(split: MnistSplit, rows: Int32Array): { x: tf.Tenso
     rows.forEach((r, i) => (onehot[i * classes + split.labels[r]!] = 1));
   });
   return { x, y };
-}
-
-/** The parts of the wasm backend `filled` uses. */
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): ArrayBufferView;
 }
 
 /**

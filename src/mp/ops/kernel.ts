@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { roundInto, roundOnWasmHeap, type RoundOptions } from '../formats/round';
 import type { Format } from '../formats/spec';
-import type { WasmMemory } from '../formats/simd/webassembly';
+import { cpuValues, type CpuBackend, type WasmBackend } from './cpu_wasm';
 
 export const QUANTIZE_KERNEL = 'MpQuantize';
 /** Which casts a backend's exact kernel covers: every one on cpu and wasm. */
@@ -35,17 +35,6 @@ export interface QuantizeAttrs extends RoundOptions {
   format: string;
 }
 
-/** The parts of the cpu and wasm backends the kernel uses. */
-interface CpuBackend {
-  data: { get(dataId: tf.DataId): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
-}
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): ArrayBufferView;
-  wasm: { asm: { memory: WasmMemory }; _malloc(bytes: number): number };
-}
-
 function attrsOf(config: { attrs?: tf.NamedAttrMap }): [string, RoundOptions] {
   const { format, ...options } = config.attrs as unknown as QuantizeAttrs;
   return [format, options];
@@ -57,7 +46,7 @@ tf.registerKernel({
   kernelFunc: (config) => {
     const x = config.inputs.x as tf.TensorInfo;
     const backend = config.backend as unknown as CpuBackend;
-    const src = backend.data.get(x.dataId).values as Float32Array;
+    const src = cpuValues(backend, x);
     const dst = new Float32Array(src.length);
     roundInto(src, dst, ...attrsOf(config));
     return backend.makeTensorInfo(x.shape, 'float32', dst);

@@ -6,6 +6,18 @@ import type { RoundOptions } from '../../../src/mp/formats/round';
 import { compileWat, KERNELS, moduleSource } from '../../../scripts/build-wasm';
 import { bitsOf } from '../../helpers';
 
+/**
+ * roundArray of x (through the SIMD kernel) gives `scalar` bit for bit, on a first call and a second: data
+ * that flag many lanes make the second call run the full kernel (round_full).
+ */
+function expectSimdEqualsScalar(x: Float32Array, name: string, options: RoundOptions, scalar: Uint32Array): void {
+  for (const call of ['first', 'second']) {
+    const simd = bitsOf(roundArray(x, name, options));
+    const i = simd.findIndex((b, j) => b !== scalar[j]);
+    expect(i, `${name} ${JSON.stringify(options)} ${call}: x = ${x[i]} gives ${simd[i]} not ${scalar[i]}`).to.equal(-1);
+  }
+}
+
 describe('the SIMD rounding kernel', () => {
   it('is committed as compiled from round.wat and amp.wat (run npm run build:wasm after editing them)', async () => {
     for (const kernel of KERNELS) {
@@ -57,15 +69,7 @@ describe('the SIMD rounding kernel', () => {
       const x = Float32Array.from([...new Float32Array(bits.buffer), ...grid, ...over]);
       for (const options of optionSets) {
         const scalar = Uint32Array.from(x, (v) => bitsOf(roundArray(Float32Array.of(v), name, options))[0]!);
-        // twice: these data flag many lanes, so the second call runs the full kernel (round_full)
-        for (const call of ['first', 'second']) {
-          const simd = bitsOf(roundArray(x, name, options));
-          const i = simd.findIndex((b, j) => b !== scalar[j]);
-          expect(
-            i,
-            `${name} ${JSON.stringify(options)} ${call}: x = ${x[i]} gives ${simd[i]} not ${scalar[i]}`,
-          ).to.equal(-1);
-        }
+        expectSimdEqualsScalar(x, name, options, scalar);
       }
     }
   });
@@ -91,14 +95,7 @@ describe('the SIMD rounding kernel', () => {
         // 15 values a call never reach the kernel (it takes 16 lanes a turn): the scalar reference
         const scalar = new Uint32Array(x.length);
         for (let i = 0; i < x.length; i += 15) scalar.set(bitsOf(roundArray(x.subarray(i, i + 15), name, options)), i);
-        for (const call of ['first', 'second']) {
-          const simd = bitsOf(roundArray(x, name, options));
-          const i = simd.findIndex((b, j) => b !== scalar[j]);
-          expect(
-            i,
-            `${name} ${JSON.stringify(options)} ${call}: x = ${x[i]} gives ${simd[i]} not ${scalar[i]}`,
-          ).to.equal(-1);
-        }
+        expectSimdEqualsScalar(x, name, options, scalar);
       }
     }
   });

@@ -62,7 +62,7 @@ export interface GpuMatmulInfo {
 const MAX_WORKGROUPS = 65535;
 
 let info: GpuMatmulInfo | null = null;
-let originals: { batch: tf.KernelConfig; fused: tf.KernelConfig } | null = null;
+let registered = false;
 let forced: KernelKind | 'tfjs' | null = null;
 let adapterFeatures: AdapterFeatures | null = null;
 
@@ -137,51 +137,41 @@ function currentKernel(): KernelKind | 'tfjs' {
   return kernelForCompute(gpuMatmulCompute(), info.path).kernel;
 }
 
-function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) {
-  const kind = currentKernel();
-  const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
-  const out =
-    kind === 'tfjs'
-      ? null
-      : runKernel(args.backend as WebGpuBackendLike, kind, {
-          a: args.inputs['a']!,
-          b: args.inputs['b']!,
-          transposeA: Boolean(attrs.transposeA),
-          transposeB: Boolean(attrs.transposeB),
-          activation: 'linear',
-        });
-  return out ?? (originals!.batch.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo);
-}
-
-function fusedMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) {
-  const kind = currentKernel();
-  const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean; activation?: string };
-  const activation = attrs.activation ?? 'linear';
-  const simple = (activation === 'linear' || activation === 'relu') && !args.inputs['preluActivationWeights'];
-  const out =
-    kind === 'tfjs' || !simple
-      ? null
-      : runKernel(args.backend as WebGpuBackendLike, kind, {
-          a: args.inputs['a']!,
-          b: args.inputs['b']!,
-          transposeA: Boolean(attrs.transposeA),
-          transposeB: Boolean(attrs.transposeB),
-          bias: args.inputs['bias'],
-          activation: activation as Activation,
-        });
-  return out ?? (originals!.fused.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo);
+/**
+ * BatchMatMul and _FusedMatMul: the project's kernel where it covers the case (a linear or relu epilogue,
+ * a bias of N), else tfjs's own (`original`). BatchMatMul carries no bias and no activation.
+ */
+function matMulKernel(original: tf.KernelConfig) {
+  return (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo => {
+    const kind = currentKernel();
+    const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean; activation?: string };
+    const activation = attrs.activation ?? 'linear';
+    const simple = (activation === 'linear' || activation === 'relu') && !args.inputs['preluActivationWeights'];
+    const out =
+      kind === 'tfjs' || !simple
+        ? null
+        : runKernel(args.backend as WebGpuBackendLike, kind, {
+            a: args.inputs['a']!,
+            b: args.inputs['b']!,
+            transposeA: Boolean(attrs.transposeA),
+            transposeB: Boolean(attrs.transposeB),
+            bias: args.inputs['bias'],
+            activation: activation as Activation,
+          });
+    return out ?? (original.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo);
+  };
 }
 
 function registerKernels(): void {
-  if (originals) return;
+  if (registered) return;
   const batch = tf.getKernel('BatchMatMul', 'webgpu');
   const fused = tf.getKernel('_FusedMatMul', 'webgpu');
   if (!batch || !fused) throw new Error('tfjs-backend-webgpu has not registered its matmul kernels');
-  originals = { batch, fused };
-  tf.unregisterKernel('BatchMatMul', 'webgpu');
-  tf.unregisterKernel('_FusedMatMul', 'webgpu');
-  tf.registerKernel({ kernelName: 'BatchMatMul', backendName: 'webgpu', kernelFunc: batchMatMul as tf.KernelFunc });
-  tf.registerKernel({ kernelName: '_FusedMatMul', backendName: 'webgpu', kernelFunc: fusedMatMul as tf.KernelFunc });
+  registered = true;
+  for (const original of [batch, fused]) {
+    tf.unregisterKernel(original.kernelName, 'webgpu');
+    tf.registerKernel({ ...original, kernelFunc: matMulKernel(original) as tf.KernelFunc });
+  }
 }
 
 /** The start-up self-test's products: each layout, a batch, and the Dense layer's fused bias and relu. */

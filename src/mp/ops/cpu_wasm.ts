@@ -1,0 +1,23 @@
+/**
+ * The parts of tfjs's cpu and wasm backends that the library's own kernels use (quantize, fused Adam,
+ * unscaling, the loss-scale update, the non-finite check, batches written in place), declared once.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { WasmMemory } from '../formats/simd/webassembly';
+
+export interface CpuBackend {
+  data: { get(dataId: tf.DataId): { values?: unknown } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array | Uint8Array): tf.TensorInfo;
+}
+
+export interface WasmBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  /** A view on the heap: take it after every makeOutput and malloc, which may grow (and so move) the heap. */
+  typedArrayFromHeap(t: tf.TensorInfo): ArrayBufferView;
+  wasm: { asm: { memory: WasmMemory }; _malloc(bytes: number): number };
+}
+
+/** A cpu-backend tensor's values, without a copy. */
+export function cpuValues<T extends ArrayLike<number> = Float32Array>(backend: CpuBackend, t: tf.TensorInfo): T {
+  return backend.data.get(t.dataId).values as T;
+}
