@@ -1,5 +1,6 @@
 /** Training benchmarks: an emulated mixed_bfloat16 step against a float32 step, and an epoch against PyTorch. */
 import { spawnSync } from 'child_process';
+import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -15,6 +16,8 @@ import {
   useBackend,
 } from '../src/mp';
 import { fusedAdamStep } from '../src/mp/amp/fused_adam';
+import { MATMUL_KERNEL } from '../src/mp/amp/matmul';
+import type { ThreadsRun } from '../scripts/wasm-threads';
 import { findPython } from '../test/python';
 import { recordMissing, recordTarget } from './targets';
 import { printTable, timeAlternating } from './timing';
@@ -87,10 +90,25 @@ function torchEpoch(): { seconds: number; version: string } | string {
   return { seconds: out.epoch_seconds, version: out.torch };
 }
 
+/** Whole percentages of `total`, one per value, that add up to 100 (the largest fractions take the rounding). */
+function shares(values: number[], total: number): string[] {
+  const exact = values.map((v) => (100 * v) / total);
+  const whole = exact.map(Math.floor);
+  const missing = 100 - whole.reduce((a, b) => a + b, 0);
+  const byFraction = exact.map((e, i) => ({ f: e - whole[i]!, i })).sort((a, b) => b.f - a.f);
+  for (let k = 0; k < missing; k++) whole[byFraction[k]!.i]! += 1;
+  return whole.map((w) => `${w}%`);
+}
+
 /**
  * Where one float32 Adam step of the seed's MLP (batch 128) spends its time, through LossScaleOptimizer as the
- * lean loop steps (the fused Adam kernel): kernel time by kind (from tf.profile, the wasm backend timing each
- * kernel), and the rest of the wall time: dispatch (tfjs' op and tape bookkeeping in JavaScript).
+ * lean loop steps (the fused Adam kernel). tf.profile's kernel times do not add up to it: on wasm each is the
+ * wall time around a kernel's JavaScript (output allocation included) and profiling slows the step, so they
+ * sum to more than the unprofiled step. Each row is timed directly instead, in alternation with the step:
+ * the step's matmul products and transposes replayed alone with its shapes (found in tf.profile's kernel
+ * list), Adam's applyGradients on fixed gradients, and dispatch as a 1-element tf.add's time (tfjs' fixed
+ * cost per kernel) times the step's kernel count. The timed rows are net of their own kernels' dispatch; the
+ * rest of the wall time (the other kernels' work, the tape's bookkeeping) is the remainder.
  */
 async function stepProfile(): Promise<void> {
   const x = tf.randomUniform([128, 784], 0, 1, 'float32', 1);
@@ -108,59 +126,64 @@ async function stepProfile(): Promise<void> {
     tf.dispose(Object.values(g));
   };
   for (let i = 0; i < 10; i++) step();
-  const median = (f: () => void, n = 40): number => {
-    const t: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const t0 = performance.now();
-      f();
-      t.push(performance.now() - t0);
-    }
-    return t.sort((a, b) => a - b)[n >> 1]!;
-  };
-  const wall = median(step);
-  const byKind = new Map<string, { ms: number; n: number }>();
-  const kind = (name: string, inAdam: boolean): string =>
-    /MatMul/.test(name)
-      ? 'matmuls (forward and backward)'
-      : inAdam
-        ? 'Adam (fused kernel)'
-        : 'other kernels (elementwise, reductions)';
-  const rounds = 10;
-  const add = (kernels: { name: string; kernelTimeMs: unknown }[], inAdam: boolean): void => {
-    for (const k of kernels) {
-      if (/scope|__op$/.test(k.name)) continue; // scopes (customGrad, op wrappers) time their kernels again
-      const key = kind(k.name, inAdam);
-      const e = byKind.get(key) ?? { ms: 0, n: 0 };
-      byKind.set(key, { ms: e.ms + (k.kernelTimeMs as number) / rounds, n: e.n + 1 / rounds });
-    }
-  };
-  for (let r = 0; r < rounds; r++) {
-    let g: tf.NamedTensorMap = {};
-    add((await tf.profile(() => void (g = grads()))).kernels, false); // forward and backward
-    add((await tf.profile(() => adam.applyGradients(g as never))).kernels, true);
-    tf.dispose(Object.values(g));
-  }
-  tf.dispose([x, y]);
+  // the step's kernels, listed once: scopes (customGrad's `…__op`, op wrappers) are not kernels
+  const kernels = async (f: () => void): Promise<Awaited<ReturnType<typeof tf.profile>>['kernels']> =>
+    (await tf.profile(f)).kernels.filter((k) => !/scope|__op$/.test(k.name));
+  const g = grads(); // fixed gradients for Adam alone
+  const backprop = await kernels(() => tf.dispose(Object.values(grads()))); // forward and backward
+  const update = await kernels(() => adam.applyGradients(g as never));
+  // inputs of the step's shapes for each product (MpMatMul: the first layer's dX is never computed) and transpose
+  const inputsOf = (name: string): tf.Tensor[][] =>
+    backprop.filter((k) => k.name === name).map((k) => k.inputShapes.map((s) => tf.randomUniform(s)));
+  const products = inputsOf(MATMUL_KERNEL);
+  const transposes = inputsOf('Transpose');
+  const [one, chain] = [tf.ones([1]), 100];
+  const [wall, adamMs, productMs, transposeMs, chainMs] = timeAlternating(
+    [
+      step,
+      () => adam.applyGradients(g as never),
+      () =>
+        tf.tidy(() => {
+          for (const [a, b] of products) tf.engine().runKernel(MATMUL_KERNEL, { a: a!, b: b! }, { format: 'float32' });
+        }),
+      () => tf.tidy(() => transposes.forEach(([t]) => tf.transpose(t!))),
+      () => tf.tidy(() => void Array.from({ length: chain }, () => tf.add(one, one))),
+    ],
+    31,
+    5,
+  ).map((t) => t.seconds * 1e3) as [number, number, number, number, number];
+  tf.dispose([x, y, one, ...Object.values(g), ...products.flat(), ...transposes.flat()]);
   model.dispose();
   adam.dispose();
-  const kernelMs = [...byKind.values()].reduce((a, e) => a + e.ms, 0);
-  const rows: (string | number)[][] = [...byKind.entries()].map(([k, e]) => [
-    k,
-    Math.round(e.n),
-    e.ms,
-    `${((100 * e.ms) / wall).toFixed(0)}%`,
-  ]);
-  rows.push([
-    'dispatch and bookkeeping (wall − kernels)',
-    '',
-    Math.max(0, wall - kernelMs),
-    `${((100 * Math.max(0, wall - kernelMs)) / wall).toFixed(0)}%`,
-  ]);
-  rows.push(['one step, wall', '', wall, '100%']);
+
+  const perKernel = chainMs / chain;
+  const total = backprop.length + update.length;
+  const other = backprop.length - products.length - transposes.length;
+  // [label, kernels, ms]: the timed rows net of their own kernels' dispatch, then what is left of the step
+  const rows: [string, number | '', number][] = [
+    [`matmul products (${MATMUL_KERNEL}), replayed alone`, products.length, productMs - products.length * perKernel],
+    [
+      "transposes for the backward's products, replayed alone",
+      transposes.length,
+      transposeMs - transposes.length * perKernel,
+    ],
+    ['Adam (fused kernel): applyGradients alone', update.length, adamMs - update.length * perKernel],
+    [`dispatch: ${(perKernel * 1e3).toFixed(1)} µs (1-element tf.add) × ${total} kernels`, '', total * perKernel],
+  ];
+  const rest = wall - rows.reduce((a, [, , ms]) => a + ms, 0);
+  rows.push(['other kernels (elementwise, reductions) and tape: remainder', other, rest]);
+  const percent = shares(
+    rows.map(([, , ms]) => ms),
+    wall,
+  );
   printTable(
-    "Profile of one float32 Adam step of the seed's MLP, batch 128, on wasm (kernel ms from tf.profile)",
+    "Profile of one float32 Adam step of the seed's MLP, batch 128, on wasm (median ms, each row timed alone in" +
+      " alternation with the step;\n  rows above dispatch are net of their kernels' dispatch; kernel counts from tf.profile)",
     ['', 'kernels', 'ms', 'share'],
-    rows,
+    [
+      ...rows.map(([label, n, ms], i) => [label, String(n), ms, percent[i]!]),
+      ['one step, wall', String(total), wall, '100%'],
+    ],
   );
 }
 
@@ -195,6 +218,24 @@ function adamTimes(): { tfjs: number; fused: number; masked: number } {
   }
   tf.dispose([...grads, no, yes]);
   return { tfjs: t!.seconds * 1e3, fused: f!.seconds * 1e3, masked: m!.seconds * 1e3 };
+}
+
+/**
+ * One float32 epoch per wasm thread count up to the cores (1, 2, 4, 8), each in a process of its own
+ * (scripts/wasm-threads.ts), since a process runs one wasm build.
+ */
+function threadEpochs(): ThreadsRun[] | string {
+  const counts = [1, 2, 4, 8].filter((n) => n <= Math.max(2, os.availableParallelism()));
+  const tsx = path.join(__dirname, '../node_modules/.bin/tsx');
+  const runs: ThreadsRun[] = [];
+  for (const n of counts) {
+    const r = spawnSync(tsx, [path.join(__dirname, '../scripts/wasm-threads.ts'), '--threads', String(n)], {
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) return `wasm-threads.ts --threads ${n} failed: ${r.stderr.slice(-500)}`;
+    runs.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as ThreadsRun);
+  }
+  return runs;
 }
 
 export async function benchTraining(): Promise<void> {
@@ -235,6 +276,22 @@ export async function benchTraining(): Promise<void> {
     ['', 's/epoch', 'time'],
     rows,
   );
+  const threads = threadEpochs();
+  if (typeof threads === 'string') console.log(`\n  Thread counts skipped: ${threads}`);
+  else {
+    const [one] = threads as [ThreadsRun];
+    printTable(
+      `The same epoch on wasm's threaded build, a process each, on ${os.availableParallelism()} cores (1 thread: the single-threaded build; seconds, and a 512² matmul)`,
+      ['threads', 's/epoch', 'time', 'matmul GFLOP/s', 'weights'],
+      threads.map((r) => [
+        String(r.threads),
+        r.seconds,
+        `${(r.seconds / one.seconds).toFixed(2)}×`,
+        r.matmulGflops,
+        r.weights === one.weights ? "1 thread's bits" : 'DIFFERENT',
+      ]),
+    );
+  }
   if (typeof torch === 'string') {
     console.log(`  PyTorch row skipped: ${torch}`);
     recordMissing('float32 epoch, lean loop vs PyTorch CPU (one thread)', 2.5, 'no torch here');

@@ -8,6 +8,8 @@ import { parseArgs } from 'util';
 import { MultiBar, Presets } from 'cli-progress';
 import {
   BACKEND_CHOICES,
+  defaultWasmThreads,
+  MAX_WASM_THREADS,
   MpError,
   POLICY_NAMES,
   policy,
@@ -28,9 +30,10 @@ const USAGE = `Usage: npm run train -- [options]
   --loss-multiplier X    multiply the loss (and every gradient) by X, e.g. 2^-16 = 0.0000152587890625
   --limit N              use the first N training images
   --seed N               default 0
-  --backend B            ${BACKEND_CHOICES.join(' | ')} (default auto)`;
+  --backend B            ${BACKEND_CHOICES.join(' | ')} (default auto)
+  --threads N            wasm's threads, 1 to ${MAX_WASM_THREADS} (default ${defaultWasmThreads()} here, or MP_WASM_THREADS)`;
 
-function parse(): { policies: string[]; backend: BackendChoice; options: TrainOptions } {
+function parse(): { policies: string[]; backend: BackendChoice; threads?: number; options: TrainOptions } {
   const { values } = parseArgs({
     options: {
       policy: { type: 'string', default: 'float32' },
@@ -42,6 +45,7 @@ function parse(): { policies: string[]; backend: BackendChoice; options: TrainOp
       limit: { type: 'string' },
       seed: { type: 'string', default: '0' },
       backend: { type: 'string', default: 'auto' },
+      threads: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -61,6 +65,7 @@ function parse(): { policies: string[]; backend: BackendChoice; options: TrainOp
   return {
     policies,
     backend: values.backend as BackendChoice,
+    ...(values.threads === undefined ? {} : { threads: number('threads', values.threads) }),
     options: {
       epochs: number('epochs', values.epochs),
       batchSize: number('batch-size', values['batch-size']),
@@ -95,8 +100,8 @@ function table(results: TrainResult[]): string {
 }
 
 async function main(): Promise<void> {
-  const { policies, backend, options } = parse();
-  const info = await useBackend(backend);
+  const { policies, backend, threads, options } = parse();
+  const info = await useBackend(backend, threads === undefined ? {} : { threads });
   console.log(info.summary);
   const bars = new MultiBar(
     {

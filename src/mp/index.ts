@@ -17,7 +17,16 @@ export { fields } from './formats/fields';
 
 // 3. Tensors: the quantize op and the tfjs backend (ops/, backend/)
 export { quantize } from './ops/quantize';
-export { useBackend, backendInfo, BACKEND_CHOICES, type BackendChoice } from './backend/select';
+export {
+  useBackend,
+  backendInfo,
+  defaultWasmThreads,
+  BACKEND_CHOICES,
+  MAX_WASM_THREADS,
+  type BackendChoice,
+  type BackendInfo,
+  type BackendOptions,
+} from './backend/select';
 
 // 4. Mixed precision training (amp/): policies, the autocast table, cast points, layers, loss scaling
 export { policy, POLICY_NAMES } from './amp/policy';

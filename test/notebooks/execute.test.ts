@@ -67,4 +67,26 @@ describe('lessons executed through Jupyter (nbclient)', function () {
       }
     });
   }
+
+  it("runs wasm's threaded build in the kernel where MP_WASM_THREADS asks for it", () => {
+    const python = (found as { python: string }).python;
+    const course = courseCopy('solutions');
+    const code = (id: string, source: string) => ({ id, cell_type: 'code', metadata: {}, outputs: [], source });
+    const notebook = {
+      ...readNotebook(path.join(course, 'notebooks', LESSONS[0]!)),
+      cells: [
+        code('start', "import * as mp from './src/mp/index';\nawait mp.useBackend();"),
+        code(
+          'train',
+          "const r = await mp.trainMnist({ policy: 'mixed_float16', epochs: 1, trainLimit: 4096 });\n" +
+            'if (mp.backendInfo().wasmThreads !== 2 || !(r.testAccuracy > 0.7)) throw new Error(mp.backendInfo().summary);',
+        ),
+      ],
+    };
+    const file = path.join(course, 'notebooks', 'threads.ipynb');
+    fs.writeFileSync(file, JSON.stringify(notebook));
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-executed-'));
+    const { status, output } = executeNotebooks(python, { ...jupyterEnv(), MP_WASM_THREADS: '2' }, [file], out);
+    expect(status, output).to.equal(0);
+  });
 });

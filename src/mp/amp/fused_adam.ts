@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ampKernels } from '../formats/simd/amp_simd';
-import { cpuValues, type CpuBackend, type WasmBackend } from '../ops/cpu_wasm';
+import { cpuValues, wasmHeap, type CpuBackend, type WasmBackend } from '../ops/cpu_wasm';
 
 export const ADAM_KERNEL = 'MpMaskedAdam';
 /** The accumulated betas' update: [β1ᵗ·β1, β2ᵗ·β2], or [β1ᵗ, β2ᵗ] on a skipped step. */
@@ -139,7 +139,7 @@ tf.registerKernel({
       return outputs;
     }
     const k = scalarsOf(config, read);
-    const kernel = ampKernels(backend.wasm.asm.memory)?.adam;
+    const kernel = ampKernels(wasmHeap(backend))?.adam;
     const lanes = kernel ? inputs[0]!.length & ~3 : 0;
     if (kernel) kernel(...[...inputs, ...outs].map((a) => a.byteOffset), lanes, ...k);
     adamInto(inputs, outs, k, lanes); // the last n mod 4 elements (all of them without SIMD)

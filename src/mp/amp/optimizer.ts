@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getFloatFormat, type FormatLike } from '../formats/registry';
 import type { FloatFormat } from '../formats/spec';
 import { ampKernels } from '../formats/simd/amp_simd';
-import { cpuValues, type CpuBackend, type WasmBackend } from '../ops/cpu_wasm';
+import { cpuValues, wasmHeap, type CpuBackend, type WasmBackend } from '../ops/cpu_wasm';
 import { quantize } from '../ops/quantize';
 import { reduceAll } from '../ops/reduce';
 import { fusedAdamApplies, fusedAdamStep } from './fused_adam';
@@ -267,7 +267,7 @@ tf.registerKernel({
   kernelFunc: ({ inputs, backend }) => {
     const wasm = backend as unknown as WasmBackend;
     const out = wasm.makeOutput([], 'bool');
-    const kernel = ampKernels(wasm.wasm.asm.memory); // views are taken after makeOutput, which may move the heap
+    const kernel = ampKernels(wasmHeap(wasm)); // views are taken after makeOutput, which may move the heap
     const found = (Object.values(inputs) as tf.TensorInfo[]).some((t) => {
       const x = wasm.typedArrayFromHeap(t) as Float32Array;
       const lanes = kernel ? x.length & ~3 : 0;

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ampKernels } from '../formats/simd/amp_simd';
-import { cpuValues, type CpuBackend, type WasmBackend } from '../ops/cpu_wasm';
+import { cpuValues, wasmHeap, type CpuBackend, type WasmBackend } from '../ops/cpu_wasm';
 
 const UNSCALE_KERNEL = 'MpUnscale';
 
@@ -54,7 +54,7 @@ tf.registerKernel({
     // views are taken after makeOutput, which may move the heap
     const view = (t: tf.TensorInfo): Float32Array => wasm.typedArrayFromHeap(t) as Float32Array;
     const s = view(inputs.scale as tf.TensorInfo)[0]!;
-    const kernel = ampKernels(wasm.wasm.asm.memory);
+    const kernel = ampKernels(wasmHeap(wasm));
     let finite = true;
     grads.forEach((t, i) => {
       const [x, out] = [view(t), view(outputs[i]!)];

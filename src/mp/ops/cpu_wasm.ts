@@ -14,7 +14,13 @@ export interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   /** A view on the heap: take it after every makeOutput and malloc, which may grow (and so move) the heap. */
   typedArrayFromHeap(t: tf.TensorInfo): ArrayBufferView;
-  wasm: { asm: { memory: WasmMemory }; _malloc(bytes: number): number };
+  /** The single-threaded build exports its memory (asm.memory); the threaded build imports one (wasmMemory). */
+  wasm: { asm: { memory?: WasmMemory }; wasmMemory?: WasmMemory; _malloc(bytes: number): number };
+}
+
+/** The wasm backend's heap memory, in either build. */
+export function wasmHeap(backend: WasmBackend): WasmMemory {
+  return backend.wasm.asm.memory ?? backend.wasm.wasmMemory!;
 }
 
 /** A cpu-backend tensor's values, without a copy. */

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { roundInto, roundOnWasmHeap, type RoundOptions } from '../formats/round';
 import type { Format } from '../formats/spec';
-import { cpuValues, type CpuBackend, type WasmBackend } from './cpu_wasm';
+import { cpuValues, wasmHeap, type CpuBackend, type WasmBackend } from './cpu_wasm';
 
 export const QUANTIZE_KERNEL = 'MpQuantize';
 /** Which casts a backend's exact kernel covers: every one on cpu and wasm. */
@@ -64,8 +64,8 @@ tf.registerKernel({
     if (n === 0) return out;
     const [format, options] = attrsOf(config);
     const [src, dst] = [x, out].map((t) => backend.typedArrayFromHeap(t).byteOffset);
-    const { asm, _malloc } = backend.wasm;
-    if (roundOnWasmHeap(asm.memory, (bytes) => _malloc(bytes), src!, dst!, n, format, options)) return out;
+    const { _malloc } = backend.wasm;
+    if (roundOnWasmHeap(wasmHeap(backend), (bytes) => _malloc(bytes), src!, dst!, n, format, options)) return out;
     // Views are taken last: makeOutput and malloc may grow (and so move) the heap.
     roundInto(
       backend.typedArrayFromHeap(x) as Float32Array,

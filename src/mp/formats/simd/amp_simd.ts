@@ -2,8 +2,8 @@
  * The loss-scaled step's WebAssembly SIMD kernels (amp.wat), bound to a memory: tfjs-wasm's heap, where
  * amp/fused_adam.ts and amp/optimizer.ts run them in place. Each takes a lane count that is a multiple of 4.
  */
-import { AMP_WASM_BASE64 } from './amp_wasm';
-import { WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly';
+import { AMP_WASM_BASE64, AMP_WASM_BASE64_SHARED } from './amp_wasm';
+import { buildFor, moduleFromBase64, WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly';
 
 export interface AmpKernels {
   /** 1 where the n float32 values at byte address p are all finite, else 0. */
@@ -14,15 +14,16 @@ export interface AmpKernels {
   adam(...args: number[]): void;
 }
 
-let wasmModule: WasmModule | null | undefined;
+const modules = new Map<string, WasmModule>();
 const bound = new WeakMap<WasmMemory, AmpKernels | null>();
 
 /** The kernels on `memory`; null where WebAssembly SIMD is unavailable. */
 export function ampKernels(memory: WasmMemory): AmpKernels | null {
   if (!bound.has(memory)) {
     try {
-      wasmModule ??= new WebAssemblyApi.Module(Uint8Array.from(atob(AMP_WASM_BASE64), (c) => c.charCodeAt(0)));
-      const { exports } = new WebAssemblyApi.Instance(wasmModule, { env: { memory } });
+      const build = buildFor(memory, AMP_WASM_BASE64, AMP_WASM_BASE64_SHARED);
+      if (!modules.has(build)) modules.set(build, moduleFromBase64(build));
+      const { exports } = new WebAssemblyApi.Instance(modules.get(build)!, { env: { memory } });
       bound.set(memory, {
         allFinite: exports.all_finite as AmpKernels['allFinite'],
         unscale: exports.unscale as AmpKernels['unscale'],

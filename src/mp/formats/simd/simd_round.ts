@@ -3,8 +3,8 @@
  * kernel flags, and the last n mod 16, go through the scalar converter. The kernel imports its memory, so it
  * runs on a buffer of its own (roundWithSimd, for JS arrays) or in place on tfjs-wasm's heap (roundOnHeap).
  */
-import { ROUND_WASM_BASE64 } from './round_wasm';
-import { WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly';
+import { ROUND_WASM_BASE64, ROUND_WASM_BASE64_SHARED } from './round_wasm';
+import { buildFor, moduleFromBase64, WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly';
 
 /** The converter's constants for one (format, options) pair, and its scalar form for flagged lanes. */
 export interface SimdPlan {
@@ -47,17 +47,19 @@ const CHUNK = 1 << 16; // elements per kernel call: the flagged-lane list holds 
 const CHUNK_BYTES = CHUNK * 4;
 const PAGE = 65536;
 
-let wasmModule: WasmModule | null | undefined;
+const modules = new Map<string, WasmModule | null>();
 
-function compiled(): WasmModule | null {
-  if (wasmModule === undefined) {
+/** The kernel's build that can import `memory` (see buildFor); null without WebAssembly SIMD. */
+function compiled(memory: WasmMemory): WasmModule | null {
+  const build = buildFor(memory, ROUND_WASM_BASE64, ROUND_WASM_BASE64_SHARED);
+  if (!modules.has(build)) {
     try {
-      wasmModule = new WebAssemblyApi.Module(Uint8Array.from(atob(ROUND_WASM_BASE64), (c) => c.charCodeAt(0)));
+      modules.set(build, moduleFromBase64(build));
     } catch {
-      wasmModule = null; // no WebAssembly SIMD here: callers use the scalar loop
+      modules.set(build, null); // no WebAssembly SIMD here: callers use the scalar loop
     }
   }
-  return wasmModule;
+  return modules.get(build)!;
 }
 
 /** The kernel bound to one memory, with a scratch list of CHUNK flagged-lane indices at byte `scratch`. */
@@ -144,9 +146,10 @@ let own: BoundKernel | null | undefined;
 /** Rounds src into dst (which may be src) through the kernel's own memory. False where SIMD is unavailable. */
 export function roundWithSimd(src: Float32Array, dst: Float32Array, plan: SimdPlan): boolean {
   if (own === undefined) {
-    const module = compiled();
     // Layout: [flagged-lane indices][input chunk][output chunk]
-    own = module && new BoundKernel(module, new WebAssemblyApi.Memory({ initial: (3 * CHUNK_BYTES) / PAGE }), 0);
+    const memory = new WebAssemblyApi.Memory({ initial: (3 * CHUNK_BYTES) / PAGE });
+    const module = compiled(memory);
+    own = module && new BoundKernel(module, memory, 0);
   }
   if (!own) return false;
   const inF = new Float32Array(own.memory.buffer, CHUNK_BYTES, CHUNK);
@@ -175,7 +178,7 @@ export function roundOnHeap(
   plan: SimdPlan,
 ): boolean {
   if (!onHeaps.has(memory)) {
-    const module = compiled();
+    const module = compiled(memory);
     onHeaps.set(memory, module && new BoundKernel(module, memory, malloc(CHUNK_BYTES)));
   }
   const kernel = onHeaps.get(memory);

@@ -20,3 +20,16 @@ interface WasmApi {
 }
 
 export const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** A module from its base64 bytes. Throws where this engine lacks a feature the module uses (SIMD). */
+export function moduleFromBase64(base64: string): WasmModule {
+  return new WebAssemblyApi.Module(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+}
+
+/**
+ * Picks the build of a kernel that can import `memory`: the shared twin for a shared memory (tfjs-wasm's
+ * threaded build), else the plain one. An instance must declare its imported memory as the memory is.
+ */
+export function buildFor(memory: WasmMemory, plain: string, shared: string): string {
+  return memory.buffer instanceof SharedArrayBuffer ? shared : plain;
+}
