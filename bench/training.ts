@@ -17,6 +17,7 @@ import {
 } from '../src/mp';
 import { fusedAdamStep } from '../src/mp/amp/fused_adam';
 import { MATMUL_KERNEL } from '../src/mp/amp/matmul';
+import { TRANSPOSE_KERNEL, transpose2d } from '../src/mp/ops/transpose';
 import type { ThreadsRun } from '../scripts/wasm-threads';
 import { findPython } from '../test/python';
 import { recordMissing, recordTarget } from './targets';
@@ -136,7 +137,7 @@ async function stepProfile(): Promise<void> {
   const inputsOf = (name: string): tf.Tensor[][] =>
     backprop.filter((k) => k.name === name).map((k) => k.inputShapes.map((s) => tf.randomUniform(s)));
   const products = inputsOf(MATMUL_KERNEL);
-  const transposes = inputsOf('Transpose');
+  const transposes = inputsOf(TRANSPOSE_KERNEL);
   const [one, chain] = [tf.ones([1]), 100];
   const [wall, adamMs, productMs, transposeMs, chainMs] = timeAlternating(
     [
@@ -146,7 +147,7 @@ async function stepProfile(): Promise<void> {
         tf.tidy(() => {
           for (const [a, b] of products) tf.engine().runKernel(MATMUL_KERNEL, { a: a!, b: b! }, { format: 'float32' });
         }),
-      () => tf.tidy(() => transposes.forEach(([t]) => tf.transpose(t!))),
+      () => tf.tidy(() => transposes.forEach(([t]) => transpose2d(t!))),
       () => tf.tidy(() => void Array.from({ length: chain }, () => tf.add(one, one))),
     ],
     31,
@@ -163,7 +164,7 @@ async function stepProfile(): Promise<void> {
   const rows: [string, number | '', number][] = [
     [`matmul products (${MATMUL_KERNEL}), replayed alone`, products.length, productMs - products.length * perKernel],
     [
-      "transposes for the backward's products, replayed alone",
+      `transposes for the backward's products (${TRANSPOSE_KERNEL}), replayed alone`,
       transposes.length,
       transposeMs - transposes.length * perKernel,
     ],

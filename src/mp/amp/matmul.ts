@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { withGpuMatmulCompute } from '../backend/webgpu/select_path';
+import { transpose2d } from '../ops/transpose';
 import { autocast, autocastFormat } from './autocast';
 import type { Policy } from './policy';
 
@@ -9,7 +10,8 @@ import type { Policy } from './policy';
  * own BatchMatMul), whose gradient is tf.matMul's, computed with explicit transposes:
  *     d(a·b)/da = dy·bᵀ,  d(a·b)/db = aᵀ·dy.
  * tf.matMul's own gradient uses its transposeA/transposeB flags, which the wasm backend runs ~8× slower
- * than a transpose plus a plain product (measured: 784×128 · 128×64 takes 10.8 ms vs 1.3 ms on one core).
+ * than a transpose plus a plain product (measured: 784×128 · 128×64 takes 10.8 ms vs 1.3 ms on one core);
+ * the transposes are ops/transpose.ts's, a SIMD kernel on wasm.
  * Being a kernel gradient, each input's part runs only where that input needs a gradient (tfjs' tape prunes
  * the rest): the first layer's dy·wᵀ, which nobody reads, is never computed (tf.customGrad computes both).
  * On WebGPU the three products run the kernel of the op's format (backend/webgpu/select_path.ts): float16 on
@@ -50,8 +52,8 @@ tf.registerGradient({
   gradFunc: (dy, [a, b], attrs) => {
     const format = attrs.format as string;
     return {
-      a: () => product(dy as tf.Tensor, tf.transpose(b!), format),
-      b: () => product(tf.transpose(a!), dy as tf.Tensor, format),
+      a: () => product(dy as tf.Tensor, transpose2d(b!), format),
+      b: () => product(transpose2d(a!), dy as tf.Tensor, format),
     };
   },
 });

@@ -1,6 +1,7 @@
 /**
- * The loss-scaled step's WebAssembly SIMD kernels (amp.wat), bound to a memory: tfjs-wasm's heap, where
- * amp/fused_adam.ts and amp/optimizer.ts run them in place. Each takes a lane count that is a multiple of 4.
+ * The training step's WebAssembly SIMD kernels (amp.wat), bound to a memory: tfjs-wasm's heap, where
+ * amp/fused_adam.ts, amp/optimizer.ts and ops/transpose.ts run them in place. Each takes a lane count that is
+ * a multiple of 4.
  */
 import { AMP_WASM_BASE64, AMP_WASM_BASE64_SHARED } from './amp_wasm';
 import { buildFor, moduleFromBase64, WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly';
@@ -12,6 +13,8 @@ export interface AmpKernels {
   unscale(x: number, out: number, n: number, s: number): number;
   /** One Adam step (byte addresses w, m, v, g, wOut, mOut, vOut; n; then β1, β2, 1−β1, 1−β2, 1−β1ᵗ, 1−β2ᵗ, ε, −lr). */
   adam(...args: number[]): void;
+  /** The [rows, cols] float32 matrix at byte address src, transposed into dst, but for its last rows and cols mod 4. */
+  transpose(src: number, dst: number, rows: number, cols: number): void;
 }
 
 const modules = new Map<string, WasmModule>();
@@ -28,6 +31,7 @@ export function ampKernels(memory: WasmMemory): AmpKernels | null {
         allFinite: exports.all_finite as AmpKernels['allFinite'],
         unscale: exports.unscale as AmpKernels['unscale'],
         adam: exports.adam as AmpKernels['adam'],
+        transpose: exports.transpose as AmpKernels['transpose'],
       });
     } catch {
       bound.set(memory, null);
