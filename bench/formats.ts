@@ -50,7 +50,7 @@ export async function benchFormats(): Promise<void> {
     ['float16', 'float8_e4m3fn', 'float4_e2m1fn'].map((f) => [`roundValue(v, '${f}')`, perCall(f)]),
   );
 
-  await useBackend('wasm');
+  await useBackend('wasm', { threads: 1 }); // one thread in every bench part (threads: bench/training.ts)
   const a = tf.tensor1d(x);
   const b = tf.tensor1d(x);
   const formats = FLOAT_FORMAT_NAMES;

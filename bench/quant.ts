@@ -9,7 +9,7 @@ import { mps, printTable, time } from './timing';
 const N = 1 << 20;
 
 export async function benchQuant(): Promise<void> {
-  await useBackend('wasm');
+  await useBackend('wasm', { threads: 1 }); // one thread in every bench part (threads: bench/training.ts)
   const x = tf.randomNormal([N], 0, 3);
   const ours = mps(
     N,

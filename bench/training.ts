@@ -18,7 +18,7 @@ import {
 import { fusedAdamStep } from '../src/mp/amp/fused_adam';
 import { MATMUL_KERNEL } from '../src/mp/amp/matmul';
 import { TRANSPOSE_KERNEL, transpose2d } from '../src/mp/ops/transpose';
-import type { ThreadsRun } from '../scripts/wasm-threads';
+import { runThreads, type ThreadsRun } from '../scripts/wasm-threads';
 import { findPython } from '../test/python';
 import { recordMissing, recordTarget } from './targets';
 import { printTable, timeAlternating } from './timing';
@@ -226,21 +226,17 @@ function adamTimes(): { tfjs: number; fused: number; masked: number } {
  * (scripts/wasm-threads.ts), since a process runs one wasm build.
  */
 function threadEpochs(): ThreadsRun[] | string {
-  const counts = [1, 2, 4, 8].filter((n) => n <= Math.max(2, os.availableParallelism()));
-  const tsx = path.join(__dirname, '../node_modules/.bin/tsx');
   const runs: ThreadsRun[] = [];
-  for (const n of counts) {
-    const r = spawnSync(tsx, [path.join(__dirname, '../scripts/wasm-threads.ts'), '--threads', String(n)], {
-      encoding: 'utf8',
-    });
-    if (r.status !== 0) return `wasm-threads.ts --threads ${n} failed: ${r.stderr.slice(-500)}`;
-    runs.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as ThreadsRun);
+  for (const n of [1, 2, 4, 8].filter((n) => n <= Math.max(2, os.availableParallelism()))) {
+    const run = runThreads(n);
+    if (typeof run === 'string') return run;
+    runs.push(run);
   }
   return runs;
 }
 
 export async function benchTraining(): Promise<void> {
-  await useBackend('wasm');
+  await useBackend('wasm', { threads: 1 }); // PyTorch's baseline runs one thread too; threadEpochs compares counts
   const policies = ['float32', 'mixed_bfloat16', 'mixed_float16'];
   const ms = stepTimes(policies);
   printTable(

@@ -31,7 +31,7 @@ const USAGE = `Usage: npm run train -- [options]
   --limit N              use the first N training images
   --seed N               default 0
   --backend B            ${BACKEND_CHOICES.join(' | ')} (default auto)
-  --threads N            wasm's threads, 1 to ${MAX_WASM_THREADS} (default ${defaultWasmThreads()} here, or MP_WASM_THREADS)`;
+  --threads N            wasm's threads, 1 to ${MAX_WASM_THREADS} (default: MP_WASM_THREADS, else ${defaultWasmThreads()} here)`;
 
 function parse(): { policies: string[]; backend: BackendChoice; threads?: number; options: TrainOptions } {
   const { values } = parseArgs({

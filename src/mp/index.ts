@@ -20,13 +20,12 @@ export { quantize } from './ops/quantize';
 export {
   useBackend,
   backendInfo,
-  defaultWasmThreads,
   BACKEND_CHOICES,
-  MAX_WASM_THREADS,
   type BackendChoice,
   type BackendInfo,
   type BackendOptions,
 } from './backend/select';
+export { defaultWasmThreads, MAX_WASM_THREADS } from './backend/wasm_threads';
 
 // 4. Mixed precision training (amp/): policies, the autocast table, cast points, layers, loss scaling
 export { policy, POLICY_NAMES } from './amp/policy';

@@ -4,7 +4,6 @@
  * matmul ~30× faster than the pure-JS cpu backend. WebGPU is opt-in: it needs the `webgpu` package
  * (Dawn for Node) and a GPU; the project's WGSL kernels run its matmuls and casts (backend/webgpu/).
  */
-import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
 import { BackendError, checkChoice, OptionError } from '../errors';
 import { addExactBackend, exactBackends } from '../ops/kernel';
@@ -12,7 +11,7 @@ import { gpuMatmulInfo, installWebGpuMatmul, verifyWebGpuMatmul } from './webgpu
 import { installWebGpuQuantize, selfTestWebGpuQuantize } from './webgpu/quantize_kernel';
 import { webGpuQuantizeSupports } from './webgpu/quantize_wgsl';
 import { DAWN_TOGGLES, type MatmulPath } from './webgpu/select_path';
-import { prepareWasmThreads, wasmThreadsCount } from './wasm_threads';
+import { checkWasmThreads, startWasm, wasmThreadsCount, wasmThreadsFallback } from './wasm_threads';
 
 export const BACKEND_CHOICES = ['auto', 'wasm', 'cpu', 'tensorflow', 'webgpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -87,42 +86,12 @@ function loadWebGpu(): void {
 
 export interface BackendOptions {
   /**
-   * wasm only: threads for XNNPACK's kernels (matmuls, convolutions). 1 runs tfjs' single-threaded SIMD build;
-   * n > 1 its threaded SIMD build with n threads (backend/wasm_threads.ts), whose results are bit for bit those
-   * of one thread. Default: the environment variable MP_WASM_THREADS, else `defaultWasmThreads()`. Fixed for the
-   * process once the wasm backend has started.
+   * wasm only: threads for XNNPACK's kernels (matmuls, convolutions), 1 to 8. 1 runs tfjs' single-threaded SIMD
+   * build; more run its threaded SIMD build (backend/wasm_threads.ts), whose results matched one thread's bit for
+   * bit in every run we compared. Default: MP_WASM_THREADS, else `defaultWasmThreads()`. Fixed for the process
+   * once wasm has started.
    */
   readonly threads?: number;
-}
-
-/** The most threads tfjs' wasm build starts (asked for 16, it runs 8). */
-export const MAX_WASM_THREADS = 8;
-
-/**
- * Threads where none are asked for: half the cores (as tfjs picks in browsers), at most 8, and one thread on
- * fewer than 4 cores, where a second thread slowed the seed MLP's step (docs/wasm-threads.md). One thread too
- * where Node's permission model forbids workers (the grader's sandbox).
- */
-export function defaultWasmThreads(): number {
-  const cores = os.availableParallelism();
-  const permission = (process as { permission?: { has(scope: string): boolean } }).permission;
-  if (cores < 4 || (permission && !permission.has('worker'))) return 1;
-  return Math.min(MAX_WASM_THREADS, Math.floor(cores / 2));
-}
-
-function threadsOption(options: BackendOptions): { threads: number; asked: boolean } {
-  const env = process.env.MP_WASM_THREADS;
-  const given = options.threads ?? (env === undefined || env === '' ? undefined : Number(env));
-  const threads = given ?? defaultWasmThreads();
-  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS) {
-    const source = options.threads === undefined ? `MP_WASM_THREADS=${env}` : String(options.threads);
-    throw new OptionError(
-      `threads must be an integer from 1 to ${MAX_WASM_THREADS}, got ${source}.`,
-      'threads',
-      options.threads ?? env,
-    );
-  }
-  return { threads, asked: given !== undefined };
 }
 
 /**
@@ -134,7 +103,14 @@ function threadsOption(options: BackendOptions): { threads: number; asked: boole
  */
 export async function useBackend(choice: BackendChoice = 'auto', options: BackendOptions = {}): Promise<BackendInfo> {
   checkChoice('backend', choice, BACKEND_CHOICES);
-  const { threads, asked } = threadsOption(options);
+  const threads = options.threads === undefined ? undefined : checkWasmThreads(options.threads);
+  if (threads !== undefined && choice !== 'auto' && choice !== 'wasm') {
+    throw new OptionError(
+      `threads applies to the wasm backend only. Received: backend=${JSON.stringify(choice)}`,
+      'threads',
+      threads,
+    );
+  }
   let name: string = choice;
   if (choice === 'auto') name = loadNative() ? 'tensorflow' : 'wasm';
   else if (choice === 'tensorflow' && !loadNative()) {
@@ -144,25 +120,11 @@ export async function useBackend(choice: BackendChoice = 'auto', options: Backen
       choice,
     );
   } else if (choice === 'webgpu') loadWebGpu();
-  if (options.threads !== undefined && options.threads > 1 && name !== 'wasm') {
-    throw new OptionError(`threads applies to the wasm backend only, not '${name}'.`, 'threads', threads);
-  }
-  if (name === 'wasm') require('@tensorflow/tfjs-backend-wasm');
-  const restore = name === 'wasm' ? startWasmWith(threads) : () => {};
-  let started: boolean;
-  try {
-    started = await tf.setBackend(name);
-  } finally {
-    restore();
-  }
-  if (!started) throw new BackendError(`tfjs could not start the '${name}' backend here.`, name);
-  if (name === 'wasm' && asked && wasmThreadsCount() !== threads) {
-    throw new BackendError(
-      `The wasm backend runs ${wasmThreadsCount()} thread(s) and cannot change in a running process; ` +
-        `restart it (in a notebook: restart the kernel) and call useBackend('wasm', { threads: ${threads} }) first.`,
-      name,
-    );
-  }
+  if (name === 'wasm') await startWasm(threads);
+  else if (threads !== undefined) {
+    throw new OptionError(`threads applies to the wasm backend only, and 'auto' chose '${name}'.`, 'threads', threads);
+  } else if (!(await tf.setBackend(name)))
+    throw new BackendError(`tfjs could not start the '${name}' backend here.`, name);
   await tf.ready();
   if (name === 'webgpu') {
     await verifyWebGpuMatmul();
@@ -171,12 +133,6 @@ export async function useBackend(choice: BackendChoice = 'auto', options: Backen
     if (quantizeRejected.length === 0) addExactBackend('webgpu', webGpuQuantizeSupports);
   }
   return backendInfo();
-}
-
-/** Prepares the wasm backend's first start for `threads` (a no-op once it has started); returns the undo. */
-function startWasmWith(threads: number): () => void {
-  if (threads === 1 || tf.findBackend('wasm')) return () => {};
-  return prepareWasmThreads(threads);
 }
 
 /** Formats the WGSL quantize kernel got wrong in its start-up self-test (then quantize runs pure ops there). */
@@ -193,7 +149,7 @@ export function backendInfo(): BackendInfo {
       ? ` via ${nativePackage ?? 'a native package'}`
       : name === 'wasm'
         ? wasmSimd
-          ? ` (SIMD, ${wasmThreads === 1 ? 'one thread' : `${wasmThreads} threads`})`
+          ? ` (SIMD, ${wasmThreads === 1 ? 'one thread' : `${wasmThreads} threads`}${oneThreadWhy()})`
           : ' (no SIMD)'
         : '';
   const gpu = name === 'webgpu' ? gpuMatmulInfo() : null;
@@ -207,6 +163,12 @@ export function backendInfo(): BackendInfo {
     ...(gpuMatmul ? { gpuMatmul } : {}),
     summary: `tfjs ${tf.version.tfjs} on ${name}${detail}; quantize: ${quantizeSummary(name, exactQuantize)}${matmul}`,
   };
+}
+
+/** Why wasm runs one thread where more were the default, if it fell back. */
+function oneThreadWhy(): string {
+  const why = wasmThreadsFallback();
+  return why ? `: ${why}` : '';
 }
 
 function quantizeSummary(name: string, exact: boolean): string {

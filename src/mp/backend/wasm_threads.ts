@@ -9,10 +9,15 @@
  * 3. The C side caps XNNPACK's pool at half the logical cores (backend.cc counts hyper-threads twice).
  *    During start-up os.cpus() reports at least twice the threads asked for, so the pool gets exactly them.
  */
+import * as fs from 'fs';
 import type * as OsModule from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { Worker as NodeWorker, type WorkerOptions } from 'worker_threads';
+import { BackendError, OptionError } from '../errors';
+
+/** The os module object itself (not an import's copy): Emscripten reads os.cpus from it. */
+const nodeOs = require('os') as typeof OsModule;
 
 interface WasmPackage {
   setThreadsCount(n: number): void;
@@ -61,22 +66,138 @@ class PthreadWorker extends NodeWorker {
 }
 
 /**
- * Prepares the wasm backend's first start to run `threads` XNNPACK threads. Call before tf.setBackend('wasm'),
- * and the returned function after it (it restores os.cpus).
+ * Sets up the wasm backend's first start to run `threads` XNNPACK threads. Call `started` once tf.setBackend
+ * has settled, and `failed` too where the start failed: together they undo every change but the flag and the
+ * count a started threaded build needs.
  */
-export function prepareWasmThreads(threads: number): () => void {
+function prepareThreadedStart(threads: number): { started(): void; failed(): void } {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   wasmPackage().setThreadsCount(threads);
-  // Emscripten assigns worker_threads' Worker to the global at start-up; the setter keeps ours in place.
+  // Emscripten assigns worker_threads' Worker to the global as it starts; the no-op setter keeps ours there.
+  // It creates its 8 pool workers during the start, so the global goes back to what it was right after.
+  const worker = Object.getOwnPropertyDescriptor(globalThis, 'Worker');
   Object.defineProperty(globalThis, 'Worker', { get: () => PthreadWorker, set: () => {}, configurable: true });
-  const os = require('os') as typeof OsModule; // the module object itself, which Emscripten reads
-  const cpus = os.cpus;
+  const cpus = nodeOs.cpus;
   const cores = cpus();
   const reported = Array.from({ length: Math.max(cores.length, 2 * threads) }, (_, i) => cores[i % cores.length]!);
-  os.cpus = () => reported;
-  return () => {
-    os.cpus = cpus;
+  nodeOs.cpus = () => reported;
+  return {
+    started: () => {
+      nodeOs.cpus = cpus;
+      if (worker) Object.defineProperty(globalThis, 'Worker', worker);
+      else delete (globalThis as { Worker?: unknown }).Worker;
+    },
+    failed: () => {
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      wasmPackage().setThreadsCount(-1); // tfjs' default
+    },
   };
+}
+
+/** The most threads tfjs' wasm build runs (asked for 16, it runs 8). */
+export const MAX_WASM_THREADS = 8;
+
+/** The tfjs-backend-wasm versions whose threaded build this file was written and tested against. */
+const TESTED_VERSIONS = /^4\.22\./;
+
+/** The cores this process may use: the available ones, within a cgroup v2 CPU quota (a container's limit). */
+function cpuBudget(): number {
+  const cores = nodeOs.availableParallelism();
+  try {
+    const [quota, period] = fs.readFileSync('/sys/fs/cgroup/cpu.max', 'utf8').trim().split(/\s+/);
+    if (quota !== 'max') return Math.max(1, Math.min(cores, Math.floor(Number(quota) / Number(period))));
+  } catch {
+    // no cgroup v2 quota here, or no permission to read it
+  }
+  return cores;
+}
+
+/** Whether this process may start worker threads (Node's permission model can forbid them). */
+function workersAllowed(): boolean {
+  const permission = (process as { permission?: { has(scope: string): boolean } }).permission;
+  return permission?.has('worker') ?? true;
+}
+
+/**
+ * Threads where none are asked for: half the cores (as tfjs picks in browsers), at most 8; one thread below 4
+ * cores, where a second thread slowed the seed MLP's epoch (docs/wasm-threads.md), and where workers are
+ * forbidden.
+ */
+export function defaultWasmThreads(cores = cpuBudget(), workers = workersAllowed()): number {
+  if (cores < 4 || !workers) return 1;
+  return Math.min(MAX_WASM_THREADS, Math.floor(cores / 2));
+}
+
+/** Throws an OptionError unless `threads` is a count the wasm backend can run. */
+export function checkWasmThreads(threads: unknown, option = 'threads'): number {
+  if (!Number.isInteger(threads) || (threads as number) < 1 || (threads as number) > MAX_WASM_THREADS) {
+    const valid = Array.from({ length: MAX_WASM_THREADS }, (_, i) => i + 1);
+    throw new OptionError(
+      `${option} must be an integer from 1 to ${MAX_WASM_THREADS}. Received: ${option}=${JSON.stringify(threads)}`,
+      option,
+      threads,
+      valid,
+    );
+  }
+  return threads as number;
+}
+
+/** Why the last start runs one thread where the default was more (for backendInfo); null if it did not fall back. */
+let fallback: string | null = null;
+
+/** Why the wasm backend runs one thread although more were the default (the threaded build failed to start). */
+export function wasmThreadsFallback(): string | null {
+  return fallback;
+}
+
+const wasmRunning = (): boolean =>
+  (tf.engine() as unknown as { registry: Record<string, unknown> }).registry.wasm !== undefined;
+
+/**
+ * Makes wasm the active backend: on its first start with `threads` (else MP_WASM_THREADS, else
+ * defaultWasmThreads()). Where the threaded build fails to start, a count that was asked for throws a
+ * BackendError, and the default falls back to one thread (wasmThreadsFallback says why).
+ */
+export async function startWasm(threads?: number): Promise<void> {
+  const env = process.env.MP_WASM_THREADS;
+  const fromEnv = env
+    ? checkWasmThreads(Number.isInteger(Number(env)) ? Number(env) : env, 'MP_WASM_THREADS')
+    : undefined;
+  const asked = threads ?? fromEnv;
+  const wanted = asked ?? defaultWasmThreads();
+  const pkg = wasmPackage(); // registers the backend
+  if (!wasmRunning() && wanted > 1) {
+    const version = (require('@tensorflow/tfjs-backend-wasm/package.json') as { version: string }).version;
+    let reason = `tfjs-backend-wasm ${version} is untested with threads here (tested: 4.22.x)`;
+    if (TESTED_VERSIONS.test(version)) {
+      const start = prepareThreadedStart(wanted);
+      let started = false;
+      try {
+        started = await tf.setBackend('wasm');
+      } finally {
+        start.started();
+        if (!started) start.failed();
+      }
+      if (started) return void (fallback = null);
+      reason = 'the threaded build did not start (see the warning above)';
+    }
+    if (asked !== undefined) {
+      throw new BackendError(
+        `wasm with ${wanted} threads: ${reason}. Use threads: 1 (or MP_WASM_THREADS=1) for the single-threaded build.`,
+        'wasm',
+      );
+    }
+    fallback = reason;
+  }
+  if (!(await tf.setBackend('wasm'))) throw new BackendError("tfjs could not start the 'wasm' backend here.", 'wasm');
+  const running = pkg.getThreadsCount();
+  if (asked !== undefined && running !== asked) {
+    throw new BackendError(
+      `The wasm backend already runs ${running} thread(s), and a running process cannot change that. Restart the ` +
+        `process (in a notebook: restart the kernel) and ask for ${asked} before wasm first starts.`,
+      'wasm',
+    );
+  }
 }
 
 /** XNNPACK's thread count in the running wasm backend. */

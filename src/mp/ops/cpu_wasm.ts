@@ -3,6 +3,7 @@
  * unscaling, the loss-scale update, the non-finite check, batches written in place), declared once.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { BackendError } from '../errors';
 import type { WasmMemory } from '../formats/simd/webassembly';
 
 export interface CpuBackend {
@@ -15,12 +16,19 @@ export interface WasmBackend {
   /** A view on the heap: take it after every makeOutput and malloc, which may grow (and so move) the heap. */
   typedArrayFromHeap(t: tf.TensorInfo): ArrayBufferView;
   /** The single-threaded build exports its memory (asm.memory); the threaded build imports one (wasmMemory). */
-  wasm: { asm: { memory?: WasmMemory }; wasmMemory?: WasmMemory; _malloc(bytes: number): number };
+  wasm: { asm?: { memory?: WasmMemory }; wasmMemory?: WasmMemory; _malloc(bytes: number): number };
 }
 
 /** The wasm backend's heap memory, in either build. */
 export function wasmHeap(backend: WasmBackend): WasmMemory {
-  return backend.wasm.asm.memory ?? backend.wasm.wasmMemory!;
+  const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
+  if (!memory) {
+    throw new BackendError(
+      'tfjs-wasm shows no heap (asm.memory or wasmMemory): a tfjs-backend-wasm newer than 4.22?',
+      'wasm',
+    );
+  }
+  return memory;
 }
 
 /** A cpu-backend tensor's values, without a copy. */

@@ -4,7 +4,7 @@
  * a multiple of 4.
  */
 import { AMP_WASM_BASE64, AMP_WASM_BASE64_SHARED } from './amp_wasm';
-import { buildFor, moduleFromBase64, WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly';
+import { moduleFor, WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly';
 
 export interface AmpKernels {
   /** 1 where the n float32 values at byte address p are all finite, else 0. */
@@ -17,25 +17,23 @@ export interface AmpKernels {
   transpose(src: number, dst: number, rows: number, cols: number): void;
 }
 
-const modules = new Map<string, WasmModule>();
 const bound = new WeakMap<WasmMemory, AmpKernels | null>();
+
+function bind(module: WasmModule, memory: WasmMemory): AmpKernels {
+  const { exports } = new WebAssemblyApi.Instance(module, { env: { memory } });
+  return {
+    allFinite: exports.all_finite as AmpKernels['allFinite'],
+    unscale: exports.unscale as AmpKernels['unscale'],
+    adam: exports.adam as AmpKernels['adam'],
+    transpose: exports.transpose as AmpKernels['transpose'],
+  };
+}
 
 /** The kernels on `memory`; null where WebAssembly SIMD is unavailable. */
 export function ampKernels(memory: WasmMemory): AmpKernels | null {
   if (!bound.has(memory)) {
-    try {
-      const build = buildFor(memory, AMP_WASM_BASE64, AMP_WASM_BASE64_SHARED);
-      if (!modules.has(build)) modules.set(build, moduleFromBase64(build));
-      const { exports } = new WebAssemblyApi.Instance(modules.get(build)!, { env: { memory } });
-      bound.set(memory, {
-        allFinite: exports.all_finite as AmpKernels['allFinite'],
-        unscale: exports.unscale as AmpKernels['unscale'],
-        adam: exports.adam as AmpKernels['adam'],
-        transpose: exports.transpose as AmpKernels['transpose'],
-      });
-    } catch {
-      bound.set(memory, null);
-    }
+    const module = moduleFor(memory, AMP_WASM_BASE64, AMP_WASM_BASE64_SHARED);
+    bound.set(memory, module && bind(module, memory));
   }
   return bound.get(memory)!;
 }

@@ -4,7 +4,7 @@
  * runs on a buffer of its own (roundWithSimd, for JS arrays) or in place on tfjs-wasm's heap (roundOnHeap).
  */
 import { ROUND_WASM_BASE64, ROUND_WASM_BASE64_SHARED } from './round_wasm';
-import { buildFor, moduleFromBase64, WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly';
+import { moduleFor, WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly';
 
 /** The converter's constants for one (format, options) pair, and its scalar form for flagged lanes. */
 export interface SimdPlan {
@@ -47,20 +47,9 @@ const CHUNK = 1 << 16; // elements per kernel call: the flagged-lane list holds 
 const CHUNK_BYTES = CHUNK * 4;
 const PAGE = 65536;
 
-const modules = new Map<string, WasmModule | null>();
-
-/** The kernel's build that can import `memory` (see buildFor); null without WebAssembly SIMD. */
-function compiled(memory: WasmMemory): WasmModule | null {
-  const build = buildFor(memory, ROUND_WASM_BASE64, ROUND_WASM_BASE64_SHARED);
-  if (!modules.has(build)) {
-    try {
-      modules.set(build, moduleFromBase64(build));
-    } catch {
-      modules.set(build, null); // no WebAssembly SIMD here: callers use the scalar loop
-    }
-  }
-  return modules.get(build)!;
-}
+/** The kernel's build that can import `memory`; null without WebAssembly SIMD. */
+const compiled = (memory: WasmMemory): WasmModule | null =>
+  moduleFor(memory, ROUND_WASM_BASE64, ROUND_WASM_BASE64_SHARED);
 
 /** The kernel bound to one memory, with a scratch list of CHUNK flagged-lane indices at byte `scratch`. */
 class BoundKernel {
@@ -184,4 +173,9 @@ export function roundOnHeap(
   const kernel = onHeaps.get(memory);
   kernel?.run(src, dst, n, plan);
   return !!kernel;
+}
+
+/** Whether the kernel runs on this heap: bound by an earlier roundOnHeap there, and false without SIMD. */
+export function roundsOnHeap(memory: WasmMemory): boolean {
+  return !!onHeaps.get(memory);
 }

@@ -4,7 +4,7 @@
  * library declares what it needs here and reads the global through it.
  */
 export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: ArrayBufferLike;
 }
 
 /** A compiled module: opaque to its users. */
@@ -21,15 +21,22 @@ interface WasmApi {
 
 export const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-/** A module from its base64 bytes. Throws where this engine lacks a feature the module uses (SIMD). */
-export function moduleFromBase64(base64: string): WasmModule {
-  return new WebAssemblyApi.Module(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
-}
+const modules = new Map<string, WasmModule | null>();
 
 /**
- * Picks the build of a kernel that can import `memory`: the shared twin for a shared memory (tfjs-wasm's
- * threaded build), else the plain one. An instance must declare its imported memory as the memory is.
+ * The build of a kernel that can import `memory`, compiled once: the shared twin for a shared memory (tfjs-wasm's
+ * threaded build), else the plain one, since an instance must declare its imported memory as the memory is.
+ * null where this engine cannot compile it (no WebAssembly SIMD): callers then run their scalar loops.
  */
-export function buildFor(memory: WasmMemory, plain: string, shared: string): string {
-  return memory.buffer instanceof SharedArrayBuffer ? shared : plain;
+export function moduleFor(memory: WasmMemory, plain: string, shared: string): WasmModule | null {
+  const isShared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const build = isShared ? shared : plain;
+  if (!modules.has(build)) {
+    try {
+      modules.set(build, new WebAssemblyApi.Module(Uint8Array.from(atob(build), (c) => c.charCodeAt(0))));
+    } catch {
+      modules.set(build, null);
+    }
+  }
+  return modules.get(build)!;
 }
