@@ -12,17 +12,22 @@ import type { Policy } from './policy';
 const NEAREST = resolveRoundOptions();
 
 /** Rounds to `format` (nearest, ties to even), after per-tensor scaling where `scaled` (see roundTensorScaled). */
-function round(x: tf.Tensor, format: FloatFormat, scaled: boolean): tf.Tensor {
+export function castRound(x: tf.Tensor, format: FloatFormat, scaled: boolean): tf.Tensor {
   if (format.name === 'float32') return x.clone();
   return scaled ? roundTensorScaled(x, format, NEAREST) : roundTensor(x, format, NEAREST);
 }
 
+/** Whether a cast point rounds anything under `policy` (not under float32 compute and gradients). */
+export function castsUnder(policy: Policy): boolean {
+  return policy.compute.name !== 'float32' || policy.gradient.name !== 'float32';
+}
+
 /** x as the policy's compute format holds it; its gradient as the policy's gradient format holds it. */
 export function castToCompute(x: tf.Tensor, policy: Policy): tf.Tensor {
-  if (policy.compute.name === 'float32' && policy.gradient.name === 'float32') return x;
+  if (!castsUnder(policy)) return x;
   const cast = tf.customGrad(((t: tf.Tensor) => ({
-    value: round(t, policy.compute, policy.perTensorScaling),
-    gradFunc: (dy: tf.Tensor) => round(dy, policy.gradient, policy.perTensorScaling),
+    value: castRound(t, policy.compute, policy.perTensorScaling),
+    gradFunc: (dy: tf.Tensor) => castRound(dy, policy.gradient, policy.perTensorScaling),
   })) as unknown as Parameters<typeof tf.customGrad>[0]);
   return cast(x) as tf.Tensor;
 }

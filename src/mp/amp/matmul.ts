@@ -26,7 +26,8 @@ export function matMul(a: tf.Tensor2D, b: tf.Tensor2D, policy: string | Policy =
 
 export const MATMUL_KERNEL = 'MpMatMul';
 
-function product(a: tf.Tensor, b: tf.Tensor, format: string): tf.Tensor {
+/** a·b as the kernel MpMatMul, its matmuls in `format` on WebGPU. */
+export function product(a: tf.Tensor, b: tf.Tensor, format: string): tf.Tensor {
   const backendName = tf.getBackend();
   if (!tf.getKernel(MATMUL_KERNEL, backendName)) {
     // per backend, on first use: the BatchMatMul it delegates to is looked up per call (WebGPU replaces it)
