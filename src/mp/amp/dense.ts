@@ -23,35 +23,40 @@ interface DenseAttrs {
   scaled: boolean;
 }
 
+const rounding =
+  (format: string, scaled: boolean) =>
+  (t: tf.Tensor): tf.Tensor =>
+    castRound(t, getFloatFormat(format), scaled);
+
 function register(backendName: string): void {
   tf.registerKernel({
     kernelName: DENSE_KERNEL,
     backendName,
-    // the outputs: y, and round_c(x) and round_c(W), which the gradient reuses
     kernelFunc: ({ inputs, attrs }) =>
       tf.tidy(() => {
         const { compute, scaled } = attrs as unknown as DenseAttrs;
+        const round = rounding(compute, scaled);
         const [x, w, b] = [inputs.x, inputs.w, inputs.b] as tf.Tensor[];
-        const round = (t: tf.Tensor): tf.Tensor => castRound(t, getFloatFormat(compute), scaled);
-        const [xc, wc] = [round(x!), round(w!)];
         // format 'float32' as autocast's path has it: the inputs are already in the compute format
-        return [round(tf.add(product(xc, wc, 'float32'), round(b!))), xc, wc];
-      }) as unknown as tf.TensorInfo[],
+        return round(tf.add(product(round(x!), round(w!), 'float32'), round(b!)));
+      }) as unknown as tf.TensorInfo,
   });
 }
 
+// round_c(x) and round_c(W) are computed again where a gradient needs them: as extra outputs they would cost
+// more, since tfjs fills an unused output's gradient with zeros made on the host and uploaded
 tf.registerGradient({
   kernelName: DENSE_KERNEL,
-  outputsToSave: [false, true, true],
-  gradFunc: (dys, saved, attrs) => {
-    const { gradient, scaled } = attrs as unknown as DenseAttrs;
-    const round = (t: tf.Tensor): tf.Tensor => castRound(t, getFloatFormat(gradient), scaled);
-    const [xc, wc] = saved as [tf.Tensor, tf.Tensor];
-    const g = round((Array.isArray(dys) ? dys[0] : dys)!);
+  inputsToSave: ['x', 'w'],
+  gradFunc: (dy, saved, attrs) => {
+    const { compute, gradient, scaled } = attrs as unknown as DenseAttrs;
+    const [roundC, roundG] = [rounding(compute, scaled), rounding(gradient, scaled)];
+    const [x, w] = saved as [tf.Tensor, tf.Tensor];
+    const g = roundG(dy as tf.Tensor);
     return {
-      x: () => round(product(g, transpose2d(wc), 'float32')),
-      w: () => round(product(transpose2d(xc), g, 'float32')),
-      b: () => round(tf.sum(g, 0)),
+      x: () => roundG(product(g, transpose2d(roundC(w)), 'float32')),
+      w: () => roundG(product(transpose2d(roundC(x)), g, 'float32')),
+      b: () => roundG(tf.sum(g, 0)),
     };
   },
 });
@@ -65,6 +70,5 @@ export function denseWithCasts(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, p
     gradient: policy.gradient.name,
     scaled: policy.perTensorScaling,
   };
-  const [y] = tf.engine().runKernel(DENSE_KERNEL, { x, w, b }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-  return y as tf.Tensor2D;
+  return tf.engine().runKernel(DENSE_KERNEL, { x, w, b }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
 }
