@@ -263,7 +263,7 @@ function buildFloatPlan(f: FloatFormat, o: Required<RoundOptions>): SimdPlan {
       (fpuRounding ? 16 : 0),
     overflowFrom: lastBelowOverflow(maxBits, (a) => (a + roundAdd + ((a >>> shift) & lsbMask)) & keep),
     fullHelps: lowFlag !== normalStart || highFlag !== maxBits || !f.signed,
-    hint: { full: false },
+    fullAt: new Set<number>(),
     one,
   };
 }

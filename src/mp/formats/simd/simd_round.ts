@@ -34,9 +34,10 @@ export interface SimdPlan {
   readonly features: number;
   /** The largest |x| bits that do not overflow: round_full's overflow step takes the lanes above. */
   readonly overflowFrom: number;
-  /** Whether round_full rounds more lanes than round; `hint.full` turns on when data flags many lanes. */
+  /** Whether round_full rounds more lanes than round. */
   readonly fullHelps: boolean;
-  readonly hint: { full: boolean };
+  /** The chunk lengths that round_full takes: those where data flagged many lanes (see run). */
+  readonly fullAt: Set<number>;
   /** Float32 bits of the rounded value, from the input's bits u and value x. */
   one(u: number, x: number): number;
 }
@@ -80,9 +81,12 @@ class BoundKernel {
       const lanes = len & ~15; // the kernel takes 16 lanes a turn and never touches memory past the arrays
       const [s, d] = [src + 4 * start, dst + 4 * start];
       // The plain kernel is faster where almost every lane is in the normal range; the full one, where some
-      // are not. Either gives the same bits: the choice sticks once a chunk flags 1 lane in 1024 (a flagged
-      // lane's scalar fix costs ~1000 lanes of the full kernel's extra steps, measured on wasm in Node 20).
-      const full = plan.hint.full;
+      // are not. Either gives the same bits. The choice sticks, per chunk length, once a chunk flags 1 lane in
+      // 1024 (a flagged lane's scalar fix costs ~1000 lanes of the full kernel's extra steps, measured on wasm
+      // in Node 20). Per length, since a training step casts the same shapes every step: one activation with
+      // 17 subnormals in 8192 values must not send the clean batch and weights to the full kernel too
+      // (0.2 ms of a 2.5 ms mixed_float16 step of the seed's MLP).
+      const full = plan.fullAt.has(len);
       // check the sign too in unsigned formats, unless round_full maps negative lanes itself
       const checkMask = plan.signFail && !(full && plan.negativeMask) ? -1 : 0x7fffffff;
       const [low, high] = full ? window(plan.low, plan.high) : window(normalStart, maxBits);
@@ -106,7 +110,7 @@ class BoundKernel {
         plan.negativeOut,
         plan.overflowFrom,
       );
-      if (!full && plan.fullHelps && count * 1024 > len) plan.hint.full = true;
+      if (!full && plan.fullHelps && count * 1024 > len) plan.fullAt.add(len);
       if (count === 0 && lanes === len) continue;
       const buffer = this.memory.buffer;
       const in32 = new Int32Array(buffer, s, len);
