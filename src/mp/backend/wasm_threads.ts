@@ -1,12 +1,13 @@
 /**
- * Starting tfjs-wasm's threaded SIMD build in Node, which tfjs itself does not do (tfjs#3830; the findings
- * are in docs/wasm-threads.md). Three things stand in the way, and each is fixed here by configuration:
+ * Starting tfjs-wasm's threaded SIMD build in Node, which tfjs itself does not do (tfjs#3830). What stands in
+ * the way, each fixed here by configuration (docs/wasm-threads.md has the details and the measurements):
  *
  * 1. tfjs turns the build off in Node: the flag WASM_HAS_MULTITHREAD_SUPPORT is set before start-up.
  * 2. Emscripten starts its pthread workers from `blob:` URLs, which Node's workers cannot load. A Worker
- *    subclass starts them from the worker code the package publishes (wasm-out/…worker.js), and hands them
- *    the package's standalone main script (wasm-out/…threaded-simd.js) by path instead of as a Blob.
- * 3. The C side caps XNNPACK's pool at half the logical cores (backend.cc counts hyper-threads twice).
+ *    subclass starts them from the worker code the package ships (wasm-out/…worker.js), and hands them the
+ *    package's standalone main script (wasm-out/…threaded-simd.js) by path instead of as a Blob.
+ * 3. A running pthread would keep Node from exiting: the subclass ignores Emscripten's ref().
+ * 4. The C side caps XNNPACK's pool at half the logical cores (backend.cc counts hyper-threads twice).
  *    During start-up os.cpus() reports at least twice the threads asked for, so the pool gets exactly them.
  */
 import * as fs from 'fs';
@@ -142,7 +143,6 @@ export function checkWasmThreads(threads: unknown, option = 'threads'): number {
   return threads as number;
 }
 
-/** Why the last start runs one thread where the default was more (for backendInfo); null if it did not fall back. */
 let fallback: string | null = null;
 
 /** Why the wasm backend runs one thread although more were the default (the threaded build failed to start). */
