@@ -4,8 +4,10 @@
  * forward (round_c: to the compute format), and backward, with g = round_g(dy) (round_g: to the gradient format)
  *     dx = round_g(g·round_c(W)ᵀ),   dW = round_g(round_c(x)ᵀ·g),   db = round_g(Σ_rows g).
  * These are the values the six nodes of MixedDense's autocast path give (three input casts, the product, the
- * bias add and the output cast), bit for bit, with the same kernels; the tape's bookkeeping per node, about as
- * much as a small kernel costs on wasm, is paid once. Each input's gradient runs only where it is needed: the
+ * bias add and the output cast), bit for bit on cpu and wasm, with the same kernels; the tape's bookkeeping per
+ * node, about as much as a small kernel costs on wasm, is paid once. The three products run in the compute
+ * format's WebGPU kernel (float16: the tensor cores, on inputs already in float16; the same sums up to their
+ * order), where autocast's path had them in float32's. Each input's gradient runs only where it is needed: the
  * first layer's dx, which nobody reads, is never computed.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -37,8 +39,8 @@ function register(backendName: string): void {
         const { compute, scaled } = attrs as unknown as DenseAttrs;
         const round = rounding(compute, scaled);
         const [x, w, b] = [inputs.x, inputs.w, inputs.b] as tf.Tensor[];
-        // format 'float32' as autocast's path has it: the inputs are already in the compute format
-        return round(tf.add(product(round(x!), round(w!), 'float32'), round(b!)));
+        // the product's format picks WebGPU's kernel (float16: the tensor cores); elsewhere it changes nothing
+        return round(tf.add(product(round(x!), round(w!), compute), round(b!)));
       }) as unknown as tf.TensorInfo,
   });
 }
@@ -54,8 +56,8 @@ tf.registerGradient({
     const [x, w] = saved as [tf.Tensor, tf.Tensor];
     const g = roundG(dy as tf.Tensor);
     return {
-      x: () => roundG(product(g, transpose2d(roundC(w)), 'float32')),
-      w: () => roundG(product(transpose2d(roundC(x)), g, 'float32')),
+      x: () => roundG(product(g, transpose2d(roundC(w)), compute)),
+      w: () => roundG(product(transpose2d(roundC(x)), g, compute)),
       b: () => roundG(tf.sum(g, 0)),
     };
   },
