@@ -223,7 +223,7 @@ function ratios(rows: Record<string, unknown>[], torch: TorchFigures | null) {
 
 /** trainMnist under every policy on one backend: the library's own loop, seed 0. */
 async function mnistTable(backend: 'webgpu' | 'wasm') {
-  await useBackend(backend);
+  await useBackend(backend, backend === 'wasm' ? { threads: 1 } : {}); // wasm: one core, as lesson 5's table says
   const rows = [];
   for (const policy of POLICY_NAMES) {
     const r = await trainMnist({ policy, epochs: 1, seed: 0 });
