@@ -5,8 +5,8 @@
  * The value is the same for max, min and all; a sum may differ in the last bits (another order of additions).
  * A sum's or mean's gradient is dy times ones made on the device (tf.onesLike, a fill kernel). tfjs's own builds
  * ones(x.shape) on the CPU and uploads it; tf.broadcastTo of dy is no better where dy was made on the CPU (the
- * loss seed): tfjs-webgpu then tiles it on the CPU and uploads the result. Either costs 660 ms for 4096² values
- * on an H200, against a few ms for the step's products.
+ * loss seed): tfjs-webgpu then tiles it on the CPU and uploads the result, 660 ms for 4096² values on an H200
+ * against a few ms for the step's products.
  *
  *     reduceAll(tf.abs(x), 'max')   // amax, as tf.max(tf.abs(x))
  */
