@@ -14,7 +14,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ampKernels } from '../formats/simd/amp_simd';
-import { cpuValues, wasmHeap, type CpuBackend, type WasmBackend } from '../ops/cpu_wasm';
+import {
+  cpuValues,
+  registerScalarKernel,
+  wasmHeap,
+  type CpuBackend,
+  type ReadInput,
+  type WasmBackend,
+} from '../ops/cpu_wasm';
 
 export const ADAM_KERNEL = 'MpMaskedAdam';
 /** The accumulated betas' update: [β1ᵗ·β1, β2ᵗ·β2], or [β1ᵗ, β2ᵗ] on a skipped step. */
@@ -79,20 +86,17 @@ function adamInto([w, m, v, g]: Float32Array[], [wOut, mOut, vOut]: Float32Array
 const INPUTS = ['value', 'm', 'v', 'grad'] as const;
 
 /** The step's scalars, from the kernel's attrs and its accBeta inputs. */
-function scalarsOf(config: { attrs?: tf.NamedAttrMap }, read: (name: string) => ArrayLike<number>): Scalars {
+function scalarsOf(config: { attrs?: tf.NamedAttrMap }, read: ReadInput): Scalars {
   return scalars(read('accBeta1')[0]!, read('accBeta2')[0]!, config.attrs as unknown as AdamAttrs);
 }
 
 /** Whether the step is skipped: its optional `skip` input is set. */
-function skipped(config: { inputs: tf.NamedTensorInfoMap }, read: (name: string) => ArrayLike<number>): boolean {
+function skipped(config: { inputs: tf.NamedTensorInfoMap }, read: ReadInput): boolean {
   return config.inputs.skip !== undefined && read('skip')[0] !== 0;
 }
 
 /** The accumulated betas after the step, as tfjs' mul(accBeta, β) makes them. */
-function nextBetas(
-  config: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap },
-  read: (name: string) => ArrayLike<number>,
-): number[] {
+function nextBetas(config: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }, read: ReadInput): number[] {
   const { beta1, beta2 } = config.attrs as unknown as AdamAttrs;
   const [acc1, acc2] = [read('accBeta1')[0]!, read('accBeta2')[0]!];
   return skipped(config, read) ? [acc1, acc2] : [f(acc1 * f(beta1)), f(acc2 * f(beta2))];
@@ -113,15 +117,7 @@ tf.registerKernel({
   },
 });
 
-tf.registerKernel({
-  kernelName: BETAS_KERNEL,
-  backendName: 'cpu',
-  kernelFunc: (config) => {
-    const backend = config.backend as unknown as CpuBackend;
-    const read = (name: string): ArrayLike<number> => cpuValues(backend, config.inputs[name] as tf.TensorInfo);
-    return nextBetas(config, read).map((b) => backend.makeTensorInfo([], 'float32', Float32Array.of(b)));
-  },
-});
+registerScalarKernel(BETAS_KERNEL, 2, nextBetas);
 
 tf.registerKernel({
   kernelName: ADAM_KERNEL,
@@ -143,20 +139,6 @@ tf.registerKernel({
     const lanes = kernel ? inputs[0]!.length & ~3 : 0;
     if (kernel) kernel(...[...inputs, ...outs].map((a) => a.byteOffset), lanes, ...k);
     adamInto(inputs, outs, k, lanes); // the last n mod 4 elements (all of them without SIMD)
-    return outputs;
-  },
-});
-
-tf.registerKernel({
-  kernelName: BETAS_KERNEL,
-  backendName: 'wasm',
-  kernelFunc: (config) => {
-    const backend = config.backend as unknown as WasmBackend;
-    const read = (name: string): Float32Array =>
-      backend.typedArrayFromHeap(config.inputs[name] as tf.TensorInfo) as Float32Array;
-    const outputs = [0, 1].map(() => backend.makeOutput([], 'float32'));
-    const betas = nextBetas(config, read); // read after makeOutput, which may move the heap
-    outputs.forEach((t, j) => ((backend.typedArrayFromHeap(t) as Float32Array)[0] = betas[j]!));
     return outputs;
   },
 });

@@ -9,7 +9,7 @@
  * Its state stays in the scaler's tensors: nothing is read back. Elsewhere (WebGPU) the tensor ops run.
  */
 import * as tf from '@tensorflow/tfjs';
-import { cpuValues, type CpuBackend, type WasmBackend } from '../ops/cpu_wasm';
+import { registerScalarKernel, type ReadInput } from '../ops/cpu_wasm';
 
 export const SCALER_KERNEL = 'MpDynamicScalerUpdate';
 
@@ -53,34 +53,12 @@ function next(
 }
 
 /** The next state from the kernel's inputs, read by `read`. */
-function nextOf(config: { attrs?: tf.NamedAttrMap }, read: (name: string) => ArrayLike<number>): number[] {
+function nextOf(config: { attrs?: tf.NamedAttrMap }, read: ReadInput): number[] {
   const state = SCALER_STATE.map((name) => read(name)[0]!);
   return next(read('found')[0] !== 0, state, config.attrs as unknown as ScalerAttrs);
 }
 
-tf.registerKernel({
-  kernelName: SCALER_KERNEL,
-  backendName: 'cpu',
-  kernelFunc: (config) => {
-    const backend = config.backend as unknown as CpuBackend;
-    const read = (name: string): ArrayLike<number> => cpuValues(backend, config.inputs[name] as tf.TensorInfo);
-    return nextOf(config, read).map((x) => backend.makeTensorInfo([], 'float32', Float32Array.of(x)));
-  },
-});
-
-tf.registerKernel({
-  kernelName: SCALER_KERNEL,
-  backendName: 'wasm',
-  kernelFunc: (config) => {
-    const backend = config.backend as unknown as WasmBackend;
-    const heap = (t: tf.TensorInfo): ArrayLike<number> => backend.typedArrayFromHeap(t) as unknown as ArrayLike<number>;
-    const outputs = SCALER_STATE.map(() => backend.makeOutput([], 'float32'));
-    // read after makeOutput, which may move the heap
-    const values = nextOf(config, (name) => heap(config.inputs[name] as tf.TensorInfo));
-    outputs.forEach((t, j) => ((heap(t) as Float32Array)[0] = values[j]!));
-    return outputs;
-  },
-});
+registerScalarKernel(SCALER_KERNEL, SCALER_STATE.length, nextOf);
 
 /** Whether the kernel runs on the current backend. */
 export function scalerKernelApplies(): boolean {
