@@ -14,7 +14,7 @@ import {
   softmaxLoss,
   trainMnist,
   useBackend,
-} from '../src/mp';
+} from '../src/course/index';
 import { fusedAdamStep } from '../src/mp/amp/fused_adam';
 import { MATMUL_KERNEL } from '../src/mp/amp/matmul';
 import { TRANSPOSE_KERNEL, transpose2d } from '../src/mp/ops/transpose';

@@ -19,7 +19,7 @@ import { roundArray } from '../src/mp/formats/round';
 import { quantize } from '../src/mp/ops/quantize';
 import { reduceAll } from '../src/mp/ops/reduce';
 import { useBackend } from '../src/mp/backend/select';
-import { trainMnist } from '../src/mp/experiments/train';
+import { trainMnist } from '../src/course/experiments/train';
 import { gpuMatmulInfo, matMulWith } from '../src/mp/backend/webgpu/kernels';
 import { DAWN_TOGGLES } from '../src/mp/backend/webgpu/select_path';
 import type { KernelKind } from '../src/mp/backend/webgpu/wgsl';

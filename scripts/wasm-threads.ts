@@ -12,7 +12,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import * as tf from '@tensorflow/tfjs';
 import { timeAlternating } from '../bench/timing';
-import { quantize, trainMnist, useBackend } from '../src/mp';
+import { quantize, trainMnist, useBackend } from '../src/course/index';
 import { ampKernels } from '../src/mp/formats/simd/amp_simd';
 import { roundsOnHeap } from '../src/mp/formats/simd/simd_round';
 import { wasmHeap, type WasmBackend } from '../src/mp/ops/cpu_wasm';

@@ -19,7 +19,7 @@ import {
   type BackendChoice,
   type TrainOptions,
   type TrainResult,
-} from '../mp/index';
+} from '../course/index';
 
 const USAGE = `Usage: npm run train -- [options]
   --policy NAMES         comma-separated, or 'all' (default float32). Valid: ${POLICY_NAMES.join(', ')}

@@ -1,7 +1,7 @@
 /**
- * The precision library, as lessons, CLIs and users call it. Each group is one folder; ARCHITECTURE.md says
- * what each holds and how they depend on one another. Parts 1–7 are the reusable library; part 8 is the
- * course's MNIST experiments built on it. Anything not listed is internal: tests import it by path.
+ * The precision library's public surface. Each group is one folder; ARCHITECTURE.md says what each holds and
+ * how they depend on one another. Anything not listed is internal: tests import it by path. The course (MNIST
+ * experiments, lesson models, figures, the notebook display) lives in src/course and builds on this.
  */
 import './quiet';
 
@@ -48,10 +48,9 @@ export { castStats, castStatsAsync, valuesOfAsync } from './numerics/stats';
 export { log2Histogram } from './numerics/histogram';
 export { memoryPlan, bytesPerValue, type MemoryPlan } from './numerics/memory';
 export { sumInFormat, partialSums, type SummationMethod, type PartialSums } from './numerics/summation';
-export { precisionSearch } from './numerics/precision_search';
 
-// 6. Quantization (quant/): torch.ao's qparams, observers and fake quantization; PTQ, QAT, integer and FP8
-//    inference; MX block formats
+// 6. Quantization (quant/): torch.ao's qparams, observers and fake quantization; FP8 delayed scaling; MX block
+//    formats
 export type { TensorQParams } from './quant/qparams';
 export { affineQuantize, fakeQuantize, fakeQuantizePerChannel } from './quant/fake_quant';
 export {
@@ -60,21 +59,5 @@ export {
   PerChannelMinMaxObserver,
   HistogramObserver,
 } from './quant/observers';
-export { denseStackOf, denseForward, type DenseLayerWeights } from './quant/stack';
-export { Int8Mlp, quantizeWeights, toInt8Layers } from './quant/int8';
-export { staticQuantize, DynamicInt8Mlp } from './quant/ptq';
-export { QatMlp } from './quant/qat';
 export { DelayedScaling } from './quant/fp8_scaling';
-export { Fp8Mlp } from './quant/fp8_mlp';
 export { mxQuantize, perTensorQuantize, MX_ELEMENT_FORMATS, type MxScaleRule, type QuantError } from './quant/mx';
-
-// 7. Figures and the notebook display (viz/): figures as data, tables and live progress through one bridge
-export * from './viz/index';
-
-// 8. The course's MNIST experiments (experiments/): the seed's model and the runs the lessons measure
-export { loadMnist, type MnistSplit } from './experiments/mnist';
-export { SEED_MLP, buildMlp, softmaxLoss, forward, accuracy, accuracyAsync } from './experiments/seed_mlp';
-export { trainMnist, type TrainOptions, type TrainResult, type Progress } from './experiments/train';
-export { timeTrainingSteps } from './experiments/step_time';
-export { trainMnistFp8Delayed } from './experiments/fp8_training';
-export { compareQuantization } from './experiments/compare_quantization';

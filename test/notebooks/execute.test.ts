@@ -75,7 +75,7 @@ describe('lessons executed through Jupyter (nbclient)', function () {
     const notebook = {
       ...readNotebook(path.join(course, 'notebooks', LESSONS[0]!)),
       cells: [
-        code('start', "import * as mp from './src/mp/index';\nawait mp.useBackend();"),
+        code('start', "import * as mp from './src/course/index';\nawait mp.useBackend();"),
         code(
           'train',
           "const r = await mp.trainMnist({ policy: 'mixed_float16', epochs: 1, trainLimit: 4096 });\n" +

@@ -46,7 +46,7 @@ describe('lessons as committed', () => {
       it('imports the library instead of defining library code (no class or exported function in cells)', () => {
         const code = nb.cells.filter((c) => c.cell_type === 'code').map((c) => sourceOf(c.source));
         expect(code.filter((s) => /^\s*(export\s|class\s)/m.test(s))).to.deep.equal([]);
-        expect(code.join('\n')).to.include("from './src/mp/index'");
+        expect(code.join('\n')).to.include("from './src/course/index'");
       });
     });
   }

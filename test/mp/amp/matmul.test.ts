@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { buildMlp, forward, matMul, softmaxLoss, useBackend } from '../../../src/mp';
+import { buildMlp, forward, matMul, softmaxLoss, useBackend } from '../../../src/course/index';
 import { MATMUL_KERNEL } from '../../../src/mp/amp/matmul';
 import { gpuMatmulCompute } from '../../../src/mp/backend/webgpu/select_path';
 

@@ -8,7 +8,7 @@ import {
   softmaxLoss,
   StaticLossScaler,
   useBackend,
-} from '../../../src/mp';
+} from '../../../src/course/index';
 import { optimizerState } from '../../../src/mp/amp/optimizer';
 import { SCALER_KERNEL } from '../../../src/mp/amp/scaler_kernel';
 import { replayTorchTrace } from './torch_trace';

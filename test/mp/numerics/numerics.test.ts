@@ -12,7 +12,7 @@ import {
   softmaxLoss,
   useBackend,
   type FloatFormat,
-} from '../../../src/mp';
+} from '../../../src/course/index';
 
 const f16 = getFormat('float16') as FloatFormat;
 

@@ -13,7 +13,7 @@ import {
   roundValue,
   useBackend,
 } from '../../../src/mp';
-import { int8Dense, type Int8Layer } from '../../../src/mp/quant/int8';
+import { int8Dense, type Int8Layer } from '../../../src/course/models/int8';
 import { quantRange } from '../../../src/mp/quant/qparams';
 
 describe('quantization: bad input', () => {

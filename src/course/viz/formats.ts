@@ -1,0 +1,215 @@
+/**
+ * Figures of the number formats themselves (lesson 1): the bits of one value in several formats, and the
+ * spacing of each format's number line. Every number comes from the library (fields, decode); nothing is
+ * re-derived here.
+ *
+ *     showFigure(bitLayoutFigure(0.1, ['float32', 'bfloat16', 'float16']));
+ *     showFigure(spacingFigure(FLOAT_FORMAT_NAMES));   // one chart, a dropdown picks the format
+ */
+import { describeValue, OptionError } from '../../mp/errors';
+import { decode } from '../../mp/formats/codec';
+import { fields } from '../../mp/formats/fields';
+import { getFloatFormat, type FormatLike } from '../../mp/formats/registry';
+import type { Figure, Trace } from './figure';
+
+/** The positive number line of one format: representable values and the gap from each to its neighbour. */
+export interface SpacingSeries {
+  readonly format: string;
+  /** Positive finite values of the format, ascending (every one, or the first of each binade). */
+  readonly values: number[];
+  /**
+   * gaps[i]: distance from values[i] to the next larger representable value; for the largest finite value,
+   * the distance to the one below it (there is no finite one above).
+   */
+  readonly gaps: number[];
+  /** Whether `values` lists every positive finite value (narrow formats) or only where the gap changes. */
+  readonly everyValue: boolean;
+}
+
+/**
+ * The spacing of a float format's positive values, read off its codes with `decode`: positive codes are in
+ * value order, so code c + 1 is the next larger value. A format with at most `everyValueUpTo` positive finite
+ * values gives all of them; a wider one gives the smallest (sub)normal and the first value of each binade,
+ * where the gap doubles (it is constant inside a binade), and the largest finite value.
+ *
+ *     spacing('float4_e2m1fn').values   // [0.5, 1, 1.5, 2, 3, 4, 6]
+ */
+export function spacing(format: FormatLike, { everyValueUpTo = 256 }: { everyValueUpTo?: number } = {}): SpacingSeries {
+  const f = getFloatFormat(format);
+  if (!Number.isInteger(everyValueUpTo) || everyValueUpTo < 0) {
+    throw new OptionError(
+      `everyValueUpTo must be a non-negative integer. Received: ${String(everyValueUpTo)}`,
+      'everyValueUpTo',
+      everyValueUpTo,
+    );
+  }
+  const M = f.manBits;
+  const first = f.subnormals ? 1 : 0; // code 0 is +0, except where the format has no zero (e8m0)
+  const last = f.maxExpField * 2 ** M + f.maxMantissaAtTop; // the largest finite value's code
+  const everyValue = last - first + 1 <= everyValueUpTo;
+  const codes: number[] = [];
+  if (everyValue) {
+    for (let c = first; c <= last; c++) codes.push(c);
+  } else {
+    codes.push(first);
+    for (let field = 1; field <= f.maxExpField; field++) if (field * 2 ** M > first) codes.push(field * 2 ** M);
+    if (codes[codes.length - 1] !== last) codes.push(last);
+  }
+  const values = codes.map((c) => decode(c, f));
+  const gaps = codes.map((c) => (c < last ? decode(c + 1, f) - decode(c, f) : decode(c, f) - decode(c - 1, f)));
+  return { format: f.name, values, gaps, everyValue };
+}
+
+function checkFormatList(formats: readonly FormatLike[], what: string): void {
+  if (!Array.isArray(formats) || formats.length === 0) {
+    throw new OptionError(
+      `${what} needs a non-empty array of float format names. Received: ${describeValue(formats)}`,
+      'formats',
+      formats,
+    );
+  }
+}
+
+/**
+ * Gap between neighbouring values against the value, log-log, one trace per format, in ONE chart with a
+ * dropdown (plotly updatemenus): an optional `overview` (a few of the formats, shown first), all formats, or
+ * any one. Every value of a narrow format is a marker (its number line); wider formats draw the staircase of
+ * their binades.
+ *
+ *     spacingFigure(FLOAT_FORMAT_NAMES, { overview: ['float32', 'bfloat16', 'float16'] })
+ */
+export function spacingFigure(
+  formats: readonly FormatLike[],
+  { title = 'Spacing of representable values', overview }: { title?: string; overview?: readonly FormatLike[] } = {},
+): Figure {
+  checkFormatList(formats, 'spacingFigure');
+  const series = formats.map((f) => spacing(f));
+  const names = series.map((s) => s.format);
+  const shownFirst = overview?.map((f) => getFloatFormat(f).name);
+  const missing = shownFirst?.filter((n) => !names.includes(n)) ?? [];
+  if (missing.length > 0) {
+    throw new OptionError(
+      `overview lists formats that are not in the figure: ${missing.join(', ')}`,
+      'overview',
+      overview,
+      names,
+    );
+  }
+  const button = (label: string, show: (name: string) => boolean, text: string) => ({
+    label,
+    method: 'update',
+    args: [{ visible: names.map(show) }, { 'title.text': text }],
+  });
+  const firstTitle = shownFirst ? `${title}: overview` : `${title}: all formats`;
+  const buttons = [
+    ...(shownFirst ? [button('overview', (n) => shownFirst.includes(n), firstTitle)] : []),
+    button('all formats', () => true, `${title}: all formats`),
+    ...names.map((name) => button(name, (n) => n === name, `${title}: ${name}`)),
+  ];
+  const data: Trace[] = series.map((s) => ({
+    type: 'scatter',
+    mode: s.everyValue ? 'lines+markers' : 'lines',
+    name: s.format,
+    x: s.values,
+    y: s.gaps,
+    visible: shownFirst ? shownFirst.includes(s.format) : true,
+    line: { shape: 'hv' },
+    marker: { size: 5 },
+    hovertemplate: `${s.format}<br>value %{x:.6g}<br>gap to next %{y:.6g}<extra></extra>`,
+  }));
+  return {
+    data,
+    layout: {
+      title: { text: firstTitle },
+      xaxis: { title: { text: 'value x (positive, finite)' }, type: 'log', exponentformat: 'power' },
+      yaxis: { title: { text: 'gap from x to the next representable value' }, type: 'log', exponentformat: 'power' },
+      height: 520,
+      margin: { t: 110 },
+      updatemenus: [
+        {
+          type: 'dropdown',
+          direction: 'down',
+          x: 0,
+          xanchor: 'left',
+          y: 1.2,
+          yanchor: 'bottom',
+          showactive: true,
+          buttons,
+        },
+      ],
+    },
+  };
+}
+
+const FIELD_NAMES = ['sign', 'exponent', 'mantissa'] as const;
+/** Red sign, blue exponent, green mantissa: a discrete colour scale over z = 0, 1, 2. */
+const FIELD_SCALE = [
+  [0, '#d62728'],
+  [1 / 3, '#d62728'],
+  [1 / 3, '#1f77b4'],
+  [2 / 3, '#1f77b4'],
+  [2 / 3, '#2ca02c'],
+  [1, '#2ca02c'],
+];
+
+/**
+ * The bits of `value` in each format, one row per format (most significant bit on the left), coloured by
+ * field (red sign, blue exponent, green mantissa), each row labelled with the value the format stores.
+ */
+export function bitLayoutFigure(value: number, formats: readonly FormatLike[]): Figure {
+  checkFormatList(formats, 'bitLayoutFigure');
+  if (typeof value !== 'number') {
+    throw new OptionError(`value must be a number. Received: ${describeValue(value)}`, 'value', value);
+  }
+  const rows = formats.map((name) => {
+    const f = getFloatFormat(name);
+    const fl = fields(value, f);
+    const bits = (n: number, width: number): string => (width ? n.toString(2).padStart(width, '0') : '');
+    const parts = [f.signed ? String(fl.sign) : '', bits(fl.exponent, f.expBits), bits(fl.mantissa, f.manBits)];
+    const cells = parts.flatMap((text, field) => [...text].map((bit) => ({ bit, field })));
+    return { label: `${f.name} = ${fl.value}`, cells };
+  });
+  const width = Math.max(...rows.map((r) => r.cells.length));
+  const pad = <T, F>(xs: T[], fill: F): (T | F)[] => [...xs, ...Array<F>(width - xs.length).fill(fill)];
+  const heatmap: Trace = {
+    type: 'heatmap',
+    x: Array.from({ length: width }, (_, i) => i),
+    y: rows.map((r) => r.label),
+    z: rows.map((r) =>
+      pad(
+        r.cells.map((c) => c.field),
+        null,
+      ),
+    ), // null: no cell
+    text: rows.map((r) =>
+      pad(
+        r.cells.map((c) => c.bit),
+        '',
+      ),
+    ),
+    customdata: rows.map((r) =>
+      pad(
+        r.cells.map((c) => FIELD_NAMES[c.field]),
+        '',
+      ),
+    ),
+    texttemplate: '%{text}',
+    textfont: { color: 'white', size: 12 },
+    hovertemplate: '%{y}<br>bit %{x}: %{customdata} bit = %{text}<extra></extra>',
+    zmin: 0,
+    zmax: 2,
+    colorscale: FIELD_SCALE,
+    showscale: false,
+    xgap: 2,
+    ygap: 4,
+  };
+  return {
+    data: [heatmap],
+    layout: {
+      title: { text: `The bits of ${value} in each format: red sign, blue exponent, green mantissa` },
+      xaxis: { title: { text: 'bit position, most significant first' }, dtick: 1 },
+      yaxis: { title: { text: 'format = value stored' }, type: 'category', autorange: 'reversed', automargin: true },
+      height: 160 + 36 * rows.length,
+    },
+  };
+}
