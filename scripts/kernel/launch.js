@@ -5,7 +5,7 @@
  * tslab compiles each cell with rootDir set to its working directory, and Jupyter starts a kernel in the
  * notebook's folder, so from notebooks/ an `import … from '../src/mp'` fails ("not under rootDir"). This
  * launcher walks up from that folder to the course root (the nearest package.json that names this course)
- * and starts tslab there. Notebooks then import `./src/mp`, `./src/quiz` and `./exercises/lessonN`, paths
+ * and starts tslab there. Notebooks then import `./src/course/index`, `./src/quiz` and `./exercises/lessonN`, paths
  * from the root. We chose this over importing the library by its package name because it needs no build
  * step and no link (symlinks need extra rights on Windows), works for any copy of the course (a student
  * release, a graded copy) with the kernel registered once, and lets tslab recompile an edited exercise file

@@ -35,6 +35,7 @@ export const RELEASE_PATHS = [
   'notebooks',
   'exercises',
   'src/mp',
+  'src/course',
   'src/quiz',
   'src/cli',
   'scripts/setup-python.sh',
