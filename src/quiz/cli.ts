@@ -2,6 +2,7 @@
  * npm run grade                                   grade exercises/ and print a table by lesson, with type
  *                                                 errors as warnings (file and line)
  * npm run grade -- --only l3                      one lesson, or questions: --only l1.q1,l3.q2
+ * npm run grade -- --only l3 --pass-all           exits 1 unless every case graded passed (for CI)
  * npm run grade -- --submission DIR --json OUT.json [--junit OUT.xml]
  * npm run grade -- --class DIR                    every folder in DIR is one student's submission:
  *                                                 DIR/gradebook.csv and DIR/feedback/<student>.md, graded
@@ -31,7 +32,8 @@ import { typeWarnings } from './typecheck';
 
 const USAGE = `Usage: npm run grade -- [--submission DIR | [--collect DOWNLOAD] --class DIR] [--json FILE] [--junit FILE]
                        [--lms canvas|moodle|none] [--roster CLASS.csv] [--assignment NAME] [--gradebook FILE]
-                       [--feedback DIR] [--only l3 | --only l1.q1,l3.q2] [--timeout MS] [--load-timeout MS]`;
+                       [--feedback DIR] [--only l3 | --only l1.q1,l3.q2] [--pass-all] [--timeout MS]
+                       [--load-timeout MS]`;
 
 function write(file: string, text: string): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -98,6 +100,7 @@ async function main(): Promise<number> {
       only: { type: 'string' },
       timeout: { type: 'string' },
       'load-timeout': { type: 'string' },
+      'pass-all': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -137,7 +140,9 @@ async function main(): Promise<number> {
   if (values.junit) write(values.junit, reports.map(toJUnit).join('\n'));
   if (refused)
     console.log(`${refused} submission file(s) refused: see refused.csv, fix or ask again, then collect again`);
-  return refused ? 1 : 0;
+  // --pass-all: for CI (a GitHub Classroom step), fail unless every case graded passed
+  const short = values['pass-all'] && reports.some((r) => r.earned < r.points);
+  return refused || short ? 1 : 0;
 }
 
 main().then(
