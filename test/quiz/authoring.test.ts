@@ -14,7 +14,7 @@ import {
   replaceSection,
   solutionFiles,
 } from '../../scripts/generate-exercises';
-import { loadQuestions } from '../../src/quiz';
+import { loadQuestions, pointsOf, type CodeQuestion } from '../../src/quiz';
 import { typeErrors } from './compile';
 import { ROOT, tempDir } from './submissions';
 
@@ -27,6 +27,20 @@ describe('the question bank as the single source (npm run exercises)', function 
       if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) stale.push(path.relative(ROOT, file));
     }
     expect(stale, 'run npm run exercises').to.deep.equal([]);
+  });
+
+  it('lists in the guide what each question forbids, and every question with its points', () => {
+    const guide = fs.readFileSync(path.join(ROOT, 'docs/instructor-guide.md'), 'utf8');
+    const forbidden = guide.slice(guide.indexOf('<!-- BEGIN GENERATED forbidden'));
+    for (const q of loadQuestions().filter((x): x is CodeQuestion => x.kind === 'code')) {
+      const row = forbidden.split('\n').find((l) => l.startsWith(`| ${q.id} `));
+      const f = q.forbidden ?? {};
+      const names = [...(f.library ?? []), ...(f.libraryModules ?? []), ...(f.platform ?? [])];
+      if (!names.length) expect(row, q.id).to.equal(undefined);
+      for (const name of names) expect(row, `${q.id}: ${name}`).to.include(`\`${name}\``);
+    }
+    for (const q of loadQuestions())
+      expect(guide, q.id).to.match(new RegExp(`\\| ${q.id} +\\| .* \\| +${pointsOf(q)} \\|`));
   });
 
   it("has one check() cell per question in each lesson's notebook, naming the question's function or answer", () => {
