@@ -9,9 +9,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { toCsv } from './csv';
+import { GradingError } from './errors';
 import { identify, type Lms, type Student } from './lms';
 import { readEnrolled, type Enrolled } from './roster';
-import { copyFolder, RefusedArchive, SKIPPED, unpackZip, type Limits } from './unpack';
+import { checkedFiles, copyFolder, RefusedArchive, SKIPPED, unpackZip, type Limits } from './unpack';
 
 /** A whole class's download: many submissions, each still checked against the submission limits. */
 const DOWNLOAD_LIMITS: Limits = { bytes: 4 * 2 ** 30, entries: 200_000 };
@@ -85,11 +86,15 @@ async function stage(source: string, entries: readonly string[], staging: string
   if (folder) {
     const dir = path.join(source, folder);
     const zips = zipsIn(dir);
-    if (zips.length === 1) await unpackZip(path.join(dir, zips[0]!), staging);
-    else if (zips.length > 1)
-      throw new RefusedArchive(`it holds ${zips.length} zip files (${zips.join(', ')}): submit one`);
-    else copyFolder(dir, staging);
-    return [];
+    if (zips.length > 1) throw new RefusedArchive(`it holds ${zips.length} zip files (${zips.join(', ')}): submit one`);
+    if (zips.length === 0) {
+      copyFolder(dir, staging);
+      return [];
+    }
+    await unpackZip(path.join(dir, zips[0]!), staging);
+    return checkedFiles(dir)
+      .filter((rel) => rel !== zips[0]!.split(path.sep).join('/'))
+      .map((rel) => ({ file: `${folder}/${rel}`, reason: `not graded: only ${zips[0]} is`, ignored: true }));
   }
   const zips = entries.filter(isZip);
   if (zips.length === 0) throw new RefusedArchive('not a zip file: submit the zip that npm run submit makes');
@@ -122,18 +127,34 @@ function entriesByStudent(
   return { groups, refused };
 }
 
-/** Unpacks a download zip (checked as a whole) beside the class, or returns the folder given. */
-async function downloadFolder(from: string, to: string): Promise<{ source: string; cleanup(): void }> {
-  if (fs.statSync(from).isDirectory()) return { source: from, cleanup: () => undefined };
-  const source = path.join(to, '.download');
-  fs.rmSync(source, { recursive: true, force: true });
-  fs.mkdirSync(source);
-  const cleanup = (): void => fs.rmSync(source, { recursive: true, force: true });
-  try {
-    await unpackZip(from, source, DOWNLOAD_LIMITS);
-  } catch (e) {
-    cleanup();
-    throw e instanceof RefusedArchive ? new RefusedArchive(`The download ${from} was refused: ${e.message}`) : e;
+/**
+ * The folder holding a download's entries: a download zip unpacked (checked as a whole) beside the class, or
+ * the folder given; either one level down where it holds nothing but one folder that is no student's (a
+ * download unzipped into a folder of its name, then zipped again).
+ */
+async function downloadFolder(from: string, to: string, lms: Lms): Promise<{ source: string; cleanup(): void }> {
+  if (!fs.existsSync(from)) {
+    throw new GradingError(`No download at ${from}: give the LMS's download zip, or the folder it was unpacked into.`);
+  }
+  let source = from;
+  let cleanup = (): void => undefined;
+  if (!fs.statSync(from).isDirectory()) {
+    source = path.join(to, '.download');
+    fs.rmSync(source, { recursive: true, force: true });
+    fs.mkdirSync(source);
+    cleanup = (): void => fs.rmSync(source, { recursive: true, force: true });
+    try {
+      await unpackZip(from, source, DOWNLOAD_LIMITS);
+    } catch (e) {
+      cleanup();
+      throw e instanceof RefusedArchive ? new GradingError(`The download ${from} was refused: ${e.message}.`) : e;
+    }
+  }
+  for (;;) {
+    const entries = fs.readdirSync(source).filter((e) => !e.startsWith('.') && !SKIPPED.has(e));
+    const only = entries.length === 1 ? path.join(source, entries[0]!) : undefined;
+    if (!only || !fs.statSync(only).isDirectory() || 'student' in identify(entries[0]!, true, lms)) break;
+    source = only;
   }
   return { source, cleanup };
 }
@@ -152,7 +173,7 @@ export async function collectClass(
 ): Promise<Collection> {
   fs.mkdirSync(to, { recursive: true });
   const enrolled = options.roster ? readEnrolled(options.roster, lms) : undefined;
-  const download = await downloadFolder(from, to);
+  const download = await downloadFolder(from, to, lms);
   const students: Student[] = [];
   const { groups, refused } = entriesByStudent(download.source, lms);
   try {

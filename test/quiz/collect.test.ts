@@ -12,6 +12,7 @@ import * as path from 'path';
 import * as yauzl from 'yauzl';
 import { loadQuestions, pointsOf, type Report } from '../../src/quiz';
 import { parseCsv, toCsv } from '../../src/quiz/csv';
+import { collectClass } from '../../src/quiz/collect';
 import { gradebookCsv } from '../../src/quiz/report';
 import { packSubmission } from '../../src/quiz/submit';
 import { zipBytes } from '../../src/quiz/zip';
@@ -220,6 +221,7 @@ describe("collecting Moodle's default download: a folder per student", function 
   before(() => {
     writeZip(download, [
       { name: 'Ada Lovelace_501_assignsubmission_file/exercises.zip', data: zipBytes(entriesOf(SOLUTIONS)) },
+      { name: 'Ada Lovelace_501_assignsubmission_file/screenshot.png', data: 'png' },
       ...entriesOf(SOLUTIONS, 'José Núñez_502_assignsubmission_file/'),
       { name: 'José Núñez_502_assignsubmission_onlinetext/onlinetext.html', data: '<p>done</p>' },
       { name: 'Grace Hopper_503_assignsubmission_onlinetext/onlinetext.html', data: '<p>see attached</p>' },
@@ -268,5 +270,23 @@ describe("collecting Moodle's default download: a folder per student", function 
       'Ada Lovelace_501_assignsubmission_file/feedback.md',
       'José Núñez_502_assignsubmission_file/feedback.md',
     ]);
+  });
+  it('reads the download from a folder it was unpacked into, one level down too, and says where none is', async () => {
+    const unpacked = path.join(work, 'unpacked');
+    const wrapped = path.join(unpacked, 'MP101-Mixed precision-42');
+    fs.mkdirSync(path.join(wrapped, 'Ada Lovelace_501_assignsubmission_file'), { recursive: true });
+    fs.writeFileSync(
+      path.join(wrapped, 'Ada Lovelace_501_assignsubmission_file', 'exercises.zip'),
+      zipBytes(entriesOf(SOLUTIONS)),
+    );
+    const collected = await collectClass(unpacked, path.join(work, 'again'), 'moodle');
+    expect(collected.students.map((s) => s.key)).to.deep.equal(['Ada-Lovelace_501']);
+    await collectClass(path.join(work, 'nowhere.zip'), path.join(work, 'again'), 'moodle').then(
+      () => expect.fail('collected from nowhere'),
+      (e: Error) =>
+        expect(e.message).to.equal(
+          `No download at ${path.join(work, 'nowhere.zip')}: give the LMS's download zip, or the folder it was unpacked into.`,
+        ),
+    );
   });
 });
