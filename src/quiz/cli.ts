@@ -22,7 +22,7 @@ import { parseArgs } from 'util';
 import { hiddenPointsNotRun, questionIds } from './bank';
 import { type ClassProgress } from './class';
 import { classOutputs, gradeClassFolder, writeRefusals, type Changes } from './class_folder';
-import { collectClass, type Collection } from './collect';
+import { collectClass, REFUSED_CSV, type Collection } from './collect';
 import { gradeSubmission, type GradeOptions, type Report } from './grade';
 import { parseLms } from './lms';
 import { POOL } from './pool';
@@ -65,7 +65,7 @@ function printCollection({ students, refused, missing }: Collection, seconds: nu
   const refusedCount = refused.filter((r) => !r.ignored).length;
   console.log(
     `collected ${students.length} submissions into ${dir} in ${seconds.toFixed(1)} s` +
-      `${late ? ` (${late} late)` : ''}, refused ${refusedCount} (${path.join(dir, 'refused.csv')})`,
+      `${late ? ` (${late} late)` : ''}, refused ${refusedCount} (${path.join(dir, REFUSED_CSV)})`,
   );
   if (missing.length) {
     console.log(`no submission from ${missing.length}: ${missing.map((m) => `${m.name} (${m.id})`).join(', ')}`);

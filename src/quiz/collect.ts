@@ -40,9 +40,9 @@ export interface CollectOptions {
 }
 
 /** Files written into the class folder. */
-export const ROSTER = 'roster.json';
+const ROSTER = 'roster.json';
 export const REFUSED_CSV = 'refused.csv';
-export const MISSING_CSV = 'no-submission.csv';
+const MISSING_CSV = 'no-submission.csv';
 
 /** The submission's own folder inside an unpacked archive: the shallowest holding lessonN/ or answers.json. */
 function submissionRoot(dir: string): string {

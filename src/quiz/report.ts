@@ -10,6 +10,13 @@ const NOT_STARTED = ['not implemented yet', 'no answer given'];
 const untouched = (q: QuestionResult): boolean =>
   q.cases.length > 0 && q.cases.every((c) => NOT_STARTED.includes(c.message));
 
+/** A question's state in one word, as a student's table shows it. */
+function status(q: QuestionResult): string {
+  if (q.earned === q.points) return 'ok';
+  if (untouched(q)) return q.kind === 'code' ? 'not started' : 'no answer';
+  return q.earned === 0 ? 'FAIL' : 'partial';
+}
+
 /** The lesson a question id belongs to: 'l3.q2' → 'lesson 3'. */
 const lessonOf = (id: string): string => `lesson ${/^l(\d+)\./.exec(id)?.[1] ?? '?'}`;
 
@@ -24,23 +31,10 @@ export function formatTable(report: Report, options: { hiddenPoints?: number } =
   const lessons = new Map<string, QuestionResult[]>();
   for (const q of report.questions) lessons.set(lessonOf(q.id), [...(lessons.get(lessonOf(q.id)) ?? []), q]);
   const begun = report.questions.filter((q) => !lessons.get(lessonOf(q.id))!.every(untouched));
-  const rows = begun.map((q) => [
-    q.id,
-    q.title,
-    `${q.earned}/${q.points}`,
-    q.earned === q.points
-      ? 'ok'
-      : untouched(q)
-        ? q.kind === 'code'
-          ? 'not started'
-          : 'no answer'
-        : q.earned === 0
-          ? 'FAIL'
-          : 'partial',
-  ]);
+  const rows = begun.map((q) => [q.id, q.title, `${q.earned}/${q.points}`, status(q)]);
   const widths = [0, 1, 2].map((j) => Math.max(0, ...rows.map((r) => r[j]!.length)));
-  const line = (cells: string[]): string =>
-    `  ${cells.map((c, j) => (j === 2 ? c.padStart(widths[j]!) : c.padEnd(widths[j] ?? 0))).join('  ')}`.trimEnd();
+  const pad = (c: string, j: number): string => (j === 2 ? c.padStart(widths[j]!) : c.padEnd(widths[j] ?? 0));
+  const line = (cells: string[]): string => `  ${cells.map(pad).join('  ')}`.trimEnd();
   const body = [...lessons].flatMap(([lesson, questions]) => {
     const earned = questions.reduce((s, q) => s + q.earned, 0);
     const points = questions.reduce((s, q) => s + q.points, 0);
