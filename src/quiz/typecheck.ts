@@ -9,6 +9,9 @@ import { typescript } from './tools';
 
 const ROOT = path.join(__dirname, '../..');
 
+/** Files outside the submission, parsed once per process. */
+const parsed = new Map<string, import('typescript').SourceFile>();
+
 /** "declared but never read": unfinished work, not a mistake. */
 const UNUSED = new Set([6133, 6192, 6196, 6198]);
 
@@ -30,7 +33,11 @@ export function typeWarnings(files: ReadonlyMap<string, string>): string[] {
   const { getSourceFile, fileExists, readFile } = host;
   host.getSourceFile = (file, version, ...rest) => {
     const text = virtual.get(path.resolve(file));
-    return text === undefined ? getSourceFile(file, version, ...rest) : ts.createSourceFile(file, text, version);
+    if (text !== undefined) return ts.createSourceFile(file, text, version);
+    // the library and TypeScript's own declarations, parsed once per process
+    const known = parsed.get(file) ?? getSourceFile(file, version, ...rest);
+    if (known) parsed.set(file, known);
+    return known;
   };
   host.fileExists = (file) => virtual.has(path.resolve(file)) || fileExists(file);
   host.readFile = (file) => virtual.get(path.resolve(file)) ?? readFile(file);

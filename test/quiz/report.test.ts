@@ -1,7 +1,11 @@
 /** A student's view of a report (npm run grade): by lesson, a lesson not begun in one line, then what failed. */
 import { expect } from 'chai';
 import type { CaseResult, QuestionResult, Report } from '../../src/quiz';
+import { questionIds } from '../../src/quiz/bank';
 import { formatTable } from '../../src/quiz/report';
+import { readSubmission } from '../../src/quiz/stage';
+import { typeWarnings } from '../../src/quiz/typecheck';
+import { SOLUTIONS } from './submissions';
 
 const result = (id: string, title: string, cases: [number, string][]): QuestionResult => {
   const results: CaseResult[] = cases.map(([points, message], i) => ({
@@ -59,6 +63,32 @@ describe("a student's report (npm run grade)", () => {
       '',
       'Failed:',
       '  l1.q2 case 2: expected -0, got 0',
+    ]);
+  });
+});
+
+describe('what a student asks of npm run grade', function () {
+  this.timeout(60_000);
+
+  it('takes a lesson for --only, and names the questions and lessons there are for an unknown one', () => {
+    expect(questionIds('l3')).to.deep.equal(['l3.q1', 'l3.q2', 'l3.q3', 'l3.c1']);
+    expect(questionIds('l1.q1,l6')).to.deep.equal(['l1.q1', 'l6.q1', 'l6.q2', 'l6.q3', 'l6.c1', 'l6.c2']);
+    expect(() => questionIds('l9')).to.throw(
+      /^Unknown question "l9"\. Questions: l1\.q1, .*; or a whole lesson: l1, l2, l3, l4, l5, l6\.$/,
+    );
+  });
+
+  it('reports type errors as warnings with file and line, wherever the submission lies', () => {
+    const files = readSubmission(SOLUTIONS);
+    expect(typeWarnings(files)).to.deep.equal([]);
+    const source = files.get('lesson1/index.ts')!;
+    const line = source.split('\n').findIndex((l) => l.startsWith('export function storageBytes')) + 2;
+    files.set(
+      'lesson1/index.ts',
+      source.replace('// BEGIN SOLUTION l1.q3', "const unit: number = 'bytes';\n  void unit;"),
+    );
+    expect(typeWarnings(files)).to.deep.equal([
+      `lesson1/index.ts:${line}:9 Type 'string' is not assignable to type 'number'. (TS2322)`,
     ]);
   });
 });
