@@ -20,7 +20,7 @@ import * as path from 'path';
 import { loadQuestions } from '../src/quiz/bank';
 import { GradingError } from '../src/quiz/errors';
 import { forbiddenNames, forbiddenNote } from '../src/quiz/forbidden';
-import { pointsOf, type CodeQuestion, type Question } from '../src/quiz/question';
+import { pointsOf, type CodeQuestion, type ConceptQuestion, type Question } from '../src/quiz/question';
 import { generateStub } from '../src/quiz/stubs';
 
 const ROOT = path.join(__dirname, '..');
@@ -44,7 +44,8 @@ export function solutionFiles(dir = SOLUTIONS, prefix = ''): string[] {
 }
 
 const codeQuestions = (): CodeQuestion[] => loadQuestions().filter((q): q is CodeQuestion => q.kind === 'code');
-const conceptQuestions = (): Question[] => loadQuestions().filter((q) => q.kind !== 'code');
+const conceptQuestions = (): ConceptQuestion[] =>
+  loadQuestions().filter((q): q is ConceptQuestion => q.kind !== 'code');
 const hiddenPoints = (q: Question): number =>
   q.kind === 'code' ? q.cases.filter((c) => c.hidden).reduce((s, c) => s + c.points, 0) : 0;
 const lessonOf = (q: Question): number => Number(/^l(\d+)\./.exec(q.id)?.[1]);
@@ -76,7 +77,7 @@ export function answersTemplate(): string {
 
 /** The reference answer sheet: every concept question's answer, from the bank. */
 export function answerSheet(): string {
-  return json(Object.fromEntries(conceptQuestions().map((q) => [q.id, q.kind === 'code' ? null : q.answer])));
+  return json(Object.fromEntries(conceptQuestions().map((q) => [q.id, q.answer])));
 }
 
 const code = (s: string): string => `\`${s}\``;

@@ -19,11 +19,13 @@ export interface ClassSettings {
 export const SETTINGS_FILE = 'class.json';
 export const DEFAULT_ASSIGNMENT = 'Mixed precision course';
 
+/** The settings the class in `dir` was last graded with, if it was: `readSettings('grading/mp101')?.points`. */
 export function readSettings(dir: string): ClassSettings | undefined {
   const file = path.join(dir, SETTINGS_FILE);
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as ClassSettings) : undefined;
 }
 
+/** Keeps `settings` with the class in `dir`; returns the file written. */
 export function writeSettings(dir: string, settings: ClassSettings): string {
   const file = path.join(dir, SETTINGS_FILE);
   fs.writeFileSync(file, JSON.stringify(settings, null, 2) + '\n');

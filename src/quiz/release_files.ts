@@ -14,7 +14,11 @@ export interface Lesson {
   readonly title: string;
 }
 
-/** The lessons in a course's notebooks/ folder, titled by each notebook's first heading. */
+/**
+ * The lessons in a course's notebooks/ folder, titled by each notebook's first heading.
+ *
+ *     lessonsIn('.')[0] // { number: 1, notebook: '01_what_is_mixed_precision.ipynb', title: 'What is …?' }
+ */
 export function lessonsIn(root: string): Lesson[] {
   const dir = path.join(root, 'notebooks');
   return fs
@@ -34,7 +38,11 @@ export function lessonsIn(root: string): Lesson[] {
     });
 }
 
-/** Points per lesson in a release's bank: those its public cases and answers give, and those hidden cases add. */
+/**
+ * Points per lesson in a release's bank: those its public cases and answers give, and those hidden cases add.
+ *
+ *     lessonPoints(bank, 1) // { shown: 9, hidden: 8 }
+ */
 export function lessonPoints(bank: readonly Question[], lesson: number): { shown: number; hidden: number } {
   const mine = bank.filter((q) => q.id.startsWith(`l${lesson}.`));
   return {

@@ -24,7 +24,11 @@ const FORMS: Record<Exclude<Lms, 'none'>, { columns: string[]; export: string }>
   moodle: { columns: ['Identifier', 'Full name', 'Status'], export: "Moodle's grading worksheet" },
 };
 
-/** Moodle's lateness phrase in a worksheet Status ("2 days 3 hours late"), if any. */
+/**
+ * Moodle's lateness phrase in a worksheet Status, if any.
+ *
+ *     latenessOf('Submitted for grading - 2 days 3 hours late - Graded') // '2 days 3 hours late'
+ */
 export function latenessOf(status: string): string | undefined {
   return status
     .split(' - ')
