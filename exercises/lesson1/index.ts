@@ -1,5 +1,6 @@
 /** Lesson 1: what mixed precision is: the formats themselves. */
 
+/** Each exercise below throws {@link NotImplementedError} until you replace that line with your code. */
 import { NotImplementedError } from '../../src/quiz/errors';
 
 export interface Limits {

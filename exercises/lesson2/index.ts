@@ -1,5 +1,6 @@
 /** Lesson 2: how it is implemented: affine quantization and the straight-through estimator. */
 
+/** Each exercise below throws {@link NotImplementedError} until you replace that line with your code. */
 import { NotImplementedError } from '../../src/quiz/errors';
 
 export interface AffineQParams {

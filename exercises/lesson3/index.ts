@@ -1,5 +1,6 @@
 /** Lesson 3: its problems: rounding, overflow, underflow and swamping. */
 
+/** Each exercise below throws {@link NotImplementedError} until you replace that line with your code. */
 import { NotImplementedError } from '../../src/quiz/errors';
 
 /**

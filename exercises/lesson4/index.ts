@@ -1,5 +1,6 @@
 /** Lesson 4: how a framework does it: loss scaling and master weights. */
 
+/** Each exercise below throws {@link NotImplementedError} until you replace that line with your code. */
 import { NotImplementedError } from '../../src/quiz/errors';
 
 export interface ScalerState {

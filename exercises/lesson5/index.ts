@@ -1,5 +1,6 @@
 /** Lesson 5: the effect on accuracy, speed and memory. */
 
+/** Each exercise below throws {@link NotImplementedError} until you replace that line with your code. */
 import { NotImplementedError } from '../../src/quiz/errors';
 
 /** Bytes per element for the formats this lesson uses. */

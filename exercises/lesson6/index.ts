@@ -1,5 +1,6 @@
 /** Lesson 6: where it is going: FP8 and microscaling. */
 
+/** Each exercise below throws {@link NotImplementedError} until you replace that line with your code. */
 import { NotImplementedError } from '../../src/quiz/errors';
 
 /**

@@ -48,11 +48,32 @@ export function loadQuestions(): Question[] {
 export function findQuestion(id: string): Question {
   const q = loadQuestions().find((x) => x.id === id);
   if (!q) {
+    const lessons = [...new Set(loadQuestions().map((x) => x.id.split('.')[0]))];
     throw new GradingError(
       `Unknown question ${JSON.stringify(id)}. Questions: ${loadQuestions()
         .map((x) => x.id)
-        .join(', ')}.`,
+        .join(', ')}; or a whole lesson: ${lessons.join(', ')}.`,
     );
   }
   return q;
+}
+
+/**
+ * The question ids a list names: ids as they are, a lesson (`l3`) for every question of that lesson.
+ *
+ *     questionIds('l1.q1,l3') // ['l1.q1', 'l3.q1', 'l3.q2', 'l3.q3', 'l3.c1']
+ */
+export function questionIds(list: string): string[] {
+  const ids = loadQuestions().map((q) => q.id);
+  return list.split(',').flatMap((item) => {
+    const name = item.trim();
+    const lesson = /^l\d+$/.test(name) ? ids.filter((id) => id.startsWith(`${name}.`)) : [];
+    if (lesson.length) return lesson;
+    return [findQuestion(name).id];
+  });
+}
+
+/** Points in hidden cases that the loaded bank does not run: a release's bank counts them, without the cases. */
+export function hiddenPointsNotRun(): number {
+  return loadQuestions().reduce((s, q) => s + (q.kind === 'code' ? (q.hiddenPoints ?? 0) : 0), 0);
 }

@@ -1,31 +1,39 @@
 /**
- * npm run grade                                   grade exercises/ and print a table
+ * npm run grade                                   grade exercises/ and print a table by lesson, with type
+ *                                                 errors as warnings (file and line)
+ * npm run grade -- --only l3                      one lesson, or questions: --only l1.q1,l3.q2
+ * npm run grade -- --only l3 --pass-all           exits 1 unless every case graded passed (for CI)
  * npm run grade -- --submission DIR --json OUT.json [--junit OUT.xml]
  * npm run grade -- --class DIR                    every folder in DIR is one student's submission:
  *                                                 DIR/gradebook.csv and DIR/feedback/<student>.md, graded
  *                                                 on one child per core, with progress and throughput
- * npm run grade -- --collect ZIPS --class DIR [--lms canvas|moodle]
- *                                                 first unpacks each zip in ZIPS (an LMS export) into
- *                                                 DIR/<student>/; with --lms, also DIR/canvas.csv or
- *                                                 DIR/moodle.csv for the LMS's grade import
+ * npm run grade -- --collect DOWNLOAD --class DIR --lms canvas|moodle [--roster CLASS.csv]
+ *                                                 first unpacks an LMS download (its zip, or the folder it
+ *                                                 was unpacked into) into DIR/<student>/; writes
+ *                                                 DIR/refused.csv, the LMS's import file and, with the LMS's
+ *                                                 class list, DIR/no-submission.csv. Exits 1 when a
+ *                                                 submission was refused.
  * npm run grade -- --class DIR --only l3.q2       regrades one question (after fixing it) into the
  *                                                 previous results: only its column and totals change
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { findQuestion } from './bank';
+import { hiddenPointsNotRun, questionIds } from './bank';
 import { type ClassProgress } from './class';
 import { classOutputs, gradeClassFolder, writeRefusals, type Changes } from './class_folder';
-import { collectClass } from './collect';
+import { collectClass, REFUSED_CSV, type Collection } from './collect';
 import { gradeSubmission, type GradeOptions, type Report } from './grade';
 import { parseLms } from './lms';
 import { POOL } from './pool';
 import { formatTable, toJUnit } from './report';
+import { readSubmission } from './stage';
+import { typeWarnings } from './typecheck';
 
-const USAGE = `Usage: npm run grade -- [--submission DIR | [--collect ZIPS] --class DIR] [--json FILE] [--junit FILE]
-                       [--lms canvas|moodle|none] [--assignment NAME] [--gradebook FILE] [--feedback DIR]
-                       [--only l1.q1,l3.q2] [--timeout MS] [--load-timeout MS]`;
+const USAGE = `Usage: npm run grade -- [--submission DIR | [--collect DOWNLOAD] --class DIR] [--json FILE] [--junit FILE]
+                       [--lms canvas|moodle|none] [--roster CLASS.csv] [--assignment NAME] [--gradebook FILE]
+                       [--feedback DIR] [--only l3 | --only l1.q1,l3.q2] [--pass-all] [--timeout MS]
+                       [--load-timeout MS]`;
 
 function write(file: string, text: string): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -51,13 +59,39 @@ function printChanges(changes: Changes): void {
   console.log(`regrade changed: ${list || 'nothing'}`);
 }
 
-async function main(): Promise<void> {
+function printCollection({ students, refused, missing }: Collection, seconds: number, dir: string): void {
+  for (const r of refused) console.log(`${r.ignored ? 'ignored' : 'refused'} ${r.file}: ${r.reason}`);
+  const late = students.filter((s) => s.late).length;
+  const refusedCount = refused.filter((r) => !r.ignored).length;
+  console.log(
+    `collected ${students.length} submissions into ${dir} in ${seconds.toFixed(1)} s` +
+      `${late ? ` (${late} late)` : ''}, refused ${refusedCount} (${path.join(dir, REFUSED_CSV)})`,
+  );
+  if (missing.length) {
+    console.log(`no submission from ${missing.length}: ${missing.map((m) => `${m.name} (${m.id})`).join(', ')}`);
+  }
+}
+
+/** Grades one submission and prints the student's view: by lesson, with type errors as warnings. */
+async function gradeOne(dir: string, options: GradeOptions): Promise<Report> {
+  const report = await gradeSubmission(dir, options);
+  console.log(`\n${formatTable(report, { hiddenPoints: hiddenPointsNotRun() })}`);
+  const warnings = typeWarnings(readSubmission(dir));
+  if (warnings.length) {
+    console.log('\nType errors (warnings: grading runs the code as it is, but these often point at the bug):');
+    for (const w of warnings) console.log(`  ${w}`);
+  }
+  return report;
+}
+
+async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       submission: { type: 'string' },
       class: { type: 'string' },
       collect: { type: 'string' },
       lms: { type: 'string', default: 'none' },
+      roster: { type: 'string' },
       assignment: { type: 'string' },
       json: { type: 'string' },
       junit: { type: 'string' },
@@ -66,45 +100,57 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       timeout: { type: 'string' },
       'load-timeout': { type: 'string' },
+      'pass-all': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help) return console.log(USAGE);
-  values.only?.split(',').forEach(findQuestion); // an unknown id fails here, naming the valid ones
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const options: GradeOptions = {
-    ...(values.only ? { only: values.only.split(',') } : {}),
+    ...(values.only ? { only: questionIds(values.only) } : {}), // an unknown id fails here, naming the valid ones
     ...(values.timeout ? { timeoutMs: Number(values.timeout) } : {}),
     ...(values['load-timeout'] ? { loadTimeoutMs: Number(values['load-timeout']) } : {}),
   };
   let reports: Report[];
+  let refused = 0;
   if (values.class) {
     const outputs = classOutputs(values.class, values);
     if (values.collect) {
       const start = Date.now();
-      const { students, refused } = await collectClass(values.collect, values.class, parseLms(values.lms));
-      for (const r of refused) console.log(`refused ${r.file}: ${r.reason}`);
-      const seconds = ((Date.now() - start) / 1000).toFixed(1);
-      console.log(
-        `collected ${students.length} submissions into ${values.class} in ${seconds} s, refused ${refused.length}`,
-      );
-      writeRefusals(outputs, refused);
+      const lms = parseLms(values.lms);
+      const collection = await collectClass(values.collect, values.class, lms, { roster: values.roster });
+      printCollection(collection, (Date.now() - start) / 1000, values.class);
+      writeRefusals(outputs, collection.refused);
+      refused = collection.refused.filter((r) => !r.ignored).length;
     }
     const graded = await gradeClassFolder(values.class, options, outputs, progress);
     reports = graded.reports;
     for (const file of graded.written) console.log(`wrote ${file}`);
     if (graded.changes) printChanges(graded.changes);
+    for (const w of graded.warnings) console.log(`warning: ${w}`);
   } else {
     if (values.collect) throw new Error(`--collect needs --class DIR to unpack into\n${USAGE}`);
     const dir = values.submission ?? path.join(__dirname, '../../exercises');
     if (!fs.existsSync(dir)) throw new Error(`No submission folder ${dir}\n${USAGE}`);
-    reports = [await gradeSubmission(dir, options)];
-    console.log(`\n${formatTable(reports[0]!)}`);
+    reports = [await gradeOne(dir, options)];
   }
   if (values.json) write(values.json, JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
   if (values.junit) write(values.junit, reports.map(toJUnit).join('\n'));
+  if (refused)
+    console.log(`${refused} submission file(s) refused: see refused.csv, fix or ask again, then collect again`);
+  // --pass-all: for CI (a GitHub Classroom step), fail unless every case graded passed
+  const short = values['pass-all'] && reports.some((r) => r.earned < r.points);
+  return refused || short ? 1 : 0;
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? `${e.name}: ${e.message}` : e);
-  process.exit(2);
-});
+main().then(
+  (code) => {
+    process.exitCode = code; // not process.exit: output written to a pipe may still be pending
+  },
+  (e: unknown) => {
+    console.error(e instanceof Error ? `${e.name}: ${e.message}` : e);
+    process.exit(2);
+  },
+);

@@ -17,7 +17,7 @@ export {
   type PlatformFeature,
   PLATFORM_FEATURES,
 } from './question';
-export { loadQuestions, findQuestion } from './bank';
+export { loadQuestions, findQuestion, questionIds } from './bank';
 export { gradeSubmission, gradeFiles, type Report, type LoadFailure, type GradeOptions } from './grade';
 export { judge, judgeQuestion, gradeConcept, type QuestionResult, type CaseResult } from './verdict';
 export { runFile, type Call, type CallOutcome, type RunLimits, type FileRun, type FileOutcome } from './runner';
@@ -29,4 +29,5 @@ export { check, renderHtml, summary, type CheckResult } from './check';
 export { formatTable, toJUnit, gradebookCsv, feedbackMarkdown } from './report';
 export { writeRelease, publicQuestion, RELEASE_PATHS } from './release';
 export { generateStub } from './stubs';
+export { submit, packSubmission, type Submission } from './submit';
 export { answerHash, normaliseAnswer } from './answers';

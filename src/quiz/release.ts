@@ -1,6 +1,8 @@
 /**
  * The student release: the repository minus solutions/, the instructor's question sources and tests, plus
- * bank.json: public cases only, hidden cases counted but not included, concept answers as hashes.
+ * bank.json: public cases only, hidden cases counted but not included, concept answers as hashes. It is a
+ * repository of its own (release_files.ts): a README for students, a .gitignore, the LICENSE, and a GitHub
+ * Classroom workflow that runs the public checks.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -8,6 +10,7 @@ import { answerHash } from './answers';
 import { loadQuestions } from './bank';
 import { GradingError } from './errors';
 import type { Question } from './question';
+import { classroomWorkflow, lessonsIn, RELEASE_GITIGNORE, studentReadme } from './release_files';
 import { toWire } from './wire';
 
 /** What the release's bank holds for a question. */
@@ -31,7 +34,7 @@ export const RELEASE_PATHS = [
   'package-lock.json',
   'tsconfig.json',
   '.mocharc.json',
-  'README.md',
+  'LICENSE',
   'notebooks',
   'exercises',
   'src/mp',
@@ -48,7 +51,7 @@ export const RELEASE_PATHS = [
   'requirements-jupyter.txt',
 ];
 /** npm scripts kept in a release. */
-const STUDENT_SCRIPTS = ['start', 'html', 'kernel', 'resources', 'grade', 'train', 'typecheck'];
+const STUDENT_SCRIPTS = ['start', 'html', 'kernel', 'resources', 'grade', 'submit', 'train', 'typecheck'];
 /** Left out of src/quiz in a release. */
 const INSTRUCTOR_ONLY = ['questions'];
 
@@ -72,8 +75,19 @@ export function writeRelease(root: string, out: string): string[] {
   const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as { scripts: Record<string, string> };
   pkg.scripts = Object.fromEntries(Object.entries(pkg.scripts).filter(([name]) => STUDENT_SCRIPTS.includes(name)));
   fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, 2) + '\n');
-  const bank = path.join(out, 'src/quiz/bank.json');
-  fs.writeFileSync(bank, toWire(loadQuestions().map(publicQuestion)));
+  const bank = loadQuestions().map(publicQuestion) as Question[];
+  fs.writeFileSync(path.join(out, 'src/quiz/bank.json'), toWire(bank));
   written.push('src/quiz/bank.json');
+  const lessons = lessonsIn(root);
+  const files: [string, string][] = [
+    ['README.md', studentReadme(bank, lessons)],
+    ['.gitignore', RELEASE_GITIGNORE],
+    ['.github/workflows/classroom.yml', classroomWorkflow(bank, lessons)],
+  ];
+  for (const [rel, text] of files) {
+    fs.mkdirSync(path.dirname(path.join(out, rel)), { recursive: true });
+    fs.writeFileSync(path.join(out, rel), text);
+    written.push(rel);
+  }
   return written;
 }

@@ -2,11 +2,15 @@
  * Student stubs from reference solutions: each block between `// BEGIN SOLUTION <id>` and `// END SOLUTION`
  * becomes `throw new NotImplementedError('<id>')`, and imports used only by solution code (marked with
  * `// SOLUTION ONLY` at the end of the import line) are dropped. Doc comments stay on their functions.
+ * The import of NotImplementedError carries a doc comment that links to it, which TypeScript counts as a use:
+ * once a student has replaced every throw, the import is not "declared but never read" (noUnusedLocals).
  */
 import { GradingError } from './errors';
 
 const BEGIN = /^(\s*)\/\/ BEGIN SOLUTION\s+(\S+)\s*$/;
 const END = /^\s*\/\/ END SOLUTION\s*$/;
+const STUB_NOTE =
+  '/** Each exercise below throws {@link NotImplementedError} until you replace that line with your code. */';
 
 /**
  * `notes`: a sentence per question id, added to the doc comment of the function that holds that question's
@@ -47,7 +51,7 @@ export function generateStub(
   // after the file's leading comment, so that every function keeps the doc comment above it
   let at = out[0]?.startsWith('/**') ? out.findIndex((l) => l.trimEnd().endsWith('*/')) + 1 : 0;
   while (at < out.length && out[at]!.trim() === '') at++;
-  out.splice(at, 0, `import { NotImplementedError } from '${notImplementedImport}';`, '');
+  out.splice(at, 0, STUB_NOTE, `import { NotImplementedError } from '${notImplementedImport}';`, '');
   return out.join('\n');
 }
 

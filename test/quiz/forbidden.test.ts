@@ -150,16 +150,12 @@ describe('forbidden calls', function () {
     expect(() => libraryModuleExports('quant/nope')).to.throw(/Unknown library module 'quant\/nope'/);
   });
 
-  it('are listed in the exercise texts and the instructor guide', () => {
-    const guide = fs.readFileSync(path.join(ROOT, 'docs/instructor-guide.md'), 'utf8');
+  // the instructor guide's table of them is generated from the bank: authoring.test.ts keeps it up to date
+  it('are listed in the exercise texts', () => {
     for (const q of loadQuestions().filter((x): x is CodeQuestion => x.kind === 'code' && !!x.forbidden)) {
       const exercise = fs.readFileSync(path.join(ROOT, 'exercises', q.file), 'utf8');
       const { library, platform } = forbiddenNames(q);
       for (const name of [...library, ...platform]) expect(exercise, `${q.id}: ${name}`).to.include(`\`${name}\``);
-      const row = guide.split('\n').find((l) => l.startsWith(`| ${q.id} `));
-      expect(row, `${q.id} in the guide`).to.be.a('string');
-      for (const name of [...(q.forbidden!.library ?? []), ...(q.forbidden!.libraryModules ?? []), ...platform])
-        expect(row, `${q.id}: ${name}`).to.include(name);
     }
   });
 

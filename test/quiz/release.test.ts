@@ -2,7 +2,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
-import { gradeConcept, loadQuestions, writeRelease, type CodeQuestion, type ConceptQuestion } from '../../src/quiz';
+import { spawnSync } from 'child_process';
+import {
+  gradeConcept,
+  loadQuestions,
+  writeRelease,
+  type CodeQuestion,
+  type ConceptQuestion,
+  type Question,
+} from '../../src/quiz';
+import { lessonPoints } from '../../src/quiz/release_files';
 import { toWire } from '../../src/quiz/wire';
 
 const ROOT = path.join(__dirname, '../..');
@@ -106,12 +115,103 @@ describe('the student release (npm run release)', () => {
       'kernel',
       'resources',
       'start',
+      'submit',
       'train',
       'typecheck',
     ]);
   });
 
+  it('ships a student README whose links resolve and whose commands exist, the LICENSE and a .gitignore', () => {
+    const readme = fs.readFileSync(path.join(out, 'README.md'), 'utf8');
+    const links = [...readme.matchAll(/\]\(([^)#]+)\)/g)]
+      .map((m) => decodeURI(m[1]!))
+      .filter((l) => !/^https?:/.test(l));
+    expect(links.length).to.be.at.least(7);
+    expect(
+      links.filter((l) => !fs.existsSync(path.join(out, l))),
+      'dead links',
+    ).to.deep.equal([]);
+    const pkg = JSON.parse(fs.readFileSync(path.join(out, 'package.json'), 'utf8')) as { scripts: object };
+    const commands = [...readme.matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((m) => m[1]!);
+    expect(
+      commands.filter((c) => !(c in pkg.scripts)),
+      'commands the release lacks',
+    ).to.deep.equal([]);
+    expect(readme).not.to.match(/npm test|solutions\/|npm run exercises/);
+    const hidden = loadQuestions().reduce(
+      (s, q) => s + (q.kind === 'code' ? q.cases.filter((c) => c.hidden).reduce((t, c) => t + c.points, 0) : 0),
+      0,
+    );
+    expect(readme).to.include(`Hidden cases, worth ${hidden} more points, are graded after you`);
+    expect(fs.readFileSync(path.join(out, 'LICENSE'), 'utf8')).to.match(
+      /^MIT License\n\nCopyright \(c\) 2026 the course authors/,
+    );
+    const license = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { license: string })
+      .license;
+    expect(license).to.equal('MIT');
+  });
+
   it('refuses to write into a folder that is not empty', () => {
     expect(() => writeRelease(ROOT, out)).to.throw(/not empty/);
+  });
+});
+
+describe('a student release as a repository of its own', function () {
+  this.timeout(300_000);
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'release-repo-'));
+  const run = (cmd: string, args: string[]): { status: number | null; output: string } => {
+    const r = spawnSync(cmd, args, { cwd: out, encoding: 'utf8' });
+    return { status: r.status, output: `${r.stdout}${r.stderr}` };
+  };
+  before(() => {
+    writeRelease(ROOT, out);
+    // what a student's copy gathers that must stay out of their commits
+    fs.symlinkSync(fs.realpathSync(path.join(ROOT, 'node_modules')), path.join(out, 'node_modules'));
+    fs.mkdirSync(path.join(out, '.venv', 'bin'), { recursive: true });
+    fs.writeFileSync(path.join(out, '.venv', 'bin', 'python'), '');
+  });
+  after(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  it('commits cleanly: no installed packages, nothing left untracked', () => {
+    const git = (...args: string[]): { status: number | null; output: string } =>
+      run('git', ['-c', 'user.name=student', '-c', 'user.email=student@example.edu', ...args]);
+    expect(git('init', '-q').status).to.equal(0);
+    expect(git('add', '-A').status).to.equal(0);
+    expect(git('commit', '-qm', 'release').status).to.equal(0);
+    const tracked = git('ls-files').output.trim().split('\n');
+    expect(tracked).to.include.members(['.gitignore', 'LICENSE', 'README.md', '.github/workflows/classroom.yml']);
+    expect(tracked.filter((f) => /^(node_modules|\.venv)\b/.test(f))).to.deep.equal([]);
+    expect(git('status', '--porcelain').output).to.equal('');
+  });
+
+  it('installs from its lockfile (npm ci, planned offline)', () => {
+    const r = run('npm', ['ci', '--dry-run', '--offline', '--ignore-scripts', '--no-audit', '--no-fund']);
+    expect(r.status, r.output).to.equal(0);
+  });
+
+  it('grades itself on the public cases, says what hidden cases add, and submits', () => {
+    const graded = run('npm', ['run', 'grade']);
+    expect(graded.status, graded.output).to.equal(0);
+    expect(graded.output).to.match(/lesson 1: not started \(0\/\d+\)/);
+    expect(graded.output).to.match(/Hidden cases worth \d+ more points are graded after you submit/);
+    const strict = run('npm', ['run', 'grade', '--', '--only', 'l1', '--pass-all']);
+    expect(strict.status, 'a stub does not pass').to.equal(1);
+    const submitted = run('npm', ['run', 'submit']);
+    expect(submitted.status, submitted.output).to.equal(0);
+    expect(fs.existsSync(path.join(out, 'submission.zip'))).to.equal(true);
+    expect(run('git', ['status', '--porcelain']).output, 'submission.zip is ignored').to.equal('');
+  });
+
+  it("has a GitHub Classroom workflow with a step per lesson, worth the lesson's checkable points", () => {
+    const workflow = fs.readFileSync(path.join(out, '.github/workflows/classroom.yml'), 'utf8');
+    const steps = [
+      ...workflow.matchAll(/command: npm run --silent grade -- --only (l\d) --pass-all\n.*\n +max-score: (\d+)/g),
+    ];
+    expect(steps.map((m) => m[1])).to.deep.equal(['l1', 'l2', 'l3', 'l4', 'l5', 'l6']);
+    const bank = JSON.parse(fs.readFileSync(path.join(out, 'src/quiz/bank.json'), 'utf8')) as Question[];
+    for (const [, lesson, score] of steps) {
+      expect(Number(score), lesson).to.equal(lessonPoints(bank, Number(lesson!.slice(1))).shown);
+    }
+    expect(workflow).to.include('runners: lesson-1,lesson-2,lesson-3,lesson-4,lesson-5,lesson-6');
   });
 });

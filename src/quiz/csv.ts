@@ -1,0 +1,56 @@
+/**
+ * CSV as spreadsheets and LMS imports read it (RFC 4180): a cell holding a comma, a quote or a line break is
+ * quoted, its quotes doubled. Reading accepts the same, and a byte-order mark, which LMS exports may start with.
+ */
+
+const cell = (v: string | number): string =>
+  /[",\r\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v);
+
+/**
+ * Rows to CSV text, one line per row.
+ *
+ *     toCsv([['name', 'note'], ['Ada', 'a, b']]) // 'name,note\nAda,"a, b"\n'
+ */
+export function toCsv(rows: readonly (readonly (string | number)[])[]): string {
+  return rows.map((r) => r.map(cell).join(',')).join('\n') + '\n';
+}
+
+/**
+ * CSV text to rows of cells; blank lines are dropped.
+ *
+ *     parseCsv('name,note\nAda,"a, b"\n') // [['name', 'note'], ['Ada', 'a, b']]
+ */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let value = '';
+  let quoted = false;
+  const s = text.replace(/^\uFEFF/, '');
+  const endRow = (): void => {
+    row.push(value);
+    if (row.some((v) => v !== '')) rows.push(row);
+    row = [];
+    value = '';
+  };
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (quoted && c === '"' && s[i + 1] === '"') {
+      value += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (quoted) {
+      value += c;
+    } else if (c === ',') {
+      row.push(value);
+      value = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && s[i + 1] === '\n') i++;
+      endRow();
+    } else {
+      value += c;
+    }
+  }
+  endRow();
+  return rows;
+}

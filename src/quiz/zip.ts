@@ -1,0 +1,87 @@
+/**
+ * Writing zip files (PKWARE APPNOTE 6.3): what a student submits (submit.ts) and the feedback an LMS takes
+ * back (feedback_export.ts). Entries are deflated, their names UTF-8 (general purpose bit 11), and marked as
+ * made on Unix so that the external attributes carry a mode. Reading stays with yauzl (collect.ts), which
+ * checks every entry.
+ */
+import * as fs from 'fs';
+import * as zlib from 'zlib';
+
+export interface ZipEntry {
+  /** '/'-separated path inside the archive. */
+  readonly name: string;
+  readonly data: string | Buffer;
+  /** Unix mode: 0o100644 for a file (the default); 0o120777 makes a symbolic link to `data`. */
+  readonly mode?: number;
+}
+
+const UTF8_NAMES = 0x0800;
+const DEFLATE = 8;
+const MADE_ON_UNIX = 3 << 8;
+const VERSION = 20; // 2.0: deflate
+
+/** MS-DOS time and date, as zip stores them: 2-second steps, years from 1980. */
+function dosTime(d: Date): [number, number] {
+  const time = (d.getHours() << 11) | (d.getMinutes() << 5) | (d.getSeconds() >> 1);
+  const date = ((Math.max(d.getFullYear(), 1980) - 1980) << 9) | ((d.getMonth() + 1) << 5) | d.getDate();
+  return [time, date];
+}
+
+/**
+ * The bytes of a zip archive holding `entries`, in order, each dated `modified`.
+ *
+ *     fs.writeFileSync('a.zip', zipBytes([{ name: 'lesson1/index.ts', data: 'export {};\n' }]));
+ */
+export function zipBytes(entries: readonly ZipEntry[], modified = new Date()): Buffer {
+  const [time, date] = dosTime(modified);
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name, 'utf8');
+    const data = Buffer.from(e.data);
+    const packed = zlib.deflateRawSync(data);
+    const crc = zlib.crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(VERSION, 4);
+    local.writeUInt16LE(UTF8_NAMES, 6);
+    local.writeUInt16LE(DEFLATE, 8);
+    local.writeUInt16LE(time, 10);
+    local.writeUInt16LE(date, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(packed.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(MADE_ON_UNIX | VERSION, 4);
+    central.writeUInt16LE(VERSION, 6);
+    central.writeUInt16LE(UTF8_NAMES, 8);
+    central.writeUInt16LE(DEFLATE, 10);
+    central.writeUInt16LE(time, 12);
+    central.writeUInt16LE(date, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(packed.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(((e.mode ?? 0o100644) << 16) >>> 0, 38);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, packed);
+    centrals.push(central, name);
+    offset += local.length + name.length + packed.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+/** Writes `entries` to the zip file `file`. */
+export function writeZip(file: string, entries: readonly ZipEntry[]): void {
+  fs.writeFileSync(file, zipBytes(entries));
+}

@@ -1,0 +1,106 @@
+/**
+ * The question bank is the single source: the stubs, the answer sheets, the guide's tables and the README's
+ * count are what `npm run exercises` makes from it, every lesson has one check() cell per question of the
+ * bank, and exercises and solutions export the same signatures. `npm run test:quiz` runs this file.
+ */
+import { expect } from 'chai';
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  checkCall,
+  EXERCISES,
+  generatedFiles,
+  notebookProblems,
+  replaceSection,
+  solutionFiles,
+} from '../../scripts/generate-exercises';
+import { loadQuestions, pointsOf, type CodeQuestion } from '../../src/quiz';
+import { typeErrors } from './compile';
+import { ROOT, tempDir } from './submissions';
+
+describe('the question bank as the single source (npm run exercises)', function () {
+  this.timeout(120_000);
+
+  it('has written every generated file as the bank and solutions make it', async () => {
+    const stale: string[] = [];
+    for (const [file, text] of await generatedFiles()) {
+      if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) stale.push(path.relative(ROOT, file));
+    }
+    expect(stale, 'run npm run exercises').to.deep.equal([]);
+  });
+
+  it('lists in the guide what each question forbids, and every question with its points', () => {
+    const guide = fs.readFileSync(path.join(ROOT, 'docs/instructor-guide.md'), 'utf8');
+    const forbidden = guide.slice(guide.indexOf('<!-- BEGIN GENERATED forbidden'));
+    for (const q of loadQuestions().filter((x): x is CodeQuestion => x.kind === 'code')) {
+      const row = forbidden.split('\n').find((l) => l.startsWith(`| ${q.id} `));
+      const f = q.forbidden ?? {};
+      const names = [...(f.library ?? []), ...(f.libraryModules ?? []), ...(f.platform ?? [])];
+      if (!names.length) expect(row, q.id).to.equal(undefined);
+      for (const name of names) expect(row, `${q.id}: ${name}`).to.include(`\`${name}\``);
+    }
+    for (const q of loadQuestions())
+      expect(guide, q.id).to.match(new RegExp(`\\| ${q.id} +\\| .* \\| +${pointsOf(q)} \\|`));
+  });
+
+  it("has one check() cell per question in each lesson's notebook, naming the question's function or answer", () => {
+    expect(notebookProblems()).to.deep.equal([]);
+    expect(checkCall(loadQuestions().find((q) => q.id === 'l1.q1')!)).to.equal("check('l1.q1', ex.formatLimits)");
+    expect(checkCall(loadQuestions().find((q) => q.id === 'l1.c1')!)).to.equal("check('l1.c1', answers['l1.c1'])");
+  });
+
+  it('names each check() cell that is missing, wrong, repeated or unknown', () => {
+    const dir = tempDir('notebooks');
+    type Cell = { cell_type: string; source: string[]; metadata: object; outputs: [] };
+    const cell = (source: string): Cell => ({
+      cell_type: 'code',
+      source: [source],
+      metadata: {},
+      outputs: [],
+    });
+    for (const name of fs.readdirSync(path.join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb'))) {
+      fs.copyFileSync(path.join(ROOT, 'notebooks', name), path.join(dir, name));
+    }
+    const first = fs.readdirSync(dir).find((f) => f.startsWith('01_'))!;
+    const nb = JSON.parse(fs.readFileSync(path.join(dir, first), 'utf8')) as { cells: Cell[] };
+    nb.cells = nb.cells.filter((c) => !c.source.join('').includes("check('l1.q3'"));
+    nb.cells.push(cell("await check('l1.q1', ex.storageBytes);"), cell("await check('l1.q9', ex.nothing);"));
+    nb.cells = nb.cells.map((c) =>
+      c.source.join('').includes("check('l1.c2'") ? { ...c, source: ["await check('l1.c2', answers['l1.c1'])"] } : c,
+    );
+    fs.writeFileSync(path.join(dir, first), JSON.stringify(nb));
+    expect(notebookProblems(dir)).to.deep.equal([
+      `notebooks/${first}: 2 check cells for l1.q1: keep one`,
+      `notebooks/${first}: no check cell for l1.q3: add a code cell \`await check('l1.q3', ex.storageBytes);\``,
+      `notebooks/${first}: check('l1.c2', answers['l1.c1']) should be check('l1.c2', answers['l1.c2'])`,
+      `notebooks/${first}: check('l1.q9', ex.nothing) names no question of lesson 1 in the bank`,
+    ]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says where a generated section is missing', () => {
+    expect(() => replaceSection('# Guide\n', 'forbidden', 'x', 'guide.md')).to.throw(
+      "guide.md has no generated section 'forbidden': add <!-- BEGIN GENERATED forbidden --> and " +
+        '<!-- END GENERATED forbidden --> where it goes.',
+    );
+    const text = 'a\n<!-- BEGIN GENERATED n: note -->\nold\n<!-- END GENERATED n -->\nb\n';
+    expect(replaceSection(text, 'n', 'new', 'f')).to.equal(
+      'a\n<!-- BEGIN GENERATED n: note -->\n\nnew\n\n<!-- END GENERATED n -->\nb\n',
+    );
+  });
+
+  it('gives exercises and solutions the same exported signatures (the type checker)', () => {
+    expect(typeErrors(ROOT, [path.join(ROOT, 'test/quiz/signatures.ts')])).to.deep.equal([]);
+  });
+
+  it('leaves a solved stub free of unused imports, so that npm run typecheck passes once every throw is replaced', () => {
+    const overlay = new Map<string, string>();
+    for (const file of solutionFiles()) {
+      const stub = fs.readFileSync(path.join(EXERCISES, file), 'utf8');
+      const solved = stub.replace(/throw new NotImplementedError\('[^']+'\);/g, 'return undefined as never;');
+      expect(solved, file).not.to.include('throw new NotImplementedError');
+      overlay.set(path.join(EXERCISES, file), solved);
+    }
+    expect(typeErrors(ROOT, [...overlay.keys()], overlay)).to.deep.equal([]);
+  });
+});
