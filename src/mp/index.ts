@@ -41,6 +41,7 @@ export {
   type LossScaler,
   type ScalerStats,
 } from './amp/loss_scaler';
+export { lossScaleStep, onNumbers, onTensors, type LossScaleRule } from './amp/scale_rule';
 export { LossScaleOptimizer, hasNonFinite, hasNonFiniteAsync } from './amp/optimizer';
 
 // 5. Numerics instruments (numerics/): what a cast loses, sums in a format, memory, per-layer precision
