@@ -13,13 +13,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getFloatFormat } from '../formats/registry';
+import { KERNELS } from '../ops/kernel_names';
 import { transpose2d } from '../ops/transpose';
 import { AUTOCAST_OPS, autocastFormat } from './autocast';
 import { castRound } from './cast';
 import { product } from './matmul';
 import type { Policy } from './policy';
-
-export const DENSE_KERNEL = 'MpDense';
 
 interface DenseAttrs {
   compute: string;
@@ -34,7 +33,7 @@ const rounding =
 
 function register(backendName: string): void {
   tf.registerKernel({
-    kernelName: DENSE_KERNEL,
+    kernelName: KERNELS.dense,
     backendName,
     kernelFunc: ({ inputs, attrs }) =>
       tf.tidy(() => {
@@ -50,7 +49,7 @@ function register(backendName: string): void {
 // round_c(x) and round_c(W) are computed again where a gradient needs them: as extra outputs they would cost
 // more, since tfjs fills an unused output's gradient with zeros made on the host and uploaded
 tf.registerGradient({
-  kernelName: DENSE_KERNEL,
+  kernelName: KERNELS.dense,
   inputsToSave: ['x', 'w'],
   gradFunc: (dy, saved, attrs) => {
     const { compute, gradient, scaled } = attrs as unknown as DenseAttrs;
@@ -87,7 +86,7 @@ function castsOf(policy: Policy): DenseAttrs {
  */
 export function denseWithCasts(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, policy: Policy): tf.Tensor2D {
   const backendName = tf.getBackend();
-  if (!tf.getKernel(DENSE_KERNEL, backendName)) register(backendName);
+  if (!tf.getKernel(KERNELS.dense, backendName)) register(backendName);
   const attrs = castsOf(policy);
-  return tf.engine().runKernel(DENSE_KERNEL, { x, w, b }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+  return tf.engine().runKernel(KERNELS.dense, { x, w, b }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
 }

@@ -13,7 +13,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { OptionError } from '../errors';
 import { onNumbers, lossScaleStep, tally, onTensors, type LossScaleRule, type ScaleState } from './scale_rule';
-import { SCALER_KERNEL, SCALER_STATE, scalerKernelApplies } from './scaler_kernel';
+import { KERNELS } from '../ops/kernel_names';
+import { SCALER_STATE, scalerKernelApplies } from './scaler_kernel';
 
 export interface ScalerStats {
   /** Steps seen (update calls). */
@@ -327,7 +328,7 @@ export class DynamicLossScaler extends CountingScaler {
     const d = this.device!;
     const state = { scale: d.scale, goodSteps: d.goodSteps, hysteresisLeft: d.hysteresisLeft, ...counts };
     const rule = this.options as LossScaleRule;
-    const out = tf.engine().runKernel(SCALER_KERNEL, { found, ...state }, rule as unknown as tf.NamedAttrMap);
+    const out = tf.engine().runKernel(KERNELS.scalerUpdate, { found, ...state }, rule as unknown as tf.NamedAttrMap);
     SCALER_STATE.forEach((name, i) => {
       state[name].assign((out as tf.Tensor[])[i]!);
       (out as tf.Tensor[])[i]!.dispose();

@@ -4,33 +4,31 @@
  * is read back. Elsewhere (WebGPU) the rule runs on tensors.
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerScalarKernel, type ReadInput } from '../ops/cpu_wasm';
+import { registerScalarKernel, type KernelCall } from '../ops/cpu_wasm';
+import { KERNELS } from '../ops/kernel_names';
 import { onNumbers, lossScaleStep, tally, type LossScaleRule } from './scale_rule';
-
-export const SCALER_KERNEL = 'MpDynamicScalerUpdate';
 
 /** The kernel's inputs, in order: `found` (any dtype, nonzero = inf or NaN seen) and float32 scalars. */
 export const SCALER_STATE = ['scale', 'goodSteps', 'hysteresisLeft', 'skipped', 'backoffs', 'growths'] as const;
 
-/** The next state, in SCALER_STATE's order, from the kernel's inputs (read by `read`) and its rule (attrs). */
-function nextOf(config: { attrs?: tf.NamedAttrMap }, read: ReadInput): number[] {
-  const [scale, goodSteps, hysteresisLeft, skipped, backoffs, growths] = SCALER_STATE.map((name) => read(name)[0]!);
-  const found = read('found')[0] !== 0;
-  const rule = config.attrs as unknown as LossScaleRule;
-  const next = lossScaleStep(
+/** The next state, in SCALER_STATE's order, from the kernel's inputs and its rule (attrs). */
+function next({ values, flag, attrs }: KernelCall<LossScaleRule>): number[] {
+  const [scale, goodSteps, hysteresisLeft, skipped, backoffs, growths] = SCALER_STATE.map((name) => values(name)[0]!);
+  const found = flag('found');
+  const s = lossScaleStep(
     onNumbers,
     { scale: scale!, goodSteps: goodSteps!, hysteresisLeft: hysteresisLeft! },
     found,
-    rule,
+    attrs,
   );
   const counts = { skipped: skipped!, backoffs: backoffs!, growths: growths! };
-  const after = tally(onNumbers, counts, { skipped: found, backoffs: next.backoff, growths: next.grow });
-  return [next.scale, next.goodSteps, next.hysteresisLeft, after.skipped, after.backoffs, after.growths];
+  const after = tally(onNumbers, counts, { skipped: found, backoffs: s.backoff, growths: s.grow });
+  return [s.scale, s.goodSteps, s.hysteresisLeft, after.skipped, after.backoffs, after.growths];
 }
 
-registerScalarKernel(SCALER_KERNEL, SCALER_STATE.length, nextOf);
+registerScalarKernel(KERNELS.scalerUpdate, SCALER_STATE.length, next);
 
 /** Whether the kernel runs on the current backend. */
 export function scalerKernelApplies(): boolean {
-  return tf.getKernel(SCALER_KERNEL, tf.getBackend()) !== undefined;
+  return tf.getKernel(KERNELS.scalerUpdate, tf.getBackend()) !== undefined;
 }

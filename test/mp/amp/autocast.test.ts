@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { AUTOCAST_OPS, matMul, MixedDense, roundArray, useBackend } from '../../../src/mp';
 import type { AutocastEntry } from '../../../src/mp/amp/autocast';
-import { DENSE_KERNEL } from '../../../src/mp/amp/dense';
+import { KERNELS } from '../../../src/mp/ops/kernel_names';
 
 /** Runs `body` with AUTOCAST_OPS[op] replaced by `entry`, then puts the table back. */
 function withEntry<T>(op: string, entry: AutocastEntry, body: () => T): T {
@@ -46,8 +46,8 @@ describe('the autocast table decides the casts', () => {
     const layer = new MixedDense({ units: 3, policy: 'mixed_float16', inputShape: [4], seed: 0 });
     const run = (): number[] => tf.tidy(() => values(layer.apply(x) as tf.Tensor));
     run(); // registers MpDense on this backend
-    const [asShipped, fusedShipped] = counting(DENSE_KERNEL, run);
-    const [edited, fusedEdited] = withEntry('dense', float32Rule, () => counting(DENSE_KERNEL, run));
+    const [asShipped, fusedShipped] = counting(KERNELS.dense, run);
+    const [edited, fusedEdited] = withEntry('dense', float32Rule, () => counting(KERNELS.dense, run));
     expect([fusedShipped, fusedEdited], 'MpDense runs, and reads the table').to.deep.equal([1, 1]);
     const [kernel, bias] = layer.getWeights() as [tf.Tensor2D, tf.Tensor1D];
     const rounded = (t: tf.Tensor): tf.Tensor => tf.tensor(f16(t), t.shape);

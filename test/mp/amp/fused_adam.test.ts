@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { DisabledLossScaler, DynamicLossScaler, LossScaleOptimizer, useBackend } from '../../../src/mp';
 import { fusedAdamApplies, fusedAdamStep } from '../../../src/mp/amp/fused_adam';
 import { optimizerState } from '../../../src/mp/amp/optimizer';
+import { KERNELS } from '../../../src/mp/ops/kernel_names';
 
 /**
  * Weights, moments and accumulated betas after `steps` Adam steps on a fixed least-squares problem. The
@@ -54,7 +55,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       opt.minimize(loss, false, [w]); // the first step creates the moments
       const { value, grads } = opt.computeGradients(loss, [w]);
       const { kernelNames } = await tf.profile(() => opt.applyGradients(grads));
-      expect(kernelNames).to.deep.equal(['MpMaskedAdam', 'MpMaskedAdamBetas']);
+      expect(kernelNames).to.deep.equal([KERNELS.adam, KERNELS.adamBetas]);
       tf.dispose([value, ...Object.values(grads), w]);
       opt.dispose();
     });

@@ -10,7 +10,7 @@ import {
   useBackend,
 } from '../../../src/course/index';
 import { optimizerState } from '../../../src/mp/amp/optimizer';
-import { SCALER_KERNEL } from '../../../src/mp/amp/scaler_kernel';
+import { KERNELS } from '../../../src/mp/ops/kernel_names';
 import { replayTorchTrace } from './torch_trace';
 
 /** Counts the backend's reads (every dataSync, data, array and arraySync goes through one) while `f` runs. */
@@ -62,11 +62,11 @@ describe('loss scaling on the device', () => {
     };
     for (const backend of ['cpu', 'wasm'] as const) {
       await useBackend(backend);
-      const config = tf.getKernel(SCALER_KERNEL, backend)!;
+      const config = tf.getKernel(KERNELS.scalerUpdate, backend)!;
       const { kernelNames } = await tf.profile(() => new DynamicLossScaler().updateOnDevice(tf.scalar(true, 'bool')));
-      expect(kernelNames).to.include(SCALER_KERNEL).and.have.length.below(5);
+      expect(kernelNames).to.include(KERNELS.scalerUpdate).and.have.length.below(5);
       const fused = trace();
-      tf.unregisterKernel(SCALER_KERNEL, backend); // the generic path, as on WebGPU
+      tf.unregisterKernel(KERNELS.scalerUpdate, backend); // the generic path, as on WebGPU
       try {
         expect(fused).to.deep.equal(trace());
       } finally {

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { BackendError, FLOAT_FORMAT_NAMES, getFormat, type FloatFormat } from '../../../src/mp';
 import { probeBits, roundMismatches } from '../../../src/mp/formats/probe_values';
 import { resolveRoundOptions, type RoundOptions } from '../../../src/mp/formats/round';
-import { QUANTIZE_KERNEL } from '../../../src/mp/ops/kernel';
+import { KERNELS } from '../../../src/mp/ops/kernel_names';
 import type { GpuDevice, WebGpuBackendLike } from '../../../src/mp/backend/webgpu/backend_like';
 import { installWebGpuQuantize, selfTestWebGpuQuantize } from '../../../src/mp/backend/webgpu/quantize_kernel';
 import {
@@ -132,7 +132,7 @@ describe('webgpu quantize: the WGSL itself, run as JavaScript', () => {
     for (let i = 0; i < n; i += sample.length) input.set(sample.subarray(0, Math.min(sample.length, n - i)), i);
     const sim = simulatedBackend();
     const x = sim.makeTensorInfo([n], 'float32', new Float32Array(input.buffer));
-    const kernel = tf.getKernel(QUANTIZE_KERNEL, 'webgpu')!;
+    const kernel = tf.getKernel(KERNELS.quantize, 'webgpu')!;
     const attrs = { format: 'float8_e5m2', ...OPTION_SETS[0]! } as unknown as tf.NamedAttrMap;
     const out = kernel.kernelFunc({
       inputs: { x },
