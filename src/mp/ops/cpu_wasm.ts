@@ -93,68 +93,62 @@ export function registerCpuWasmKernel<A>(kernel: CpuWasmKernel<A>): void {
         const names = Object.keys(infos);
         const attrs = config.attrs as unknown as A;
         const specs = kernel.outputs((name) => infos[name]!, names, attrs);
-        const out =
-          backendName === 'cpu'
-            ? onCpu(kernel, config.backend as unknown as CpuBackend, infos, names, attrs, specs)
-            : onWasm(kernel, config.backend as unknown as WasmBackend, infos, names, attrs, specs);
+        const storage = backendName === 'cpu' ? onCpu(config.backend) : onWasm(config.backend);
+        const outputs = storage.allocate(specs);
+        kernel.run({
+          attrs,
+          names,
+          shape: (name) => infos[name]!.shape,
+          values: (name) => storage.input(infos[name]!) as Float32Array,
+          flag: (name) => names.includes(name) && storage.input(infos[name]!)[0] !== 0,
+          output: (j) => outputs.arrays[j] as Float32Array,
+          setFlag: (j, value) => (outputs.arrays[j]![0] = value ? 1 : 0),
+          simd: storage.simd,
+          ...(storage.heap && { heap: storage.heap }),
+        });
+        const out = outputs.infos();
         return out.length === 1 && !kernel.list ? out[0]! : out;
       },
     });
   }
 }
 
-function onCpu<A>(
-  kernel: CpuWasmKernel<A>,
-  backend: CpuBackend,
-  infos: Record<string, tf.TensorInfo>,
-  names: readonly string[],
-  attrs: A,
-  specs: OutputSpec[],
-): tf.TensorInfo[] {
-  const outputs = specs.map(({ shape, dtype }) => {
-    const size = tf.util.sizeFromShape(shape);
-    return dtype === 'bool' ? new Uint8Array(size) : new Float32Array(size);
-  });
-  kernel.run(call(attrs, infos, names, (name) => cpuValues<KernelArray>(backend, infos[name]!), outputs, null));
-  return specs.map(({ shape, dtype }, j) => backend.makeTensorInfo(shape, dtype, outputs[j]!));
+/** Where a backend keeps a kernel's arrays, and the SIMD kernels that run on them. */
+interface Storage {
+  input(t: tf.TensorInfo): KernelArray;
+  /** The outputs' arrays to fill, and their tensor infos once filled. */
+  allocate(specs: OutputSpec[]): { arrays: KernelArray[]; infos(): tf.TensorInfo[] };
+  readonly simd: AmpKernels | null;
+  readonly heap?: KernelCall<unknown>['heap'];
 }
 
-function onWasm<A>(
-  kernel: CpuWasmKernel<A>,
-  backend: WasmBackend,
-  infos: Record<string, tf.TensorInfo>,
-  names: readonly string[],
-  attrs: A,
-  specs: OutputSpec[],
-): tf.TensorInfo[] {
-  const out = specs.map(({ shape, dtype }) => backend.makeOutput(shape, dtype));
-  // views are taken after makeOutput, which may grow (and so move) the heap
-  const view = (t: tf.TensorInfo): KernelArray => backend.typedArrayFromHeap(t) as KernelArray;
-  const memory = wasmHeap(backend);
-  const heap = { memory, malloc: (bytes: number) => backend.wasm._malloc(bytes) };
-  kernel.run(call(attrs, infos, names, (name) => view(infos[name]!), out.map(view), ampKernels(memory), heap));
-  return out;
-}
-
-function call<A>(
-  attrs: A,
-  infos: Record<string, tf.TensorInfo>,
-  names: readonly string[],
-  input: (name: string) => KernelArray,
-  outputs: KernelArray[],
-  simd: AmpKernels | null,
-  heap?: KernelCall<A>['heap'],
-): KernelCall<A> {
+function onCpu(backend: unknown): Storage {
+  const cpu = backend as CpuBackend;
   return {
-    attrs,
-    names,
-    shape: (name) => infos[name]!.shape,
-    values: (name) => input(name) as Float32Array,
-    flag: (name) => names.includes(name) && input(name)[0] !== 0,
-    output: (j) => outputs[j] as Float32Array,
-    setFlag: (j, value) => (outputs[j]![0] = value ? 1 : 0),
-    simd,
-    ...(heap && { heap }),
+    input: (t) => cpuValues<KernelArray>(cpu, t),
+    allocate: (specs) => {
+      const arrays = specs.map(({ shape, dtype }) => {
+        const size = tf.util.sizeFromShape(shape);
+        return dtype === 'bool' ? new Uint8Array(size) : new Float32Array(size);
+      });
+      return { arrays, infos: () => specs.map(({ shape, dtype }, j) => cpu.makeTensorInfo(shape, dtype, arrays[j]!)) };
+    },
+    simd: null,
+  };
+}
+
+function onWasm(backend: unknown): Storage {
+  const wasm = backend as WasmBackend;
+  const memory = wasmHeap(wasm);
+  const view = (t: tf.TensorInfo): KernelArray => wasm.typedArrayFromHeap(t) as KernelArray;
+  return {
+    input: view, // taken after allocate: makeOutput may grow (and so move) the heap
+    allocate: (specs) => {
+      const infos = specs.map(({ shape, dtype }) => wasm.makeOutput(shape, dtype));
+      return { arrays: infos.map(view), infos: () => infos };
+    },
+    simd: ampKernels(memory),
+    heap: { memory, malloc: (bytes) => wasm.wasm._malloc(bytes) },
   };
 }
 
