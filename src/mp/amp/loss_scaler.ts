@@ -6,9 +6,9 @@
  * A scaler keeps its state on the host until a training step first updates it with a tensor flag
  * (updateOnDevice, as LossScaleOptimizer does); from then on the state lives in tensors, as in torch's GradScaler,
  * and reading it back costs a read, only when asked. On cpu and wasm, DynamicLossScaler's update is one kernel
- * (scaler_kernel.ts); elsewhere it runs in tensor ops. The getters `scale` and `stats` read synchronously (dataSync:
- * cpu and wasm only); `readScale()`, `readStats()` and `releaseAsync()` await the read, which every backend
- * (WebGPU in Node included) supports. `release()` brings the state back to the host.
+ * (scaler_kernel.ts); elsewhere it runs in tensor ops. `readScale()`, `readStats()` and `release()` (which brings
+ * the state back to the host) await the read, which every backend (WebGPU in Node included) supports; the
+ * getters `scale` and `stats` cost nothing on the host, and read device state synchronously (cpu and wasm only).
  */
 import * as tf from '@tensorflow/tfjs';
 import { OptionError } from '../errors';
@@ -43,9 +43,9 @@ export interface LossScaler {
   scaleTensor(): tf.Scalar;
   /** update() from a bool scalar tensor, without reading it back: the rule runs in tensor ops. */
   updateOnDevice(foundNonFinite: tf.Scalar): void;
-  /** Reads the state back to the host and frees its tensors (a later device update creates them again). Syncs. */
-  release(): void;
-  /** release() with an awaited read (works on every backend). */
+  /** Reads the state back to the host (awaited: every backend) and frees its tensors; a device update makes them again. */
+  release(): Promise<void>;
+  /** @deprecated release() awaits its read. */
   releaseAsync(): Promise<void>;
 }
 
@@ -135,13 +135,7 @@ abstract class CountingScaler implements LossScaler {
     });
   }
 
-  release(): void {
-    const d = this.deviceCounts;
-    if (!d) return;
-    this.toHost({ ...this.stats }, this.deviceState().map(read));
-  }
-
-  async releaseAsync(): Promise<void> {
+  async release(): Promise<void> {
     const d = this.deviceCounts;
     if (!d) return;
     const state = this.deviceState();
@@ -149,6 +143,11 @@ abstract class CountingScaler implements LossScaler {
     if (this.deviceCounts !== d) return; // released meanwhile
     const [skipped, backoffs, growths, ...rest] = values as [number, number, number, ...number[]];
     this.toHost({ steps: this.counts.steps, skipped, backoffs, growths }, rest);
+  }
+
+  /** @deprecated release() awaits its read. */
+  releaseAsync(): Promise<void> {
+    return this.release();
   }
 
   /** Takes the counts and the scaler's own state (deviceState()'s values) back to the host; frees the tensors. */

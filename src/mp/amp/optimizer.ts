@@ -54,13 +54,8 @@ export class LossScaleOptimizer extends tf.Optimizer {
     this.variableFormat = getFloatFormat(variableFormat);
   }
 
-  /** Whether the last applyGradients call skipped its update (reads the flag back: a sync; cpu and wasm). */
-  get lastStepSkipped(): boolean {
-    return this.lastFound !== undefined && !this.lastFound.isDisposed && this.lastFound.dataSync()[0] === 1;
-  }
-
-  /** lastStepSkipped with an awaited read: works on every backend, WebGPU in Node included. */
-  async lastStepSkippedAsync(): Promise<boolean> {
+  /** Whether the last applyGradients call skipped its update, read back with an awaited read (every backend). */
+  async lastStepSkipped(): Promise<boolean> {
     if (this.lastFound === undefined || this.lastFound.isDisposed) return false;
     const flag = this.lastFound.clone(); // the next step may dispose lastFound while the read is pending
     try {
@@ -68,6 +63,11 @@ export class LossScaleOptimizer extends tf.Optimizer {
     } finally {
       flag.dispose();
     }
+  }
+
+  /** @deprecated lastStepSkipped() awaits its read. */
+  lastStepSkippedAsync(): Promise<boolean> {
+    return this.lastStepSkipped();
   }
 
   override computeGradients(
@@ -260,16 +260,12 @@ registerCpuWasmKernel<object>({
   },
 });
 
-/** Whether any tensor holds inf or NaN (one read-back for all of them, a sync: cpu and wasm). */
-export function hasNonFinite(tensors: tf.Tensor[]): boolean {
-  const flag = nonFiniteFlag(tensors);
-  const out = flag.dataSync()[0] === 1;
-  flag.dispose();
-  return out;
-}
-
-/** hasNonFinite with an awaited read: works on every backend, WebGPU in Node included. */
-export async function hasNonFiniteAsync(tensors: tf.Tensor[]): Promise<boolean> {
+/**
+ * Whether any tensor holds inf or NaN: one awaited read for all of them (every backend).
+ *
+ *     await hasNonFinite(Object.values(grads))   // true after an overflow
+ */
+export async function hasNonFinite(tensors: tf.Tensor[]): Promise<boolean> {
   const flag = nonFiniteFlag(tensors);
   try {
     return (await flag.data())[0] === 1;
@@ -277,6 +273,9 @@ export async function hasNonFiniteAsync(tensors: tf.Tensor[]): Promise<boolean> 
     flag.dispose();
   }
 }
+
+/** @deprecated hasNonFinite awaits its read. */
+export const hasNonFiniteAsync = hasNonFinite;
 
 /**
  * The variables a tfjs optimizer keeps as state: its own tf.Variable fields (Adam's accumulated betas) and
