@@ -8,13 +8,13 @@
  *     await timeTrainingSteps(['float32', 'mixed_float16'], { clock: 'wall' })   // on WebGPU
  */
 import * as tf from '@tensorflow/tfjs';
-import { DisabledLossScaler, DynamicLossScaler } from '../../mp/amp/loss_scaler';
 import { LossScaleOptimizer } from '../../mp/amp/optimizer';
 import { policy as toPolicy } from '../../mp/amp/policy';
 import { checkChoice, OptionError } from '../../mp/errors';
 import { batchTensors } from './batches';
 import { loadMnist } from './mnist';
 import { buildMlp, forward, SEED_MLP, softmaxLoss } from './seed_mlp';
+import { makeScaler } from './train';
 
 export interface StepTimeOptions {
   /** Timed rounds; each round runs `stepsPerRound` steps of every policy in turn. Default 10. */
@@ -82,7 +82,7 @@ export async function timeTrainingSteps(
 
   const runs = resolved.map((p) => {
     const model = buildMlp(p);
-    const scaler = p.needsLossScaling ? new DynamicLossScaler() : new DisabledLossScaler();
+    const scaler = makeScaler(undefined, p);
     const optimizer = new LossScaleOptimizer(tf.train.adam(SEED_MLP.learningRate), scaler, p.variable);
     const step = (): void => {
       optimizer.minimize(() => tf.tidy(() => softmaxLoss(y, forward(model, x))));

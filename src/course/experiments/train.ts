@@ -66,7 +66,8 @@ export interface TrainResult extends RunResult {
   readonly model?: tf.Sequential;
 }
 
-function makeScaler(option: TrainOptions['lossScale'], p: Policy): LossScaler {
+/** The loss scaler `option` asks for; by default a dynamic one where the policy needs loss scaling, else none. */
+export function makeScaler(option: TrainOptions['lossScale'], p: Policy): LossScaler {
   if (typeof option === 'object') return option;
   if (typeof option === 'number') return new StaticLossScaler(option);
   if (option === 'none' || (option === undefined && !p.needsLossScaling)) return new DisabledLossScaler();

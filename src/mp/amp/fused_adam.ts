@@ -87,7 +87,7 @@ registerCpuWasmKernel<AdamAttrs>({
     const outputs = [0, 1, 2].map((j) => call.output(j));
     if (call.flag('skip')) return outputs.forEach((out, j) => out.set(inputs[j]!));
     const k = scalarsOf(call);
-    const lanes = call.simd ? inputs[0]!.length & ~3 : 0;
+    const lanes = call.lanes(inputs[0]!.length);
     if (lanes > 0) call.simd!.adam(...[...inputs, ...outputs].map((a) => a.byteOffset), lanes, ...k);
     adamInto(inputs, outputs, k, lanes); // the last n mod 4 elements (all of them without SIMD)
   },

@@ -250,11 +250,11 @@ function nonFiniteFrom(x: Float32Array, from = 0): boolean {
 registerCpuWasmKernel<object>({
   name: KERNELS.nonFinite,
   outputs: () => [{ shape: [], dtype: 'bool' }],
-  run: ({ names, values, setFlag, simd }) => {
+  run: ({ names, values, setFlag, simd, lanes }) => {
     const found = names.some((name) => {
       const x = values(name);
-      const lanes = simd ? x.length & ~3 : 0;
-      return (lanes > 0 && simd!.allFinite(x.byteOffset, lanes) === 0) || nonFiniteFrom(x, lanes);
+      const n = lanes(x.length);
+      return (n > 0 && simd!.allFinite(x.byteOffset, n) === 0) || nonFiniteFrom(x, n);
     });
     setFlag(0, found);
   },

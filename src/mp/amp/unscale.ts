@@ -28,14 +28,14 @@ registerCpuWasmKernel<object>({
     ...gradients(names).map((name) => ({ shape: info(name).shape, dtype: 'float32' as const })),
     { shape: [], dtype: 'bool' },
   ],
-  run: ({ names, values, output, setFlag, simd }) => {
+  run: ({ names, values, output, setFlag, simd, lanes }) => {
     const s = values('scale')[0]!;
     let finite = true;
     gradients(names).forEach((name, i) => {
       const [x, out] = [values(name), output(i)];
-      const lanes = simd ? x.length & ~3 : 0;
-      if (lanes > 0) finite = simd!.unscale(x.byteOffset, out.byteOffset, lanes, s) === 1 && finite;
-      finite = unscaleFrom(x, out, s, lanes) && finite; // the last n mod 4 (all of them without SIMD)
+      const n = lanes(x.length);
+      if (n > 0) finite = simd!.unscale(x.byteOffset, out.byteOffset, n, s) === 1 && finite;
+      finite = unscaleFrom(x, out, s, n) && finite; // the last n mod 4 (all of them without SIMD)
     });
     setFlag(gradients(names).length, !finite);
   },

@@ -13,7 +13,7 @@
  *      flushing and the zero rules;
  *   4. overflow: an r past maxBits takes overflowOf.
  */
-import { float32Bits } from './bits';
+import { F32_INF as INF, F32_MIN_NORMAL, F32_QUIET_NAN as QUIET_NAN, F32_SIGN as SIGN, float32Bits } from './bits';
 import type { RoundOptions } from './round';
 import type { FloatFormat } from './spec';
 
@@ -64,11 +64,6 @@ export interface FloatPlan {
   readonly hasZero: boolean;
   readonly minNormalBits: number;
 }
-
-const SIGN = 0x80000000;
-const INF = 0x7f800000;
-const QUIET_NAN = 0x7fc00000;
-const F32_MIN_NORMAL = 0x00800000;
 
 /** The plan of (f, o), built once per format and (rounding, overflow, flushSubnormals). */
 export function floatPlan(f: FloatFormat, o: Required<RoundOptions>): FloatPlan {

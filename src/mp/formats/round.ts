@@ -6,7 +6,7 @@
  */
 import seedrandom from 'seedrandom';
 import { checkChoice, describeValue, OptionError } from '../errors';
-import { float32Bits, float32FromBits, views } from './bits';
+import { F32_INF as INF, F32_SIGN, float32Bits, float32FromBits, views } from './bits';
 import { getFormat, type FormatLike } from './registry';
 import { floatPlan, nanOf, overflowOf, type FloatPlan } from './plan';
 import { roundOnHeap, roundWithSimd, type ScalarRound } from './simd/simd_round';
@@ -141,8 +141,7 @@ export function roundHalfEven(t: number): number {
   return n - t === 0.5 && n % 2 !== 0 ? n - 1 : n;
 }
 
-const SIGN = 0x80000000 | 0;
-const INF = 0x7f800000;
+const SIGN = F32_SIGN | 0; // as an int32, like the bits it masks
 
 /**
  * The generic float converter, run by the plan (plan.ts: its steps 1 to 4). Step 2 is almost every element of

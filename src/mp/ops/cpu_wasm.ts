@@ -58,6 +58,8 @@ export interface KernelCall<A> {
   setFlag(j: number, value: boolean): void;
   /** amp.wat's SIMD kernels, bound to the heap the arrays live on; null on cpu (and without SIMD): JS does all. */
   readonly simd: AmpKernels | null;
+  /** How many of n elements the SIMD kernels take, four lanes a turn (0 without them); JavaScript does the rest. */
+  lanes(n: number): number;
   /** On wasm, the heap, for a kernel with SIMD of its own; its byte addresses stay valid when malloc grows it. */
   readonly heap?: { readonly memory: WasmMemory; malloc(bytes: number): number };
 }
@@ -104,6 +106,7 @@ export function registerCpuWasmKernel<A>(kernel: CpuWasmKernel<A>): void {
           output: (j) => outputs.arrays[j] as Float32Array,
           setFlag: (j, value) => (outputs.arrays[j]![0] = value ? 1 : 0),
           simd: storage.simd,
+          lanes: (n) => (storage.simd ? n & ~3 : 0),
           ...(storage.heap && { heap: storage.heap }),
         });
         const out = outputs.infos();

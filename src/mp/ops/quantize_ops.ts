@@ -6,7 +6,7 @@
  * unspecified. On a GPU that flushes float32 subnormals, values below 2^-126 flush too.
  */
 import * as tf from '@tensorflow/tfjs';
-import { float32FromBits } from '../formats/bits';
+import { F32_INF as INF, F32_QUIET_NAN as QUIET_NAN, F32_SIGN as SIGN, float32FromBits } from '../formats/bits';
 import { floatPlan, nanOf, overflowOf, type FloatPlan, type StepRounding } from '../formats/plan';
 import type { RoundOptions } from '../formats/round';
 import type { Format } from '../formats/spec';
@@ -42,10 +42,6 @@ function roundIntOps(x: tf.Tensor, min: number, max: number, o: Required<RoundOp
   const y = tf.add(tf.clipByValue(tf.mul(tf.sign(x), magnitude), min, max), 0); // + 0 turns −0 into 0
   return tf.where(tf.isNaN(x), x, y); // some backends' clip turns NaN into min
 }
-
-const SIGN = 0x80000000;
-const QUIET_NAN = 0x7fc00000;
-const INF = 0x7f800000;
 
 /** The plan's steps on values: 1 binade, 2 and 3 the count of spacings, 4 overflow, then signs and specials. */
 function roundFloatOps(x: tf.Tensor, p: FloatPlan, seed: number | string): tf.Tensor {

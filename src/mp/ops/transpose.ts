@@ -20,12 +20,11 @@ function transposeFrom(src: Float32Array, dst: Float32Array, rows: number, cols:
 registerCpuWasmKernel<object>({
   name: KERNELS.transpose,
   outputs: (info) => [{ shape: [...info('x').shape].reverse(), dtype: 'float32' }],
-  run: ({ values, output, shape, simd }) => {
+  run: ({ values, output, shape, simd, lanes }) => {
     const [src, dst] = [values('x'), output(0)];
     const [rows, cols] = shape('x') as [number, number];
     simd?.transpose(src.byteOffset, dst.byteOffset, rows, cols);
-    const [row0, col0] = simd ? [rows & ~3, cols & ~3] : [0, 0];
-    transposeFrom(src, dst, rows, cols, row0, col0);
+    transposeFrom(src, dst, rows, cols, lanes(rows), lanes(cols));
   },
 });
 

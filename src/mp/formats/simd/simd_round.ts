@@ -5,6 +5,7 @@
  * runs on a buffer of its own (roundWithSimd, for JS arrays) or in place on tfjs-wasm's heap (roundOnHeap).
  */
 import { ROUND_WASM_BASE64, ROUND_WASM_BASE64_SHARED } from './round_wasm';
+import { F32_MAX, F32_MIN_NORMAL } from '../bits';
 import { nanOf, type FloatPlan } from '../plan';
 import { moduleFor, WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly';
 
@@ -37,9 +38,6 @@ interface SimdConstants {
   /** The chunk lengths that round_full takes: those where data flagged many lanes (see run). */
   readonly fullAt: Set<number>;
 }
-
-const F32_MIN_NORMAL = 0x00800000;
-const F32_MAX = 0x7f7fffff;
 
 const simdConstants = new WeakMap<FloatPlan, SimdConstants>();
 
