@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getFloatFormat } from '../formats/registry';
-import { KERNELS } from '../ops/kernel_names';
+import { KERNELS, runAnywhere } from '../ops/kernel_names';
 import { transpose2d } from '../ops/transpose';
 import { AUTOCAST_OPS, autocastFormat } from './autocast';
 import { castRound } from './cast';
@@ -31,20 +31,17 @@ const rounding =
   (t: tf.Tensor): tf.Tensor =>
     castRound(t, getFloatFormat(format), scaled);
 
-function register(backendName: string): void {
-  tf.registerKernel({
-    kernelName: KERNELS.dense,
-    backendName,
-    kernelFunc: ({ inputs, attrs }) =>
-      tf.tidy(() => {
-        const { compute, scaled } = attrs as unknown as DenseAttrs;
-        const round = rounding(compute, scaled);
-        const [x, w, b] = [inputs.x, inputs.w, inputs.b] as tf.Tensor[];
-        // the product's format picks WebGPU's kernel (float16: the tensor cores); elsewhere it changes nothing
-        return round(tf.add(product(round(x!), round(w!), compute), round(b!)));
-      }) as unknown as tf.TensorInfo,
-  });
-}
+/** The forward pass, in ops of the current backend. */
+const denseKernel =
+  (): tf.KernelFunc =>
+  ({ inputs, attrs }) =>
+    tf.tidy(() => {
+      const { compute, scaled } = attrs as unknown as DenseAttrs;
+      const round = rounding(compute, scaled);
+      const [x, w, b] = [inputs.x, inputs.w, inputs.b] as tf.Tensor[];
+      // the product's format picks WebGPU's kernel (float16: the tensor cores); elsewhere it changes nothing
+      return round(tf.add(product(round(x!), round(w!), compute), round(b!)));
+    }) as unknown as tf.TensorInfo;
 
 // round_c(x) and round_c(W) are computed again where a gradient needs them: as extra outputs they would cost
 // more, since tfjs fills an unused output's gradient with zeros made on the host and uploaded
@@ -85,8 +82,5 @@ function castsOf(policy: Policy): DenseAttrs {
  *     denseWithCasts(x, w, b, policy('mixed_float16'))   // float16 casts, float16 products
  */
 export function denseWithCasts(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, policy: Policy): tf.Tensor2D {
-  const backendName = tf.getBackend();
-  if (!tf.getKernel(KERNELS.dense, backendName)) register(backendName);
-  const attrs = castsOf(policy);
-  return tf.engine().runKernel(KERNELS.dense, { x, w, b }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+  return runAnywhere(KERNELS.dense, denseKernel, { x, w, b }, castsOf(policy)) as tf.Tensor2D;
 }

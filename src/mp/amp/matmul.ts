@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { withGpuMatmulCompute } from '../backend/webgpu/select_path';
-import { KERNELS } from '../ops/kernel_names';
+import { KERNELS, runAnywhere } from '../ops/kernel_names';
 import { transpose2d } from '../ops/transpose';
 import { autocast, autocastFormat } from './autocast';
 import type { Policy } from './policy';
@@ -27,24 +27,20 @@ export function matMul(a: tf.Tensor2D, b: tf.Tensor2D, policy: string | Policy =
 
 /** a·b as the kernel MpMatMul, its matmuls in `format` on WebGPU. */
 export function product(a: tf.Tensor, b: tf.Tensor, format: string): tf.Tensor {
-  const backendName = tf.getBackend();
-  if (!tf.getKernel(KERNELS.matMul, backendName)) {
-    // per backend, on first use: the BatchMatMul it delegates to is looked up per call (WebGPU replaces it)
-    tf.registerKernel({
-      kernelName: KERNELS.matMul,
-      backendName,
-      kernelFunc: ({ inputs, backend, attrs }) =>
-        withGpuMatmulCompute(attrs!.format as string, () =>
-          tf.getKernel('BatchMatMul', backendName)!.kernelFunc({
-            inputs,
-            backend,
-            attrs: { transposeA: false, transposeB: false },
-          }),
-        ),
-    });
-  }
-  return tf.engine().runKernel(KERNELS.matMul, { a, b }, { format }) as tf.Tensor;
+  return runAnywhere(KERNELS.matMul, batchMatMul, { a, b }, { format }) as tf.Tensor;
 }
+
+/** The backend's own BatchMatMul, looked up per call (WebGPU's is replaced after registration), in `format`. */
+const batchMatMul =
+  (backendName: string): tf.KernelFunc =>
+  ({ inputs, backend, attrs }) =>
+    withGpuMatmulCompute(attrs!.format as string, () =>
+      tf.getKernel('BatchMatMul', backendName)!.kernelFunc({
+        inputs,
+        backend,
+        attrs: { transposeA: false, transposeB: false },
+      }),
+    );
 
 tf.registerGradient({
   kernelName: KERNELS.matMul,

@@ -2,6 +2,8 @@
  * The name of every tfjs kernel the library registers, declared here once. tfjs keeps one global table of
  * kernels by name and backend; the Mp prefix keeps these apart from tfjs' own.
  */
+import * as tf from '@tensorflow/tfjs';
+
 export const KERNELS = {
   /** x rounded to a format: ops/kernel.ts (cpu, wasm), backend/webgpu/quantize_kernel.ts (webgpu). */
   quantize: 'MpQuantize',
@@ -22,3 +24,21 @@ export const KERNELS = {
   /** The dynamic loss scaler's update and counts: amp/scaler_kernel.ts. */
   scalerUpdate: 'MpDynamicScalerUpdate',
 } as const;
+
+/**
+ * Runs kernel `name` on the current backend, registering it there at its first use: for a kernel built from
+ * other kernels, which runs on any backend (tfjs registers kernels per backend).
+ *
+ *     runAnywhere(KERNELS.matMul, batchMatMul, { a, b }, { format: 'float16' })   // amp/matmul.ts
+ */
+export function runAnywhere(
+  name: string,
+  kernelFunc: (backendName: string) => tf.KernelFunc,
+  inputs: tf.NamedTensorMap,
+  attrs: object = {},
+): tf.Tensor | tf.Tensor[] {
+  const backendName = tf.getBackend();
+  if (!tf.getKernel(name, backendName))
+    tf.registerKernel({ kernelName: name, backendName, kernelFunc: kernelFunc(backendName) });
+  return tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor | tf.Tensor[];
+}
