@@ -4,6 +4,7 @@
  * scaler and the fused cpu/wasm kernel run it on float32 numbers (onNumbers), the device path on scalar tensors
  * (onTensors), so every backend computes the same float32 values, as torch's float32 scale tensor holds them.
  *
+ *     const rule = new DynamicLossScaler().options;   // torch's: ×2 after 2000 good steps, ×½ on overflow
  *     lossScaleStep(onNumbers, { scale: 400, goodSteps: 0, hysteresisLeft: 1 }, true, rule).scale   // 200
  */
 import * as tf from '@tensorflow/tfjs';
