@@ -162,10 +162,12 @@ const converters = new WeakMap<FloatPlan, ScalarRound>();
 
 /** The plan's scalar converter: float32 bits of the rounded value, from the input's bits u and value x. */
 function scalarConverter(p: FloatPlan, seed: number | string): ScalarRound {
+  const cached = converters.get(p);
+  if (cached) return cached;
   const stochastic = p.normalRounding === 'stochastic';
-  if (!stochastic && converters.has(p)) return converters.get(p)!;
   const rand = stochastic ? seedrandom.alea(String(seed)) : undefined;
-  const { shift, low, keep, roundAdd, lsbMask, normalStart, maxBits, signFail, q } = p;
+  const { shift, low, roundAdd, lsbMask, normalStart, maxBits, q } = p;
+  const [keep, signFail] = [p.keep | 0, p.signFail | 0]; // as int32s, like the bits they mask
   const invQ = 1 / q;
 
   // 3. |x| below the smallest normal, in units of q (float64 arithmetic: scaling by powers of two is exact)
