@@ -16,8 +16,8 @@ import {
   useBackend,
 } from '../src/course/index';
 import { fusedAdamStep } from '../src/mp/amp/fused_adam';
-import { MATMUL_KERNEL } from '../src/mp/amp/matmul';
-import { TRANSPOSE_KERNEL, transpose2d } from '../src/mp/ops/transpose';
+import { KERNELS } from '../src/mp/ops/kernel_names';
+import { transpose2d } from '../src/mp/ops/transpose';
 import { runThreads, type ThreadsRun } from '../scripts/wasm-threads';
 import { findPython } from '../test/python';
 import { recordMissing, recordTarget } from './targets';
@@ -136,8 +136,8 @@ async function stepProfile(): Promise<void> {
   // inputs of the step's shapes for each product (MpMatMul: the first layer's dX is never computed) and transpose
   const inputsOf = (name: string): tf.Tensor[][] =>
     backprop.filter((k) => k.name === name).map((k) => k.inputShapes.map((s) => tf.randomUniform(s)));
-  const products = inputsOf(MATMUL_KERNEL);
-  const transposes = inputsOf(TRANSPOSE_KERNEL);
+  const products = inputsOf(KERNELS.matMul);
+  const transposes = inputsOf(KERNELS.transpose);
   const [one, chain] = [tf.ones([1]), 100];
   const [wall, adamMs, productMs, transposeMs, chainMs] = timeAlternating(
     [
@@ -145,7 +145,7 @@ async function stepProfile(): Promise<void> {
       () => adam.applyGradients(g as never),
       () =>
         tf.tidy(() => {
-          for (const [a, b] of products) tf.engine().runKernel(MATMUL_KERNEL, { a: a!, b: b! }, { format: 'float32' });
+          for (const [a, b] of products) tf.engine().runKernel(KERNELS.matMul, { a: a!, b: b! }, { format: 'float32' });
         }),
       () => tf.tidy(() => transposes.forEach(([t]) => transpose2d(t!))),
       () => tf.tidy(() => void Array.from({ length: chain }, () => tf.add(one, one))),
@@ -162,9 +162,9 @@ async function stepProfile(): Promise<void> {
   const other = backprop.length - products.length - transposes.length;
   // [label, kernels, ms]: the timed rows net of their own kernels' dispatch, then what is left of the step
   const rows: [string, number | '', number][] = [
-    [`matmul products (${MATMUL_KERNEL}), replayed alone`, products.length, productMs - products.length * perKernel],
+    [`matmul products (${KERNELS.matMul}), replayed alone`, products.length, productMs - products.length * perKernel],
     [
-      `transposes for the backward's products (${TRANSPOSE_KERNEL}), replayed alone`,
+      `transposes for the backward's products (${KERNELS.transpose}), replayed alone`,
       transposes.length,
       transposeMs - transposes.length * perKernel,
     ],

@@ -16,3 +16,13 @@ export function bitsOf(values: Float32Array): Uint32Array {
 }
 
 export const hex = (u: number): string => '0x' + (u >>> 0).toString(16).padStart(8, '0');
+
+/** The error a promise rejects with; fails the test where it resolves. For `expect(...).to.be.instanceOf`. */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a rejection, but the promise resolved');
+}

@@ -14,8 +14,7 @@ export interface AffineQParams {
  * (round half to even), clamped to [qmin, qmax]. Compute in float32 (Math.fround) as torch does.
  *
  * Not allowed here (the question scores 0 if used): the library's `HistogramObserver`, `MinMaxObserver`,
- * `MovingAverageMinMaxObserver`, `PerChannelMinMaxObserver`, `weightQParams`, `weightQParamsAsync`,
- * `weightQParamsOf`.
+ * `MovingAverageMinMaxObserver`, `PerChannelMinMaxObserver`, `weightQParams`, `weightQParamsOf`.
  */
 export function affineQParams(min: number, max: number, qmin: number, qmax: number): AffineQParams {
   throw new NotImplementedError('l2.q1');

@@ -41,10 +41,11 @@ export {
   type LossScaler,
   type ScalerStats,
 } from './amp/loss_scaler';
+export { lossScaleStep, onNumbers, onTensors, type LossScaleRule } from './amp/scale_rule';
 export { LossScaleOptimizer, hasNonFinite, hasNonFiniteAsync } from './amp/optimizer';
 
 // 5. Numerics instruments (numerics/): what a cast loses, sums in a format, memory, per-layer precision
-export { castStats, castStatsAsync, valuesOfAsync } from './numerics/stats';
+export { castStats, castStatsAsync, valuesOf, valuesOfAsync } from './numerics/stats';
 export { log2Histogram } from './numerics/histogram';
 export { memoryPlan, bytesPerValue, type MemoryPlan } from './numerics/memory';
 export { sumInFormat, partialSums, type SummationMethod, type PartialSums } from './numerics/summation';

@@ -1,18 +1,17 @@
 /**
  * One table for the seed's Q2: fp32, static PTQ int8, dynamic int8, QAT int8 and FP8 on MNIST's test set,
- * with model sizes, plus a check of the integer path against the fake-quantized model it came from.
- * compareQuantization reads with dataSync (cpu, wasm); compareQuantizationAsync awaits (WebGPU too).
+ * with model sizes, plus a check of the integer path against the fake-quantized model it came from. Every
+ * read back is awaited, so it runs on every backend.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Fp8Mlp } from '../models/fp8_mlp';
 import { staticQuantize, DynamicInt8Mlp, type CalibrationObserver } from '../models/ptq';
-import { QatMlp, type QatQParams } from '../models/qat';
-import { denseForward, denseStackOf, denseStackOfAsync } from '../models/stack';
+import { QatMlp } from '../models/qat';
+import { denseForward, denseStackOf } from '../models/stack';
 import type { QuantizationRow } from '../viz/quantization';
 import { argmaxAccuracy } from './batches';
 import { loadMnist } from './mnist';
-import { fineTuneQat, fineTuneQatAsync, type QatTrainOptions } from './qat';
-import { read, runAsync, runSync, type Read, type Reading } from './reads';
+import { fineTuneQat, type QatTrainOptions } from './qat';
 import { SEED_MLP } from './seed_mlp';
 
 export interface IntegerCheck {
@@ -38,19 +37,12 @@ export interface Comparison {
 /**
  * Every quantized variant of a trained model of dense layers (buildMlp's), each scored on MNIST's 10 000 test
  * images: the rows of lesson 2's table, and the QAT model's integer path checked against its fake-quantized self.
+ *
+ *     const { rows, integerCheck } = await compareQuantization(model, { calibrationBatches: 10 });
  */
-export function compareQuantization(model: tf.Sequential, options: CompareOptions = {}): Comparison {
-  return runSync(comparison(model, options));
-}
-
-/** compareQuantization with awaited reads: the same table on every backend, WebGPU included. */
-export function compareQuantizationAsync(model: tf.Sequential, options: CompareOptions = {}): Promise<Comparison> {
-  return runAsync(comparison(model, options));
-}
-
-function* comparison(model: tf.Sequential, options: CompareOptions): Reading<Comparison> {
+export async function compareQuantization(model: tf.Sequential, options: CompareOptions = {}): Promise<Comparison> {
   const { train, test } = loadMnist();
-  const stack = yield* read({ sync: () => denseStackOf(model), async: () => denseStackOfAsync(model) });
+  const stack = await denseStackOf(model);
   const batch = SEED_MLP.batchSize * SEED_MLP.inputs;
   const calibration = Array.from({ length: options.calibrationBatches ?? 10 }, (_, b) =>
     train.images.subarray(b * batch, (b + 1) * batch),
@@ -80,13 +72,10 @@ function* comparison(model: tf.Sequential, options: CompareOptions): Reading<Com
   });
 
   const qat = new QatMlp(stack);
-  yield* read({
-    sync: () => fineTuneQat(qat, train, options.qat),
-    async: () => fineTuneQatAsync(qat, train, options.qat),
-  });
-  const int8 = yield* read({ sync: () => qat.convert(), async: () => qat.convertAsync() });
+  await fineTuneQat(qat, train, options.qat);
+  const int8 = await qat.convert();
   const intLogits = int8.predict(test.images, test.count);
-  const fakeLogits = yield* read(fakeQuantLogits(qat, test.images, test.count));
+  const fakeLogits = await fakeQuantLogits(qat, test.images, test.count);
   rows.push({
     method: 'QAT int8',
     testAccuracy: argmaxAccuracy(intLogits, test.labels),
@@ -107,26 +96,14 @@ function* comparison(model: tf.Sequential, options: CompareOptions): Reading<Com
 }
 
 /** The fake-quantized model's logits on `rows` images. */
-function fakeQuantLogits(qat: QatMlp, images: Float32Array, rows: number): Read<Float32Array> {
-  const logits = (q?: QatQParams): tf.Tensor =>
-    tf.tidy(() => {
-      const x = tf.tensor2d(images, [rows, SEED_MLP.inputs]);
-      return q ? qat.forwardWith(x, q) : qat.forward(x);
-    });
-  return {
-    sync: () => {
-      const l = logits();
-      const values = l.dataSync() as Float32Array;
-      l.dispose();
-      return values;
-    },
-    async: async () => {
-      const l = logits(await qat.qparamsAsync());
-      const values = (await l.data()) as Float32Array;
-      l.dispose();
-      return values;
-    },
-  };
+async function fakeQuantLogits(qat: QatMlp, images: Float32Array, rows: number): Promise<Float32Array> {
+  const q = await qat.qparams();
+  const logits = tf.tidy(() => qat.forwardWith(tf.tensor2d(images, [rows, SEED_MLP.inputs]), q));
+  try {
+    return (await logits.data()) as Float32Array;
+  } finally {
+    logits.dispose();
+  }
 }
 
 function top2(logits: Float32Array, r: number): [number, number] {

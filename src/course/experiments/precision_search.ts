@@ -167,15 +167,31 @@ function checkCandidates(names: readonly string[]): FloatFormat[] {
 
 /**
  * Sensitivity scan and per-layer format choice within an accuracy budget (see the file comment).
- * The model is a tf.Sequential of MixedDense layers (buildMlp's) or a list of dense layers; `validation`
- * is the labelled data on which accuracy is measured and the choice is made.
+ * The model is a list of dense layers, or a tf.Sequential of MixedDense layers (buildMlp's), whose weights are
+ * read first with awaited reads (so the result is a Promise); `validation` is the labelled data on which accuracy
+ * is measured and the choice is made.
+ *
+ *     const search = await precisionSearch(model, validation, { budget: 0.5 });
  */
+export function precisionSearch(
+  model: readonly DenseLayerWeights[],
+  validation: LabelledImages,
+  options?: PrecisionSearchOptions,
+): PrecisionSearchResult;
+export function precisionSearch(
+  model: tf.Sequential,
+  validation: LabelledImages,
+  options?: PrecisionSearchOptions,
+): Promise<PrecisionSearchResult>;
 export function precisionSearch(
   model: tf.Sequential | readonly DenseLayerWeights[],
   validation: LabelledImages,
   options: PrecisionSearchOptions = {},
-): PrecisionSearchResult {
-  const stack = Array.isArray(model) ? (model as readonly DenseLayerWeights[]) : denseStackOf(model as tf.Sequential);
+): PrecisionSearchResult | Promise<PrecisionSearchResult> {
+  if (!Array.isArray(model)) {
+    return denseStackOf(model as tf.Sequential).then((stack) => precisionSearch(stack, validation, options));
+  }
+  const stack = model as readonly DenseLayerWeights[];
   checkStack(stack);
   const budget = options.budget ?? 0.5;
   if (typeof budget !== 'number' || !Number.isFinite(budget) || budget < 0) {

@@ -4,7 +4,6 @@ import seedrandom from 'seedrandom';
 import type { QatMlp } from '../models/qat';
 import { batchTensors, epochBatches } from './batches';
 import type { MnistSplit } from './mnist';
-import { read, runAsync, runSync, type Reading } from './reads';
 import { SEED_MLP, softmaxLoss } from './seed_mlp';
 
 export interface QatTrainOptions {
@@ -18,19 +17,12 @@ export interface QatTrainOptions {
 }
 
 /**
- * Fine-tunes `qat` on `split` with Adam; the activation observers follow the batches (torch's QAT). Reads with
- * dataSync (cpu, wasm); on WebGPU use fineTuneQatAsync.
+ * Fine-tunes `qat` on `split` with Adam; the activation observers follow the batches (torch's QAT). Each step
+ * observes its batch with awaited reads, then trains on forwardWith: the same path on every backend.
+ *
+ *     await fineTuneQat(new QatMlp(stack), loadMnist().train, { limit: 6000 });
  */
-export function fineTuneQat(qat: QatMlp, split: MnistSplit, options: QatTrainOptions = {}): void {
-  runSync(fineTuning(qat, split, options));
-}
-
-/** fineTuneQat with awaited reads (observeAsync, then a step on forwardWith): the same weights, any backend. */
-export function fineTuneQatAsync(qat: QatMlp, split: MnistSplit, options: QatTrainOptions = {}): Promise<void> {
-  return runAsync(fineTuning(qat, split, options));
-}
-
-function* fineTuning(qat: QatMlp, split: MnistSplit, options: QatTrainOptions): Reading<void> {
+export async function fineTuneQat(qat: QatMlp, split: MnistSplit, options: QatTrainOptions = {}): Promise<void> {
   const { epochs = 1, batchSize = SEED_MLP.batchSize, learningRate = 1e-4, seed = 0 } = options;
   const n = Math.min(options.limit ?? split.count, split.count);
   const optimizer = tf.train.adam(learningRate);
@@ -40,10 +32,8 @@ function* fineTuning(qat: QatMlp, split: MnistSplit, options: QatTrainOptions): 
       for (const rows of epochBatches(n, batchSize, rand)) {
         const { x, y } = batchTensors(split, rows);
         try {
-          // sync: forward(x, true) observes as it goes; async: the qparams are found first, with awaited reads
-          const q = yield* read({ sync: () => undefined, async: () => qat.observeAsync(x) });
-          const logits = (): tf.Tensor => (q ? qat.forwardWith(x, q) : qat.forward(x, true));
-          optimizer.minimize(() => softmaxLoss(y, logits()), false, qat.variables);
+          const q = await qat.observe(x);
+          optimizer.minimize(() => softmaxLoss(y, qat.forwardWith(x, q)), false, qat.variables);
         } finally {
           tf.dispose([x, y]);
         }

@@ -4,17 +4,17 @@
  * trainMnist runs: forward, softmax loss, backward and an Adam update through the LossScaleOptimizer (with
  * a dynamic loss scale where the policy needs one), on one real MNIST batch.
  *
- *     timeTrainingSteps(['float32', 'mixed_bfloat16'])   // [{ policy, msPerStep, relative: 1 }, { ..., relative: 1.1 }]
- *     await timeTrainingStepsAsync(['float32', 'mixed_float16'], { clock: 'wall' })   // on WebGPU
+ *     await timeTrainingSteps(['float32', 'mixed_bfloat16'])   // [{ policy, msPerStep, relative: 1 }, { ..., relative: 1.1 }]
+ *     await timeTrainingSteps(['float32', 'mixed_float16'], { clock: 'wall' })   // on WebGPU
  */
 import * as tf from '@tensorflow/tfjs';
-import { DisabledLossScaler, DynamicLossScaler } from '../../mp/amp/loss_scaler';
 import { LossScaleOptimizer } from '../../mp/amp/optimizer';
 import { policy as toPolicy } from '../../mp/amp/policy';
 import { checkChoice, OptionError } from '../../mp/errors';
 import { batchTensors } from './batches';
 import { loadMnist } from './mnist';
 import { buildMlp, forward, SEED_MLP, softmaxLoss } from './seed_mlp';
+import { makeScaler } from './train';
 
 export interface StepTimeOptions {
   /** Timed rounds; each round runs `stepsPerRound` steps of every policy in turn. Default 10. */
@@ -54,37 +54,12 @@ function integerAtLeast(name: string, value: number, min: number): number {
 
 /**
  * Median ms per training step of the seed's MLP for each policy (see the file comment). Waits for each round's
- * last update with dataSync (cpu, wasm); on WebGPU use timeTrainingStepsAsync.
+ * last update with an awaited read, so it runs on every backend.
  */
-export function timeTrainingSteps(policies: readonly string[], options: StepTimeOptions = {}): StepTiming[] {
-  const rounds = timingRounds(policies, options);
-  try {
-    let r = rounds.next();
-    // casts, not narrowing on r.done: tslab compiles notebooks without strictNullChecks
-    for (; !r.done; r = rounds.next()) (r.value as tf.Tensor).dataSync();
-    return r.value as StepTiming[];
-  } finally {
-    rounds.return([]);
-  }
-}
-
-/** timeTrainingSteps waiting for each round with an awaited read: works on every backend, WebGPU included. */
-export async function timeTrainingStepsAsync(
+export async function timeTrainingSteps(
   policies: readonly string[],
   options: StepTimeOptions = {},
 ): Promise<StepTiming[]> {
-  const rounds = timingRounds(policies, options);
-  try {
-    let r = rounds.next();
-    for (; !r.done; r = rounds.next()) await (r.value as tf.Tensor).data();
-    return r.value as StepTiming[];
-  } finally {
-    rounds.return([]);
-  }
-}
-
-/** The measurement, yielding after each timed round a weight to read back: the wait for its last update. */
-function* timingRounds(policies: readonly string[], options: StepTimeOptions): Generator<tf.Tensor, StepTiming[]> {
   if (!Array.isArray(policies) || policies.length === 0) {
     throw new OptionError('policies must be a non-empty list of policy names.', 'policies', policies);
   }
@@ -107,7 +82,7 @@ function* timingRounds(policies: readonly string[], options: StepTimeOptions): G
 
   const runs = resolved.map((p) => {
     const model = buildMlp(p);
-    const scaler = p.needsLossScaling ? new DynamicLossScaler() : new DisabledLossScaler();
+    const scaler = makeScaler(undefined, p);
     const optimizer = new LossScaleOptimizer(tf.train.adam(SEED_MLP.learningRate), scaler, p.variable);
     const step = (): void => {
       optimizer.minimize(() => tf.tidy(() => softmaxLoss(y, forward(model, x))));
@@ -121,7 +96,7 @@ function* timingRounds(policies: readonly string[], options: StepTimeOptions): G
       for (const run of [...runs.slice(r % runs.length), ...runs.slice(0, r % runs.length)]) {
         const t0 = now();
         for (let i = 0; i < stepsPerRound; i++) run.step();
-        yield run.model.layers[0]!.getWeights()[0]!; // the caller reads it: the wait for the last update
+        await run.model.layers[0]!.getWeights()[0]!.data(); // the wait for the last update
         run.samples.push((now() - t0) / stepsPerRound);
       }
     }

@@ -15,7 +15,7 @@ import { policy as toPolicy, type Policy } from '../../mp/amp/policy';
 import { trainingRows } from './batches';
 import { readLoss, runEpochs } from './epochs';
 import { loadMnist, type MnistSplit } from './mnist';
-import { accuracyAsync, buildMlp, forward, SEED_MLP, seedRecipe, softmaxLoss, type RecipeOptions } from './seed_mlp';
+import { accuracy, buildMlp, forward, SEED_MLP, seedRecipe, softmaxLoss, type RecipeOptions } from './seed_mlp';
 
 /** What every MNIST run takes: the recipe, a quick-run limit and progress reports. */
 export interface RunOptions extends RecipeOptions {
@@ -66,7 +66,8 @@ export interface TrainResult extends RunResult {
   readonly model?: tf.Sequential;
 }
 
-function makeScaler(option: TrainOptions['lossScale'], p: Policy): LossScaler {
+/** The loss scaler `option` asks for; by default a dynamic one where the policy needs loss scaling, else none. */
+export function makeScaler(option: TrainOptions['lossScale'], p: Policy): LossScaler {
   if (typeof option === 'object') return option;
   if (typeof option === 'number') return new StaticLossScaler(option);
   if (option === 'none' || (option === undefined && !p.needsLossScaling)) return new DisabledLossScaler();
@@ -113,11 +114,11 @@ export async function trainMnist(options: TrainOptions = {}): Promise<TrainResul
       const [scale, stats] = await Promise.all([scaler.readScale(), scaler.readStats()]);
       return { scale, skipped: stats.skipped };
     },
-    validate: () => accuracyAsync(model, val.x, val.labels),
+    validate: () => accuracy(model, val.x, val.labels),
   });
   const seconds = (performance.now() - start) / 1000;
-  const testAccuracy = await accuracyAsync(model, test.x, test.labels);
-  await scaler.releaseAsync(); // its state back on the host: its tensors freed, and later reads cost nothing
+  const testAccuracy = await accuracy(model, test.x, test.labels);
+  await scaler.release(); // its state back on the host: its tensors freed, and later reads cost nothing
   const result: TrainResult = {
     policy: p.name,
     testAccuracy,

@@ -2,17 +2,17 @@
  * Quantization-aware training, torch.ao's flow for a stack of dense layers:
  *   1. prepare: fake-quantize the weights (weightQParams: int8, symmetric, per output channel) and every
  *      activation (uint8, affine, qparams from a moving-average observer);
- *   2. train: any loop that minimises a loss of `forward(x, true)` over `variables`; gradients pass the fake
+ *   2. train: any loop that minimises a loss of `forwardWith(x, await observe(x))` over `variables`; gradients pass the fake
  *      quantizers by the clipping straight-through estimator (the course's MNIST loop: experiments/qat.ts);
  *   3. convert: int8 weights, int32 biases and the observed activation qparams;
  *   4. run real integer inference (Int8Mlp).
- * forward(x, true) and toStack() read with dataSync (cpu, wasm). On WebGPU, where only awaited reads work, a
- * training step is `const q = await qat.observeAsync(x)`, then a loss of `forwardWith(x, q)`; and toStackAsync().
+ * Every read back is awaited, so the flow runs on every backend: a training step is `const q = await
+ * qat.observe(x)`, then a loss of `forwardWith(x, q)`.
  */
 import * as tf from '@tensorflow/tfjs';
 import { fakeQuantize, fakeQuantizePerChannel } from '../../mp/quant/fake_quant';
 import { Int8Mlp, toInt8Layers } from './int8';
-import { MovingAverageMinMaxObserver, weightQParams, weightQParamsAsync } from '../../mp/quant/observers';
+import { MovingAverageMinMaxObserver, weightQParams } from '../../mp/quant/observers';
 import type { PerChannelQParams, TensorQParams } from '../../mp/quant/qparams';
 import type { DenseLayerWeights } from './stack';
 
@@ -49,54 +49,30 @@ export class QatMlp {
     return this.relu[k] ? tf.relu(y) : y;
   }
 
-  /** The pass, with each activation's qparams (given the activation) and each kernel's. */
-  private run(
-    x: tf.Tensor2D,
-    activation: (h: tf.Tensor, k: number) => TensorQParams,
-    weights: (k: number) => PerChannelQParams,
-  ): tf.Tensor2D {
+  /**
+   * The fake-quantized forward pass with given qparams (from observe or qparams): no read back.
+   *
+   *     const q = await qat.observe(x);
+   *     optimizer.minimize(() => softmaxLoss(y, qat.forwardWith(x, q)), false, qat.variables);
+   */
+  forwardWith(x: tf.Tensor2D, qparams: QatQParams): tf.Tensor2D {
     return tf.tidy(() => {
-      let h: tf.Tensor = this.fakeQuantActivation(x, 0, activation(x, 0));
+      let h: tf.Tensor = this.fakeQuantActivation(x, 0, qparams.activations[0]!);
       this.kernels.forEach((_, k) => {
-        h = this.layer(k, h, weights(k));
-        h = this.fakeQuantActivation(h, k + 1, activation(h, k + 1));
+        h = this.layer(k, h, qparams.weights[k]!);
+        h = this.fakeQuantActivation(h, k + 1, qparams.activations[k + 1]!);
       });
       return h as tf.Tensor2D;
     });
   }
 
   /**
-   * The fake-quantized forward pass; `observe` updates the activation observers (training and calibration).
-   * Reads with dataSync (the kernels, and the activations when observing): cpu and wasm.
+   * Observes a batch as a training step does (the activation observers follow it) and returns the qparams to
+   * train it with: forwardWith(x, them) is the step's fake-quantized pass. The pass runs without gradients, each
+   * activation observed before it is quantized; every read is awaited.
    */
-  forward(x: tf.Tensor2D, observe = false): tf.Tensor2D {
-    return this.run(
-      x,
-      (h, k) => {
-        const observer = this.activationObservers[k]!;
-        if (observe) observer.observe(h);
-        return observer.calculateQParams();
-      },
-      (k) => weightQParams(this.kernels[k]! as tf.Tensor2D),
-    );
-  }
-
-  /** The forward pass with given qparams (from observeAsync): no read back, so a training step on any backend. */
-  forwardWith(x: tf.Tensor2D, qparams: QatQParams): tf.Tensor2D {
-    return this.run(
-      x,
-      (_, k) => qparams.activations[k]!,
-      (k) => qparams.weights[k]!,
-    );
-  }
-
-  /**
-   * forward(x, true)'s observation with awaited reads (every backend): the pass runs without gradients, each
-   * activation observed before it is quantized; it returns the qparams used, so that forwardWith(x, them)
-   * equals forward(x, true). The same reads as forward(x, true), and a second forward pass.
-   */
-  async observeAsync(x: tf.Tensor2D): Promise<QatQParams> {
-    const weights = await Promise.all(this.kernels.map((k) => weightQParamsAsync(k as tf.Tensor2D)));
+  async observe(x: tf.Tensor2D): Promise<QatQParams> {
+    const weights = await Promise.all(this.kernels.map((k) => weightQParams(k as tf.Tensor2D)));
     const activations: TensorQParams[] = [];
     let h: tf.Tensor = x;
     try {
@@ -115,6 +91,11 @@ export class QatMlp {
     return { activations, weights };
   }
 
+  /** @deprecated observe() awaits its reads. */
+  observeAsync(x: tf.Tensor2D): Promise<QatQParams> {
+    return this.observe(x);
+  }
+
   /** What step 2 trains: every kernel and bias. */
   get variables(): tf.Variable[] {
     return [...this.kernels, ...this.biases];
@@ -124,21 +105,19 @@ export class QatMlp {
     return this.activationObservers.map((o) => o.calculateQParams());
   }
 
-  /** The qparams forward(x) uses now (observing nothing), with awaited reads of the kernels: for forwardWith. */
-  async qparamsAsync(): Promise<QatQParams> {
-    const weights = await Promise.all(this.kernels.map((k) => weightQParamsAsync(k as tf.Tensor2D)));
+  /** The qparams the model quantizes with now (observing nothing), the kernels read with awaited reads. */
+  async qparams(): Promise<QatQParams> {
+    const weights = await Promise.all(this.kernels.map((k) => weightQParams(k as tf.Tensor2D)));
     return { activations: this.activationQParams(), weights };
   }
 
-  /** The trained float weights, read with dataSync (cpu, wasm; on WebGPU use toStackAsync). */
-  toStack(): DenseLayerWeights[] {
-    return this.kernels.map((k, i) =>
-      this.weightsOf(i, k.dataSync() as Float32Array, this.biases[i]!.dataSync() as Float32Array),
-    );
+  /** @deprecated qparams() awaits its reads. */
+  qparamsAsync(): Promise<QatQParams> {
+    return this.qparams();
   }
 
-  /** toStack() with awaited reads: works on every backend. */
-  async toStackAsync(): Promise<DenseLayerWeights[]> {
+  /** The trained float weights, read with awaited reads. */
+  async toStack(): Promise<DenseLayerWeights[]> {
     return Promise.all(
       this.kernels.map(async (k, i) =>
         this.weightsOf(i, (await k.data()) as Float32Array, (await this.biases[i]!.data()) as Float32Array),
@@ -146,19 +125,24 @@ export class QatMlp {
     );
   }
 
+  /** @deprecated toStack() awaits its reads. */
+  toStackAsync(): Promise<DenseLayerWeights[]> {
+    return this.toStack();
+  }
+
   private weightsOf(i: number, kernel: Float32Array, bias: Float32Array): DenseLayerWeights {
     const [inputs, outputs] = this.kernels[i]!.shape as [number, number];
     return { inputs, outputs, kernel, bias, relu: this.relu[i]! };
   }
 
-  /** Step 3: convert to an integer network (step 4 is its predict). Reads with dataSync, as toStack(). */
-  convert(): Int8Mlp {
-    return new Int8Mlp(toInt8Layers(this.toStack(), this.activationQParams()));
+  /** Step 3: convert to an integer network (step 4 is its predict), the weights read with awaited reads. */
+  async convert(): Promise<Int8Mlp> {
+    return new Int8Mlp(toInt8Layers(await this.toStack(), this.activationQParams()));
   }
 
-  /** convert() with awaited reads: works on every backend. */
-  async convertAsync(): Promise<Int8Mlp> {
-    return new Int8Mlp(toInt8Layers(await this.toStackAsync(), this.activationQParams()));
+  /** @deprecated convert() awaits its reads. */
+  convertAsync(): Promise<Int8Mlp> {
+    return this.convert();
   }
 
   dispose(): void {

@@ -16,19 +16,12 @@ export interface DenseLayerWeights {
 }
 
 /**
- * The weights of a tf.Sequential of MixedDense layers (e.g. buildMlp's), read with dataSync (cpu, wasm); on
- * WebGPU use denseStackOfAsync.
+ * The weights of a tf.Sequential of MixedDense layers (e.g. buildMlp's), read back with awaited reads (every
+ * backend).
+ *
+ *     const stack = await denseStackOf(model);   // [{ inputs: 784, outputs: 64, kernel, bias, relu: true }, …]
  */
-export function denseStackOf(model: tf.Sequential): DenseLayerWeights[] {
-  return denseLayers(model).map((l) => ({
-    ...l,
-    kernel: l.kernel.dataSync() as Float32Array,
-    bias: l.bias.dataSync() as Float32Array,
-  }));
-}
-
-/** denseStackOf with awaited reads: works on every backend. */
-export async function denseStackOfAsync(model: tf.Sequential): Promise<DenseLayerWeights[]> {
+export async function denseStackOf(model: tf.Sequential): Promise<DenseLayerWeights[]> {
   return Promise.all(
     denseLayers(model).map(async (l) => ({
       ...l,

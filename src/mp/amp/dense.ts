@@ -1,7 +1,8 @@
 /**
  * autocast('dense')'s cast points around x·W + b, in one kernel (MpDense) and so one node on the tape:
  *     y = round_c(round_c(x)·round_c(W) + round_c(b))
- * forward (round_c: to the compute format), and backward, with g = round_g(dy) (round_g: to the gradient format)
+ * forward (round_c: to the format the autocast table gives dense), and backward, with g = round_g(dy) (round_g: to
+ * the gradient format where the table casts dense)
  *     dx = round_g(g·round_c(W)ᵀ),   dW = round_g(round_c(x)ᵀ·g),   db = round_g(Σ_rows g).
  * These are the values the six nodes of MixedDense's autocast path give (three input casts, the product, the
  * bias add and the output cast), bit for bit on cpu and wasm, with the same kernels; the tape's bookkeeping per
@@ -12,12 +13,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getFloatFormat } from '../formats/registry';
+import { KERNELS, runAnywhere } from '../ops/kernel_names';
 import { transpose2d } from '../ops/transpose';
+import { AUTOCAST_OPS, autocastFormat } from './autocast';
 import { castRound } from './cast';
 import { product } from './matmul';
 import type { Policy } from './policy';
-
-const DENSE_KERNEL = 'MpDense';
 
 interface DenseAttrs {
   compute: string;
@@ -30,25 +31,22 @@ const rounding =
   (t: tf.Tensor): tf.Tensor =>
     castRound(t, getFloatFormat(format), scaled);
 
-function register(backendName: string): void {
-  tf.registerKernel({
-    kernelName: DENSE_KERNEL,
-    backendName,
-    kernelFunc: ({ inputs, attrs }) =>
-      tf.tidy(() => {
-        const { compute, scaled } = attrs as unknown as DenseAttrs;
-        const round = rounding(compute, scaled);
-        const [x, w, b] = [inputs.x, inputs.w, inputs.b] as tf.Tensor[];
-        // the product's format picks WebGPU's kernel (float16: the tensor cores); elsewhere it changes nothing
-        return round(tf.add(product(round(x!), round(w!), compute), round(b!)));
-      }) as unknown as tf.TensorInfo,
-  });
-}
+/** The forward pass, in ops of the current backend. */
+const denseKernel =
+  (): tf.KernelFunc =>
+  ({ inputs, attrs }) =>
+    tf.tidy(() => {
+      const { compute, scaled } = attrs as unknown as DenseAttrs;
+      const round = rounding(compute, scaled);
+      const [x, w, b] = [inputs.x, inputs.w, inputs.b] as tf.Tensor[];
+      // the product's format picks WebGPU's kernel (float16: the tensor cores); elsewhere it changes nothing
+      return round(tf.add(product(round(x!), round(w!), compute), round(b!)));
+    }) as unknown as tf.TensorInfo;
 
 // round_c(x) and round_c(W) are computed again where a gradient needs them: as extra outputs they would cost
 // more, since tfjs fills an unused output's gradient with zeros made on the host and uploaded
 tf.registerGradient({
-  kernelName: DENSE_KERNEL,
+  kernelName: KERNELS.dense,
   inputsToSave: ['x', 'w'],
   gradFunc: (dy, saved, attrs) => {
     const { compute, gradient, scaled } = attrs as unknown as DenseAttrs;
@@ -63,14 +61,26 @@ tf.registerGradient({
   },
 });
 
-/** round_c(round_c(x)·round_c(w) + round_c(b)) under `policy`, as one kernel and one tape node. */
-export function denseWithCasts(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, policy: Policy): tf.Tensor2D {
-  const backendName = tf.getBackend();
-  if (!tf.getKernel(DENSE_KERNEL, backendName)) register(backendName);
-  const attrs: DenseAttrs = {
-    compute: policy.compute.name,
-    gradient: policy.gradient.name,
+/**
+ * The casts around `dense` under `policy`, as autocast's table decides them: under its `compute` rule the inputs
+ * and the output are cast points (castToCompute's: round_c forward, round_g backward) and the products run in
+ * autocastFormat's format; under any other rule nothing is cast (every round is float32's, the identity).
+ */
+function castsOf(policy: Policy): DenseAttrs {
+  const casts = AUTOCAST_OPS.dense?.rule === 'compute';
+  return {
+    compute: autocastFormat('dense', policy, ['float32', 'float32', 'float32']).name,
+    gradient: casts ? policy.gradient.name : 'float32',
     scaled: policy.perTensorScaling,
   };
-  return tf.engine().runKernel(DENSE_KERNEL, { x, w, b }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+}
+
+/**
+ * autocast('dense')'s values under `policy` as one kernel and one tape node: with the shipped table,
+ * round_c(round_c(x)·round_c(w) + round_c(b)).
+ *
+ *     denseWithCasts(x, w, b, policy('mixed_float16'))   // float16 casts, float16 products
+ */
+export function denseWithCasts(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, policy: Policy): tf.Tensor2D {
+  return runAnywhere(KERNELS.dense, denseKernel, { x, w, b }, castsOf(policy)) as tf.Tensor2D;
 }

@@ -13,19 +13,8 @@
  * result). Elsewhere LossScaleOptimizer runs the inner optimizer and masks with tf.where.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ampKernels } from '../formats/simd/amp_simd';
-import {
-  cpuValues,
-  registerScalarKernel,
-  wasmHeap,
-  type CpuBackend,
-  type ReadInput,
-  type WasmBackend,
-} from '../ops/cpu_wasm';
-
-export const ADAM_KERNEL = 'MpMaskedAdam';
-/** The accumulated betas' update: [β1ᵗ·β1, β2ᵗ·β2], or [β1ᵗ, β2ᵗ] on a skipped step. */
-const BETAS_KERNEL = 'MpMaskedAdamBetas';
+import { registerCpuWasmKernel, registerScalarKernel, type KernelCall } from '../ops/cpu_wasm';
+import { KERNELS } from '../ops/kernel_names';
 
 /** The parts of tfjs' AdamOptimizer the fused step reads and writes (private in its typings). */
 interface AdamInternals {
@@ -86,61 +75,28 @@ function adamInto([w, m, v, g]: Float32Array[], [wOut, mOut, vOut]: Float32Array
 const INPUTS = ['value', 'm', 'v', 'grad'] as const;
 
 /** The step's scalars, from the kernel's attrs and its accBeta inputs. */
-function scalarsOf(config: { attrs?: tf.NamedAttrMap }, read: ReadInput): Scalars {
-  return scalars(read('accBeta1')[0]!, read('accBeta2')[0]!, config.attrs as unknown as AdamAttrs);
+function scalarsOf({ attrs, values }: KernelCall<AdamAttrs>): Scalars {
+  return scalars(values('accBeta1')[0]!, values('accBeta2')[0]!, attrs);
 }
 
-/** Whether the step is skipped: its optional `skip` input is set. */
-function skipped(config: { inputs: tf.NamedTensorInfoMap }, read: ReadInput): boolean {
-  return config.inputs.skip !== undefined && read('skip')[0] !== 0;
-}
-
-/** The accumulated betas after the step, as tfjs' mul(accBeta, β) makes them. */
-function nextBetas(config: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }, read: ReadInput): number[] {
-  const { beta1, beta2 } = config.attrs as unknown as AdamAttrs;
-  const [acc1, acc2] = [read('accBeta1')[0]!, read('accBeta2')[0]!];
-  return skipped(config, read) ? [acc1, acc2] : [f(acc1 * f(beta1)), f(acc2 * f(beta2))];
-}
-
-tf.registerKernel({
-  kernelName: ADAM_KERNEL,
-  backendName: 'cpu',
-  kernelFunc: (config) => {
-    const backend = config.backend as unknown as CpuBackend;
-    const read = (name: string): ArrayLike<number> => cpuValues(backend, config.inputs[name] as tf.TensorInfo);
-    const inputs = INPUTS.map((name) => read(name) as Float32Array);
-    const skip = skipped(config, read);
-    const outputs = inputs.slice(0, 3).map((a) => (skip ? a.slice() : new Float32Array(a.length)));
-    if (!skip) adamInto(inputs, outputs, scalarsOf(config, read));
-    const shape = (config.inputs.value as tf.TensorInfo).shape;
-    return outputs.map((values) => backend.makeTensorInfo(shape, 'float32', values));
+registerCpuWasmKernel<AdamAttrs>({
+  name: KERNELS.adam,
+  outputs: (info) => [0, 1, 2].map(() => ({ shape: info('value').shape, dtype: 'float32' as const })),
+  run: (call) => {
+    const inputs = INPUTS.map((name) => call.values(name));
+    const outputs = [0, 1, 2].map((j) => call.output(j));
+    if (call.flag('skip')) return outputs.forEach((out, j) => out.set(inputs[j]!));
+    const k = scalarsOf(call);
+    const lanes = call.lanes(inputs[0]!.length);
+    if (lanes > 0) call.simd!.adam(...[...inputs, ...outputs].map((a) => a.byteOffset), lanes, ...k);
+    adamInto(inputs, outputs, k, lanes); // the last n mod 4 elements (all of them without SIMD)
   },
 });
 
-registerScalarKernel(BETAS_KERNEL, 2, nextBetas);
-
-tf.registerKernel({
-  kernelName: ADAM_KERNEL,
-  backendName: 'wasm',
-  kernelFunc: (config) => {
-    const backend = config.backend as unknown as WasmBackend;
-    const shape = (config.inputs.value as tf.TensorInfo).shape;
-    const outputs = [0, 1, 2].map(() => backend.makeOutput(shape, 'float32'));
-    // Views are taken last: makeOutput may grow (and so move) the heap.
-    const view = (t: tf.TensorInfo): Float32Array => backend.typedArrayFromHeap(t) as Float32Array;
-    const read = (name: string): Float32Array => view(config.inputs[name] as tf.TensorInfo);
-    const [inputs, outs] = [INPUTS.map(read), outputs.map(view)];
-    if (skipped(config, read)) {
-      outs.forEach((out, j) => out.set(inputs[j]!));
-      return outputs;
-    }
-    const k = scalarsOf(config, read);
-    const kernel = ampKernels(wasmHeap(backend))?.adam;
-    const lanes = kernel ? inputs[0]!.length & ~3 : 0;
-    if (kernel) kernel(...[...inputs, ...outs].map((a) => a.byteOffset), lanes, ...k);
-    adamInto(inputs, outs, k, lanes); // the last n mod 4 elements (all of them without SIMD)
-    return outputs;
-  },
+// The accumulated betas after the step, as tfjs' mul(accBeta, β) makes them; unchanged on a skipped step.
+registerScalarKernel<AdamAttrs>(KERNELS.adamBetas, 2, ({ attrs: { beta1, beta2 }, values, flag }) => {
+  const [acc1, acc2] = [values('accBeta1')[0]!, values('accBeta2')[0]!];
+  return flag('skip') ? [acc1, acc2] : [f(acc1 * f(beta1)), f(acc2 * f(beta2))];
 });
 
 /** Whether `opt` is a plain tf.train.adam (not a subclass) and the backend has the fused kernel. */
@@ -148,7 +104,7 @@ export function fusedAdamApplies(opt: tf.Optimizer): boolean {
   return (
     opt.constructor === tf.AdamOptimizer &&
     typeof (opt as unknown as AdamInternals).learningRate === 'number' &&
-    tf.getKernel(ADAM_KERNEL, tf.getBackend()) !== undefined
+    tf.getKernel(KERNELS.adam, tf.getBackend()) !== undefined
   );
 }
 
@@ -181,11 +137,11 @@ export function fusedAdamStep(adam: tf.Optimizer, names: string[], grads: tf.Ten
         accBeta2: a.accBeta2,
         ...(skip && { skip }),
       };
-      const out = tf.engine().runKernel(ADAM_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      const out = tf.engine().runKernel(KERNELS.adam, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
       [value, m, v].forEach((target, j) => target.assign(out[j]!));
     });
     const inputs = { accBeta1: a.accBeta1, accBeta2: a.accBeta2, ...(skip && { skip }) };
-    const betas = tf.engine().runKernel(BETAS_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    const betas = tf.engine().runKernel(KERNELS.adamBetas, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
     a.accBeta1.assign(betas[0]!);
     a.accBeta2.assign(betas[1]!);
   });

@@ -6,12 +6,12 @@
  * float32, as tensor cores do, and the result is stored in the compute format. Gradients are rounded at
  * the same points on the way back, and W itself stays in the variable format (float32 master weights under
  * mixed policies). The activation takes its own entry (`relu` passes through, `softmax` stays in float32).
- * Where the table makes `dense` a compute op that casts, the casts run as one kernel (amp/dense.ts), bit for bit.
+ * Under a policy that casts, `dense` runs as one kernel (amp/dense.ts) that asks the table too, bit for bit.
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkChoice } from '../errors';
 import { quantize } from '../ops/quantize';
-import { AUTOCAST_OPS, autocast } from './autocast';
+import { autocast } from './autocast';
 import { castsUnder } from './cast';
 import { denseWithCasts } from './dense';
 import { matMul } from './matmul';
@@ -76,9 +76,8 @@ export class MixedDense extends tf.layers.Layer {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
       const p = this.policy;
       const [w, b] = [this.kernel!.read(), this.bias!.read()];
-      // the table's casts, as one tape node where it makes dense a compute op that casts (amp/dense.ts)
-      const fused = AUTOCAST_OPS.dense?.rule === 'compute' && castsUnder(p);
-      const y = fused
+      // under a policy that casts, the table's casts around dense as one tape node (amp/dense.ts asks the table)
+      const y = castsUnder(p)
         ? denseWithCasts(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D, p)
         : autocast('dense', p, [x, w, b], (xc, wc, bc) => tf.add(matMul(xc as tf.Tensor2D, wc as tf.Tensor2D), bc));
       if (this.activation === 'linear') return y;

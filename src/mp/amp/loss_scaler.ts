@@ -6,13 +6,15 @@
  * A scaler keeps its state on the host until a training step first updates it with a tensor flag
  * (updateOnDevice, as LossScaleOptimizer does); from then on the state lives in tensors, as in torch's GradScaler,
  * and reading it back costs a read, only when asked. On cpu and wasm, DynamicLossScaler's update is one kernel
- * (scaler_kernel.ts); elsewhere it runs in tensor ops. The getters `scale` and `stats` read synchronously (dataSync:
- * cpu and wasm only); `readScale()`, `readStats()` and `releaseAsync()` await the read, which every backend
- * (WebGPU in Node included) supports. `release()` brings the state back to the host.
+ * (scaler_kernel.ts); elsewhere it runs in tensor ops. `readScale()`, `readStats()` and `release()` (which brings
+ * the state back to the host) await the read, which every backend (WebGPU in Node included) supports; the
+ * getters `scale` and `stats` cost nothing on the host, and read device state synchronously (cpu and wasm only).
  */
 import * as tf from '@tensorflow/tfjs';
 import { OptionError } from '../errors';
-import { SCALER_KERNEL, SCALER_STATE, scalerKernelApplies, type ScalerAttrs } from './scaler_kernel';
+import { onNumbers, lossScaleStep, tally, onTensors, type LossScaleRule, type ScaleState } from './scale_rule';
+import { KERNELS } from '../ops/kernel_names';
+import { SCALER_STATE, scalerKernelApplies } from './scaler_kernel';
 
 export interface ScalerStats {
   /** Steps seen (update calls). */
@@ -41,16 +43,16 @@ export interface LossScaler {
   scaleTensor(): tf.Scalar;
   /** update() from a bool scalar tensor, without reading it back: the rule runs in tensor ops. */
   updateOnDevice(foundNonFinite: tf.Scalar): void;
-  /** Reads the state back to the host and frees its tensors (a later device update creates them again). Syncs. */
-  release(): void;
-  /** release() with an awaited read (works on every backend). */
+  /** Reads the state back to the host (awaited: every backend) and frees its tensors; a device update makes them again. */
+  release(): Promise<void>;
+  /** @deprecated release() awaits its read. */
   releaseAsync(): Promise<void>;
 }
 
-/** The tensors a device-side update produces: 1 where the scale went down or up this step, else 0. */
-interface DeviceChange {
-  readonly backoff: tf.Tensor;
-  readonly grow: tf.Tensor;
+/** Whether the scale went down or up on a step: booleans on the host, bool scalars on the device. */
+interface Change<B> {
+  readonly backoff: B;
+  readonly grow: B;
 }
 
 /** The counts a device update keeps in tensors. */
@@ -106,9 +108,10 @@ abstract class CountingScaler implements LossScaler {
       tf.tidy(() => this.updateOnDevice(tf.scalar(foundNonFinite, 'bool')));
       return;
     }
-    this.counts.steps += 1;
-    if (foundNonFinite && this.enabled) this.counts.skipped += 1;
-    this.adjust(foundNonFinite);
+    const found = foundNonFinite && this.enabled;
+    const change = this.adjust(found);
+    const counts = tally(onNumbers, this.counts, { skipped: found, backoffs: change?.backoff, growths: change?.grow });
+    this.counts = { steps: this.counts.steps + 1, ...counts };
   }
 
   updateOnDevice(foundNonFinite: tf.Scalar): void {
@@ -127,21 +130,12 @@ abstract class CountingScaler implements LossScaler {
     tf.tidy(() => {
       const found = this.enabled ? tf.cast(foundNonFinite, 'bool') : tf.scalar(false, 'bool');
       const change = this.adjustOnDevice(found);
-      d.skipped.assign(tf.add(d.skipped, tf.cast(found, 'float32')));
-      if (change) {
-        d.backoffs.assign(tf.add(d.backoffs, change.backoff));
-        d.growths.assign(tf.add(d.growths, change.grow));
-      }
+      const next = tally(onTensors, d, { skipped: found, backoffs: change?.backoff, growths: change?.grow });
+      for (const key of ['skipped', 'backoffs', 'growths'] as const) if (next[key] !== d[key]) d[key].assign(next[key]);
     });
   }
 
-  release(): void {
-    const d = this.deviceCounts;
-    if (!d) return;
-    this.toHost({ ...this.stats }, this.deviceState().map(read));
-  }
-
-  async releaseAsync(): Promise<void> {
+  async release(): Promise<void> {
     const d = this.deviceCounts;
     if (!d) return;
     const state = this.deviceState();
@@ -149,6 +143,11 @@ abstract class CountingScaler implements LossScaler {
     if (this.deviceCounts !== d) return; // released meanwhile
     const [skipped, backoffs, growths, ...rest] = values as [number, number, number, ...number[]];
     this.toHost({ steps: this.counts.steps, skipped, backoffs, growths }, rest);
+  }
+
+  /** @deprecated release() awaits its read. */
+  releaseAsync(): Promise<void> {
+    return this.release();
   }
 
   /** Takes the counts and the scaler's own state (deviceState()'s values) back to the host; frees the tensors. */
@@ -161,7 +160,11 @@ abstract class CountingScaler implements LossScaler {
   }
 
   abstract scaleTensor(): tf.Scalar;
-  protected abstract adjust(foundNonFinite: boolean): void;
+  /** The rule on the host, after a step (found: it held inf/NaN and the scaler is enabled); none by default. */
+  protected adjust(found: boolean): Change<boolean> | undefined {
+    void found;
+    return undefined;
+  }
   /** Moves the scaler's own state (beyond the counts) to tensors, and back from deviceState()'s values. */
   protected stateToDevice(): void {}
   protected stateToHost(values: number[]): void {
@@ -181,7 +184,7 @@ abstract class CountingScaler implements LossScaler {
     return false;
   }
   /** The rule in tensor ops; `found` is a bool scalar. */
-  protected adjustOnDevice(found: tf.Tensor): DeviceChange | undefined {
+  protected adjustOnDevice(found: tf.Tensor): Change<tf.Tensor> | undefined {
     void found;
     return undefined;
   }
@@ -212,8 +215,6 @@ export class StaticLossScaler extends CountingScaler {
   scaleTensor(): tf.Scalar {
     return this.constant.get();
   }
-
-  protected adjust(): void {}
 }
 
 /** No scaling at all (scale 1, nothing checked, nothing skipped), with the same interface: one training path. */
@@ -225,43 +226,25 @@ export class DisabledLossScaler extends CountingScaler {
   scaleTensor(): tf.Scalar {
     return this.constant.get();
   }
-
-  protected adjust(): void {}
 }
 
-export interface DynamicLossScalerOptions {
+export interface DynamicLossScalerOptions extends Partial<LossScaleRule> {
   /** Starting scale. torch: 2^16. */
   readonly initScale?: number;
-  /** Multiplier after growthInterval good steps in a row. */
-  readonly growthFactor?: number;
-  /** Multiplier after a step with inf/NaN gradients. */
-  readonly backoffFactor?: number;
-  /** Good steps in a row before the scale grows. */
-  readonly growthInterval?: number;
-  /** The scale never goes below this (DeepSpeed, TF/Keras 2: 1). torch: no floor. */
-  readonly minScale?: number;
-  /** The scale never goes above this. */
-  readonly maxScale?: number;
-  /**
-   * DeepSpeed's hysteresis: how many overflows it takes to back off (each still skips its step); the count
-   * resets when the scale grows. 1 (torch, Keras) backs off at every overflow.
-   */
-  readonly hysteresis?: number;
 }
 
 /**
- * The dynamic rule of torch.amp.GradScaler:
+ * The dynamic rule of torch.amp.GradScaler (scale_rule.ts, lossScaleStep):
  *   - a step with inf/NaN gradients is skipped, S ← S·backoffFactor, and the good-step count resets;
  *   - otherwise the count grows, and after growthInterval good steps in a row S ← S·growthFactor.
  * So S settles just below the largest scale that does not overflow. By hand: S = 400 after 4 overflows
- * with backoff ½ is 25.
+ * with backoff ½ is 25. The scale is a float32, as torch's is.
  */
 export class DynamicLossScaler extends CountingScaler {
   readonly enabled = true;
   readonly options: Required<DynamicLossScalerOptions>;
-  private current: number;
-  private goodSteps = 0;
-  private hysteresisLeft: number;
+  /** The rule's state while it lives on the host: float32 values, as on the device. */
+  private host: ScaleState<number>;
   /** The scale, good-step count and hysteresis left, on the device once a device update has run. */
   private device?: { scale: tf.Variable; goodSteps: tf.Variable; hysteresisLeft: tf.Variable };
 
@@ -298,13 +281,12 @@ export class DynamicLossScaler extends CountingScaler {
       }
     }
     this.options = o;
-    this.current = o.initScale;
-    this.hysteresisLeft = o.hysteresis;
+    this.host = { scale: Math.fround(o.initScale), goodSteps: 0, hysteresisLeft: o.hysteresis };
   }
 
   /** Reads a device scale with dataSync (cpu, wasm); on WebGPU use readScale(). */
   get scale(): number {
-    return this.device ? read(this.device.scale) : this.current;
+    return this.device ? read(this.device.scale) : this.host.scale;
   }
 
   scaleTensor(): tf.Scalar {
@@ -314,10 +296,11 @@ export class DynamicLossScaler extends CountingScaler {
 
   protected override stateToDevice(): void {
     if (this.device) return;
+    const { scale, goodSteps, hysteresisLeft } = this.host;
     this.device = tf.tidy(() => ({
-      scale: keep(tf.scalar(this.current)),
-      goodSteps: keep(tf.scalar(this.goodSteps)),
-      hysteresisLeft: keep(tf.scalar(this.hysteresisLeft)),
+      scale: keep(tf.scalar(scale)),
+      goodSteps: keep(tf.scalar(goodSteps)),
+      hysteresisLeft: keep(tf.scalar(hysteresisLeft)),
     }));
   }
 
@@ -333,26 +316,18 @@ export class DynamicLossScaler extends CountingScaler {
   protected override stateToHost([scale, goodSteps, hysteresisLeft]: number[]): void {
     const d = this.device;
     if (!d) return;
-    [this.current, this.goodSteps, this.hysteresisLeft] = [scale!, goodSteps!, hysteresisLeft!];
+    this.host = { scale: scale!, goodSteps: goodSteps!, hysteresisLeft: hysteresisLeft! };
     tf.dispose([d.scale, d.goodSteps, d.hysteresisLeft]);
     this.device = undefined;
   }
 
-  /** On cpu and wasm, adjustOnDevice and the counts in one kernel (scaler_kernel.ts). */
+  /** On cpu and wasm, the rule and the counts in one kernel (scaler_kernel.ts). */
   protected override updateInOneKernel(found: tf.Scalar, counts: DeviceCounts): boolean {
     if (!scalerKernelApplies()) return false;
     const d = this.device!;
-    const o = this.options;
-    const attrs: ScalerAttrs = {
-      backoffFactor: o.backoffFactor,
-      growthFactor: o.growthFactor,
-      growthInterval: o.growthInterval,
-      minScale: o.minScale,
-      maxScale: o.maxScale,
-      hysteresis: o.hysteresis,
-    };
     const state = { scale: d.scale, goodSteps: d.goodSteps, hysteresisLeft: d.hysteresisLeft, ...counts };
-    const out = tf.engine().runKernel(SCALER_KERNEL, { found, ...state }, attrs as unknown as tf.NamedAttrMap);
+    const rule = this.options as LossScaleRule;
+    const out = tf.engine().runKernel(KERNELS.scalerUpdate, { found, ...state }, rule as unknown as tf.NamedAttrMap);
     SCALER_STATE.forEach((name, i) => {
       state[name].assign((out as tf.Tensor[])[i]!);
       (out as tf.Tensor[])[i]!.dispose();
@@ -360,49 +335,19 @@ export class DynamicLossScaler extends CountingScaler {
     return true;
   }
 
-  /** adjust() in tensor ops (float32, as torch keeps its scale): the same rule, branch for branch. */
-  protected override adjustOnDevice(found: tf.Tensor): DeviceChange {
-    const o = this.options;
+  protected override adjustOnDevice(found: tf.Tensor): Change<tf.Tensor> {
     const d = this.device!;
-    const held = tf.logicalAnd(found, tf.greater(d.hysteresisLeft, 1)); // an overflow the hysteresis absorbs
-    const backoff = tf.logicalAnd(found, tf.logicalNot(held));
-    const good = tf.mul(tf.add(d.goodSteps, 1), tf.cast(tf.logicalNot(found), 'float32'));
-    const grow = tf.equal(good, o.growthInterval);
-    const growF = tf.cast(grow, 'float32');
-    const scale = tf.where(
-      backoff,
-      tf.maximum(tf.mul(d.scale, o.backoffFactor), o.minScale),
-      tf.where(grow, tf.minimum(tf.mul(d.scale, o.growthFactor), o.maxScale), d.scale),
-    );
-    const hysteresis = tf.add(
-      tf.sub(d.hysteresisLeft, tf.cast(held, 'float32')),
-      tf.mul(growF, tf.sub(o.hysteresis, d.hysteresisLeft)),
-    );
-    d.goodSteps.assign(tf.mul(good, tf.sub(1, growF)));
-    d.hysteresisLeft.assign(hysteresis);
-    d.scale.assign(scale);
-    return { backoff: tf.cast(backoff, 'float32'), grow: growF };
+    const next = lossScaleStep(onTensors, d, found, this.options);
+    d.scale.assign(next.scale);
+    d.goodSteps.assign(next.goodSteps);
+    d.hysteresisLeft.assign(next.hysteresisLeft);
+    return next;
   }
 
-  protected adjust(foundNonFinite: boolean): void {
-    const o = this.options;
-    if (foundNonFinite) {
-      this.goodSteps = 0;
-      if (this.hysteresisLeft > 1) {
-        this.hysteresisLeft -= 1;
-        return;
-      }
-      this.current = Math.max(this.current * o.backoffFactor, o.minScale);
-      this.counts.backoffs += 1;
-      return;
-    }
-    this.goodSteps += 1;
-    if (this.goodSteps === o.growthInterval) {
-      this.goodSteps = 0;
-      this.hysteresisLeft = o.hysteresis;
-      this.current = Math.min(this.current * o.growthFactor, o.maxScale);
-      this.counts.growths += 1;
-    }
+  protected override adjust(found: boolean): Change<boolean> {
+    const next = lossScaleStep(onNumbers, this.host, found, this.options);
+    this.host = { scale: next.scale, goodSteps: next.goodSteps, hysteresisLeft: next.hysteresisLeft };
+    return next;
   }
 }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { withGpuMatmulCompute } from '../backend/webgpu/select_path';
+import { KERNELS, runAnywhere } from '../ops/kernel_names';
 import { transpose2d } from '../ops/transpose';
 import { autocast, autocastFormat } from './autocast';
 import type { Policy } from './policy';
@@ -24,31 +25,25 @@ export function matMul(a: tf.Tensor2D, b: tf.Tensor2D, policy: string | Policy =
   return autocast('matmul', policy, [a, b], (x, w) => product(x, w, format)) as tf.Tensor2D;
 }
 
-export const MATMUL_KERNEL = 'MpMatMul';
-
 /** a·b as the kernel MpMatMul, its matmuls in `format` on WebGPU. */
 export function product(a: tf.Tensor, b: tf.Tensor, format: string): tf.Tensor {
-  const backendName = tf.getBackend();
-  if (!tf.getKernel(MATMUL_KERNEL, backendName)) {
-    // per backend, on first use: the BatchMatMul it delegates to is looked up per call (WebGPU replaces it)
-    tf.registerKernel({
-      kernelName: MATMUL_KERNEL,
-      backendName,
-      kernelFunc: ({ inputs, backend, attrs }) =>
-        withGpuMatmulCompute(attrs!.format as string, () =>
-          tf.getKernel('BatchMatMul', backendName)!.kernelFunc({
-            inputs,
-            backend,
-            attrs: { transposeA: false, transposeB: false },
-          }),
-        ),
-    });
-  }
-  return tf.engine().runKernel(MATMUL_KERNEL, { a, b }, { format }) as tf.Tensor;
+  return runAnywhere(KERNELS.matMul, batchMatMul, { a, b }, { format }) as tf.Tensor;
 }
 
+/** The backend's own BatchMatMul, looked up per call (WebGPU's is replaced after registration), in `format`. */
+const batchMatMul =
+  (backendName: string): tf.KernelFunc =>
+  ({ inputs, backend, attrs }) =>
+    withGpuMatmulCompute(attrs!.format as string, () =>
+      tf.getKernel('BatchMatMul', backendName)!.kernelFunc({
+        inputs,
+        backend,
+        attrs: { transposeA: false, transposeB: false },
+      }),
+    );
+
 tf.registerGradient({
-  kernelName: MATMUL_KERNEL,
+  kernelName: KERNELS.matMul,
   inputsToSave: ['a', 'b'],
   gradFunc: (dy, [a, b], attrs) => {
     const format = attrs.format as string;

@@ -20,8 +20,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { getFloatFormat, type FormatLike } from '../formats/registry';
 import type { FloatFormat } from '../formats/spec';
-import { ampKernels } from '../formats/simd/amp_simd';
-import { cpuValues, wasmHeap, type CpuBackend, type WasmBackend } from '../ops/cpu_wasm';
+import { registerCpuWasmKernel } from '../ops/cpu_wasm';
+import { KERNELS } from '../ops/kernel_names';
 import { quantize } from '../ops/quantize';
 import { reduceAll } from '../ops/reduce';
 import { fusedAdamApplies, fusedAdamStep } from './fused_adam';
@@ -54,13 +54,8 @@ export class LossScaleOptimizer extends tf.Optimizer {
     this.variableFormat = getFloatFormat(variableFormat);
   }
 
-  /** Whether the last applyGradients call skipped its update (reads the flag back: a sync; cpu and wasm). */
-  get lastStepSkipped(): boolean {
-    return this.lastFound !== undefined && !this.lastFound.isDisposed && this.lastFound.dataSync()[0] === 1;
-  }
-
-  /** lastStepSkipped with an awaited read: works on every backend, WebGPU in Node included. */
-  async lastStepSkippedAsync(): Promise<boolean> {
+  /** Whether the last applyGradients call skipped its update, read back with an awaited read (every backend). */
+  async lastStepSkipped(): Promise<boolean> {
     if (this.lastFound === undefined || this.lastFound.isDisposed) return false;
     const flag = this.lastFound.clone(); // the next step may dispose lastFound while the read is pending
     try {
@@ -68,6 +63,11 @@ export class LossScaleOptimizer extends tf.Optimizer {
     } finally {
       flag.dispose();
     }
+  }
+
+  /** @deprecated lastStepSkipped() awaits its read. */
+  lastStepSkippedAsync(): Promise<boolean> {
+    return this.lastStepSkipped();
   }
 
   override computeGradients(
@@ -230,20 +230,14 @@ function share(v: tf.Variable): tf.Tensor {
 /** A bool scalar tensor: whether any tensor holds inf or NaN (nothing is read back). */
 export function nonFiniteFlag(tensors: tf.Tensor[]): tf.Scalar {
   if (tensors.length === 0) return tf.scalar(false, 'bool');
-  if (tf.getKernel(NON_FINITE_KERNEL, tf.getBackend()) && tensors.every((t) => t.dtype === 'float32')) {
+  if (tf.getKernel(KERNELS.nonFinite, tf.getBackend()) && tensors.every((t) => t.dtype === 'float32')) {
     const inputs = Object.fromEntries(tensors.map((t, i) => [`x${i}`, t]));
-    return tf.engine().runKernel(NON_FINITE_KERNEL, inputs) as tf.Scalar;
+    return tf.engine().runKernel(KERNELS.nonFinite, inputs) as tf.Scalar;
   }
   return tf.tidy(() =>
     tf.logicalNot(tf.all(tf.stack(tensors.map((t) => reduceAll(tf.isFinite(t), 'all'))))),
   ) as tf.Scalar;
 }
-
-/**
- * nonFiniteFlag's kernel on cpu and wasm (float32 inputs): one pass over every input, in place, instead of
- * ~3 kernels and a bool tensor per input. On wasm, amp.wat's all_finite checks four lanes a turn.
- */
-const NON_FINITE_KERNEL = 'MpNonFinite';
 
 /** Whether x[from..] holds inf or NaN (x − x is NaN exactly there). */
 function nonFiniteFrom(x: Float32Array, from = 0): boolean {
@@ -251,43 +245,27 @@ function nonFiniteFrom(x: Float32Array, from = 0): boolean {
   return false;
 }
 
-tf.registerKernel({
-  kernelName: NON_FINITE_KERNEL,
-  backendName: 'cpu',
-  kernelFunc: ({ inputs, backend }) => {
-    const cpu = backend as unknown as CpuBackend;
-    const found = (Object.values(inputs) as tf.TensorInfo[]).some((t) => nonFiniteFrom(cpuValues(cpu, t)));
-    return cpu.makeTensorInfo([], 'bool', Uint8Array.of(found ? 1 : 0));
-  },
-});
-
-tf.registerKernel({
-  kernelName: NON_FINITE_KERNEL,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend }) => {
-    const wasm = backend as unknown as WasmBackend;
-    const out = wasm.makeOutput([], 'bool');
-    const kernel = ampKernels(wasmHeap(wasm)); // views are taken after makeOutput, which may move the heap
-    const found = (Object.values(inputs) as tf.TensorInfo[]).some((t) => {
-      const x = wasm.typedArrayFromHeap(t) as Float32Array;
-      const lanes = kernel ? x.length & ~3 : 0;
-      return (lanes > 0 && kernel!.allFinite(x.byteOffset, lanes) === 0) || nonFiniteFrom(x, lanes);
+// nonFiniteFlag's kernel on cpu and wasm (float32 inputs): one pass over every input, in place, instead of
+// ~3 kernels and a bool tensor per input. On wasm, amp.wat's all_finite checks four lanes a turn.
+registerCpuWasmKernel<object>({
+  name: KERNELS.nonFinite,
+  outputs: () => [{ shape: [], dtype: 'bool' }],
+  run: ({ names, values, setFlag, simd, lanes }) => {
+    const found = names.some((name) => {
+      const x = values(name);
+      const n = lanes(x.length);
+      return (n > 0 && simd!.allFinite(x.byteOffset, n) === 0) || nonFiniteFrom(x, n);
     });
-    (wasm.typedArrayFromHeap(out) as Uint8Array)[0] = found ? 1 : 0;
-    return out;
+    setFlag(0, found);
   },
 });
 
-/** Whether any tensor holds inf or NaN (one read-back for all of them, a sync: cpu and wasm). */
-export function hasNonFinite(tensors: tf.Tensor[]): boolean {
-  const flag = nonFiniteFlag(tensors);
-  const out = flag.dataSync()[0] === 1;
-  flag.dispose();
-  return out;
-}
-
-/** hasNonFinite with an awaited read: works on every backend, WebGPU in Node included. */
-export async function hasNonFiniteAsync(tensors: tf.Tensor[]): Promise<boolean> {
+/**
+ * Whether any tensor holds inf or NaN: one awaited read for all of them (every backend).
+ *
+ *     await hasNonFinite(Object.values(grads))   // true after an overflow
+ */
+export async function hasNonFinite(tensors: tf.Tensor[]): Promise<boolean> {
   const flag = nonFiniteFlag(tensors);
   try {
     return (await flag.data())[0] === 1;
@@ -295,6 +273,9 @@ export async function hasNonFiniteAsync(tensors: tf.Tensor[]): Promise<boolean> 
     flag.dispose();
   }
 }
+
+/** @deprecated hasNonFinite awaits its read. */
+export const hasNonFiniteAsync = hasNonFinite;
 
 /**
  * The variables a tfjs optimizer keeps as state: its own tf.Variable fields (Adam's accumulated betas) and

@@ -1,66 +1,34 @@
 /**
- * DynamicLossScaler's on-device update as one kernel on cpu and wasm, instead of ~25 scalar kernels per step.
- * It follows the rule's tensor ops (loss_scaler.ts, adjustOnDevice) in float32, value for value:
- *     held = found ∧ hysteresisLeft > 1        backoff = found ∧ ¬held
- *     good = (goodSteps + 1)·¬found            grow = (good = growthInterval)
- *     scale' = backoff ? max(scale·backoffFactor, minScale) : grow ? min(scale·growthFactor, maxScale) : scale
- *     goodSteps' = grow ? 0 : good             hysteresisLeft' = grow ? hysteresis : hysteresisLeft − held
- *     skipped' = skipped + found               backoffs' = backoffs + backoff,   growths' = growths + grow
- * Its state stays in the scaler's tensors: nothing is read back. Elsewhere (WebGPU) the tensor ops run.
+ * DynamicLossScaler's on-device update as one kernel on cpu and wasm, instead of ~25 scalar kernels per step:
+ * the rule (scale_rule.ts) on float32 numbers, and the counts, from the scaler's tensors into new ones. Nothing
+ * is read back. Elsewhere (WebGPU) the rule runs on tensors.
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerScalarKernel, type ReadInput } from '../ops/cpu_wasm';
-
-export const SCALER_KERNEL = 'MpDynamicScalerUpdate';
+import { registerScalarKernel, type KernelCall } from '../ops/cpu_wasm';
+import { KERNELS } from '../ops/kernel_names';
+import { onNumbers, lossScaleStep, tally, type LossScaleRule } from './scale_rule';
 
 /** The kernel's inputs, in order: `found` (any dtype, nonzero = inf or NaN seen) and float32 scalars. */
 export const SCALER_STATE = ['scale', 'goodSteps', 'hysteresisLeft', 'skipped', 'backoffs', 'growths'] as const;
 
-export interface ScalerAttrs {
-  backoffFactor: number;
-  growthFactor: number;
-  growthInterval: number;
-  minScale: number;
-  maxScale: number;
-  hysteresis: number;
+/** The next state, in SCALER_STATE's order, from the kernel's inputs and its rule (attrs). */
+function next({ values, flag, attrs }: KernelCall<LossScaleRule>): number[] {
+  const [scale, goodSteps, hysteresisLeft, skipped, backoffs, growths] = SCALER_STATE.map((name) => values(name)[0]!);
+  const found = flag('found');
+  const s = lossScaleStep(
+    onNumbers,
+    { scale: scale!, goodSteps: goodSteps!, hysteresisLeft: hysteresisLeft! },
+    found,
+    attrs,
+  );
+  const counts = { skipped: skipped!, backoffs: backoffs!, growths: growths! };
+  const after = tally(onNumbers, counts, { skipped: found, backoffs: s.backoff, growths: s.grow });
+  return [s.scale, s.goodSteps, s.hysteresisLeft, after.skipped, after.backoffs, after.growths];
 }
 
-const f = Math.fround;
-
-/** The next state, in SCALER_STATE's order. */
-function next(
-  found: boolean,
-  [scale, goodSteps, left, skipped, backoffs, growths]: number[],
-  o: ScalerAttrs,
-): number[] {
-  const held = found && left! > 1;
-  const backoff = found && !held;
-  const good = found ? 0 : f(goodSteps! + 1);
-  const grow = good === f(o.growthInterval);
-  const newScale = backoff
-    ? Math.max(f(scale! * f(o.backoffFactor)), f(o.minScale))
-    : grow
-      ? Math.min(f(scale! * f(o.growthFactor)), f(o.maxScale))
-      : scale!;
-  return [
-    newScale,
-    grow ? 0 : good,
-    grow ? f(o.hysteresis) : f(left! - Number(held)),
-    f(skipped! + Number(found)),
-    f(backoffs! + Number(backoff)),
-    f(growths! + Number(grow)),
-  ];
-}
-
-/** The next state from the kernel's inputs, read by `read`. */
-function nextOf(config: { attrs?: tf.NamedAttrMap }, read: ReadInput): number[] {
-  const state = SCALER_STATE.map((name) => read(name)[0]!);
-  return next(read('found')[0] !== 0, state, config.attrs as unknown as ScalerAttrs);
-}
-
-registerScalarKernel(SCALER_KERNEL, SCALER_STATE.length, nextOf);
+registerScalarKernel(KERNELS.scalerUpdate, SCALER_STATE.length, next);
 
 /** Whether the kernel runs on the current backend. */
 export function scalerKernelApplies(): boolean {
-  return tf.getKernel(SCALER_KERNEL, tf.getBackend()) !== undefined;
+  return tf.getKernel(KERNELS.scalerUpdate, tf.getBackend()) !== undefined;
 }

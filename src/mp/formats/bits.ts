@@ -1,4 +1,14 @@
-/** Reinterpreting float32 values as their bit patterns and back. */
+/** Reinterpreting float32 values as their bit patterns and back, and the patterns of float32's landmarks. */
+
+/** The sign bit. */
+export const F32_SIGN = 0x80000000;
+/** +inf: the all-ones exponent, mantissa 0. */
+export const F32_INF = 0x7f800000;
+/** The quiet NaN that arithmetic makes (and ml_dtypes, where a format keeps no payload). */
+export const F32_QUIET_NAN = 0x7fc00000;
+/** The smallest normal, 2^-126, and the largest finite value, (2 − 2^-23)·2^127. */
+export const F32_MIN_NORMAL = 0x00800000;
+export const F32_MAX = 0x7f7fffff;
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);

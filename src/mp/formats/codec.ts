@@ -4,7 +4,8 @@
  * This is deliberately a second, independent implementation of rounding: it works on exponents and
  * mantissas in float64 arithmetic, where roundArray works on float32 bit patterns, and it derives ties and
  * NaN codes (sign, payload) from the format's spec itself. It shares only the specs (registry) and the float32
- * bit reinterpretation (bits.ts) with round.ts. The tests check that decode(encode(x)) equals roundArray(x)
+ * bit reinterpretation (bits.ts) with round.ts, and nothing with the rounding plan (plan.ts) that round.ts and
+ * every backend kernel project: it is their oracle. The tests check that decode(encode(x)) equals roundArray(x)
  * bit for bit, NaNs included, and that encode(decode(c)) = c for every code of every format of 16 bits or
  * fewer, so each implementation checks the other.
  */

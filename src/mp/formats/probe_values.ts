@@ -7,15 +7,13 @@
  *     probeBits(1 << 20).length   // 1048576
  */
 import seedrandom from 'seedrandom';
-import { float32Bits } from './bits';
+import { F32_INF, F32_QUIET_NAN, F32_SIGN as SIGN, float32Bits } from './bits';
 import { FLOAT_FORMAT_NAMES, getFloatFormat, type FormatLike } from './registry';
 import { roundArray, type RoundOptions } from './round';
 
-const SIGN = 0x80000000;
-
 /** ±0, ±inf, NaNs and, per format, ±max, the overflow tie, the smallest normal and subnormal, each ±1 ulp. */
 export function specialBits(): number[] {
-  const out = [0, 0x7f800000, 0x7fc00000, 0x7f800001, 0x7fbfffff, 0x7fffffff, 0x7fe00100, 0x1, 0x400000, 0x7fffff];
+  const out = [0, F32_INF, F32_QUIET_NAN, 0x7f800001, 0x7fbfffff, 0x7fffffff, 0x7fe00100, 0x1, 0x400000, 0x7fffff];
   out.push(0x800000, 0x3f800000);
   for (const name of FLOAT_FORMAT_NAMES) {
     const f = getFloatFormat(name);
@@ -52,7 +50,7 @@ export function probeBits(n = 1 << 20): Uint32Array {
       // normal range: a random float32 below the overflow tie, its dropped bits set to exactly half
       const shift = 23 - f.manBits;
       const lo = Math.max(float32Bits(f.minNormal), 0x800000);
-      const hi = Math.min(float32Bits(f.maxFinite) + (1 << shift), 0x7f800000);
+      const hi = Math.min(float32Bits(f.maxFinite) + (1 << shift), F32_INF);
       const a = lo + (u32() % (hi - lo));
       tie = shift === 0 ? a : ((a >>> shift) << shift) + (1 << (shift - 1));
     } else {

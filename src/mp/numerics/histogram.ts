@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getFloatFormat, type FormatLike } from '../formats/registry';
-import { valuesOf } from './stats';
+import { withValues } from './stats';
 
 export interface Log2Histogram {
   /** Left edge of each bin, as a power of two: bin k counts |x| in [2^edges[k], 2^(edges[k] + 1/binsPerOctave)). */
@@ -36,9 +36,22 @@ export interface Log2HistogramOptions {
   readonly format?: FormatLike;
 }
 
-export function log2Histogram(x: tf.Tensor | Float32Array, options: Log2HistogramOptions = {}): Log2Histogram {
+/**
+ * The histogram of log2|x|: at once for a Float32Array, awaited for a tensor (read back without a sync).
+ *
+ *     log2Histogram(gradients, { format: 'float16' }).below   // values under 2^-40
+ */
+export function log2Histogram(x: Float32Array, options?: Log2HistogramOptions): Log2Histogram;
+export function log2Histogram(x: tf.Tensor, options?: Log2HistogramOptions): Promise<Log2Histogram>;
+export function log2Histogram(
+  x: tf.Tensor | Float32Array,
+  options: Log2HistogramOptions = {},
+): Log2Histogram | Promise<Log2Histogram> {
+  return withValues(x, (v) => histogramOf(v, options));
+}
+
+function histogramOf(v: Float32Array, options: Log2HistogramOptions): Log2Histogram {
   const { min = -40, max = 20, binsPerOctave = 1 } = options;
-  const v = valuesOf(x);
   const bins = (max - min) * binsPerOctave;
   const counts = new Array<number>(bins).fill(0);
   let zeros = 0;

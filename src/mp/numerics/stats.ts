@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { OptionError } from '../errors';
 import { getFloatFormat, type FormatLike } from '../formats/registry';
+import type { FloatFormat } from '../formats/spec';
 import { roundArray } from '../formats/round';
 
 /** What a cast does to x's values. Every fraction is of all `count` values, finite or not, zero or not. */
@@ -27,36 +28,49 @@ export interface CastStats {
   readonly zeros: number;
 }
 
-/** Float32 values of a tensor or array (a tensor is read back with dataSync, not disposed: cpu, wasm). */
-export function valuesOf(x: tf.Tensor | Float32Array): Float32Array {
-  return checkValues(x) ?? ((x as tf.Tensor).dataSync() as Float32Array);
-}
-
-/** valuesOf with an awaited read: works on every backend, WebGPU included. */
-export async function valuesOfAsync(x: tf.Tensor | Float32Array): Promise<Float32Array> {
-  return checkValues(x) ?? ((await (x as tf.Tensor).data()) as Float32Array);
-}
-
-/** x itself if an array, undefined if a tensor; otherwise a typed error. */
-function checkValues(x: tf.Tensor | Float32Array): Float32Array | undefined {
-  if (x instanceof Float32Array) return x;
-  if (x instanceof tf.Tensor) return undefined;
+/**
+ * f of x's values: at once for values already on the host, after an awaited read (every backend, WebGPU
+ * included) for a tensor, which is not disposed.
+ */
+export function withValues<R>(x: Float32Array, f: (v: Float32Array) => R): R;
+export function withValues<R>(x: tf.Tensor, f: (v: Float32Array) => R): Promise<R>;
+export function withValues<R>(x: tf.Tensor | Float32Array, f: (v: Float32Array) => R): R | Promise<R>;
+export function withValues<R>(x: tf.Tensor | Float32Array, f: (v: Float32Array) => R): R | Promise<R> {
+  if (x instanceof Float32Array) return f(x);
+  if (x instanceof tf.Tensor) return x.data().then((v) => f(v as Float32Array));
   throw new OptionError(`Expected a tf.Tensor or Float32Array. Received: ${String(x)}`, 'x', x);
 }
 
-/** castStats with an awaited read of a tensor: works on every backend, WebGPU included. */
-export async function castStatsAsync(x: tf.Tensor | Float32Array, format: FormatLike): Promise<CastStats> {
-  return castStats(await valuesOfAsync(x), format);
+/** Float32 values of an array (itself) or of a tensor (awaited). */
+export function valuesOf(x: Float32Array): Float32Array;
+export function valuesOf(x: tf.Tensor): Promise<Float32Array>;
+export function valuesOf(x: tf.Tensor | Float32Array): Float32Array | Promise<Float32Array>;
+export function valuesOf(x: tf.Tensor | Float32Array): Float32Array | Promise<Float32Array> {
+  return withValues(x, (v) => v);
 }
 
+/** @deprecated valuesOf awaits a tensor's read itself. */
+export const valuesOfAsync = async (x: tf.Tensor | Float32Array): Promise<Float32Array> => valuesOf(x);
+
 /**
- * Reads a tensor with dataSync (cpu, wasm); on WebGPU use castStatsAsync.
+ * What a cast to `format` does to x's values: at once for a Float32Array, awaited for a tensor (read back
+ * without a sync, so on every backend).
  *
- *     castStats(gradients, 'float16').underflow   // e.g. 0.31: 31% of the gradient entries become 0
+ *     (await castStats(gradients, 'float16')).underflow   // e.g. 0.31: 31% of the gradient entries become 0
  */
-export function castStats(x: tf.Tensor | Float32Array, format: FormatLike): CastStats {
+export function castStats(x: Float32Array, format: FormatLike): CastStats;
+export function castStats(x: tf.Tensor, format: FormatLike): Promise<CastStats>;
+export function castStats(x: tf.Tensor | Float32Array, format: FormatLike): CastStats | Promise<CastStats>;
+export function castStats(x: tf.Tensor | Float32Array, format: FormatLike): CastStats | Promise<CastStats> {
   const f = getFloatFormat(format);
-  const v = valuesOf(x);
+  return withValues(x, (v) => statsOf(v, f));
+}
+
+/** @deprecated castStats awaits a tensor's read itself. */
+export const castStatsAsync = async (x: tf.Tensor | Float32Array, format: FormatLike): Promise<CastStats> =>
+  castStats(x, format);
+
+function statsOf(v: Float32Array, f: FloatFormat): CastStats {
   const r = roundArray(v, f);
   let absmax = 0;
   let absmin = Infinity;

@@ -1,12 +1,15 @@
 /**
- * The parts of tfjs's cpu and wasm backends that the library's own kernels use (quantize, fused Adam,
- * unscaling, the loss-scale update, the non-finite check, batches written in place), declared once.
+ * The library's own kernels on tfjs's cpu and wasm backends (quantize, transpose, fused Adam, unscaling, the
+ * loss-scale update, the non-finite check), registered through one helper: each kernel is written once, on
+ * arrays, and the helper hands it JS arrays on cpu, or views on the wasm heap with the SIMD kernels bound to
+ * it on wasm. The parts of the two backends that the library uses are declared here.
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendError } from '../errors';
+import { ampKernels, type AmpKernels } from '../formats/simd/amp_simd';
 import type { WasmMemory } from '../formats/simd/webassembly';
 
-export interface CpuBackend {
+interface CpuBackend {
   data: { get(dataId: tf.DataId): { values?: unknown } };
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array | Uint8Array): tf.TensorInfo;
 }
@@ -32,43 +35,135 @@ export function wasmHeap(backend: WasmBackend): WasmMemory {
 }
 
 /** A cpu-backend tensor's values, without a copy. */
-export function cpuValues<T extends ArrayLike<number> = Float32Array>(backend: CpuBackend, t: tf.TensorInfo): T {
+function cpuValues<T extends ArrayLike<number> = Float32Array>(backend: CpuBackend, t: tf.TensorInfo): T {
   return backend.data.get(t.dataId).values as T;
 }
 
-/** A kernel input's values, by the input's name. */
-export type ReadInput = (name: string) => ArrayLike<number>;
+type KernelArray = Float32Array | Uint8Array;
+
+/** One call of a kernel: its inputs and attrs, the outputs to fill, and the SIMD kernels where there are some. */
+export interface KernelCall<A> {
+  readonly attrs: A;
+  /** The inputs' names, in the order the caller gave them. */
+  readonly names: readonly string[];
+  /** An input's shape. */
+  shape(name: string): number[];
+  /** A float32 input's values. */
+  values(name: string): Float32Array;
+  /** Whether a scalar input (bool or number) is set: false where it is 0 or absent. */
+  flag(name: string): boolean;
+  /** A float32 output, to fill. */
+  output(j: number): Float32Array;
+  /** Sets a bool scalar output. */
+  setFlag(j: number, value: boolean): void;
+  /** amp.wat's SIMD kernels, bound to the heap the arrays live on; null on cpu (and without SIMD): JS does all. */
+  readonly simd: AmpKernels | null;
+  /** How many of n elements the SIMD kernels take, four lanes a turn (0 without them); JavaScript does the rest. */
+  lanes(n: number): number;
+  /** On wasm, the heap, for a kernel with SIMD of its own; its byte addresses stay valid when malloc grows it. */
+  readonly heap?: { readonly memory: WasmMemory; malloc(bytes: number): number };
+}
+
+/** An output's shape and dtype. */
+export interface OutputSpec {
+  readonly shape: number[];
+  readonly dtype: 'float32' | 'bool';
+}
+
+export interface CpuWasmKernel<A> {
+  readonly name: string;
+  /** The outputs' shapes and dtypes, from the inputs' (by name) and the attrs. */
+  outputs(info: (name: string) => tf.TensorInfo, names: readonly string[], attrs: A): OutputSpec[];
+  /** Fills the outputs: SIMD lanes where `simd` is given, the rest (all of them on cpu) in JavaScript. */
+  run(call: KernelCall<A>): void;
+  /** Return a list even for one output (a kernel whose output count varies). */
+  readonly list?: boolean;
+}
 
 /**
- * Registers `kernelName` on cpu and wasm for a kernel whose outputs are `count` float32 scalars, computed from
- * its inputs by `compute` (the Adam betas, the loss-scale update).
+ * Registers `kernel` on cpu and wasm, one call for both.
+ *
+ *     registerCpuWasmKernel({ name: KERNELS.nonFinite, outputs: () => [{ shape: [], dtype: 'bool' }], run })
  */
-export function registerScalarKernel(
-  kernelName: string,
-  count: number,
-  compute: (config: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }, read: ReadInput) => number[],
-): void {
-  tf.registerKernel({
-    kernelName,
-    backendName: 'cpu',
-    kernelFunc: (config) => {
-      const backend = config.backend as unknown as CpuBackend;
-      const read: ReadInput = (name) => cpuValues(backend, config.inputs[name] as tf.TensorInfo);
-      return compute(config, read).map((x) => backend.makeTensorInfo([], 'float32', Float32Array.of(x)));
+export function registerCpuWasmKernel<A>(kernel: CpuWasmKernel<A>): void {
+  for (const backendName of ['cpu', 'wasm'] as const) {
+    tf.registerKernel({
+      kernelName: kernel.name,
+      backendName,
+      kernelFunc: (config) => {
+        const infos = config.inputs as Record<string, tf.TensorInfo>;
+        const names = Object.keys(infos);
+        const attrs = config.attrs as unknown as A;
+        const specs = kernel.outputs((name) => infos[name]!, names, attrs);
+        const storage = backendName === 'cpu' ? onCpu(config.backend) : onWasm(config.backend);
+        const outputs = storage.allocate(specs);
+        kernel.run({
+          attrs,
+          names,
+          shape: (name) => infos[name]!.shape,
+          values: (name) => storage.input(infos[name]!) as Float32Array,
+          flag: (name) => names.includes(name) && storage.input(infos[name]!)[0] !== 0,
+          output: (j) => outputs.arrays[j] as Float32Array,
+          setFlag: (j, value) => (outputs.arrays[j]![0] = value ? 1 : 0),
+          simd: storage.simd,
+          lanes: (n) => (storage.simd ? n & ~3 : 0),
+          ...(storage.heap && { heap: storage.heap }),
+        });
+        const out = outputs.infos();
+        return out.length === 1 && !kernel.list ? out[0]! : out;
+      },
+    });
+  }
+}
+
+/** Where a backend keeps a kernel's arrays, and the SIMD kernels that run on them. */
+interface Storage {
+  input(t: tf.TensorInfo): KernelArray;
+  /** The outputs' arrays to fill, and their tensor infos once filled. */
+  allocate(specs: OutputSpec[]): { arrays: KernelArray[]; infos(): tf.TensorInfo[] };
+  readonly simd: AmpKernels | null;
+  readonly heap?: KernelCall<unknown>['heap'];
+}
+
+function onCpu(backend: unknown): Storage {
+  const cpu = backend as CpuBackend;
+  return {
+    input: (t) => cpuValues<KernelArray>(cpu, t),
+    allocate: (specs) => {
+      const arrays = specs.map(({ shape, dtype }) => {
+        const size = tf.util.sizeFromShape(shape);
+        return dtype === 'bool' ? new Uint8Array(size) : new Float32Array(size);
+      });
+      return { arrays, infos: () => specs.map(({ shape, dtype }, j) => cpu.makeTensorInfo(shape, dtype, arrays[j]!)) };
     },
-  });
-  tf.registerKernel({
-    kernelName,
-    backendName: 'wasm',
-    kernelFunc: (config) => {
-      const backend = config.backend as unknown as WasmBackend;
-      const heap = (t: tf.TensorInfo): ArrayLike<number> =>
-        backend.typedArrayFromHeap(t) as unknown as ArrayLike<number>;
-      const outputs = Array.from({ length: count }, () => backend.makeOutput([], 'float32'));
-      // read after makeOutput, which may move the heap
-      const values = compute(config, (name) => heap(config.inputs[name] as tf.TensorInfo));
-      outputs.forEach((t, j) => ((heap(t) as Float32Array)[0] = values[j]!));
-      return outputs;
+    simd: null,
+  };
+}
+
+function onWasm(backend: unknown): Storage {
+  const wasm = backend as WasmBackend;
+  const memory = wasmHeap(wasm);
+  const view = (t: tf.TensorInfo): KernelArray => wasm.typedArrayFromHeap(t) as KernelArray;
+  return {
+    input: view, // taken after allocate: makeOutput may grow (and so move) the heap
+    allocate: (specs) => {
+      const infos = specs.map(({ shape, dtype }) => wasm.makeOutput(shape, dtype));
+      return { arrays: infos.map(view), infos: () => infos };
     },
+    simd: ampKernels(memory),
+    heap: { memory, malloc: (bytes) => wasm.wasm._malloc(bytes) },
+  };
+}
+
+/**
+ * Registers a kernel whose outputs are `count` float32 scalars, computed from its call by `compute` (the Adam
+ * betas, the loss-scale update).
+ */
+export function registerScalarKernel<A>(name: string, count: number, compute: (call: KernelCall<A>) => number[]): void {
+  registerCpuWasmKernel<A>({
+    name,
+    outputs: () => Array.from({ length: count }, () => ({ shape: [], dtype: 'float32' as const })),
+    run: (c) => compute(c).forEach((x, j) => (c.output(j)[0] = x)),
+    list: true,
   });
 }

@@ -4,7 +4,8 @@ import { getFormat, type FormatLike } from '../formats/registry';
 import type { FloatFormat, Format } from '../formats/spec';
 import { resolveRoundOptions, type RoundOptions } from '../formats/round';
 import { checkFloat32Tensor } from './check_tensor';
-import { exactBackends, hasExactKernel, QUANTIZE_KERNEL, type QuantizeAttrs } from './kernel';
+import { exactBackends, hasExactKernel, type QuantizeAttrs } from './kernel';
+import { KERNELS } from './kernel_names';
 import { quantizeWithOps } from './quantize_ops';
 import { reduceAll } from './reduce';
 
@@ -67,7 +68,7 @@ export function roundTensor(
     implementation === 'kernel' || (implementation === 'auto' && hasExactKernel(tf.getBackend(), f, options));
   if (!useKernel) return quantizeWithOps(t, f, options);
   const attrs: QuantizeAttrs = { format: f.name, ...options };
-  return tf.engine().runKernel(QUANTIZE_KERNEL, { x: t }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+  return tf.engine().runKernel(KERNELS.quantize, { x: t }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 
 /**

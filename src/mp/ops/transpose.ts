@@ -1,13 +1,14 @@
 /**
  * A matrix's transpose, for the backward pass's products (amp/matmul.ts): on wasm amp.wat's SIMD kernel, 4×4
  * blocks a turn, since tfjs-wasm's Transpose takes ~3 ns an element (320 µs for the seed MLP's 128×784 batch,
- * an eighth of a training step). Elsewhere, and for other ranks and dtypes, tf.transpose.
+ * an eighth of a training step); on cpu the same kernel's JavaScript. Elsewhere, and for other ranks and dtypes,
+ * tf.transpose.
+ *
+ *     transpose2d(tf.tensor2d([[1, 2, 3]]))   // [[1], [2], [3]]
  */
 import * as tf from '@tensorflow/tfjs';
-import { ampKernels } from '../formats/simd/amp_simd';
-import { wasmHeap, type WasmBackend } from './cpu_wasm';
-
-export const TRANSPOSE_KERNEL = 'MpTranspose';
+import { registerCpuWasmKernel } from './cpu_wasm';
+import { KERNELS } from './kernel_names';
 
 /** dst = srcᵀ for rows and cols from the given starts on: the block the SIMD kernel leaves (all of it without). */
 function transposeFrom(src: Float32Array, dst: Float32Array, rows: number, cols: number, row0: number, col0: number) {
@@ -16,31 +17,25 @@ function transposeFrom(src: Float32Array, dst: Float32Array, rows: number, cols:
   }
 }
 
-tf.registerKernel({
-  kernelName: TRANSPOSE_KERNEL,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend }) => {
-    const wasm = backend as unknown as WasmBackend;
-    const x = inputs.x as tf.TensorInfo;
-    const [rows, cols] = x.shape as [number, number];
-    const out = wasm.makeOutput([cols, rows], 'float32');
-    // views are taken after makeOutput, which may move the heap
-    const [src, dst] = [x, out].map((t) => wasm.typedArrayFromHeap(t) as Float32Array) as [Float32Array, Float32Array];
-    const kernel = ampKernels(wasmHeap(wasm));
-    kernel?.transpose(src.byteOffset, dst.byteOffset, rows, cols);
-    const [row0, col0] = kernel ? [rows & ~3, cols & ~3] : [0, 0];
-    transposeFrom(src, dst, rows, cols, row0, col0);
-    return out;
+registerCpuWasmKernel<object>({
+  name: KERNELS.transpose,
+  outputs: (info) => [{ shape: [...info('x').shape].reverse(), dtype: 'float32' }],
+  run: ({ values, output, shape, simd, lanes }) => {
+    const [src, dst] = [values('x'), output(0)];
+    const [rows, cols] = shape('x') as [number, number];
+    simd?.transpose(src.byteOffset, dst.byteOffset, rows, cols);
+    transposeFrom(src, dst, rows, cols, lanes(rows), lanes(cols));
   },
 });
 
 tf.registerGradient({
-  kernelName: TRANSPOSE_KERNEL,
+  kernelName: KERNELS.transpose,
   gradFunc: (dy) => ({ x: () => transpose2d(dy as tf.Tensor) }),
 });
 
-/** xᵀ: the SIMD kernel for a float32 matrix on wasm, else tf.transpose. */
+/** xᵀ: the kernel for a float32 matrix where it is registered (cpu, wasm), else tf.transpose. */
 export function transpose2d(x: tf.Tensor): tf.Tensor {
-  if (x.rank !== 2 || x.dtype !== 'float32' || tf.getBackend() !== 'wasm') return tf.transpose(x);
-  return tf.engine().runKernel(TRANSPOSE_KERNEL, { x }) as tf.Tensor;
+  if (x.rank !== 2 || x.dtype !== 'float32' || !tf.getKernel(KERNELS.transpose, tf.getBackend()))
+    return tf.transpose(x);
+  return tf.engine().runKernel(KERNELS.transpose, { x }) as tf.Tensor;
 }

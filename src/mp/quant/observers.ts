@@ -338,15 +338,11 @@ export class HistogramObserver extends ObserverBase {
 /**
  * torch's default weight quantization for a dense kernel [inputs, outputs]: qint8, symmetric, one scale per
  * output channel (axis 1), from a PerChannelMinMaxObserver. The one weight configuration of QAT and PTQ.
- * Reads the kernel with dataSync (cpu, wasm); on WebGPU use weightQParamsAsync.
+ * Reads the kernel with an awaited read (every backend).
+ *
+ *     (await weightQParams(kernel)).scale   // one scale per output channel
  */
-export function weightQParams(kernel: tf.Tensor2D): PerChannelQParams {
-  checkFloat32Tensor(kernel, 'observe');
-  return weightQParamsOf(kernel.dataSync() as Float32Array, kernel.shape);
-}
-
-/** weightQParams with an awaited read: works on every backend. */
-export async function weightQParamsAsync(kernel: tf.Tensor2D): Promise<PerChannelQParams> {
+export async function weightQParams(kernel: tf.Tensor2D): Promise<PerChannelQParams> {
   checkFloat32Tensor(kernel, 'observe');
   return weightQParamsOf((await kernel.data()) as Float32Array, kernel.shape);
 }

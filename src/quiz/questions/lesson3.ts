@@ -5,7 +5,7 @@ const bits = { compare: { kind: 'bits' } } as const;
 /** Rounding to float16 any way but by hand. */
 const ROUNDING: Forbidden = {
   library: ['quantize', 'castToCompute'],
-  libraryModules: ['formats/round', 'formats/codec'],
+  libraryModules: ['formats/round', 'formats/plan', 'formats/codec'],
   platform: ['Float16Array', 'Math.f16round', 'DataView.prototype.getFloat16', 'DataView.prototype.setFloat16'],
 };
 const f16 = (x: number): number => roundValue(x, 'float16');

@@ -1,16 +1,21 @@
-import { AUTOCAST_OPS, DynamicLossScaler, LOSS_SCALE_PRESETS, roundValue } from '../../mp/index';
+import {
+  AUTOCAST_OPS,
+  DynamicLossScaler,
+  LOSS_SCALE_PRESETS,
+  lossScaleStep,
+  onNumbers,
+  roundValue,
+} from '../../mp/index';
 import { hidden, shown, type Question } from '../question';
 
 const exact = { compare: { kind: 'exact' } } as const;
 const config = { growthFactor: 2, backoffFactor: 0.5, growthInterval: 3 };
 
-/** The expected state, from the library's scaler driven through the same history. */
+/** The expected state: the library's rule, with the parameters config leaves out as DynamicLossScaler sets them. */
 function after(state: { scale: number; goodSteps: number }, foundInf: boolean): { scale: number; goodSteps: number } {
-  const s = new DynamicLossScaler({ ...config, initScale: state.scale });
-  for (let i = 0; i < state.goodSteps; i++) s.update(false); // goodSteps < growthInterval: no growth yet
-  s.update(foundInf);
-  const goodSteps = foundInf || state.goodSteps + 1 === config.growthInterval ? 0 : state.goodSteps + 1;
-  return { scale: s.scale, goodSteps };
+  const rule = new DynamicLossScaler(config).options;
+  const next = lossScaleStep(onNumbers, { ...state, hysteresisLeft: rule.hysteresis }, foundInf, rule);
+  return { scale: next.scale, goodSteps: next.goodSteps };
 }
 
 function masterStep(master: number[], grads: number[], lr: number) {
@@ -27,7 +32,7 @@ export const LESSON4: Question[] = [
     title: 'The dynamic loss-scale update',
     file: 'lesson4/index.ts',
     export: 'updateLossScale',
-    forbidden: { libraryModules: ['amp/loss_scaler'] },
+    forbidden: { libraryModules: ['amp/loss_scaler', 'amp/scale_rule'] },
     cases: [
       shown(
         'an overflow halves the scale',

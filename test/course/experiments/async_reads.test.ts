@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { trainMnist, trainMnistFp8Delayed, useBackend } from '../../../src/course/index';
-import { compareQuantizationAsync } from '../../../src/course/experiments/compare_quantization';
+import { compareQuantization } from '../../../src/course/experiments/compare_quantization';
 import { loadMnist } from '../../../src/course/experiments/mnist';
-import { fineTuneQat, fineTuneQatAsync } from '../../../src/course/experiments/qat';
-import { buildMlp } from '../../../src/course/experiments/seed_mlp';
-import { timeTrainingStepsAsync } from '../../../src/course/experiments/step_time';
+import { fineTuneQat } from '../../../src/course/experiments/qat';
+import { accuracy, buildMlp } from '../../../src/course/experiments/seed_mlp';
+import { timeTrainingSteps } from '../../../src/course/experiments/step_time';
 import { QatMlp } from '../../../src/course/models/qat';
 import { denseStackOf } from '../../../src/course/models/stack';
+import { castStats, DynamicLossScaler, hasNonFinite, LossScaleOptimizer, log2Histogram } from '../../../src/mp';
 
 class SyncReadError extends Error {}
 
@@ -94,33 +95,57 @@ describe('the training path reads only with awaited reads (as WebGPU in Node req
     for (const t of r.traces) expect(t.amax, t.tensor).to.have.length(Math.ceil(800 / 128));
   });
 
-  it('timeTrainingStepsAsync makes no sync read', async () => {
+  it('timeTrainingSteps makes no sync read', async () => {
     const t = await withoutSyncReads(() =>
-      timeTrainingStepsAsync(['float32', 'mixed_float16'], { rounds: 1, stepsPerRound: 1, warmupSteps: 1 }),
+      timeTrainingSteps(['float32', 'mixed_float16'], { rounds: 1, stepsPerRound: 1, warmupSteps: 1 }),
     );
     expect(t.map((r) => r.policy)).to.deep.equal(['float32', 'mixed_float16']);
   });
 
-  it('compareQuantizationAsync makes no sync read', async () => {
+  it('compareQuantization makes no sync read', async () => {
     const model = buildMlp('float32', { seed: 0 });
     const { rows } = await withoutSyncReads(() =>
-      compareQuantizationAsync(model, { calibrationBatches: 1, qat: { limit: 256 } }),
+      compareQuantization(model, { calibrationBatches: 1, qat: { limit: 256 } }),
     );
     expect(rows.map((r) => r.method)).to.include('QAT int8');
     model.dispose();
   });
 
-  it('fineTuneQatAsync gives the same weights and observers as fineTuneQat', async () => {
+  it('fineTuneQat makes no sync read, trains the weights and feeds the observers, the same on every run', async () => {
     const model = buildMlp('float32', { seed: 1 });
-    const stack = denseStackOf(model);
+    const stack = await denseStackOf(model);
     model.dispose();
-    const [sync, async] = [new QatMlp(stack), new QatMlp(stack)];
+    const [plain, strict] = [new QatMlp(stack), new QatMlp(stack)];
     const { train } = loadMnist();
-    fineTuneQat(sync, train, { limit: 384 });
-    await withoutSyncReads(() => fineTuneQatAsync(async, train, { limit: 384 }));
-    expect(async.toStack()).to.deep.equal(sync.toStack());
-    expect(async.activationQParams()).to.deep.equal(sync.activationQParams());
-    sync.dispose();
-    async.dispose();
+    await fineTuneQat(plain, train, { limit: 384 });
+    await withoutSyncReads(() => fineTuneQat(strict, train, { limit: 384 }));
+    const trained = await strict.toStack();
+    expect(trained).to.deep.equal(await plain.toStack());
+    expect(strict.activationQParams()).to.deep.equal(plain.activationQParams());
+    expect(trained[0]!.kernel).not.to.deep.equal(stack[0]!.kernel);
+    expect(strict.activationQParams().every((q) => q.scale !== 1)).to.equal(true); // 1: never observed
+    plain.dispose();
+    strict.dispose();
+  });
+
+  it('the instruments read tensors with awaited reads only: accuracy, castStats, log2Histogram, hasNonFinite, the optimizer', async () => {
+    const model = buildMlp('float32', { seed: 2 });
+    const x = tf.randomUniform([40, 784], 0, 1, 'float32', 3);
+    const w = tf.variable(tf.tensor1d([1, 2]), true, 'async_reads_instruments');
+    const scaler = new DynamicLossScaler({ initScale: 4 });
+    const opt = new LossScaleOptimizer(tf.train.adam(0.1), scaler);
+    await withoutSyncReads(async () => {
+      expect(await accuracy(model, x as tf.Tensor2D, new Uint8Array(40))).to.be.within(0, 1);
+      expect((await castStats(x, 'float16')).count).to.equal(40 * 784);
+      expect((await log2Histogram(x)).total).to.equal(40 * 784);
+      expect(await hasNonFinite([x])).to.equal(false);
+      opt.minimize(() => tf.sum(tf.div(w, tf.scalar(0))) as tf.Scalar, false, [w]);
+      expect(await opt.lastStepSkipped()).to.equal(true);
+      await scaler.release();
+      expect([await scaler.readScale(), (await scaler.readStats()).skipped]).to.deep.equal([2, 1]);
+    });
+    tf.dispose([x, w]);
+    opt.dispose();
+    model.dispose();
   });
 });

@@ -11,7 +11,7 @@ describe("quantizing the seed's MLP on MNIST", function () {
   before(async () => {
     await useBackend('wasm');
     const trained = await trainMnist({ policy: 'float32', keepModel: true });
-    ({ rows, integerCheck: check } = compareQuantization(trained.model!));
+    ({ rows, integerCheck: check } = await compareQuantization(trained.model!));
     trained.model!.dispose();
   });
 

@@ -102,14 +102,14 @@ describe('precisionSearch', () => {
     expect(r.chosen.map((c) => c.format)).to.deep.equal(['float32', 'bfloat16']);
   });
 
-  it('works on the seed MLP (a tf.Sequential) and scores a held-out test set', () => {
+  it('works on the seed MLP (a tf.Sequential, its weights awaited) and scores a held-out test set', async () => {
     const model = buildMlp('float32', { seed: 3 });
     model.build([null, 784]);
     const rand = seedrandom.alea('mlp');
     const images = Float32Array.from({ length: 200 * 784 }, () => rand());
     const logits = tf.tidy(() => tf.argMax(model.predict(tf.tensor2d(images, [200, 784])) as tf.Tensor, 1).dataSync());
     const labels = Uint8Array.from(logits); // the float32 model is right by construction
-    const r = precisionSearch(
+    const r = await precisionSearch(
       model,
       { images, labels },
       {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { AUTOCAST_OPS, matMul, MixedDense, roundArray, useBackend } from '../../../src/mp';
 import type { AutocastEntry } from '../../../src/mp/amp/autocast';
+import { KERNELS } from '../../../src/mp/ops/kernel_names';
 
 /** Runs `body` with AUTOCAST_OPS[op] replaced by `entry`, then puts the table back. */
 function withEntry<T>(op: string, entry: AutocastEntry, body: () => T): T {
@@ -12,6 +13,20 @@ function withEntry<T>(op: string, entry: AutocastEntry, body: () => T): T {
     return body();
   } finally {
     table[op] = saved;
+  }
+}
+
+/** body's result, and how many times `kernelName` ran on the current backend meanwhile. */
+function counting<T>(kernelName: string, body: () => T): [T, number] {
+  const config = tf.getKernel(kernelName, tf.getBackend())!;
+  let n = 0;
+  tf.unregisterKernel(kernelName, config.backendName);
+  tf.registerKernel({ ...config, kernelFunc: (args) => (n++, config.kernelFunc(args)) });
+  try {
+    return [body(), n];
+  } finally {
+    tf.unregisterKernel(kernelName, config.backendName);
+    tf.registerKernel(config);
   }
 }
 
@@ -27,11 +42,13 @@ describe('the autocast table decides the casts', () => {
     x = tf.tensor2d([0.1, -0.37, 2.71828, 1 / 3, 7.7, 0.005, -1.25, 3.14159], [2, 4]);
   });
 
-  it('MixedDense computes its dense op in float16 under mixed_float16, and in float32 once the entry says float32', () => {
+  it('MixedDense computes its dense op in float16 under mixed_float16, and in float32 once the entry says float32, in its one kernel', () => {
     const layer = new MixedDense({ units: 3, policy: 'mixed_float16', inputShape: [4], seed: 0 });
     const run = (): number[] => tf.tidy(() => values(layer.apply(x) as tf.Tensor));
-    const asShipped = run();
-    const edited = withEntry('dense', float32Rule, run);
+    run(); // registers MpDense on this backend
+    const [asShipped, fusedShipped] = counting(KERNELS.dense, run);
+    const [edited, fusedEdited] = withEntry('dense', float32Rule, () => counting(KERNELS.dense, run));
+    expect([fusedShipped, fusedEdited], 'MpDense runs, and reads the table').to.deep.equal([1, 1]);
     const [kernel, bias] = layer.getWeights() as [tf.Tensor2D, tf.Tensor1D];
     const rounded = (t: tf.Tensor): tf.Tensor => tf.tensor(f16(t), t.shape);
     tf.tidy(() => {

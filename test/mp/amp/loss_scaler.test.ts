@@ -75,7 +75,7 @@ describe('StaticLossScaler and DisabledLossScaler', () => {
   });
 });
 
-describe('reading a scaler on the device with awaited reads (readScale, readStats, releaseAsync)', () => {
+describe('reading a scaler on the device with awaited reads (readScale, readStats, release)', () => {
   it('gives what the sync getters give, and releases to the same host state', async () => {
     const { scaler } = replayTorchTrace((s, nonfinite) =>
       tf.tidy(() => s.updateOnDevice(tf.scalar(nonfinite, 'bool'))),
@@ -83,7 +83,7 @@ describe('reading a scaler on the device with awaited reads (readScale, readStat
     const [scale, stats] = [scaler.scale, scaler.stats];
     expect([await scaler.readScale(), await scaler.readStats()]).to.deep.equal([scale, stats]);
     const tensors = tf.memory().numTensors;
-    await scaler.releaseAsync();
+    await scaler.release();
     expect(tf.memory().numTensors).to.equal(tensors - 6); // three counts, scale, good steps, hysteresis
     expect([scaler.scale, scaler.stats, await scaler.readScale()]).to.deep.equal([scale, stats, scale]);
   });

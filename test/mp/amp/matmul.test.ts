@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { buildMlp, forward, matMul, softmaxLoss, useBackend } from '../../../src/course/index';
-import { MATMUL_KERNEL } from '../../../src/mp/amp/matmul';
+import { KERNELS } from '../../../src/mp/ops/kernel_names';
 import { gpuMatmulCompute } from '../../../src/mp/backend/webgpu/select_path';
 
 /** How many MpMatMul kernels `f` runs (tf.profile lists every kernel, gradients included). */
 async function products(f: () => void): Promise<number> {
   const { kernels } = await tf.profile(f);
-  return kernels.filter((k) => k.name === MATMUL_KERNEL).length;
+  return kernels.filter((k) => k.name === KERNELS.matMul).length;
 }
 
 for (const backend of ['cpu', 'wasm'] as const) {

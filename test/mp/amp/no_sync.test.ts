@@ -10,7 +10,7 @@ import {
   useBackend,
 } from '../../../src/course/index';
 import { optimizerState } from '../../../src/mp/amp/optimizer';
-import { SCALER_KERNEL } from '../../../src/mp/amp/scaler_kernel';
+import { KERNELS } from '../../../src/mp/ops/kernel_names';
 import { replayTorchTrace } from './torch_trace';
 
 /** Counts the backend's reads (every dataSync, data, array and arraySync goes through one) while `f` runs. */
@@ -33,13 +33,13 @@ describe('loss scaling on the device', () => {
     await useBackend('wasm');
   });
 
-  it("reproduces torch's GradScaler trace with the rule on the device", () => {
+  it("reproduces torch's GradScaler trace with the rule on the device", async () => {
     const { scaler, ours, trace } = replayTorchTrace((s, nonfinite) =>
       tf.tidy(() => s.updateOnDevice(tf.scalar(nonfinite, 'bool'))),
     );
     expect(ours).to.deep.equal(trace);
     const stats = scaler.stats;
-    scaler.release(); // back on the host, with the same state
+    await scaler.release(); // back on the host, with the same state
     expect([scaler.stats, scaler.scale]).to.deep.equal([stats, ours[ours.length - 1]!.scale_after]);
   });
 
@@ -62,11 +62,11 @@ describe('loss scaling on the device', () => {
     };
     for (const backend of ['cpu', 'wasm'] as const) {
       await useBackend(backend);
-      const config = tf.getKernel(SCALER_KERNEL, backend)!;
+      const config = tf.getKernel(KERNELS.scalerUpdate, backend)!;
       const { kernelNames } = await tf.profile(() => new DynamicLossScaler().updateOnDevice(tf.scalar(true, 'bool')));
-      expect(kernelNames).to.include(SCALER_KERNEL).and.have.length.below(5);
+      expect(kernelNames).to.include(KERNELS.scalerUpdate).and.have.length.below(5);
       const fused = trace();
-      tf.unregisterKernel(SCALER_KERNEL, backend); // the generic path, as on WebGPU
+      tf.unregisterKernel(KERNELS.scalerUpdate, backend); // the generic path, as on WebGPU
       try {
         expect(fused).to.deep.equal(trace());
       } finally {
@@ -76,7 +76,7 @@ describe('loss scaling on the device', () => {
     await useBackend('wasm');
   });
 
-  it('masks a skipped step: weights and Adam state stay as they were, and nothing is read back', () => {
+  it('masks a skipped step: weights and Adam state stay as they were, and nothing is read back', async () => {
     const w = tf.variable(tf.tensor1d([1, 2]), true, 'nosync_mask');
     const scaler = new DynamicLossScaler({ initScale: 2 ** 10 });
     const opt = new LossScaleOptimizer(tf.train.adam(0.1), scaler);
@@ -86,9 +86,9 @@ describe('loss scaling on the device', () => {
     const reads = countReads(() => opt.minimize(() => tf.sum(tf.div(w, tf.scalar(0))) as tf.Scalar, false, [w]));
     expect(reads).to.equal(0);
     expect(snapshot()).to.deep.equal(before);
-    expect([opt.lastStepSkipped, scaler.scale, scaler.stats.skipped]).to.deep.equal([true, 2 ** 9, 1]);
+    expect([await opt.lastStepSkipped(), scaler.scale, scaler.stats.skipped]).to.deep.equal([true, 2 ** 9, 1]);
     opt.minimize(() => tf.sum(tf.mul(w, w)) as tf.Scalar, false, [w]);
-    expect(opt.lastStepSkipped).to.equal(false);
+    expect(await opt.lastStepSkipped()).to.equal(false);
     expect(w.dataSync()[0]).to.be.below(before[0]![0]!);
     w.dispose();
     opt.dispose();

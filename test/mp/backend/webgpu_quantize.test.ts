@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { BackendError, FLOAT_FORMAT_NAMES, getFormat, type FloatFormat } from '../../../src/mp';
 import { probeBits, roundMismatches } from '../../../src/mp/formats/probe_values';
 import { resolveRoundOptions, type RoundOptions } from '../../../src/mp/formats/round';
-import { QUANTIZE_KERNEL } from '../../../src/mp/ops/kernel';
+import { KERNELS } from '../../../src/mp/ops/kernel_names';
 import type { GpuDevice, WebGpuBackendLike } from '../../../src/mp/backend/webgpu/backend_like';
 import { installWebGpuQuantize, selfTestWebGpuQuantize } from '../../../src/mp/backend/webgpu/quantize_kernel';
 import {
@@ -13,7 +13,6 @@ import {
   quantizeParams,
   quantizeShader,
   ROUND_BITS_WGSL,
-  roundBitsLikeWgsl,
   webGpuQuantizeSupports,
 } from '../../../src/mp/backend/webgpu/quantize_wgsl';
 import { fixture, hex } from '../../helpers';
@@ -35,11 +34,6 @@ function differences(input: Uint32Array, got: Uint32Array, name: string, o: Roun
   return roundMismatches(input, got, name, o)
     .slice(0, 5)
     .map((i) => `${hex(input[i]!)} -> ${hex(got[i]!)} (${name}, ${label(o)})`);
-}
-
-function twin(input: Uint32Array, name: string, o: Required<RoundOptions>): Uint32Array {
-  const p = quantizeParams(float(name), o);
-  return input.map((u) => roundBitsLikeWgsl(u, p));
 }
 
 /**
@@ -66,6 +60,12 @@ function wgslAsJs(code: string): string {
 function wgslRoundBits(f: FloatFormat, o: Required<RoundOptions>): (u: number) => number {
   const code = quantizeShader(f, o).replace(/^@compute[\s\S]*$/m, ''); // constants and functions, no entry point
   return new Function(`${wgslAsJs(code)}\nreturn roundBits;`)() as (u: number) => number;
+}
+
+/** The shader's roundBits, run as JavaScript, on every input. */
+function shaderBits(input: Uint32Array, name: string, o: Required<RoundOptions>): Uint32Array {
+  const roundBits = wgslRoundBits(float(name), o);
+  return input.map((u) => roundBits(u));
 }
 
 describe('webgpu quantize: WGSL generation', () => {
@@ -102,10 +102,10 @@ describe('webgpu quantize: WGSL generation', () => {
   });
 });
 
-describe('webgpu quantize: the TypeScript twin of the WGSL', () => {
+describe('webgpu quantize: the WGSL itself, run as JavaScript', () => {
   for (const name of Object.keys(casts).filter((k) => k !== 'input')) {
     it(`matches every ml_dtypes ${name} cast vector bit for bit`, () => {
-      const got = twin(castInput, name, OPTION_SETS[0]!);
+      const got = shaderBits(castInput, name, OPTION_SETS[0]!);
       const want = casts[name]!;
       const wrong = want.flatMap((w, i) => (got[i] === w ? [] : [`${hex(castInput[i]!)} -> ${hex(got[i]!)}`]));
       expect(wrong, wrong.slice(0, 5).join('\n')).to.be.empty;
@@ -115,30 +115,14 @@ describe('webgpu quantize: the TypeScript twin of the WGSL', () => {
     it(`rounds 2^20 probe values and the cast vectors to ${name} like roundArray, under all 8 option sets`, () => {
       for (const o of OPTION_SETS) {
         for (const input of [probes, castInput]) {
-          const wrong = differences(input, twin(input, name, o), name, o);
+          const wrong = differences(input, shaderBits(input, name, o), name, o);
           expect(wrong, wrong.join('\n')).to.be.empty;
         }
       }
     });
   }
-});
 
-describe('webgpu quantize: the WGSL itself, run as JavaScript', () => {
   const sample = probes.subarray(0, 1 << 16);
-  it('computes the same bits as its TypeScript twin for every format and option set', () => {
-    for (const name of FLOAT_FORMAT_NAMES) {
-      for (const o of OPTION_SETS) {
-        const roundBits = wgslRoundBits(float(name), o);
-        const want = twin(sample, name, o);
-        const wrong = [...sample].flatMap((u, i) => {
-          const got = roundBits(u) >>> 0;
-          return got === want[i] ? [] : [`${hex(u)} -> ${hex(got)}, twin ${hex(want[i]!)} (${name}, ${label(o)})`];
-        });
-        expect(wrong, wrong.slice(0, 5).join('\n')).to.be.empty;
-      }
-    }
-  });
-
   it('runs in the kernel on a simulated backend: bindings, uniforms and the grid-stride loop', () => {
     installWebGpuQuantize();
     const flag = 'WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE'; // tfjs-backend-webgpu registers it where it is loaded
@@ -148,7 +132,7 @@ describe('webgpu quantize: the WGSL itself, run as JavaScript', () => {
     for (let i = 0; i < n; i += sample.length) input.set(sample.subarray(0, Math.min(sample.length, n - i)), i);
     const sim = simulatedBackend();
     const x = sim.makeTensorInfo([n], 'float32', new Float32Array(input.buffer));
-    const kernel = tf.getKernel(QUANTIZE_KERNEL, 'webgpu')!;
+    const kernel = tf.getKernel(KERNELS.quantize, 'webgpu')!;
     const attrs = { format: 'float8_e5m2', ...OPTION_SETS[0]! } as unknown as tf.NamedAttrMap;
     const out = kernel.kernelFunc({
       inputs: { x },

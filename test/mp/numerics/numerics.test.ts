@@ -26,9 +26,9 @@ describe('castStats', () => {
     expect([s.zeros, s.nonFinite, s.absmax]).to.deep.equal([1 / 8, 1 / 8, 1e5]);
   });
 
-  it('reads tensors without disposing them, and rejects other inputs', () => {
+  it('reads tensors (awaited) without disposing them, and rejects other inputs', async () => {
     const t = tf.tensor1d([1, 2]);
-    expect(castStats(t, 'bfloat16').count).to.equal(2);
+    expect((await castStats(t, 'bfloat16')).count).to.equal(2);
     expect(t.isDisposed).to.equal(false);
     expect(() => castStats([1, 2] as never, 'float16')).to.throw(OptionError);
     t.dispose();

@@ -1,5 +1,5 @@
 /**
- * The exact quantize kernel ('MpQuantize') on tfjs-backend-webgpu: one dispatch of quantize_wgsl.ts's shader
+ * The exact quantize kernel (KERNELS.quantize) on tfjs-backend-webgpu: one dispatch of quantize_wgsl.ts's shader
  * per cast, on the backend's own command encoder. It covers float formats with nearest-even or toward-zero
  * rounding, any overflow and flush option; integer grids and stochastic rounding are not exact here
  * (webGpuQuantizeSupports), and the kernel refuses them, so quantize must take its pure-ops path for those.
@@ -9,7 +9,8 @@ import { BackendError } from '../../errors';
 import { resolveRoundOptions, type RoundOptions } from '../../formats/round';
 import { probeBits, roundMismatches } from '../../formats/probe_values';
 import { FLOAT_FORMAT_NAMES, getFormat } from '../../formats/registry';
-import { QUANTIZE_KERNEL, type QuantizeAttrs } from '../../ops/kernel';
+import type { QuantizeAttrs } from '../../ops/kernel';
+import { KERNELS } from '../../ops/kernel_names';
 import { pipelineFor, recordDispatch, type WebGpuBackendLike } from './backend_like';
 import { quantizeDispatch, quantizeKey, quantizeShader, webGpuQuantizeSupports } from './quantize_wgsl';
 
@@ -39,11 +40,11 @@ function quantizeKernel(config: { inputs: tf.NamedTensorInfoMap; backend: unknow
   return out;
 }
 
-/** Registers 'MpQuantize' for the 'webgpu' backend (once). */
+/** Registers the quantize kernel for the 'webgpu' backend (once). */
 export function installWebGpuQuantize(): void {
-  if (tf.getKernel(QUANTIZE_KERNEL, 'webgpu')) return;
+  if (tf.getKernel(KERNELS.quantize, 'webgpu')) return;
   tf.registerKernel({
-    kernelName: QUANTIZE_KERNEL,
+    kernelName: KERNELS.quantize,
     backendName: 'webgpu',
     kernelFunc: quantizeKernel as tf.KernelFunc,
   });
@@ -83,7 +84,7 @@ export async function selfTestWebGpuQuantize(bits: Uint32Array = probeBits(1 << 
 /** Runs the kernel itself, whether or not quantize would choose it: x rounded to `format`. */
 export function webGpuQuantize(x: tf.Tensor, format: string, options: RoundOptions = {}): tf.Tensor {
   const attrs: QuantizeAttrs = { format, ...resolveRoundOptions(options) };
-  return tf.engine().runKernel(QUANTIZE_KERNEL, { x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+  return tf.engine().runKernel(KERNELS.quantize, { x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 
 /** The kernel's output bits, or null where it raised an error (a shader that did not compile, ...). */

@@ -1,56 +1,54 @@
 /**
- * The exact quantize kernel in WGSL: round.ts's float converter done entirely on the u32 bits of float32
+ * The exact quantize kernel in WGSL: the rounding plan (formats/plan.ts) run entirely on the u32 bits of float32
  * (GPUs flush float32 subnormals in float arithmetic, so there is none). One shader per format and options,
- * with every constant baked in (QuantizeParams), and roundBitsLikeWgsl, the same function in TypeScript,
- * line for line, so that CPU tests check the algorithm against roundArray.
- *
- * For float32 bits u with magnitude a:
- *   1. NaN, a negative number in an unsigned format, ±inf: the format's rules (nanOf, overflowOf);
+ * its constants the plan's fields (QuantizeParams), its functions the plan's steps 1 to 4:
+ *   1. NaN, a negative number in an unsigned format, ±inf: nanOf, or infStays, else overflowOf;
  *   2. normal range: r = (a + roundAdd + ((a >> shift) & lsbMask)) & keep, a carry bumps the exponent;
  *   3. below the smallest normal: |x| = sig·2^(e−150), q = 2^(e−150+k); n = sig >> k rounded on the k
  *      dropped bits, r = n·q written back as float32 bits; then the zero rules;
- *   4. overflow: r past maxBits takes the overflow rule.
+ *   4. overflow: r past maxBits takes overflowOf.
+ * Step 3 differs in form from round.ts's (integers, where the JS converter uses float64), so CPU tests run this
+ * shader's own text as JavaScript against roundArray.
  */
-import { float32Bits } from '../../formats/bits';
+import { BackendError } from '../../errors';
 import type { RoundOptions } from '../../formats/round';
+import { floatPlan, type FloatPlan } from '../../formats/plan';
 import type { FloatFormat, Format } from '../../formats/spec';
 
-const SIGN = 0x80000000;
-const INF = 0x7f800000;
-const QUIET_NAN = 0x7fc00000;
-const F32_MIN_NORMAL = 0x00800000;
+/** Step 3's rounding of the dropped bits, as the shader numbers it. */
+const SUB_MODES: Partial<Record<FloatPlan['subnormalRounding'], number>> = {
+  truncate: 0,
+  tiesEven: 1,
+  tiesAway: 2,
+  up: 3,
+};
 
-/** Step 3's rounding of the dropped bits. */
-const SUB_MODES = { truncate: 0, tiesEven: 1, tiesAway: 2, up: 3 } as const;
+/** The plan's fields that the shader reads, in WGSL's UPPER_SNAKE case; u32 (or bool) constants. */
+const PLAN_FIELDS = [
+  'shift',
+  'roundAdd',
+  'lsbMask',
+  'keep',
+  'normalStart',
+  'maxBits',
+  'signFail',
+  'overflowNan',
+  'overflowBits',
+  'infStays',
+  'nanSign',
+  'nanFlip',
+  'nanBase',
+  'nanPayload',
+  'q150',
+  'qBits',
+  'flushBelow',
+  'zeroSign',
+  'hasZero',
+  'minNormalBits',
+] as const;
 
-/** The shader's constants, all u32 (or bool); names become WGSL's in UPPER_SNAKE case. */
-export interface QuantizeParams {
-  readonly shift: number;
-  readonly roundAdd: number;
-  readonly lsbMask: number;
-  readonly keep: number;
-  readonly normalStart: number;
-  readonly maxBits: number;
-  /** SIGN in an unsigned format: any sign bit is NaN. */
-  readonly signFail: number;
-  readonly overflowNan: boolean;
-  readonly overflowBits: number;
-  readonly infStays: boolean;
-  /** NaN = ((u & nanSign) ^ nanFlip) | nanBase | (the kept payload, if nanPayload). */
-  readonly nanSign: number;
-  readonly nanFlip: number;
-  readonly nanBase: number;
-  readonly nanPayload: boolean;
-  /** log2(q) + 150, q the smallest subnormal (the smallest normal in e8m0). */
-  readonly q150: number;
-  readonly qBits: number;
-  readonly subMode: number;
-  /** Results below this are flushed to zero (bits of the smallest normal, or 0: no flush). */
-  readonly flushBelow: number;
-  readonly zeroSign: number;
-  readonly hasZero: boolean;
-  readonly minNormalBits: number;
-}
+/** The shader's constants: the plan's fields, and its step-3 rounding as a number. */
+export type QuantizeParams = Pick<FloatPlan, (typeof PLAN_FIELDS)[number]> & { readonly subMode: number };
 
 /** Whether the WGSL kernel is exact for (format, options): floats, deterministic rounding. */
 export function webGpuQuantizeSupports(f: Format, o: Required<RoundOptions>): f is FloatFormat {
@@ -62,48 +60,17 @@ export function quantizeKey(f: FloatFormat, o: Required<RoundOptions>): string {
   return `mp_quantize_${f.name}_${o.rounding}_${o.overflow}_${o.flushSubnormals ? 'ftz' : 'sub'}`;
 }
 
-/** The constants of round.ts's buildFloatPlan, for deterministic rounding. */
+/** The shader's constants for (format, options): a projection of the plan, for deterministic rounding. */
 export function quantizeParams(f: FloatFormat, o: Required<RoundOptions>): QuantizeParams {
-  const shift = 23 - f.manBits;
-  const low = shift === 0 ? 0 : (1 << shift) - 1;
-  const nearest = o.rounding === 'nearest-even';
-  const half = shift === 0 ? 0 : 1 << (shift - 1);
-  const saturating = o.overflow === 'saturate' || o.rounding === 'toward-zero';
-  const maxBits = float32Bits(f.maxFinite);
-  const keepPayload = f.castKeepsNanPayload;
-  const nan =
-    f.nan === 'none' // the zero of the opposite sign, as ml_dtypes 0.6 does
-      ? { nanSign: SIGN, nanFlip: SIGN, nanBase: 0 }
-      : f.nan === 'negative-zero'
-        ? { nanSign: 0, nanFlip: 0, nanBase: (SIGN | QUIET_NAN) >>> 0 }
-        : { nanSign: f.signed ? SIGN : 0, nanFlip: 0, nanBase: keepPayload && f.signed ? INF : QUIET_NAN };
-  return {
-    shift,
-    roundAdd: !nearest ? 0 : f.tiesAway ? half : Math.max(half - 1, 0),
-    lsbMask: nearest && !f.tiesAway && shift > 0 ? 1 : 0,
-    keep: ~low >>> 0,
-    normalStart: Math.max(float32Bits(f.minNormal), F32_MIN_NORMAL),
-    maxBits,
-    signFail: f.signed ? 0 : SIGN,
-    overflowNan: !saturating && !f.infinities && f.hasNan,
-    overflowBits: saturating || !f.infinities ? maxBits : INF,
-    infStays: f.infinities && o.overflow === 'ieee',
-    ...nan,
-    nanPayload: f.nan === 'ieee' || f.nan === 'all-ones' ? keepPayload && f.signed : false,
-    q150: Math.log2(f.minSubnormal) + 150,
-    qBits: float32Bits(f.minSubnormal),
-    subMode: !nearest
-      ? SUB_MODES.truncate
-      : !f.subnormals // ml_dtypes rounds float32 subnormals up in e8m0, which has none
-        ? SUB_MODES.up
-        : f.tiesAway
-          ? SUB_MODES.tiesAway
-          : SUB_MODES.tiesEven,
-    flushBelow: o.flushSubnormals ? float32Bits(f.minNormal) : 0,
-    zeroSign: f.signedZero ? SIGN : 0,
-    hasZero: f.hasZero,
-    minNormalBits: float32Bits(f.minNormal),
-  };
+  const plan = floatPlan(f, o);
+  const subMode = SUB_MODES[plan.subnormalRounding];
+  if (subMode === undefined) {
+    throw new BackendError(
+      `The WGSL kernel does not round ${o.rounding}. Received: ${f.name}, ${o.rounding}.`,
+      'webgpu',
+    );
+  }
+  return { ...Object.fromEntries(PLAN_FIELDS.map((k) => [k, plan[k]])), subMode } as QuantizeParams;
 }
 
 const snake = (name: string): string => name.replace(/[A-Z]/g, (m) => `_${m}`).toUpperCase();
@@ -161,50 +128,6 @@ fn roundBits(u : u32) -> u32 {
   return belowNormal(u, a); // 3.
 }
 `;
-
-// The TypeScript twin of ROUND_BITS_WGSL, function for function: same operations, u32 results kept by >>> 0.
-
-function nanOf(u: number, p: QuantizeParams): number {
-  const payload = p.nanPayload ? Math.max((u & 0x7fffff) >>> p.shift, 1) << p.shift : 0;
-  return (((u & p.nanSign) ^ p.nanFlip) | p.nanBase | payload) >>> 0;
-}
-
-function overflowOf(u: number, p: QuantizeParams): number {
-  return p.overflowNan ? nanOf(u, p) : (p.overflowBits | (u & SIGN)) >>> 0;
-}
-
-function belowNormal(u: number, a: number, p: QuantizeParams): number {
-  const e = Math.max(a >>> 23, 1);
-  const sig = a >= 0x800000 ? (a & 0x7fffff) | 0x800000 : a;
-  const k = Math.min(p.q150 - e, 31);
-  const rem = (sig & (((1 << k) >>> 0) - 1)) >>> 0;
-  const half = ((1 << k) >>> 0) >>> 1;
-  let n = sig >>> k;
-  let up = false;
-  if (p.subMode === 1) up = rem > half || (rem === half && (n & 1) === 1);
-  if (p.subMode === 2) up = rem >= half;
-  if (p.subMode === 3) up = true;
-  n += up && rem !== 0 ? 1 : 0;
-  const r = k >= 24 ? p.qBits : (((e - 1) << 23) + ((n << k) >>> 0)) >>> 0;
-  if (n === 0 || r < p.flushBelow) {
-    if (!p.hasZero) return a === 0 ? nanOf(u, p) : p.minNormalBits;
-    return (u & p.zeroSign) >>> 0;
-  }
-  return (r | (u & SIGN)) >>> 0;
-}
-
-/** roundBits of the WGSL, in TypeScript: the float32 bits u rounded to the format of p. */
-export function roundBitsLikeWgsl(u: number, p: QuantizeParams): number {
-  const a = u & 0x7fffffff;
-  if (a >= p.normalStart && a < INF && (u & p.signFail) === 0) {
-    const r = ((a + p.roundAdd + ((a >>> p.shift) & p.lsbMask)) & p.keep) >>> 0;
-    if (r > p.maxBits) return overflowOf(u, p);
-    return (r | (u & SIGN)) >>> 0;
-  }
-  if (a > INF || (u & p.signFail) !== 0) return nanOf(u, p);
-  if (a === INF) return p.infStays ? u >>> 0 : overflowOf(u, p);
-  return belowNormal(u, a, p);
-}
 
 export const WORKGROUP_SIZE = 256;
 /** WebGPU's default maxComputeWorkgroupsPerDimension; larger tensors take a grid-stride loop. */

@@ -1,23 +1,22 @@
 /**
- * Runs step 2 of the float converter (round.ts) in WebAssembly SIMD, sixteen lanes a turn. Lanes the
- * kernel flags, and the last n mod 16, go through the scalar converter. The kernel imports its memory, so it
+ * Runs the rounding plan (plan.ts) in WebAssembly SIMD, sixteen lanes a turn: its step 2, and in round_full the
+ * other steps whose result is a constant or an FPU rounding. Lanes the kernel flags, and the last n mod 16, go
+ * through the scalar converter (round.ts). The kernel imports its memory, so it
  * runs on a buffer of its own (roundWithSimd, for JS arrays) or in place on tfjs-wasm's heap (roundOnHeap).
  */
 import { ROUND_WASM_BASE64, ROUND_WASM_BASE64_SHARED } from './round_wasm';
+import { F32_MAX, F32_MIN_NORMAL } from '../bits';
+import { nanOf, type FloatPlan } from '../plan';
 import { moduleFor, WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly';
 
-/** The converter's constants for one (format, options) pair, and its scalar form for flagged lanes. */
-export interface SimdPlan {
-  readonly shift: number;
-  readonly roundAdd: number;
-  readonly lsbMask: number;
-  readonly keep: number;
-  readonly normalStart: number;
-  readonly maxBits: number;
-  readonly signFail: number;
+/** Float32 bits of the rounded value, from the input's bits u and value x: the scalar converter (round.ts). */
+export type ScalarRound = (u: number, x: number) => number;
+
+/** The kernels' constants: the plan's, and what the full kernel rounds beyond the normal range, from them. */
+interface SimdConstants {
   /** Whether ±0 rounds to itself through the normal-range formula (formats with a signed zero). */
   readonly zeroIsExact: boolean;
-  /** The kernel's range of |x| bits (signed compares) it rounds itself; other lanes go to `one`. */
+  /** The full kernel's range of |x| bits (signed compares) it rounds itself; other lanes go to the scalar path. */
   readonly low: number;
   readonly high: number;
   /** Bits (sign added) of a finite value that rounds past maxBits, where the kernel handles overflow. */
@@ -38,8 +37,61 @@ export interface SimdPlan {
   readonly fullHelps: boolean;
   /** The chunk lengths that round_full takes: those where data flagged many lanes (see run). */
   readonly fullAt: Set<number>;
-  /** Float32 bits of the rounded value, from the input's bits u and value x. */
-  one(u: number, x: number): number;
+}
+
+const simdConstants = new WeakMap<FloatPlan, SimdConstants>();
+
+/** The kernels' constants for a deterministic plan, projected from its fields once. */
+function constantsOf(p: FloatPlan): SimdConstants {
+  let c = simdConstants.get(p);
+  if (c) return c;
+  const zeroIsExact = p.hasZero && p.zeroSign !== 0;
+  // What round_full rounds itself, beyond the normal range: overflow where the result is a constant with
+  // the input's sign; subnormals where step 3 is a ties-to-even multiple of q with a signed zero (and q,
+  // 1/q are float32 normals); negative numbers in an unsigned format (all NaN).
+  const overflowConst = p.overflowNan ? undefined : p.overflowBits;
+  const subnormals =
+    p.subnormalRounding === 'tiesEven' && zeroIsExact && p.flushBelow === 0 && p.normalStart > F32_MIN_NORMAL;
+  // Step 2 by the FPU in round_full, (|x| + c) − c with c = 2^(e + shift): ties to even, c finite while
+  // |x| < 2^(127 − shift) (the kernel flags larger lanes).
+  const fpuRounding = p.lsbMask === 1;
+  const highest = fpuRounding ? ((254 - p.shift) << 23) - 1 : F32_MAX;
+  // With subnormals in the kernel, float32 subnormals and zeros round there too (no lower bound).
+  const low = subnormals ? 0 : p.normalStart;
+  const high = Math.min(overflowConst === undefined ? p.maxBits : F32_MAX, highest);
+  const unsigned = p.signFail !== 0;
+  c = {
+    zeroIsExact,
+    low,
+    high,
+    overflowOut: overflowConst ?? 0,
+    magic: subnormals ? p.q * 2 ** 23 : 0,
+    negativeMask: unsigned ? -1 : 0,
+    negativeOut: unsigned ? nanOf(p, p.signFail) | 0 : 0,
+    features:
+      (overflowConst === p.maxBits ? 1 : overflowConst !== undefined ? 2 : 0) |
+      (subnormals ? 4 : 0) |
+      (unsigned ? 8 : 0) |
+      (fpuRounding ? 16 : 0),
+    overflowFrom: lastBelowOverflow(p),
+    fullHelps: low !== p.normalStart || high !== p.maxBits || unsigned,
+    fullAt: new Set<number>(),
+  };
+  simdConstants.set(p, c);
+  return c;
+}
+
+/** The largest float32 magnitude bits a whose step-2 result r(a) (monotone in a) is at most maxBits. */
+function lastBelowOverflow({ maxBits, roundAdd, shift, lsbMask, keep }: FloatPlan): number {
+  const r = (a: number): number => ((a + roundAdd + ((a >>> shift) & lsbMask)) & keep) >>> 0;
+  let [lo, hi] = [maxBits, F32_MAX]; // r(lo) ≤ maxBits
+  if (r(hi) <= maxBits) return hi;
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (r(mid) <= maxBits) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
 type RoundFn = (...args: number[]) => number;
@@ -68,14 +120,15 @@ class BoundKernel {
   }
 
   /** Rounds n float32 values at byte address src into dst (which may equal src), in this memory. */
-  run(src: number, dst: number, n: number, plan: SimdPlan): void {
-    const { shift, roundAdd, lsbMask, keep, normalStart, maxBits, overflowOut, magic } = plan;
+  run(src: number, dst: number, n: number, plan: FloatPlan, one: ScalarRound): void {
+    const { shift, roundAdd, lsbMask, keep, normalStart, maxBits } = plan;
+    const c = constantsOf(plan);
     // Ties to even without a variable shift: a + roundAdd + 1 + (a & lsbBit ? 0 : −1), the compare giving −1.
     const [roundAdd1, lsbBit] = [roundAdd + 1, lsbMask << shift];
     // Real data is full of zeros: keep them off the scalar path where the formula keeps them exact. Elsewhere
     // the marker is normalStart, a lane the range test passes anyway (−1 would be 0xffffffff, a NaN, when the
     // sign is checked too).
-    const zeroPass = plan.zeroIsExact ? 0 : normalStart;
+    const zeroPass = c.zeroIsExact ? 0 : normalStart;
     for (let start = 0; start < n; start += CHUNK) {
       const len = Math.min(CHUNK, n - start);
       const lanes = len & ~15; // the kernel takes 16 lanes a turn and never touches memory past the arrays
@@ -86,10 +139,10 @@ class BoundKernel {
       // in Node 20). Per length, since a training step casts the same shapes every step: one activation with
       // 17 subnormals in 8192 values must not send the clean batch and weights to the full kernel too
       // (0.2 ms of a 2.5 ms mixed_float16 step of the seed's MLP).
-      const full = plan.fullAt.has(len);
+      const full = c.fullAt.has(len);
       // check the sign too in unsigned formats, unless round_full maps negative lanes itself
-      const checkMask = plan.signFail && !(full && plan.negativeMask) ? -1 : 0x7fffffff;
-      const [low, high] = full ? window(plan.low, plan.high) : window(normalStart, maxBits);
+      const checkMask = plan.signFail && !(full && c.negativeMask) ? -1 : 0x7fffffff;
+      const [low, high] = full ? window(c.low, c.high) : window(normalStart, maxBits);
       const count = (full ? this.roundFull : this.round)(
         s,
         d,
@@ -104,13 +157,13 @@ class BoundKernel {
         this.scratch,
         low,
         high,
-        overflowOut,
-        magic,
-        plan.features,
-        plan.negativeOut,
-        plan.overflowFrom,
+        c.overflowOut,
+        c.magic,
+        c.features,
+        c.negativeOut,
+        c.overflowFrom,
       );
-      if (!full && plan.fullHelps && count * 1024 > len) plan.fullAt.add(len);
+      if (!full && c.fullHelps && count * 1024 > len) c.fullAt.add(len);
       if (count === 0 && lanes === len) continue;
       const buffer = this.memory.buffer;
       const in32 = new Int32Array(buffer, s, len);
@@ -119,9 +172,9 @@ class BoundKernel {
       const flagged = new Int32Array(buffer, this.scratch, count);
       for (let j = 0; j < count; j++) {
         const i = flagged[j]!;
-        out32[i] = plan.one(in32[i]!, inF[i]!);
+        out32[i] = one(in32[i]!, inF[i]!);
       }
-      for (let i = lanes; i < len; i++) out32[i] = plan.one(in32[i]!, inF[i]!);
+      for (let i = lanes; i < len; i++) out32[i] = one(in32[i]!, inF[i]!);
     }
   }
 }
@@ -137,7 +190,7 @@ function window(low: number, high: number): [number, number] {
 let own: BoundKernel | null | undefined;
 
 /** Rounds src into dst (which may be src) through the kernel's own memory. False where SIMD is unavailable. */
-export function roundWithSimd(src: Float32Array, dst: Float32Array, plan: SimdPlan): boolean {
+export function roundWithSimd(src: Float32Array, dst: Float32Array, plan: FloatPlan, one: ScalarRound): boolean {
   if (own === undefined) {
     // Layout: [flagged-lane indices][input chunk][output chunk]
     const memory = new WebAssemblyApi.Memory({ initial: (3 * CHUNK_BYTES) / PAGE });
@@ -150,7 +203,7 @@ export function roundWithSimd(src: Float32Array, dst: Float32Array, plan: SimdPl
   for (let start = 0; start < src.length; start += CHUNK) {
     const len = Math.min(CHUNK, src.length - start);
     inF.set(src.subarray(start, start + len));
-    own.run(CHUNK_BYTES, 2 * CHUNK_BYTES, len, plan);
+    own.run(CHUNK_BYTES, 2 * CHUNK_BYTES, len, plan, one);
     dst.set(outF.subarray(0, len), start);
   }
   return true;
@@ -168,14 +221,15 @@ export function roundOnHeap(
   src: number,
   dst: number,
   n: number,
-  plan: SimdPlan,
+  plan: FloatPlan,
+  one: ScalarRound,
 ): boolean {
   if (!onHeaps.has(memory)) {
     const module = compiled(memory);
     onHeaps.set(memory, module && new BoundKernel(module, memory, malloc(CHUNK_BYTES)));
   }
   const kernel = onHeaps.get(memory);
-  kernel?.run(src, dst, n, plan);
+  kernel?.run(src, dst, n, plan, one);
   return !!kernel;
 }
 
