@@ -29,7 +29,7 @@ export { defaultWasmThreads, MAX_WASM_THREADS } from './backend/wasm_threads';
 
 // 4. Mixed precision training (amp/): policies, the autocast table, cast points, layers, loss scaling
 export { policy, POLICY_NAMES } from './amp/policy';
-export { AUTOCAST_OPS, autocast, autocastFormat, type CastRule } from './amp/autocast';
+export { AUTOCAST_OPS, autocast, autocastFormat, type CastRule, type TorchCategory } from './amp/autocast';
 export { castToCompute } from './amp/cast';
 export { matMul } from './amp/matmul';
 export { MixedDense } from './amp/layers';
