@@ -16,7 +16,12 @@ import * as tf from '@tensorflow/tfjs';
 import { OptionError } from '../../mp/errors';
 import type { FormatLike } from '../../mp/formats/registry';
 import { quantize } from '../../mp/ops/quantize';
-import { DelayedScaling, type ScaleTrace } from '../../mp/quant/fp8_scaling';
+import {
+  DelayedScaling,
+  type AmaxComputeAlgo,
+  type DelayedScalingOptions,
+  type ScaleTrace,
+} from '../../mp/quant/fp8_scaling';
 import { argmaxAccuracy, trainingRows } from './batches';
 import { runEpochs } from './epochs';
 import { loadMnist } from './mnist';
@@ -25,8 +30,14 @@ import type { RunOptions, RunResult } from './train';
 
 /** Progress comes as trainMnist reports it; its `scale` is the delayed scale of the last layer's output gradient. */
 export interface Fp8TrainOptions extends RunOptions {
-  /** Amax history length of every tensor (Transformer Engine's amax_history_len). Default 16. */
+  /**
+   * Amax history length of every tensor (Transformer Engine's amax_history_len). Default 16, not TE's 1024: a
+   * lesson's run is a few hundred steps, and a 1024-step window would hold the first steps' large gradients for
+   * the whole run, so the scales could never follow the gradients down as training converges.
+   */
   readonly historyLength?: number;
+  /** Which amax each scale comes from (TE's amax_compute_algo). Default 'max'. */
+  readonly amaxComputeAlgo?: AmaxComputeAlgo;
   /** Headroom: every scale is divided by 2^margin. Default 0. */
   readonly margin?: number;
   /** Format of activations and weights. Default float8_e4m3fn. */
@@ -48,19 +59,17 @@ interface PendingCast {
 }
 
 /**
- * One tensor's delayed-scaling cast, traced. The scale, amax history and margin are a DelayedScaling's; the
- * cast itself, q(x·s)/s with saturation, runs as tensor ops on the exact quantize kernel (DelayedScaling.cast
- * works on a Float32Array in JS, ~20× slower on a 100k-value activation). The step's statistics stay on the
- * device until record(), which then records the amax in the DelayedScaling by casting it alone. Each tensor
- * is cast once per step, so recording after the step gives the same scales as recording at once.
+ * One tensor's delayed-scaling cast, traced: a DelayedScaling casts it on the device (castTensor), and once the
+ * step's statistics are read back, record() gives the DelayedScaling the step's amax and runs its update, as
+ * Transformer Engine does at the end of a step. The statistics stay on the device until then.
  */
 class TracedCast {
   readonly scaler: DelayedScaling;
   readonly trace: ScaleTrace;
   readonly pending: PendingCast[] = [];
 
-  constructor(tensor: string, format: FormatLike, historyLength: number, margin: number) {
-    this.scaler = new DelayedScaling({ format, historyLength, margin });
+  constructor(tensor: string, options: DelayedScalingOptions) {
+    this.scaler = new DelayedScaling(options);
     this.trace = {
       tensor,
       format: this.scaler.format.name,
@@ -73,37 +82,31 @@ class TracedCast {
     };
   }
 
-  private scaled(x: tf.Tensor, s: number): { xs: tf.Tensor; q: tf.Tensor; y: tf.Tensor } {
-    const xs = tf.mul(x, s);
-    const q = quantize(xs, this.scaler.format, SATURATE);
-    return { xs, q, y: tf.div(q, s) };
-  }
-
   /** Training: cast with the delayed scale; the amax and the step's statistics wait in `pending` for record(). */
   cast(x: tf.Tensor): tf.Tensor {
-    const s = Math.fround(this.scaler.scale);
-    const historyAmax = Math.max(0, ...this.scaler.amaxHistory);
+    const { scale, reducedAmax: historyAmax, format } = this.scaler;
     const [y, stats] = tf.tidy(() => {
-      const { xs, q, y } = this.scaled(x, s);
+      const y = this.scaler.castTensor(x);
       const nonzero = tf.notEqual(x, 0);
       const count = (mask: tf.Tensor): tf.Tensor => tf.sum(tf.cast(mask, 'float32'));
-      const unscaled = quantize(x, this.scaler.format, SATURATE);
+      const unscaled = quantize(x, format, SATURATE);
       const stats = tf.stack([
         tf.max(tf.abs(x)),
-        count(tf.greater(tf.abs(xs), this.scaler.format.maxFinite)),
-        count(tf.logicalAnd(nonzero, tf.equal(q, 0))),
+        count(tf.greater(tf.abs(tf.mul(x, scale)), format.maxFinite)),
+        count(tf.logicalAnd(nonzero, tf.equal(y, 0))),
         count(tf.logicalAnd(nonzero, tf.equal(unscaled, 0))),
       ]);
       return [y, stats];
     });
-    this.pending.push({ stats: tf.keep(stats as tf.Tensor1D), scale: s, historyAmax, size: Math.max(x.size, 1) });
+    this.pending.push({ stats: tf.keep(stats as tf.Tensor1D), scale, historyAmax, size: Math.max(x.size, 1) });
     return y;
   }
 
-  /** Records the oldest pending cast from its statistics' values (read back by finishStep). */
+  /** Records the oldest pending cast from its statistics' values (read back by finishStep), then updates. */
   record([amax, saturated, underflow, underflowUnscaled]: Float32Array): void {
     const { scale, historyAmax, size: n } = this.pending.shift()!;
-    this.scaler.cast(Float32Array.of(amax!)); // records this step's amax in the history
+    this.scaler.record(amax!);
+    this.scaler.update();
     const t = this.trace;
     t.amax.push(amax!);
     t.scale.push(scale);
@@ -115,8 +118,7 @@ class TracedCast {
 
   /** Evaluation: cast with the current scale, recording nothing. */
   castFrozen(x: tf.Tensor): tf.Tensor {
-    const s = Math.fround(this.scaler.scale);
-    return tf.tidy(() => this.scaled(x, s).y);
+    return this.scaler.castTensor(x);
   }
 }
 
@@ -180,7 +182,7 @@ function checkPositiveInt(name: string, value: number): void {
 export async function trainMnistFp8Delayed(options: Fp8TrainOptions = {}): Promise<Fp8TrainResult> {
   const recipe = seedRecipe(options);
   const { learningRate, validationSplit, seed } = recipe;
-  const { historyLength = 16, margin = 0 } = options;
+  const { historyLength = 16, margin = 0, amaxComputeAlgo = 'max' } = options;
   checkPositiveInt('epochs', recipe.epochs);
   checkPositiveInt('batchSize', recipe.batchSize);
   const forward = options.forwardFormat ?? 'float8_e4m3fn';
@@ -197,9 +199,9 @@ export async function trainMnistFp8Delayed(options: Fp8TrainOptions = {}): Promi
       kernel,
       bias,
       relu: i < model.layers.length - 1,
-      input: new TracedCast(`${name} input`, forward, historyLength, margin),
-      weight: new TracedCast(`${name} weight`, forward, historyLength, margin),
-      grad: new TracedCast(`${name} output grad`, backward, historyLength, margin),
+      input: new TracedCast(`${name} input`, { format: forward, historyLength, margin, amaxComputeAlgo }),
+      weight: new TracedCast(`${name} weight`, { format: forward, historyLength, margin, amaxComputeAlgo }),
+      grad: new TracedCast(`${name} output grad`, { format: backward, historyLength, margin, amaxComputeAlgo }),
     };
   });
   const matMuls = layers.map((layer, i) => fp8MatMul(layer, i > 0));

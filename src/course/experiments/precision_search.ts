@@ -15,7 +15,8 @@ import { FormatError, OptionError, describeValue } from '../../mp/errors';
 import { getFloatFormat } from '../../mp/formats/registry';
 import type { FloatFormat } from '../../mp/formats/spec';
 import { resolveRoundOptions } from '../../mp/formats/round';
-import { roundTensor, roundTensorScaled } from '../../mp/ops/quantize';
+import { roundTensor } from '../../mp/ops/quantize';
+import { castWithCurrentScale } from '../../mp/ops/scaled_cast';
 import { denseStackOf, type DenseLayerWeights } from '../models/stack';
 import { bytesPerValue } from '../../mp/numerics/memory';
 
@@ -206,7 +207,7 @@ export function precisionSearch(
   /** q(x·s)/s, or q(x), or x itself for float32; saturating. */
   const cast = (x: tf.Tensor, f: FloatFormat): tf.Tensor => {
     if (f.name === 'float32') return x.clone();
-    return scaled(f) ? roundTensorScaled(x, f, SATURATE) : roundTensor(x, f, SATURATE);
+    return scaled(f) ? castWithCurrentScale(x, f) : roundTensor(x, f, SATURATE);
   };
 
   const kernels = new Map<string, tf.Tensor2D>();
