@@ -60,4 +60,13 @@ export {
   HistogramObserver,
 } from './quant/observers';
 export { DelayedScaling } from './quant/fp8_scaling';
-export { mxQuantize, perTensorQuantize, MX_ELEMENT_FORMATS, type MxScaleRule, type QuantError } from './quant/mx';
+export {
+  mxQuantize,
+  perTensorQuantize,
+  MX_FORMATS,
+  MX_ELEMENT_FORMATS,
+  type MxFormat,
+  type MxScaleRule,
+  type MxResult,
+} from './quant/mx';
+export type { QuantError } from './quant/quant_error';

@@ -54,26 +54,30 @@ export interface ScaledCastResult {
   readonly dequantized: Float32Array;
 }
 
+/** Scales: one number for a whole array, or one per block. */
+export type Scales = number | Float32Array | Float64Array;
+
 /**
  * The scaled cast on an array. `scale` and `scaleInv` are one number for the whole array, or one per block with
  * `blockOf[i]` naming value i's block. An integer grid clamps x·s to ±max before rounding: symmetric, as MXINT8's
- * ±127 is.
+ * ±127 is. Per-block scales may come as a Float64Array where a power of two passes float32's range (MXINT8's
+ * 2^(6−e) for e < −121): x·s is still exact before its rounding to float32.
  *
  *     scaledCastArray(Float32Array.of(0.3), 'float8_e4m3fn', 448).dequantized   // [q(134.4)/448] = [0.2857…]
  */
 export function scaledCastArray(
   values: Float32Array,
   format: FormatLike,
-  scale: number | Float32Array,
-  scaleInv?: number | Float32Array,
+  scale: Scales,
+  scaleInv?: Scales,
   blockOf?: Int32Array,
 ): ScaledCastResult {
   const f = getFormat(format);
-  const inv = scaleInv ?? (typeof scale === 'number' ? Math.fround(1 / scale) : scale.map((s) => 1 / s));
+  const inv = scaleInv ?? (typeof scale === 'number' ? Math.fround(1 / scale) : Float32Array.from(scale, (s) => 1 / s));
   if ((typeof scale !== 'number' || typeof inv !== 'number') && !blockOf) {
     throw new OptionError('Per-block scales need blockOf, the block of each value.', 'blockOf', blockOf);
   }
-  const at = (s: number | Float32Array, i: number): number => (typeof s === 'number' ? s : s[blockOf![i]!]!);
+  const at = (s: Scales, i: number): number => (typeof s === 'number' ? s : s[blockOf![i]!]!);
   const scaled = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]! * at(scale, i);
