@@ -70,3 +70,4 @@ export {
   type MxResult,
 } from './quant/mx';
 export type { QuantError } from './quant/quant_error';
+export { nvfp4Quantize, type Nvfp4Result } from './quant/nvfp4';
