@@ -71,3 +71,4 @@ export {
 } from './quant/mx';
 export type { QuantError } from './quant/quant_error';
 export { nvfp4Quantize, type Nvfp4Result } from './quant/nvfp4';
+export { blockFp8Quantize, blockFp8MatMul, type BlockFp8Result } from './quant/block_fp8';

@@ -90,7 +90,7 @@ export interface MxResult {
 }
 
 /** floor(log2(a)) for a finite a > 0, exact (Math.log2 can round across a power of two). */
-function floorLog2(a: number): number {
+export function floorLog2(a: number): number {
   let e = Math.floor(Math.log2(a));
   if (2 ** e > a) e -= 1;
   if (2 ** (e + 1) <= a) e += 1;
