@@ -110,6 +110,18 @@ export function scaledCast(
 }
 
 /**
+ * scaleFromAmax as tensor ops, elementwise over a tensor of amaxes (margin 0, previous scale 1): for scales
+ * computed on the device, per tensor or per block, with no read back.
+ */
+export function scaleFromAmaxTensor(amax: tf.Tensor, maxFinite: number): tf.Tensor {
+  return tf.tidy(() => {
+    const usable = tf.logicalAnd(tf.greater(amax, 0), tf.isFinite(amax));
+    const s = tf.where(usable, tf.div(maxFinite, amax), tf.onesLike(amax));
+    return tf.where(tf.isInf(s), tf.fill(s.shape, FLOAT32_MAX), s);
+  });
+}
+
+/**
  * Per-tensor current scaling on the device: s = scaleFromAmax(amax(x), maxFinite) as tensor ops (no read back),
  * then the scaled cast. The cast FP8 recipes need, since e4m3 spans only 2^-9..448.
  *
@@ -117,13 +129,9 @@ export function scaledCast(
  */
 export function castWithCurrentScale(x: tf.Tensor, format: FormatLike, overflow: Overflow = 'saturate'): tf.Tensor {
   const f = getFloatFormat(format);
-  return tf.tidy(() => {
-    const amax = reduceAll(tf.abs(x), 'max');
-    const usable = tf.logicalAnd(tf.greater(amax, 0), tf.isFinite(amax));
-    const s = tf.where(usable, tf.div(f.maxFinite, amax), tf.onesLike(amax));
-    const clamped = tf.where(tf.isInf(s), tf.fill(s.shape, FLOAT32_MAX), s);
-    return scaledCast(x, f, clamped, undefined, overflow);
-  });
+  return tf.tidy(() =>
+    scaledCast(x, f, scaleFromAmaxTensor(reduceAll(tf.abs(x), 'max'), f.maxFinite), undefined, overflow),
+  );
 }
 
 const SATURATE = { overflow: 'saturate' } as const;

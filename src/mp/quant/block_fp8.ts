@@ -18,10 +18,11 @@
  *     blockFp8Quantize(x, { shape: [128, 784] }).bitsPerValue                      // 8 + 32/128
  *     blockFp8MatMul(x, w, 128, 784, 64).product                                   // x·w as DeepSeek's GEMM computes it
  */
+import * as tf from '@tensorflow/tfjs';
 import { checkOptionKeys, describeValue, OptionError } from '../errors';
 import { getFloatFormat } from '../formats/registry';
-import { scaledCastArray, scaleFromAmax } from '../ops/scaled_cast';
-import { blockAmax, blockLayout, checkShape } from './blocks';
+import { scaledCastArray, scaleFromAmax, scaleFromAmaxTensor } from '../ops/scaled_cast';
+import { blockAmax, blockLayout, castInBlocks, checkShape } from './blocks';
 import { floorLog2 } from './mx';
 import { quantError, type QuantError } from './quant_error';
 
@@ -99,6 +100,20 @@ export function blockFp8Quantize(values: Float32Array, options: BlockFp8Options 
     bitsPerValue: E4M3.bits + 32 / (tileShape[0] * tileShape[1]),
     error: quantError(values, dequantized),
   };
+}
+
+/**
+ * The block FP8 cast of a matrix as tfjs ops, for training: tiles of `tileShape` ([1, 128] along rows, [128, 1]
+ * down columns, [128, 128] for weights), the scales on the device. Bit for bit blockFp8Quantize's dequantized on
+ * cpu and wasm (a test checks it).
+ *
+ *     blockFp8CastTensor(x, [1, 128])   // x [tokens, K]: a GEMM's forward input
+ */
+export function blockFp8CastTensor(x: tf.Tensor2D, tileShape: readonly [number, number]): tf.Tensor2D {
+  return castInBlocks(x, tileShape, E4M3, (amax) => ({
+    scale: scaleFromAmaxTensor(amax, E4M3.maxFinite),
+    scaleInv: tf.div(amax, E4M3.maxFinite),
+  }));
 }
 
 export interface BlockFp8MatMulOptions {

@@ -7,7 +7,10 @@
  *
  *     blockLayout([2, 70], [1, 32]).count   // 6: three blocks along each row (32, 32 and 6 values)
  */
+import * as tf from '@tensorflow/tfjs';
 import { OptionError } from '../errors';
+import type { FloatFormat } from '../formats/spec';
+import { scaledCast } from '../ops/scaled_cast';
 
 export interface BlockLayout {
   readonly shape: readonly number[];
@@ -74,4 +77,38 @@ export function checkShape(shape: readonly number[] | undefined, length: number)
     throw new OptionError(`shape [${shape}] holds ${size} values, but the array has ${length}.`, 'shape', shape);
   }
   return shape;
+}
+
+/** A recipe's per-block scales, from each block's amax (a tensor of shape [rows/br, 1, cols/bc, 1]). */
+export type BlockScaler = (amax: tf.Tensor) => { scale: tf.Tensor; scaleInv: tf.Tensor };
+
+/**
+ * The scaled cast of a matrix in blocks, as tfjs ops: the tensor form of blockLayout + scaledCastArray. The matrix
+ * is padded with zeros to whole blocks, each block's amax taken on the device, and `scales` turns the amaxes into
+ * each block's scale and inverse. For training, where the block scales must stay on the device.
+ *
+ *     castInBlocks(x, [1, 32], e4m3, (amax) => ({ scale: …, scaleInv: … }))
+ */
+export function castInBlocks(
+  x: tf.Tensor2D,
+  blockShape: readonly [number, number],
+  format: FloatFormat,
+  scales: BlockScaler,
+): tf.Tensor2D {
+  return tf.tidy(() => {
+    const [rows, cols] = x.shape;
+    const [br, bc] = blockShape;
+    const [pr, pc] = [(br - (rows % br)) % br, (bc - (cols % bc)) % bc];
+    const padded =
+      pr > 0 || pc > 0
+        ? tf.pad(x, [
+            [0, pr],
+            [0, pc],
+          ])
+        : x;
+    const blocks = tf.reshape(padded, [(rows + pr) / br, br, (cols + pc) / bc, bc]);
+    const { scale, scaleInv } = scales(tf.max(tf.abs(blocks), [1, 3], true));
+    const y = tf.reshape(scaledCast(blocks, format, scale, scaleInv), [rows + pr, cols + pc]);
+    return (pr > 0 || pc > 0 ? tf.slice(y, [0, 0], [rows, cols]) : y) as tf.Tensor2D;
+  });
 }

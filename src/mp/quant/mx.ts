@@ -25,11 +25,12 @@
  *     mxQuantize(weights, 'MXFP4_E2M1').error.relativeRmse
  *     mxQuantize(w, 'MXFP8_E4M3', 32, { shape: [784, 64], axis: 0 })   // blocks down each column
  */
+import * as tf from '@tensorflow/tfjs';
 import { checkChoice, checkOptionKeys, describeValue, FormatError, OptionError } from '../errors';
 import { getFormat } from '../formats/registry';
 import type { Format } from '../formats/spec';
 import { amaxOf, scaledCastArray, scaleFromAmax } from '../ops/scaled_cast';
-import { blockAmax, blockLayout, checkShape } from './blocks';
+import { blockAmax, blockLayout, castInBlocks, checkShape } from './blocks';
 import { quantError, type QuantError } from './quant_error';
 
 /** The MX formats of the OCP spec v1.0 and their element formats (MXINT8's int8 carries an implicit 2^-6). */
@@ -199,6 +200,35 @@ export function mxQuantize(values: Float32Array, format: string, blockSize = 32,
     saturated: values.length > 0 ? saturated / values.length : 0,
     error: quantError(values, cast.dequantized),
   };
+}
+
+/**
+ * The MX cast of a matrix as tfjs ops, for training: blocks of `blockSize` along `axis` (1: along each row, 0: down
+ * each column), the shared exponents computed on the device. Bit for bit mxQuantize's dequantized on cpu and wasm
+ * (a test checks it). MXFP formats only: the tensor scaled cast takes float formats.
+ *
+ *     mxCastTensor(x, 'MXFP8_E4M3', 1)   // x [batch, K]: blocks along K, as a GEMM's forward input
+ */
+export function mxCastTensor(x: tf.Tensor2D, format: string, axis: 0 | 1, blockSize = 32): tf.Tensor2D {
+  const { name, element, emax } = mxElement(format);
+  if (element.kind !== 'float') {
+    throw new FormatError(`mxCastTensor takes the MXFP formats. Received: ${name}`, name, MX_ELEMENT_FORMATS);
+  }
+  return castInBlocks(x, axis === 1 ? [1, blockSize] : [blockSize, 1], element, (amax) => {
+    const e = sharedExponentTensor(amax, emax);
+    return { scale: tf.pow(2, tf.neg(e)), scaleInv: tf.pow(2, e) };
+  });
+}
+
+/** exponentOf on the device: floor(log2(amax)) from the float estimate, corrected by one either way as floorLog2 is. */
+function sharedExponentTensor(amax: tf.Tensor, emaxElem: number): tf.Tensor {
+  return tf.tidy(() => {
+    const estimate = tf.floor(tf.div(tf.log(amax), Math.LN2));
+    const below = tf.where(tf.greater(tf.pow(2, estimate), amax), tf.sub(estimate, 1), estimate);
+    const e = tf.where(tf.lessEqual(tf.pow(2, tf.add(below, 1)), amax), tf.add(below, 1), below);
+    const clamped = tf.clipByValue(tf.sub(e, emaxElem), SCALE_MIN_EXP, SCALE_MAX_EXP); // amax 0: −inf → −127
+    return tf.where(tf.isFinite(amax), clamped, tf.fill(amax.shape, NaN));
+  });
 }
 
 export interface PerTensorResult {

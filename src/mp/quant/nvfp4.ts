@@ -16,11 +16,14 @@
  *
  *     nvfp4Quantize(w, { shape: [64, 784], tileShape: [16, 16] }).bitsPerValue   // 4 + 8/256 + 32/n
  */
+import * as tf from '@tensorflow/tfjs';
 import { checkOptionKeys, describeValue, OptionError } from '../errors';
 import { getFloatFormat } from '../formats/registry';
-import { roundValue } from '../formats/round';
+import { resolveRoundOptions, roundValue } from '../formats/round';
+import { roundTensor } from '../ops/quantize';
+import { reduceAll } from '../ops/reduce';
 import { amaxOf, FLOAT32_MAX, scaledCastArray } from '../ops/scaled_cast';
-import { blockAmax, blockLayout, checkShape } from './blocks';
+import { blockAmax, blockLayout, castInBlocks, checkShape } from './blocks';
 import { quantError, type QuantError } from './quant_error';
 
 const E2M1 = getFloatFormat('float4_e2m1fn');
@@ -113,3 +116,32 @@ export function nvfp4Quantize(values: Float32Array, options: Nvfp4Options = {}):
     error: quantError(values, dequantized),
   };
 }
+
+/**
+ * The NVFP4 cast of a matrix as tfjs ops, for training: the same steps with the scales on the device, in blocks of
+ * `blockShape` ([1, 16] along rows, [16, 1] down columns, [16, 16] for weights). Bit for bit nvfp4Quantize's
+ * dequantized on cpu and wasm (a test checks it).
+ *
+ *     nvfp4CastTensor(w, [16, 16])
+ */
+export function nvfp4CastTensor(x: tf.Tensor2D, blockShape: readonly [number, number]): tf.Tensor2D {
+  return tf.tidy(() => {
+    const amax = reduceAll(tf.abs(x), 'max');
+    const fitted = tf.minimum(tf.div(RANGE, amax), FLOAT32_MAX);
+    const global = tf.where(tf.equal(fitted, 0), tf.onesLike(fitted), fitted);
+    const globalInv = tf.div(1, global);
+    return castInBlocks(x, blockShape, E2M1, (blockAmax) => {
+      const d = roundTensor(
+        tf.minimum(tf.mul(tf.div(blockAmax, E2M1.maxFinite), global), E4M3.maxFinite),
+        E4M3,
+        NEAREST,
+      );
+      return {
+        scale: tf.minimum(tf.div(1, tf.mul(d, globalInv)), FLOAT32_MAX),
+        scaleInv: tf.mul(tf.mul(d, amax), Math.fround(1 / RANGE)),
+      };
+    });
+  });
+}
+
+const NEAREST = resolveRoundOptions({ seed: 0 });
