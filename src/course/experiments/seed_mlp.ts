@@ -35,6 +35,8 @@ export interface RecipeOptions {
   readonly seed?: number;
 }
 
+export const RECIPE_OPTION_KEYS = ['epochs', 'batchSize', 'learningRate', 'validationSplit', 'seed'] as const;
+
 /** `options` completed with the seed's recipe (seed 0). */
 export function seedRecipe(options: RecipeOptions): Required<RecipeOptions> {
   return {

@@ -15,7 +15,16 @@ import { policy as toPolicy, type Policy } from '../../mp/amp/policy';
 import { trainingRows } from './batches';
 import { readLoss, runEpochs } from './epochs';
 import { loadMnist, type MnistSplit } from './mnist';
-import { accuracyAsync, buildMlp, forward, SEED_MLP, seedRecipe, softmaxLoss, type RecipeOptions } from './seed_mlp';
+import {
+  accuracyAsync,
+  buildMlp,
+  forward,
+  RECIPE_OPTION_KEYS,
+  SEED_MLP,
+  seedRecipe,
+  softmaxLoss,
+  type RecipeOptions,
+} from './seed_mlp';
 
 /** What every MNIST run takes: the recipe, a quick-run limit and progress reports. */
 export interface RunOptions extends RecipeOptions {
@@ -25,6 +34,8 @@ export interface RunOptions extends RecipeOptions {
   /** Report progress every this many batches (each report reads the loss back, awaited). */
   readonly progressEvery?: number;
 }
+
+export const RUN_OPTION_KEYS = [...RECIPE_OPTION_KEYS, 'trainLimit', 'onProgress', 'progressEvery'] as const;
 
 export interface TrainOptions extends RunOptions {
   readonly policy?: string | Policy;
