@@ -14,6 +14,7 @@ import { loadMnist } from './mnist';
 import { fineTuneQat, fineTuneQatAsync, type QatTrainOptions } from './qat';
 import { read, runAsync, runSync, type Read, type Reading } from './reads';
 import { SEED_MLP } from './seed_mlp';
+import { checkOptionKeys } from '../../mp/errors';
 
 export interface IntegerCheck {
   /** Test images where int8 inference and the fake-quantized float model predict different digits. */
@@ -22,6 +23,8 @@ export interface IntegerCheck {
   /** The largest top-2 logit margin of the fake-quantized model among those images, in units of the output scale. */
   readonly maxMarginInSteps: number;
 }
+
+const COMPARE_OPTION_KEYS = ['calibrationBatches', 'observer', 'qat'];
 
 export interface CompareOptions {
   /** Calibration batches of SEED_MLP.batchSize training images for static PTQ and FP8 (default 10). */
@@ -40,11 +43,13 @@ export interface Comparison {
  * images: the rows of lesson 2's table, and the QAT model's integer path checked against its fake-quantized self.
  */
 export function compareQuantization(model: tf.Sequential, options: CompareOptions = {}): Comparison {
+  checkOptionKeys('compareQuantization', options, COMPARE_OPTION_KEYS);
   return runSync(comparison(model, options));
 }
 
 /** compareQuantization with awaited reads: the same table on every backend, WebGPU included. */
 export function compareQuantizationAsync(model: tf.Sequential, options: CompareOptions = {}): Promise<Comparison> {
+  checkOptionKeys('compareQuantizationAsync', options, COMPARE_OPTION_KEYS);
   return runAsync(comparison(model, options));
 }
 

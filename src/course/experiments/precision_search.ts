@@ -11,7 +11,7 @@
  *     r.chosen.map((c) => c.format)   // e.g. ['float8_e4m3fn', 'float4_e2m1fn']
  */
 import * as tf from '@tensorflow/tfjs';
-import { FormatError, OptionError, describeValue } from '../../mp/errors';
+import { checkOptionKeys, FormatError, OptionError, describeValue } from '../../mp/errors';
 import { getFloatFormat } from '../../mp/formats/registry';
 import type { FloatFormat } from '../../mp/formats/spec';
 import { resolveRoundOptions } from '../../mp/formats/round';
@@ -176,6 +176,7 @@ export function precisionSearch(
   validation: LabelledImages,
   options: PrecisionSearchOptions = {},
 ): PrecisionSearchResult {
+  checkOptionKeys('precisionSearch', options, ['candidates', 'budget', 'scaling', 'activations', 'test']);
   const stack = Array.isArray(model) ? (model as readonly DenseLayerWeights[]) : denseStackOf(model as tf.Sequential);
   checkStack(stack);
   const budget = options.budget ?? 0.5;

@@ -6,6 +6,9 @@ import { batchTensors, epochBatches } from './batches';
 import type { MnistSplit } from './mnist';
 import { read, runAsync, runSync, type Reading } from './reads';
 import { SEED_MLP, softmaxLoss } from './seed_mlp';
+import { checkOptionKeys } from '../../mp/errors';
+
+export const QAT_OPTION_KEYS = ['epochs', 'batchSize', 'learningRate', 'seed', 'limit'] as const;
 
 export interface QatTrainOptions {
   readonly epochs?: number;
@@ -22,11 +25,13 @@ export interface QatTrainOptions {
  * dataSync (cpu, wasm); on WebGPU use fineTuneQatAsync.
  */
 export function fineTuneQat(qat: QatMlp, split: MnistSplit, options: QatTrainOptions = {}): void {
+  checkOptionKeys('fineTuneQat', options, QAT_OPTION_KEYS);
   runSync(fineTuning(qat, split, options));
 }
 
 /** fineTuneQat with awaited reads (observeAsync, then a step on forwardWith): the same weights, any backend. */
 export function fineTuneQatAsync(qat: QatMlp, split: MnistSplit, options: QatTrainOptions = {}): Promise<void> {
+  checkOptionKeys('fineTuneQatAsync', options, QAT_OPTION_KEYS);
   return runAsync(fineTuning(qat, split, options));
 }
 

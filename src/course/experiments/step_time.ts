@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DisabledLossScaler, DynamicLossScaler } from '../../mp/amp/loss_scaler';
 import { LossScaleOptimizer } from '../../mp/amp/optimizer';
 import { policy as toPolicy } from '../../mp/amp/policy';
-import { checkChoice, OptionError } from '../../mp/errors';
+import { checkChoice, checkOptionKeys, OptionError } from '../../mp/errors';
 import { batchTensors } from './batches';
 import { loadMnist } from './mnist';
 import { buildMlp, forward, SEED_MLP, softmaxLoss } from './seed_mlp';
@@ -57,6 +57,7 @@ function integerAtLeast(name: string, value: number, min: number): number {
  * last update with dataSync (cpu, wasm); on WebGPU use timeTrainingStepsAsync.
  */
 export function timeTrainingSteps(policies: readonly string[], options: StepTimeOptions = {}): StepTiming[] {
+  checkOptionKeys('timeTrainingSteps', options, ['rounds', 'stepsPerRound', 'batchSize', 'warmupSteps', 'clock']);
   const rounds = timingRounds(policies, options);
   try {
     let r = rounds.next();

@@ -3,6 +3,7 @@
  * callback (the CLI draws a progress bar, a notebook updates a display) and knows neither.
  */
 import * as tf from '@tensorflow/tfjs';
+import { checkOptionKeys } from '../../mp/errors';
 import {
   DisabledLossScaler,
   DynamicLossScaler,
@@ -95,6 +96,7 @@ function rowsOf(split: MnistSplit, from: number, to: number): { x: Float32Array;
  * (no dataSync), so the same path runs on cpu, wasm and WebGPU.
  */
 export async function trainMnist(options: TrainOptions = {}): Promise<TrainResult> {
+  checkOptionKeys('trainMnist', options, [...RUN_OPTION_KEYS, 'policy', 'lossScale', 'lossMultiplier', 'keepModel']);
   const p = toPolicy(options.policy ?? 'float32');
   const recipe = seedRecipe(options);
   const { learningRate, validationSplit, seed } = recipe;

@@ -11,7 +11,7 @@
  * (WebGPU in Node included) supports. `release()` brings the state back to the host.
  */
 import * as tf from '@tensorflow/tfjs';
-import { OptionError } from '../errors';
+import { checkOptionKeys, OptionError } from '../errors';
 import { SCALER_KERNEL, SCALER_STATE, scalerKernelApplies, type ScalerAttrs } from './scaler_kernel';
 
 export interface ScalerStats {
@@ -266,6 +266,15 @@ export class DynamicLossScaler extends CountingScaler {
   private device?: { scale: tf.Variable; goodSteps: tf.Variable; hysteresisLeft: tf.Variable };
 
   constructor(options: DynamicLossScalerOptions = {}) {
+    checkOptionKeys('DynamicLossScaler', options, [
+      'initScale',
+      'growthFactor',
+      'backoffFactor',
+      'growthInterval',
+      'minScale',
+      'maxScale',
+      'hysteresis',
+    ]);
     super();
     const known = [
       'initScale',

@@ -4,6 +4,7 @@
  * smallest subnormal, 2^-24, until loss scaling shifts it right.
  */
 import * as tf from '@tensorflow/tfjs';
+import { checkOptionKeys } from '../errors';
 import { getFloatFormat, type FormatLike } from '../formats/registry';
 import { valuesOf } from './stats';
 
@@ -37,6 +38,7 @@ export interface Log2HistogramOptions {
 }
 
 export function log2Histogram(x: tf.Tensor | Float32Array, options: Log2HistogramOptions = {}): Log2Histogram {
+  checkOptionKeys('log2Histogram', options, ['min', 'max', 'binsPerOctave', 'format']);
   const { min = -40, max = 20, binsPerOctave = 1 } = options;
   const v = valuesOf(x);
   const bins = (max - min) * binsPerOctave;

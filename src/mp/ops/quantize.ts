@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { checkChoice, OptionError } from '../errors';
+import { checkChoice, checkOptionKeys, OptionError } from '../errors';
 import { getFormat, type FormatLike } from '../formats/registry';
 import type { Format } from '../formats/spec';
-import { resolveRoundOptions, type RoundOptions } from '../formats/round';
+import { resolveRoundOptions, ROUND_OPTION_KEYS, type RoundOptions } from '../formats/round';
 import { checkFloat32Tensor } from './check_tensor';
 import { exactBackends, hasExactKernel, QUANTIZE_KERNEL, type QuantizeAttrs } from './kernel';
 import { quantizeWithOps } from './quantize_ops';
@@ -31,6 +31,7 @@ export interface QuantizeOptions extends RoundOptions {
  */
 export function quantize(x: tf.Tensor, format: FormatLike, options: QuantizeOptions = {}): tf.Tensor {
   checkFloat32Tensor(x, 'quantize');
+  checkOptionKeys('quantize', options, ['gradient', 'implementation', ...ROUND_OPTION_KEYS]);
   const { gradient = 'straight-through', implementation = 'auto', ...roundOptions } = options;
   checkChoice('gradient', gradient, GRADIENT_MODES);
   checkChoice('implementation', implementation, IMPLEMENTATIONS);
