@@ -49,8 +49,8 @@ export { log2Histogram } from './numerics/histogram';
 export { memoryPlan, bytesPerValue, type MemoryPlan } from './numerics/memory';
 export { sumInFormat, partialSums, type SummationMethod, type PartialSums } from './numerics/summation';
 
-// 6. Quantization (quant/): torch.ao's qparams, observers and fake quantization; FP8 delayed scaling; MX block
-//    formats
+// 6. Quantization (quant/): torch.ao's qparams, observers and fake quantization; scaled formats after their
+//    anchors: FP8 delayed scaling (Transformer Engine), MX (OCP), NVFP4, DeepSeek-V3's block FP8
 export type { TensorQParams } from './quant/qparams';
 export { affineQuantize, fakeQuantize, fakeQuantizePerChannel } from './quant/fake_quant';
 export {
@@ -59,7 +59,7 @@ export {
   PerChannelMinMaxObserver,
   HistogramObserver,
 } from './quant/observers';
-export { DelayedScaling } from './quant/fp8_scaling';
+export { DelayedScaling, AMAX_COMPUTE_ALGOS, type AmaxComputeAlgo } from './quant/fp8_scaling';
 export {
   mxQuantize,
   perTensorQuantize,
