@@ -123,17 +123,18 @@ function checkPositiveInt(name: string, value: number): void {
 
 /** The options a recipe cannot use are errors, not silently ignored. */
 function checkRecipeOptions(recipe: Fp8Recipe, options: Fp8TrainOptions): void {
-  const unused = [
-    ...(recipe === 'delayed' ? [] : DELAYED_ONLY),
-    ...(recipe === 'delayed' || recipe === 'current' ? [] : PER_TENSOR_ONLY),
-  ].filter((key) => options[key] !== undefined);
-  if (unused.length > 0) {
-    throw new OptionError(
-      `${unused.join(', ')} ${unused.length > 1 ? 'apply' : 'applies'} to ${DELAYED_ONLY.includes(unused[0] as never) ? "recipe 'delayed'" : "recipes 'delayed' and 'current'"}, not '${recipe}'.`,
-      unused[0]!,
-      options[unused[0]!],
-    );
-  }
+  const usedBy = (keys: readonly (keyof Fp8TrainOptions)[], recipes: readonly Fp8Recipe[]): void => {
+    const key = keys.find((k) => options[k] !== undefined);
+    if (key !== undefined && !recipes.includes(recipe)) {
+      throw new OptionError(
+        `${key} applies to recipe ${recipes.map((r) => `'${r}'`).join(' and ')}, not '${recipe}'.`,
+        key,
+        options[key],
+      );
+    }
+  };
+  usedBy(DELAYED_ONLY, ['delayed']);
+  usedBy(PER_TENSOR_ONLY, ['delayed', 'current']);
 }
 
 /**
