@@ -99,12 +99,13 @@ function fp8MatMul({ casts }: Fp8Layer, inputGrad: boolean): (x: tf.Tensor2D, w:
       value: tf.matMul(xq, wq),
       gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
         const [xs, ws, xf, wf] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        const dyq = grad.cast(dy, 1);
+        // a per-tensor cast of dy serves both products; a block cast is made for each that needs it
+        const dyq = inputGrad || !grad.alongMatters ? grad.cast(dy, 1) : undefined;
         const dx = inputGrad
-          ? tf.matMul(dyq, weight.alongMatters ? weight.cast(ws, 1) : wf, false, true)
+          ? tf.matMul(dyq!, weight.alongMatters ? weight.cast(ws, 1) : wf, false, true)
           : tf.zeros(xs.shape);
         const xw = input.alongMatters ? input.cast(xs, 0) : xf;
-        const dyw = grad.alongMatters ? grad.cast(dy, 0) : dyq;
+        const dyw = grad.alongMatters ? grad.cast(dy, 0) : dyq!;
         return [dx, tf.matMul(xw, dyw, true, false)];
       },
     };
