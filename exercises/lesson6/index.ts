@@ -25,8 +25,8 @@ export function delayedScale(amaxHistory: number[], fp8Max: number, margin: numb
  * l6.q3: the shared scale exponent of an OCP MX block: floor(log2(max |v|)) − emaxElement (e.g. 8 for e4m3
  * elements), so the largest element lands in the element format's top binade. Return −127 for an all-zero block.
  *
- * Not allowed here (the question scores 0 if used): the library's `mxQuantize`, `mxSharedExponent`,
- * `perTensorQuantize`, `quantError`.
+ * Not allowed here (the question scores 0 if used): the library's `floorLog2`, `mxCastTensor`, `mxQuantize`,
+ * `mxSharedExponent`, `perTensorQuantize`.
  */
 export function mxScaleExponent(values: number[], emaxElement: number): number {
   throw new NotImplementedError('l6.q3');

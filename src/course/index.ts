@@ -20,5 +20,6 @@ export { loadMnist, type MnistSplit } from './experiments/mnist';
 export { SEED_MLP, buildMlp, softmaxLoss, forward, accuracy, accuracyAsync } from './experiments/seed_mlp';
 export { trainMnist, type TrainOptions, type TrainResult, type Progress } from './experiments/train';
 export { timeTrainingSteps } from './experiments/step_time';
-export { trainMnistFp8Delayed } from './experiments/fp8_training';
+export { trainMnistFp8, trainMnistFp8Delayed, type Fp8TrainResult } from './experiments/fp8_training';
+export { FP8_RECIPES, FP8_RECIPE_NOTES, type Fp8Recipe } from './experiments/fp8_recipes';
 export { compareQuantization } from './experiments/compare_quantization';

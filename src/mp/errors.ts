@@ -52,6 +52,33 @@ export function checkChoice<T>(option: string, value: unknown, valid: readonly T
   return value as T;
 }
 
+/**
+ * Throws an OptionError unless `options` is an object (or undefined) whose keys are all in `valid`: a misspelt
+ * option is an error, never silently ignored.
+ *
+ *     checkOptionKeys('DelayedScaling', { histroyLength: 4 }, ['format', 'historyLength'])   // throws, naming both
+ */
+export function checkOptionKeys(where: string, options: unknown, valid: readonly string[]): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new OptionError(
+      `${where}'s options must be an object. Received: ${describeValue(options)}`,
+      'options',
+      options,
+    );
+  }
+  const unknown = Object.keys(options).filter((key) => !valid.includes(key));
+  if (unknown.length > 0) {
+    throw new OptionError(
+      `${where} has no option ${unknown.map((k) => JSON.stringify(k)).join(', ')}. ` +
+        `Valid options: ${valid.join(', ')}.`,
+      unknown[0]!,
+      unknown.length === 1 ? unknown[0] : unknown,
+      valid,
+    );
+  }
+}
+
 /** An unknown precision policy or autocast op. */
 export class PolicyError extends MpError {
   constructor(

@@ -29,7 +29,7 @@ export { defaultWasmThreads, MAX_WASM_THREADS } from './backend/wasm_threads';
 
 // 4. Mixed precision training (amp/): policies, the autocast table, cast points, layers, loss scaling
 export { policy, POLICY_NAMES } from './amp/policy';
-export { AUTOCAST_OPS, autocast, autocastFormat, type CastRule } from './amp/autocast';
+export { AUTOCAST_OPS, autocast, autocastFormat, type CastRule, type TorchCategory } from './amp/autocast';
 export { castToCompute } from './amp/cast';
 export { matMul } from './amp/matmul';
 export { MixedDense } from './amp/layers';
@@ -50,8 +50,8 @@ export { log2Histogram } from './numerics/histogram';
 export { memoryPlan, bytesPerValue, type MemoryPlan } from './numerics/memory';
 export { sumInFormat, partialSums, type SummationMethod, type PartialSums } from './numerics/summation';
 
-// 6. Quantization (quant/): torch.ao's qparams, observers and fake quantization; FP8 delayed scaling; MX block
-//    formats
+// 6. Quantization (quant/): torch.ao's qparams, observers and fake quantization; scaled formats after their
+//    anchors: FP8 delayed scaling (Transformer Engine), MX (OCP), NVFP4, DeepSeek-V3's block FP8
 export type { TensorQParams } from './quant/qparams';
 export { affineQuantize, fakeQuantize, fakeQuantizePerChannel } from './quant/fake_quant';
 export {
@@ -60,5 +60,16 @@ export {
   PerChannelMinMaxObserver,
   HistogramObserver,
 } from './quant/observers';
-export { DelayedScaling } from './quant/fp8_scaling';
-export { mxQuantize, perTensorQuantize, MX_ELEMENT_FORMATS, type MxScaleRule, type QuantError } from './quant/mx';
+export { DelayedScaling, AMAX_COMPUTE_ALGOS, type AmaxComputeAlgo } from './quant/fp8_scaling';
+export {
+  mxQuantize,
+  perTensorQuantize,
+  MX_FORMATS,
+  MX_ELEMENT_FORMATS,
+  type MxFormat,
+  type MxScaleRule,
+  type MxResult,
+} from './quant/mx';
+export type { QuantError } from './quant/quant_error';
+export { nvfp4Quantize, type Nvfp4Result } from './quant/nvfp4';
+export { blockFp8Quantize, blockFp8MatMul, type BlockFp8Result } from './quant/block_fp8';

@@ -13,6 +13,7 @@ import { argmaxAccuracy } from './batches';
 import { loadMnist } from './mnist';
 import { fineTuneQat, type QatTrainOptions } from './qat';
 import { SEED_MLP } from './seed_mlp';
+import { checkOptionKeys } from '../../mp/errors';
 
 export interface IntegerCheck {
   /** Test images where int8 inference and the fake-quantized float model predict different digits. */
@@ -21,6 +22,8 @@ export interface IntegerCheck {
   /** The largest top-2 logit margin of the fake-quantized model among those images, in units of the output scale. */
   readonly maxMarginInSteps: number;
 }
+
+const COMPARE_OPTION_KEYS = ['calibrationBatches', 'observer', 'qat'];
 
 export interface CompareOptions {
   /** Calibration batches of SEED_MLP.batchSize training images for static PTQ and FP8 (default 10). */
@@ -41,6 +44,7 @@ export interface Comparison {
  *     const { rows, integerCheck } = await compareQuantization(model, { calibrationBatches: 10 });
  */
 export async function compareQuantization(model: tf.Sequential, options: CompareOptions = {}): Promise<Comparison> {
+  checkOptionKeys('compareQuantization', options, COMPARE_OPTION_KEYS);
   const { train, test } = loadMnist();
   const stack = await denseStackOf(model);
   const batch = SEED_MLP.batchSize * SEED_MLP.inputs;

@@ -11,11 +11,12 @@
  *     r.chosen.map((c) => c.format)   // e.g. ['float8_e4m3fn', 'float4_e2m1fn']
  */
 import * as tf from '@tensorflow/tfjs';
-import { FormatError, OptionError, describeValue } from '../../mp/errors';
+import { checkOptionKeys, FormatError, OptionError, describeValue } from '../../mp/errors';
 import { getFloatFormat } from '../../mp/formats/registry';
 import type { FloatFormat } from '../../mp/formats/spec';
 import { resolveRoundOptions } from '../../mp/formats/round';
-import { roundTensor, roundTensorScaled } from '../../mp/ops/quantize';
+import { roundTensor } from '../../mp/ops/quantize';
+import { castWithCurrentScale } from '../../mp/ops/scaled_cast';
 import { denseStackOf, type DenseLayerWeights } from '../models/stack';
 import { bytesPerValue } from '../../mp/numerics/memory';
 
@@ -188,6 +189,7 @@ export function precisionSearch(
   validation: LabelledImages,
   options: PrecisionSearchOptions = {},
 ): PrecisionSearchResult | Promise<PrecisionSearchResult> {
+  checkOptionKeys('precisionSearch', options, ['candidates', 'budget', 'scaling', 'activations', 'test']);
   if (!Array.isArray(model)) {
     return denseStackOf(model as tf.Sequential).then((stack) => precisionSearch(stack, validation, options));
   }
@@ -222,7 +224,7 @@ export function precisionSearch(
   /** q(x·s)/s, or q(x), or x itself for float32; saturating. */
   const cast = (x: tf.Tensor, f: FloatFormat): tf.Tensor => {
     if (f.name === 'float32') return x.clone();
-    return scaled(f) ? roundTensorScaled(x, f, SATURATE) : roundTensor(x, f, SATURATE);
+    return scaled(f) ? castWithCurrentScale(x, f) : roundTensor(x, f, SATURATE);
   };
 
   const kernels = new Map<string, tf.Tensor2D>();

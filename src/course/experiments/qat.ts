@@ -5,6 +5,9 @@ import type { QatMlp } from '../models/qat';
 import { batchTensors, epochBatches } from './batches';
 import type { MnistSplit } from './mnist';
 import { SEED_MLP, softmaxLoss } from './seed_mlp';
+import { checkOptionKeys } from '../../mp/errors';
+
+export const QAT_OPTION_KEYS = ['epochs', 'batchSize', 'learningRate', 'seed', 'limit'] as const;
 
 export interface QatTrainOptions {
   readonly epochs?: number;
@@ -23,6 +26,7 @@ export interface QatTrainOptions {
  *     await fineTuneQat(new QatMlp(stack), loadMnist().train, { limit: 6000 });
  */
 export async function fineTuneQat(qat: QatMlp, split: MnistSplit, options: QatTrainOptions = {}): Promise<void> {
+  checkOptionKeys('fineTuneQat', options, QAT_OPTION_KEYS);
   const { epochs = 1, batchSize = SEED_MLP.batchSize, learningRate = 1e-4, seed = 0 } = options;
   const n = Math.min(options.limit ?? split.count, split.count);
   const optimizer = tf.train.adam(learningRate);

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { MixedDense } from '../../mp/amp/layers';
+import { checkOptionKeys } from '../../mp/errors';
 import type { Policy } from '../../mp/amp/policy';
 
 /** The seed's shape and training recipe; every experiment takes its defaults from here. */
@@ -35,6 +36,8 @@ export interface RecipeOptions {
   readonly seed?: number;
 }
 
+export const RECIPE_OPTION_KEYS = ['epochs', 'batchSize', 'learningRate', 'validationSplit', 'seed'] as const;
+
 /** `options` completed with the seed's recipe (seed 0). */
 export function seedRecipe(options: RecipeOptions): Required<RecipeOptions> {
   return {
@@ -52,10 +55,9 @@ export interface MlpOptions {
 }
 
 /** tf.sequential([MixedDense(64, relu), MixedDense(10)]) under `policy`. */
-export function buildMlp(
-  policy: string | Policy,
-  { hidden = SEED_MLP.hidden, seed = 0 }: MlpOptions = {},
-): tf.Sequential {
+export function buildMlp(policy: string | Policy, options: MlpOptions = {}): tf.Sequential {
+  checkOptionKeys('buildMlp', options, ['hidden', 'seed']);
+  const { hidden = SEED_MLP.hidden, seed = 0 } = options;
   return tf.sequential({
     layers: [
       new MixedDense({ units: hidden, activation: 'relu', policy, inputShape: [SEED_MLP.inputs], seed }),

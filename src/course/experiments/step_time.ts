@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { LossScaleOptimizer } from '../../mp/amp/optimizer';
 import { policy as toPolicy } from '../../mp/amp/policy';
-import { checkChoice, OptionError } from '../../mp/errors';
+import { checkChoice, checkOptionKeys, OptionError } from '../../mp/errors';
 import { batchTensors } from './batches';
 import { loadMnist } from './mnist';
 import { buildMlp, forward, SEED_MLP, softmaxLoss } from './seed_mlp';
@@ -60,6 +60,7 @@ export async function timeTrainingSteps(
   policies: readonly string[],
   options: StepTimeOptions = {},
 ): Promise<StepTiming[]> {
+  checkOptionKeys('timeTrainingSteps', options, ['rounds', 'stepsPerRound', 'batchSize', 'warmupSteps', 'clock']);
   if (!Array.isArray(policies) || policies.length === 0) {
     throw new OptionError('policies must be a non-empty list of policy names.', 'policies', policies);
   }

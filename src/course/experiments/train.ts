@@ -3,6 +3,7 @@
  * callback (the CLI draws a progress bar, a notebook updates a display) and knows neither.
  */
 import * as tf from '@tensorflow/tfjs';
+import { checkOptionKeys } from '../../mp/errors';
 import {
   DisabledLossScaler,
   DynamicLossScaler,
@@ -15,7 +16,16 @@ import { policy as toPolicy, type Policy } from '../../mp/amp/policy';
 import { trainingRows } from './batches';
 import { readLoss, runEpochs } from './epochs';
 import { loadMnist, type MnistSplit } from './mnist';
-import { accuracy, buildMlp, forward, SEED_MLP, seedRecipe, softmaxLoss, type RecipeOptions } from './seed_mlp';
+import {
+  accuracy,
+  buildMlp,
+  forward,
+  RECIPE_OPTION_KEYS,
+  SEED_MLP,
+  seedRecipe,
+  softmaxLoss,
+  type RecipeOptions,
+} from './seed_mlp';
 
 /** What every MNIST run takes: the recipe, a quick-run limit and progress reports. */
 export interface RunOptions extends RecipeOptions {
@@ -25,6 +35,8 @@ export interface RunOptions extends RecipeOptions {
   /** Report progress every this many batches (each report reads the loss back, awaited). */
   readonly progressEvery?: number;
 }
+
+export const RUN_OPTION_KEYS = [...RECIPE_OPTION_KEYS, 'trainLimit', 'onProgress', 'progressEvery'] as const;
 
 export interface TrainOptions extends RunOptions {
   readonly policy?: string | Policy;
@@ -85,6 +97,7 @@ function rowsOf(split: MnistSplit, from: number, to: number): { x: Float32Array;
  * (no dataSync), so the same path runs on cpu, wasm and WebGPU.
  */
 export async function trainMnist(options: TrainOptions = {}): Promise<TrainResult> {
+  checkOptionKeys('trainMnist', options, [...RUN_OPTION_KEYS, 'policy', 'lossScale', 'lossMultiplier', 'keepModel']);
   const p = toPolicy(options.policy ?? 'float32');
   const recipe = seedRecipe(options);
   const { learningRate, validationSplit, seed } = recipe;

@@ -2,6 +2,8 @@
  * Plotly figure specs as plain data: builders take numbers in and give a figure out, and the display bridge
  * (display.ts) shows it. Only the fields the course uses are typed; plotly accepts the rest as they are.
  */
+import { checkOptionKeys } from '../../mp/errors';
+
 export interface Trace {
   readonly type?: 'scatter' | 'bar' | 'heatmap';
   readonly mode?: 'lines' | 'markers' | 'lines+markers' | 'text';
@@ -24,6 +26,7 @@ export function lineFigure(
   series: Readonly<Record<string, readonly number[]>>,
   axes: { x?: string; y?: string; logX?: boolean; logY?: boolean } = {},
 ): Figure {
+  checkOptionKeys('lineFigure', axes, ['x', 'y', 'logX', 'logY']);
   return {
     data: Object.entries(series).map(([name, y]) => ({ type: 'scatter', mode: 'lines', name, x, y })),
     layout: {
@@ -41,6 +44,7 @@ export function barFigure(
   series: Readonly<Record<string, readonly number[]>>,
   axes: { y?: string; logY?: boolean } = {},
 ): Figure {
+  checkOptionKeys('barFigure', axes, ['y', 'logY']);
   return {
     data: Object.entries(series).map(([name, y]) => ({ type: 'bar', name, x: categories, y })),
     layout: {

@@ -6,7 +6,7 @@
  *     showFigure(bitLayoutFigure(0.1, ['float32', 'bfloat16', 'float16']));
  *     showFigure(spacingFigure(FLOAT_FORMAT_NAMES));   // one chart, a dropdown picks the format
  */
-import { describeValue, OptionError } from '../../mp/errors';
+import { checkOptionKeys, describeValue, OptionError } from '../../mp/errors';
 import { decode } from '../../mp/formats/codec';
 import { fields } from '../../mp/formats/fields';
 import { getFloatFormat, type FormatLike } from '../../mp/formats/registry';
@@ -34,7 +34,9 @@ export interface SpacingSeries {
  *
  *     spacing('float4_e2m1fn').values   // [0.5, 1, 1.5, 2, 3, 4, 6]
  */
-export function spacing(format: FormatLike, { everyValueUpTo = 256 }: { everyValueUpTo?: number } = {}): SpacingSeries {
+export function spacing(format: FormatLike, options: { everyValueUpTo?: number } = {}): SpacingSeries {
+  checkOptionKeys('spacing', options, ['everyValueUpTo']);
+  const { everyValueUpTo = 256 } = options;
   const f = getFloatFormat(format);
   if (!Number.isInteger(everyValueUpTo) || everyValueUpTo < 0) {
     throw new OptionError(
@@ -80,8 +82,10 @@ function checkFormatList(formats: readonly FormatLike[], what: string): void {
  */
 export function spacingFigure(
   formats: readonly FormatLike[],
-  { title = 'Spacing of representable values', overview }: { title?: string; overview?: readonly FormatLike[] } = {},
+  options: { title?: string; overview?: readonly FormatLike[] } = {},
 ): Figure {
+  checkOptionKeys('spacingFigure', options, ['title', 'overview']);
+  const { title = 'Spacing of representable values', overview } = options;
   checkFormatList(formats, 'spacingFigure');
   const series = formats.map((f) => spacing(f));
   const names = series.map((s) => s.format);

@@ -8,7 +8,7 @@
  *     await trainMnist({ policy: 'mixed_float16', lossScale: scaler, progressEvery: 1, onProgress: rec.onProgress });
  *     showFigure(lossScaleFigure('Loss scale', rec.steps));
  */
-import { OptionError } from '../../mp/errors';
+import { checkOptionKeys, OptionError } from '../../mp/errors';
 import type { LossScaler } from '../../mp/amp/loss_scaler';
 import type { Log2Histogram } from '../../mp/numerics/histogram';
 import type { Figure, Trace } from './figure';
@@ -28,6 +28,7 @@ export function log2HistogramFigure(
   histograms: Readonly<Record<string, Log2Histogram>>,
   axes: { x?: string; y?: string; logY?: boolean } = {},
 ): Figure {
+  checkOptionKeys('log2HistogramFigure', axes, ['x', 'y', 'logY']);
   const entries = Object.entries(histograms);
   if (entries.length === 0)
     throw new OptionError('histograms must hold at least one histogram.', 'histograms', histograms);
@@ -117,6 +118,7 @@ export function lossScaleRecorder(
   scaler: LossScaler,
   options: { label?: string; show?: boolean } = {},
 ): { readonly steps: readonly ScaleStep[]; readonly onProgress: (p: ProgressLike) => void } {
+  checkOptionKeys('lossScaleRecorder', options, ['label', 'show']);
   const { label = 'loss-scaled run', show = true } = options;
   const draw = show ? progressDisplay(label) : undefined;
   const steps: ScaleStep[] = [];

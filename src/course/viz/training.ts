@@ -8,7 +8,7 @@
  *     showFigure(lossCurvesFigure('Training loss', [run]));
  */
 import * as tf from '@tensorflow/tfjs';
-import { OptionError } from '../../mp/errors';
+import { checkOptionKeys, OptionError } from '../../mp/errors';
 import type { Figure } from './figure';
 import { progressDisplay, type ProgressLike } from './progress';
 
@@ -34,6 +34,7 @@ export interface RecorderOptions {
 }
 
 function resolve(options: RecorderOptions): { every: number; show: boolean } {
+  checkOptionKeys('RecorderOptions', options, ['every', 'show']);
   const { every = 5, show = true } = options;
   if (!Number.isInteger(every) || every < 1) {
     throw new OptionError(`every must be an integer ≥ 1. Received: ${String(every)}`, 'every', every);
@@ -134,6 +135,7 @@ export function lossCurvesFigure(
   runs: readonly LossRecord[],
   axes: { y?: string; logY?: boolean } = {},
 ): Figure {
+  checkOptionKeys('lossCurvesFigure', axes, ['y', 'logY']);
   if (runs.length === 0) throw new OptionError('runs must hold at least one recorded run.', 'runs', runs);
   return {
     data: runs.map((r) => ({

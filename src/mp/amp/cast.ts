@@ -6,15 +6,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FloatFormat } from '../formats/spec';
 import { resolveRoundOptions } from '../formats/round';
-import { roundTensor, roundTensorScaled } from '../ops/quantize';
+import { roundTensor } from '../ops/quantize';
+import { castWithCurrentScale } from '../ops/scaled_cast';
 import type { Policy } from './policy';
 
 const NEAREST = resolveRoundOptions();
 
-/** Rounds to `format` (nearest, ties to even), after per-tensor scaling where `scaled` (see roundTensorScaled). */
+/** Rounds to `format` (nearest, ties to even), after per-tensor scaling where `scaled` (see castWithCurrentScale). */
 export function castRound(x: tf.Tensor, format: FloatFormat, scaled: boolean): tf.Tensor {
   if (format.name === 'float32') return x.clone();
-  return scaled ? roundTensorScaled(x, format, NEAREST) : roundTensor(x, format, NEAREST);
+  return scaled ? castWithCurrentScale(x, format, 'ieee') : roundTensor(x, format, NEAREST);
 }
 
 /** Whether a cast point rounds anything under `policy` (not under float32 compute and gradients). */

@@ -9,7 +9,7 @@
  * Under a policy that casts, `dense` runs as one kernel (amp/dense.ts) that asks the table too, bit for bit.
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkChoice } from '../errors';
+import { checkChoice, checkOptionKeys } from '../errors';
 import { quantize } from '../ops/quantize';
 import { autocast } from './autocast';
 import { castsUnder } from './cast';
@@ -36,6 +36,8 @@ export interface MixedDenseArgs {
   name?: string;
 }
 
+const MIXED_DENSE_KEYS = ['units', 'activation', 'policy', 'inputShape', 'seed', 'name'];
+
 export class MixedDense extends tf.layers.Layer {
   static readonly className = 'MixedDense';
   readonly units: number;
@@ -46,6 +48,8 @@ export class MixedDense extends tf.layers.Layer {
   private bias?: tf.LayerVariable;
 
   constructor(args: MixedDenseArgs) {
+    // the last three are what tfjs's own layer config round trip passes back
+    checkOptionKeys('MixedDense', args, [...MIXED_DENSE_KEYS, 'trainable', 'batchInputShape', 'dtype']);
     super({ ...(args.inputShape ? { inputShape: args.inputShape } : {}), ...(args.name ? { name: args.name } : {}) });
     this.units = args.units;
     this.activation = checkChoice('activation', args.activation ?? 'linear', DENSE_ACTIVATIONS);

@@ -11,7 +11,7 @@
  * getters `scale` and `stats` cost nothing on the host, and read device state synchronously (cpu and wasm only).
  */
 import * as tf from '@tensorflow/tfjs';
-import { OptionError } from '../errors';
+import { checkOptionKeys, OptionError } from '../errors';
 import { onNumbers, lossScaleStep, tally, onTensors, type LossScaleRule, type ScaleState } from './scale_rule';
 import { KERNELS } from '../ops/kernel_names';
 import { SCALER_STATE, scalerKernelApplies } from './scaler_kernel';
@@ -249,6 +249,15 @@ export class DynamicLossScaler extends CountingScaler {
   private device?: { scale: tf.Variable; goodSteps: tf.Variable; hysteresisLeft: tf.Variable };
 
   constructor(options: DynamicLossScalerOptions = {}) {
+    checkOptionKeys('DynamicLossScaler', options, [
+      'initScale',
+      'growthFactor',
+      'backoffFactor',
+      'growthInterval',
+      'minScale',
+      'maxScale',
+      'hysteresis',
+    ]);
     super();
     const known = [
       'initScale',

@@ -5,7 +5,7 @@
  * (Dawn for Node) and a GPU; the project's WGSL kernels run its matmuls and casts (backend/webgpu/).
  */
 import * as tf from '@tensorflow/tfjs';
-import { BackendError, checkChoice, OptionError } from '../errors';
+import { BackendError, checkChoice, checkOptionKeys, OptionError } from '../errors';
 import { addExactBackend, exactBackends } from '../ops/kernel';
 import { gpuMatmulInfo, installWebGpuMatmul, verifyWebGpuMatmul } from './webgpu/kernels';
 import { installWebGpuQuantize, selfTestWebGpuQuantize } from './webgpu/quantize_kernel';
@@ -103,6 +103,7 @@ export interface BackendOptions {
  */
 export async function useBackend(choice: BackendChoice = 'auto', options: BackendOptions = {}): Promise<BackendInfo> {
   checkChoice('backend', choice, BACKEND_CHOICES);
+  checkOptionKeys('useBackend', options, ['threads']);
   const threads = options.threads === undefined ? undefined : checkWasmThreads(options.threads);
   if (threads !== undefined && choice !== 'auto' && choice !== 'wasm') {
     throw new OptionError(

@@ -5,7 +5,7 @@
  * spec alone, that the tests hold this one to bit for bit.
  */
 import seedrandom from 'seedrandom';
-import { checkChoice, describeValue, OptionError } from '../errors';
+import { checkChoice, checkOptionKeys, describeValue, OptionError } from '../errors';
 import { F32_INF as INF, F32_SIGN, float32Bits, float32FromBits, views } from './bits';
 import { getFormat, type FormatLike } from './registry';
 import { floatPlan, nanOf, overflowOf, type FloatPlan } from './plan';
@@ -38,14 +38,11 @@ export interface RoundOptions {
   readonly seed?: number | string;
 }
 
-const OPTION_KEYS = ['rounding', 'overflow', 'flushSubnormals', 'seed'];
+export const ROUND_OPTION_KEYS = ['rounding', 'overflow', 'flushSubnormals', 'seed'] as const;
 
 /** Validates options and fills in defaults. Throws OptionError naming the valid values. */
 export function resolveRoundOptions(options: RoundOptions = {}): Required<RoundOptions> {
-  if (typeof options !== 'object' || options === null) {
-    throw new OptionError(`options must be an object. Received: ${String(options)}`, 'options', options);
-  }
-  for (const key of Object.keys(options)) checkChoice('option name', key, OPTION_KEYS);
+  checkOptionKeys('RoundOptions', options, ROUND_OPTION_KEYS);
   const flush = options.flushSubnormals ?? false;
   if (typeof flush !== 'boolean') {
     throw new OptionError(`flushSubnormals must be a boolean. Received: ${String(flush)}`, 'flushSubnormals', flush, [

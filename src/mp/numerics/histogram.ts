@@ -4,6 +4,7 @@
  * smallest subnormal, 2^-24, until loss scaling shifts it right.
  */
 import * as tf from '@tensorflow/tfjs';
+import { checkOptionKeys } from '../errors';
 import { getFloatFormat, type FormatLike } from '../formats/registry';
 import { withValues } from './stats';
 
@@ -47,6 +48,7 @@ export function log2Histogram(
   x: tf.Tensor | Float32Array,
   options: Log2HistogramOptions = {},
 ): Log2Histogram | Promise<Log2Histogram> {
+  checkOptionKeys('log2Histogram', options, ['min', 'max', 'binsPerOctave', 'format']);
   return withValues(x, (v) => histogramOf(v, options));
 }
 

@@ -2,7 +2,7 @@
  * Memory accounting for training under a policy: bytes for the weights, their compute-format copies,
  * gradients, optimizer state and saved activations, as real low-precision hardware stores them.
  */
-import { checkChoice } from '../errors';
+import { checkChoice, checkOptionKeys } from '../errors';
 import type { FloatFormat } from '../formats/spec';
 import { policy as toPolicy, type Policy } from '../amp/policy';
 
@@ -41,6 +41,7 @@ export function memoryPlan(args: {
   policy: string | Policy;
   optimizer: OptimizerKind;
 }): MemoryPlan {
+  checkOptionKeys('memoryPlan', args, ['params', 'activations', 'policy', 'optimizer']);
   const p = toPolicy(args.policy);
   const optimizer = checkChoice('optimizer', args.optimizer, OPTIMIZERS);
   const row = (component: string, f: FloatFormat, elements: number): MemoryRow => ({

@@ -13,7 +13,7 @@
  * correct rounding whenever float32's 24 bits ≥ 2p + 2 (float16: p = 11, bfloat16: p = 8, float8s), so
  * the result is the IEEE operation of that format.
  */
-import { checkChoice, describeValue, OptionError } from '../errors';
+import { checkChoice, checkOptionKeys, describeValue, OptionError } from '../errors';
 import { getFloatFormat, type FormatLike } from '../formats/registry';
 import { roundArray, roundValue } from '../formats/round';
 import type { FloatFormat } from '../formats/spec';
@@ -59,10 +59,7 @@ function resolve(
   format: FormatLike,
   options: SumOptions,
 ): { inputs: Float32Array; acc: FloatFormat; method: SummationMethod; format: FloatFormat } {
-  if (typeof options !== 'object' || options === null) {
-    throw new OptionError(`options must be an object. Received: ${String(options)}`, 'options', options);
-  }
-  for (const key of Object.keys(options)) checkChoice('option name', key, OPTION_KEYS);
+  checkOptionKeys('sumInFormat', options, OPTION_KEYS);
   if (!(values instanceof Float32Array || values instanceof Float64Array || Array.isArray(values))) {
     throw new OptionError(
       `values must be an array of numbers or a Float32Array. Received: ${describeValue(values)}`,

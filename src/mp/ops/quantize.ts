@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { checkChoice, OptionError } from '../errors';
+import { checkChoice, checkOptionKeys, OptionError } from '../errors';
 import { getFormat, type FormatLike } from '../formats/registry';
-import type { FloatFormat, Format } from '../formats/spec';
-import { resolveRoundOptions, type RoundOptions } from '../formats/round';
+import type { Format } from '../formats/spec';
+import { resolveRoundOptions, ROUND_OPTION_KEYS, type RoundOptions } from '../formats/round';
 import { checkFloat32Tensor } from './check_tensor';
 import { exactBackends, hasExactKernel, type QuantizeAttrs } from './kernel';
 import { KERNELS } from './kernel_names';
 import { quantizeWithOps } from './quantize_ops';
-import { reduceAll } from './reduce';
 
 export const GRADIENT_MODES = ['straight-through', 'round'] as const;
 export const IMPLEMENTATIONS = ['auto', 'kernel', 'ops'] as const;
@@ -33,6 +32,7 @@ export interface QuantizeOptions extends RoundOptions {
  */
 export function quantize(x: tf.Tensor, format: FormatLike, options: QuantizeOptions = {}): tf.Tensor {
   checkFloat32Tensor(x, 'quantize');
+  checkOptionKeys('quantize', options, ['gradient', 'implementation', ...ROUND_OPTION_KEYS]);
   const { gradient = 'straight-through', implementation = 'auto', ...roundOptions } = options;
   checkChoice('gradient', gradient, GRADIENT_MODES);
   checkChoice('implementation', implementation, IMPLEMENTATIONS);
@@ -69,16 +69,4 @@ export function roundTensor(
   if (!useKernel) return quantizeWithOps(t, f, options);
   const attrs: QuantizeAttrs = { format: f.name, ...options };
   return tf.engine().runKernel(KERNELS.quantize, { x: t }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
-}
-
-/**
- * q(x·s)/s with s = maxFinite/amax(x) (1 for an all-zero x): per-tensor ("current") scaling, the cast FP8 recipes
- * need since e4m3 spans only 2^-9..448. Like roundTensor, it has no gradient of its own.
- */
-export function roundTensorScaled(x: tf.Tensor, f: FloatFormat, options: Required<RoundOptions>): tf.Tensor {
-  return tf.tidy(() => {
-    const amax = reduceAll(tf.abs(x), 'max');
-    const s = tf.where(tf.greater(amax, 0), tf.div(f.maxFinite, amax), tf.onesLike(amax));
-    return tf.div(roundTensor(tf.mul(x, s), f, options), s);
-  });
 }

@@ -6,7 +6,7 @@
  * already on the host.
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkChoice, OptionError } from '../errors';
+import { checkChoice, checkOptionKeys, OptionError } from '../errors';
 import { roundHalfEven } from '../formats/round';
 import { checkFloat32Tensor } from '../ops/check_tensor';
 import {
@@ -39,6 +39,8 @@ export interface ObserverOptions {
   /** Smallest scale: torch's default is float32's epsilon, 2^-23. */
   readonly eps?: number;
 }
+
+const OBSERVER_KEYS = ['dtype', 'qscheme', 'reduceRange', 'quantMin', 'quantMax', 'eps'];
 
 const f32 = Math.fround;
 
@@ -118,6 +120,7 @@ export class MinMaxObserver extends ObserverBase {
 
   constructor(options: ObserverOptions = {}) {
     super(options, ['per_tensor_affine', 'per_tensor_symmetric']);
+    checkOptionKeys('MinMaxObserver', options, OBSERVER_KEYS);
   }
 
   /** The qparams such an observer gives once it has seen the range [minVal, maxVal]. */
@@ -148,6 +151,7 @@ export class MovingAverageMinMaxObserver extends MinMaxObserver {
   readonly averagingConstant: number;
 
   constructor(options: ObserverOptions & { averagingConstant?: number } = {}) {
+    checkOptionKeys('MovingAverageMinMaxObserver', options, [...OBSERVER_KEYS, 'averagingConstant']);
     const { averagingConstant = 0.01, ...rest } = options;
     super(rest);
     if (!(averagingConstant > 0 && averagingConstant <= 1)) {
@@ -180,6 +184,7 @@ export class PerChannelMinMaxObserver extends ObserverBase {
   constructor(options: ObserverOptions & { chAxis?: number } = {}) {
     const { chAxis = 0, ...rest } = options;
     super(rest, ['per_channel_affine', 'per_channel_symmetric']);
+    checkOptionKeys('PerChannelMinMaxObserver', options, [...OBSERVER_KEYS, 'chAxis']);
     this.chAxis = chAxis;
   }
 
@@ -224,6 +229,7 @@ export class HistogramObserver extends ObserverBase {
   constructor(options: ObserverOptions & { bins?: number } = {}) {
     const { bins = 2048, ...rest } = options;
     super(rest, ['per_tensor_affine', 'per_tensor_symmetric']);
+    checkOptionKeys('HistogramObserver', options, [...OBSERVER_KEYS, 'bins']);
     this.bins = bins;
     this.histogram = new Float64Array(bins);
     this.dstBins = 2 ** 8;

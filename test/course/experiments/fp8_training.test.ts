@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { OptionError, trainMnistFp8Delayed, useBackend } from '../../../src/course/index';
+import { FP8_RECIPES, OptionError, trainMnistFp8, trainMnistFp8Delayed, useBackend } from '../../../src/course/index';
 import type { Fp8TrainResult } from '../../../src/course/experiments/fp8_training';
 
 describe('FP8 training with delayed scaling (trainMnistFp8Delayed)', function () {
@@ -60,12 +60,57 @@ describe('FP8 training with delayed scaling (trainMnistFp8Delayed)', function ()
   });
 
   it('rejects bad options with typed errors', async () => {
-    let error: unknown;
-    try {
-      await trainMnistFp8Delayed({ epochs: 0 });
-    } catch (e) {
-      error = e;
+    const errorOf = async (options: object): Promise<unknown> => {
+      try {
+        await trainMnistFp8(options);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    expect(await errorOf({ epochs: 0 })).to.be.instanceOf(OptionError);
+    expect(await errorOf({ recipe: 'fp8' }))
+      .to.be.instanceOf(OptionError)
+      .with.property('validValues')
+      .that.includes('mxfp8');
+    expect(String(await errorOf({ histroyLength: 4 }))).to.match(/no option "histroyLength". Valid options: epochs/);
+    expect(String(await errorOf({ recipe: 'mxfp8', historyLength: 4 }))).to.match(
+      /historyLength applies to recipe 'delayed'/,
+    );
+    expect(String(await errorOf({ recipe: 'nvfp4', forwardFormat: 'float8_e5m2' }))).to.match(
+      /'delayed' and 'current'/,
+    );
+  });
+});
+
+describe('the same MLP under each low-precision recipe (trainMnistFp8)', function () {
+  this.timeout(240_000);
+  const runs: Record<string, Fp8TrainResult> = {};
+  let leaked = 0;
+
+  before(async () => {
+    await useBackend('wasm');
+    const before = tf.memory().numTensors;
+    for (const recipe of FP8_RECIPES.filter((r) => r !== 'delayed')) {
+      runs[recipe] = await trainMnistFp8({ recipe, epochs: 2, trainLimit: 2500 });
     }
-    expect(error).to.be.instanceOf(OptionError);
+    leaked = tf.memory().numTensors - before;
+  });
+
+  it('learns MNIST under current scaling, DeepSeek blocks, MXFP8 and NVFP4, and leaks no tensors', () => {
+    for (const [recipe, r] of Object.entries(runs)) {
+      expect(r.testAccuracy, recipe).to.be.above(0.7);
+      expect(r.recipe).to.equal(recipe);
+      expect(r.emulates.length, recipe).to.be.above(40);
+      expect(r.traces, recipe).to.be.empty;
+    }
+    expect(leaked).to.equal(0);
+  });
+
+  it('reports the bits each value costs: element bits plus its share of a block scale', () => {
+    expect(runs.current!.bitsPerValue).to.deep.equal({ input: 8, weight: 8, grad: 8 });
+    expect(runs.deepseek!.bitsPerValue).to.deep.equal({ input: 8 + 32 / 128, weight: 8 + 32 / 16384, grad: 8.25 });
+    expect(runs.mxfp8!.bitsPerValue).to.deep.equal({ input: 8.25, weight: 8.25, grad: 8.25 });
+    expect(runs.nvfp4!.bitsPerValue).to.deep.equal({ input: 4.5, weight: 4 + 8 / 256, grad: 4.5 });
   });
 });

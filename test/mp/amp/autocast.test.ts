@@ -30,8 +30,8 @@ function counting<T>(kernelName: string, body: () => T): [T, number] {
   }
 }
 
-const float32Rule: AutocastEntry = { rule: 'float32', why: 'edited by a test' };
-const computeRule: AutocastEntry = { rule: 'compute', why: 'edited by a test' };
+const float32Rule: AutocastEntry = { rule: 'float32', torch: 'fp32', why: 'edited by a test' };
+const computeRule: AutocastEntry = { rule: 'compute', torch: 'lower_precision_fp', why: 'edited by a test' };
 const f16 = (t: tf.Tensor): number[] => Array.from(roundArray(t.dataSync() as Float32Array, 'float16'));
 const values = (t: tf.Tensor): number[] => Array.from(t.dataSync());
 

@@ -3,12 +3,38 @@ import {
   FormatError,
   getFormat,
   mxQuantize,
+  MX_FORMATS,
   OptionError,
   perTensorQuantize,
   roundArray,
   roundValue,
 } from '../../../src/mp';
-import { mxSharedExponent, quantError } from '../../../src/mp/quant/mx';
+import { mxSharedExponent } from '../../../src/mp/quant/mx';
+import { quantError } from '../../../src/mp/quant/quant_error';
+import { bitsOf, fixture, floatsFromBits, hex } from '../../helpers';
+
+interface MxCase {
+  format: string;
+  shape: number[];
+  axis: number;
+  block_size: number;
+  x: number[];
+  dequantized: number[];
+  elements: number[];
+  scale_exponents: (number | null)[];
+}
+const microxcaling = fixture<{ cases: MxCase[] }>('mx_microxcaling.json').cases;
+
+describe('MX block formats against microxcaling', () => {
+  for (const c of microxcaling) {
+    it(`${c.format}, shape [${c.shape}], blocks of ${c.block_size} along axis ${c.axis}: bit for bit`, () => {
+      const r = mxQuantize(floatsFromBits(c.x), c.format, c.block_size, { shape: c.shape, axis: c.axis });
+      expect(Array.from(r.scaleExponents, (e) => (Number.isNaN(e) ? null : e))).to.deep.equal(c.scale_exponents);
+      expect(Array.from(bitsOf(r.elements), hex)).to.deep.equal(c.elements.map(hex));
+      expect(Array.from(bitsOf(r.dequantized), hex)).to.deep.equal(c.dequantized.map(hex));
+    });
+  }
+});
 
 describe('MX block formats (OCP MX v1.0)', () => {
   it('takes the shared exponent floor(log2(amax)) − emax_elem, exact at powers of two', () => {
@@ -106,11 +132,66 @@ describe('MX block formats (OCP MX v1.0)', () => {
     expect(quantError(Float32Array.of(1), Float32Array.of(1)).sqnrDb).to.equal(Infinity);
   });
 
-  it('rejects bad input with typed errors', () => {
-    expect(() => mxQuantize(Float32Array.of(1), 'float16')).to.throw(FormatError, /not an MX element format/);
+  it('gives a block holding NaN or an infinity a NaN scale, and leaves the other blocks alone', () => {
+    const v = Float32Array.from({ length: 96 }, (_, i) => Math.cos(i));
+    v[40] = NaN;
+    v[70] = -Infinity;
+    const r = mxQuantize(v, 'MXFP8_E4M3');
+    expect(Array.from(r.scaleExponents, (e) => Number.isNaN(e))).to.deep.equal([false, true, true]);
+    expect(Array.from(r.scaleCodes)).to.deep.equal([127 + r.scaleExponents[0]!, 0xff, 0xff]);
+    expect(r.dequantized.subarray(32).every(Number.isNaN)).to.equal(true);
+    expect(Array.from(r.dequantized.subarray(0, 32))).to.deep.equal(
+      Array.from(mxQuantize(v.subarray(0, 32), 'MXFP8_E4M3').dequantized),
+    );
+  });
+
+  it('MXINT8: integers k standing for k/64, clamped to ±127/64, emax 0', () => {
+    // amax 3 → e = floor(log2 3) − 0 = 1, X = 2: 3/2 = 1.5 = 96/64; −4/2 = −2 clamps to −127/64
+    const r = mxQuantize(Float32Array.of(3, -4, 1 / 3, 0), 'MXINT8');
+    expect(Array.from(r.scaleExponents)).to.deep.equal([2]);
+    const x = mxQuantize(Float32Array.of(3, -3.99, 0.001), 'MXINT8');
+    expect(Array.from(x.scaleExponents)).to.deep.equal([1]);
+    expect(Array.from(x.elements)).to.deep.equal([96 / 64, -127 / 64, 0]);
+    expect(Array.from(x.dequantized)).to.deep.equal([3, -127 / 32, 0]);
+    expect(x.bitsPerValue).to.equal(8.25);
+    expect(r.elementFormat).to.equal('int8');
+    expect(Object.keys(MX_FORMATS)).to.deep.equal([
+      'MXFP8_E5M2',
+      'MXFP8_E4M3',
+      'MXFP6_E3M2',
+      'MXFP6_E2M3',
+      'MXFP4_E2M1',
+      'MXINT8',
+    ]);
+  });
+
+  it('runs blocks along the chosen axis, each row padded on its own, never across rows', () => {
+    // two rows of 40: blocks [0, 32) and [32, 40) in each row; the big value of row 1 leaves row 0's scales alone
+    const v = Float32Array.from({ length: 80 }, (_, i) => (i === 45 ? 1000 : 1));
+    const rowsR = mxQuantize(v, 'MXFP4_E2M1', 32, { shape: [2, 40] });
+    expect(Array.from(rowsR.scaleExponents)).to.deep.equal([-2, -2, 9 - 2, -2]); // row-major: row 0's, then row 1's
+    const flat = mxQuantize(v, 'MXFP4_E2M1', 32);
+    expect(Array.from(flat.scaleExponents)).to.deep.equal([-2, 9 - 2, -2]);
+    // along axis 0 of its transpose, a [40, 2] matrix: blocks down each column
+    const t = Float32Array.from({ length: 80 }, (_, i) => v[(i % 2) * 40 + Math.floor(i / 2)]!);
+    const cols = mxQuantize(t, 'MXFP4_E2M1', 32, { shape: [40, 2], axis: 0 });
+    expect(Array.from(cols.scaleExponents)).to.deep.equal([-2, 7, -2, -2]); // [block row][column]
+    expect(cols.axis).to.equal(0);
+  });
+
+  it('rejects bad input with typed errors naming the valid choices', () => {
+    expect(() => mxQuantize(Float32Array.of(1), 'float16')).to.throw(
+      FormatError,
+      /not an MX format. Valid: MXFP8_E5M2/,
+    );
     expect(() => mxQuantize(Float32Array.of(1), 'int8')).to.throw(FormatError);
     expect(() => mxQuantize(Float32Array.of(1), 'float4_e2m1fn', 0)).to.throw(OptionError, /blockSize/);
-    expect(() => mxQuantize(Float32Array.of(1, NaN), 'float4_e2m1fn')).to.throw(OptionError, /finite/);
+    expect(() => mxQuantize(Float32Array.of(1, 2), 'MXFP4_E2M1', 32, { shape: [3] })).to.throw(OptionError, /holds 3/);
+    expect(() => mxQuantize(Float32Array.of(1, 2), 'MXFP4_E2M1', 32, { axis: 1 })).to.throw(OptionError, /axis/);
+    expect(() => mxQuantize(Float32Array.of(1), 'MXFP4_E2M1', 32, { blockSize: 16 } as never)).to.throw(
+      OptionError,
+      /no option "blockSize". Valid options: scaleRule, shape, axis/,
+    );
     expect(() => mxQuantize([1] as unknown as Float32Array, 'float4_e2m1fn')).to.throw(OptionError, /Float32Array/);
     expect(() => quantError(Float32Array.of(1), Float32Array.of(1, 2))).to.throw(OptionError, /length/);
   });

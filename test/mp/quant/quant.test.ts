@@ -3,14 +3,12 @@ import { expect } from 'chai';
 import seedrandom from 'seedrandom';
 import {
   affineQuantize,
-  DelayedScaling,
   fakeQuantize,
   fakeQuantizePerChannel,
   HistogramObserver,
   MinMaxObserver,
   OptionError,
   PerChannelMinMaxObserver,
-  roundValue,
   useBackend,
 } from '../../../src/mp';
 import { int8Dense, type Int8Layer } from '../../../src/course/models/int8';
@@ -137,25 +135,5 @@ describe('integer inference', () => {
       relu: false,
     };
     expect(Array.from(int8Dense(layer, Uint8Array.of(4, 1), 1))).to.deep.equal([14]);
-  });
-});
-
-describe('FP8 delayed scaling', () => {
-  it('scales by fp8_max / max(amax history) from earlier calls, then records the new amax', () => {
-    const s = new DelayedScaling({ historyLength: 2 });
-    expect(s.scale).to.equal(1);
-    s.cast(Float32Array.of(2, -4)); // cast with scale 1, history [4]
-    expect(s.scale).to.equal(448 / 4);
-    s.cast(Float32Array.of(1));
-    s.cast(Float32Array.of(1)); // history keeps the last two: [1, 1]
-    expect(s.scale).to.equal(448);
-    const y = s.cast(Float32Array.of(0.3));
-    expect(y[0]).to.equal(Math.fround(roundValue(0.3 * 448, 'float8_e4m3fn') / 448));
-  });
-
-  it('saturates values past the scaled range instead of making NaN', () => {
-    const s = new DelayedScaling();
-    s.cast(Float32Array.of(1));
-    expect(s.cast(Float32Array.of(10))[0]).to.equal(1); // 10·448 saturates to 448, / 448
   });
 });

@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import {
+  barFigure,
+  buildMlp,
+  compareQuantization,
+  DynamicLossScaler,
+  lineFigure,
+  log2HistogramFigure,
+  lossCurvesFigure,
+  lossScaleRecorder,
+  OptionError,
+  precisionSearch,
+  progressRecorder,
+  spacing,
+  spacingFigure,
+  timeTrainingSteps,
+  trainMnist,
+  trainMnistFp8,
+} from '../../src/course/index';
+import { fineTuneQat } from '../../src/course/experiments/qat';
+import type { QatMlp } from '../../src/course/models/qat';
+import type { MnistSplit } from '../../src/course/experiments/mnist';
+import type * as tf from '@tensorflow/tfjs';
+
+describe('every public function of the course rejects an unknown option', () => {
+  const none = undefined as never;
+  const calls: Record<string, (bogus: object) => unknown> = {
+    trainMnist: (o) => trainMnist(o),
+    trainMnistFp8: (o) => trainMnistFp8(o),
+    timeTrainingSteps: (o) => timeTrainingSteps(['float32'], o),
+    fineTuneQat: (o) => fineTuneQat(none as QatMlp, none as MnistSplit, o),
+    compareQuantization: (o) => compareQuantization(none as tf.Sequential, o),
+    precisionSearch: (o) => precisionSearch([], { images: new Float32Array(0), labels: new Uint8Array(0) }, o),
+    buildMlp: (o) => buildMlp('float32', o),
+    lineFigure: (o) => lineFigure('t', [1], { a: [1] }, o),
+    barFigure: (o) => barFigure('t', ['a'], { a: [1] }, o),
+    log2HistogramFigure: (o) => log2HistogramFigure('t', {}, o),
+    lossCurvesFigure: (o) => lossCurvesFigure('t', [], o),
+    lossScaleRecorder: (o) => lossScaleRecorder(new DynamicLossScaler(), o),
+    progressRecorder: (o) => progressRecorder('run', o),
+    spacing: (o) => spacing('float16', o),
+    spacingFigure: (o) => spacingFigure(['float16'], o),
+  };
+  for (const [name, call] of Object.entries(calls)) {
+    it(name, async () => {
+      let error: unknown;
+      try {
+        await call({ bogusOption: 1 });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).to.be.instanceOf(OptionError);
+      expect((error as OptionError).message).to.match(/no option "bogusOption". Valid options: \w/);
+    });
+  }
+});
