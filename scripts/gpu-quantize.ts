@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   const sizes: Record<string, Record<string, number>> = {};
   for (const n of [1 << 20, 1 << 24]) sizes[n] = await timing(n);
   const exact = Object.values(formats).every((c) => c.mismatches === 0);
-  const adapter = (tf.backend() as unknown as { adapterInfo?: unknown }).adapterInfo;
+  const adapter = info.gpuMatmul?.adapter;
   const json = JSON.stringify(
     { date: new Date().toISOString(), backend: info.summary, adapter, exact, selfTestFailed, formats, timing: sizes },
     null,

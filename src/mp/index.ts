@@ -3,7 +3,7 @@
  * how they depend on one another. Anything not listed is internal: tests import it by path. The course (MNIST
  * experiments, lesson models, figures, the notebook display) lives in src/course and builds on this.
  */
-import './quiet';
+import './tfjs_internals'; // first: checks the tfjs release and quiets the cpu backend's greeting
 
 // 1. Errors: one family (MpError), each naming the valid choices
 export { MpError, FormatError, OptionError, BackendError, PolicyError } from './errors';

@@ -14,31 +14,19 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ampKernels } from '../formats/simd/amp_simd';
+import { registerScalarKernel, type ReadInput } from '../ops/cpu_wasm';
 import {
   cpuValues,
-  registerScalarKernel,
+  registeredVariables,
   wasmHeap,
+  type AdamInternals,
   type CpuBackend,
-  type ReadInput,
   type WasmBackend,
-} from '../ops/cpu_wasm';
+} from '../tfjs_internals';
 
 export const ADAM_KERNEL = 'MpMaskedAdam';
 /** The accumulated betas' update: [β1ᵗ·β1, β2ᵗ·β2], or [β1ᵗ, β2ᵗ] on a skipped step. */
 const BETAS_KERNEL = 'MpMaskedAdamBetas';
-
-/** The parts of tfjs' AdamOptimizer the fused step reads and writes (private in its typings). */
-interface AdamInternals {
-  learningRate: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-  accumulatedFirstMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
-  accumulatedSecondMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
-  incrementIterations(): void;
-}
 
 interface AdamAttrs {
   beta1: number;
@@ -159,7 +147,7 @@ export function fusedAdamApplies(opt: tf.Optimizer): boolean {
  */
 export function fusedAdamStep(adam: tf.Optimizer, names: string[], grads: tf.Tensor[], skip?: tf.Scalar): void {
   const a = adam as unknown as AdamInternals;
-  const vars = tf.engine().registeredVariables;
+  const vars = registeredVariables();
   const attrs: AdamAttrs = { beta1: a.beta1, beta2: a.beta2, epsilon: a.epsilon, learningRate: a.learningRate };
   tf.tidy(() => {
     names.forEach((name, i) => {

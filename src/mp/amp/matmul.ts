@@ -3,6 +3,7 @@ import { withGpuMatmulCompute } from '../backend/webgpu/select_path';
 import { transpose2d } from '../ops/transpose';
 import { autocast, autocastFormat } from './autocast';
 import type { Policy } from './policy';
+import { tfjsKernel } from '../tfjs_internals';
 
 /**
  * a·b under a policy: autocast's `matmul` entry decides the casts (compute: low-precision inputs, float32
@@ -36,7 +37,7 @@ export function product(a: tf.Tensor, b: tf.Tensor, format: string): tf.Tensor {
       backendName,
       kernelFunc: ({ inputs, backend, attrs }) =>
         withGpuMatmulCompute(attrs!.format as string, () =>
-          tf.getKernel('BatchMatMul', backendName)!.kernelFunc({
+          tfjsKernel('BatchMatMul', backendName).kernelFunc({
             inputs,
             backend,
             attrs: { transposeA: false, transposeB: false },

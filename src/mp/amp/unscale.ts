@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ampKernels } from '../formats/simd/amp_simd';
-import { cpuValues, wasmHeap, type CpuBackend, type WasmBackend } from '../ops/cpu_wasm';
+import { cpuValues, wasmHeap, type CpuBackend, type WasmBackend } from '../tfjs_internals';
 
 const UNSCALE_KERNEL = 'MpUnscale';
 

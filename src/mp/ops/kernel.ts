@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { roundInto, roundOnWasmHeap, type RoundOptions } from '../formats/round';
 import type { Format } from '../formats/spec';
-import { cpuValues, wasmHeap, type CpuBackend, type WasmBackend } from './cpu_wasm';
+import { cpuValues, wasmHeap, type CpuBackend, type WasmBackend } from '../tfjs_internals';
 
 export const QUANTIZE_KERNEL = 'MpQuantize';
 /** Which casts a backend's exact kernel covers: every one on cpu and wasm. */

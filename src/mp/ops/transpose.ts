@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ampKernels } from '../formats/simd/amp_simd';
-import { wasmHeap, type WasmBackend } from './cpu_wasm';
+import { wasmHeap, type WasmBackend } from '../tfjs_internals';
 
 export const TRANSPOSE_KERNEL = 'MpTranspose';
 

@@ -9,7 +9,7 @@ import {
   StaticLossScaler,
   useBackend,
 } from '../../../src/course/index';
-import { optimizerState } from '../../../src/mp/amp/optimizer';
+import { optimizerState } from '../../../src/mp/tfjs_internals';
 import { SCALER_KERNEL } from '../../../src/mp/amp/scaler_kernel';
 import { replayTorchTrace } from './torch_trace';
 

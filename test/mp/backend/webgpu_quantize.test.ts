@@ -4,7 +4,7 @@ import { BackendError, FLOAT_FORMAT_NAMES, getFormat, type FloatFormat } from '.
 import { probeBits, roundMismatches } from '../../../src/mp/formats/probe_values';
 import { resolveRoundOptions, type RoundOptions } from '../../../src/mp/formats/round';
 import { QUANTIZE_KERNEL } from '../../../src/mp/ops/kernel';
-import type { GpuDevice, WebGpuBackendLike } from '../../../src/mp/backend/webgpu/backend_like';
+import type { GpuDevice, WebGpuBackendLike } from '../../../src/mp/tfjs_internals';
 import { installWebGpuQuantize, selfTestWebGpuQuantize } from '../../../src/mp/backend/webgpu/quantize_kernel';
 import {
   MAX_WORKGROUPS,
