@@ -12,7 +12,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import * as tf from '@tensorflow/tfjs';
 import { timeAlternating } from '../bench/timing';
-import { quantize, trainMnist, useBackend } from '../src/course/index';
+import { fakeCast, trainMnist, useBackend } from '../src/course/index';
 import { ampKernels } from '../src/mp/formats/simd/amp_simd';
 import { roundsOnHeap } from '../src/mp/formats/simd/simd_round';
 import { activeWasmBackend, wasmHeap } from '../src/mp/tfjs_internals';
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   for (const w of result.model!.getWeights()) hash.update(new Uint8Array((await w.data()).buffer));
   result.model!.dispose();
   const heap = wasmHeap(activeWasmBackend());
-  tf.tidy(() => quantize(tf.ones([16]), 'float16')); // binds the rounding kernel, which float32 training never runs
+  tf.tidy(() => fakeCast(tf.ones([16]), 'float16')); // binds the rounding kernel, which float32 training never runs
   const run: ThreadsRun = {
     threads: info.wasmThreads!,
     summary: info.summary,

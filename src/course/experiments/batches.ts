@@ -2,9 +2,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { activeWasmBackend, tensorFromInfo } from '../../mp/tfjs_internals';
 import type { MnistSplit } from './mnist';
-import { SEED_MLP } from './seed_mlp';
+import { MNIST_MLP } from './seed_mlp';
 
-const { inputs, classes } = SEED_MLP;
+const { inputs, classes } = MNIST_MLP;
 
 /**
  * One batch as tensors, copied row by row in JS: tf.gather on a 48 000-row tensor costs ~7 ms on wasm,

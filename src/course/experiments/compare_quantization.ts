@@ -13,7 +13,7 @@ import { argmaxAccuracy } from './batches';
 import { loadMnist } from './mnist';
 import { fineTuneQat, fineTuneQatAsync, type QatTrainOptions } from './qat';
 import { read, runAsync, runSync, type Read, type Reading } from './reads';
-import { SEED_MLP } from './seed_mlp';
+import { MNIST_MLP } from './seed_mlp';
 
 export interface IntegerCheck {
   /** Test images where int8 inference and the fake-quantized float model predict different digits. */
@@ -24,7 +24,7 @@ export interface IntegerCheck {
 }
 
 export interface CompareOptions {
-  /** Calibration batches of SEED_MLP.batchSize training images for static PTQ and FP8 (default 10). */
+  /** Calibration batches of MNIST_MLP.batchSize training images for static PTQ and FP8 (default 10). */
   readonly calibrationBatches?: number;
   readonly observer?: CalibrationObserver;
   readonly qat?: QatTrainOptions;
@@ -51,7 +51,7 @@ export function compareQuantizationAsync(model: tf.Sequential, options: CompareO
 function* comparison(model: tf.Sequential, options: CompareOptions): Reading<Comparison> {
   const { train, test } = loadMnist();
   const stack = yield* read({ sync: () => denseStackOf(model), async: () => denseStackOfAsync(model) });
-  const batch = SEED_MLP.batchSize * SEED_MLP.inputs;
+  const batch = MNIST_MLP.batchSize * MNIST_MLP.inputs;
   const calibration = Array.from({ length: options.calibrationBatches ?? 10 }, (_, b) =>
     train.images.subarray(b * batch, (b + 1) * batch),
   );
@@ -110,7 +110,7 @@ function* comparison(model: tf.Sequential, options: CompareOptions): Reading<Com
 function fakeQuantLogits(qat: QatMlp, images: Float32Array, rows: number): Read<Float32Array> {
   const logits = (q?: QatQParams): tf.Tensor =>
     tf.tidy(() => {
-      const x = tf.tensor2d(images, [rows, SEED_MLP.inputs]);
+      const x = tf.tensor2d(images, [rows, MNIST_MLP.inputs]);
       return q ? qat.forwardWith(x, q) : qat.forward(x);
     });
   return {
@@ -130,7 +130,7 @@ function fakeQuantLogits(qat: QatMlp, images: Float32Array, rows: number): Read<
 }
 
 function top2(logits: Float32Array, r: number): [number, number] {
-  const { classes } = SEED_MLP;
+  const { classes } = MNIST_MLP;
   const row = Array.from(logits.subarray(r * classes, (r + 1) * classes));
   const order = row.map((v, c) => [v, c] as const).sort((a, b) => b[0] - a[0]);
   return [order[0]![1], order[0]![0] - order[1]![0]];

@@ -15,13 +15,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { OptionError } from '../../mp/errors';
 import type { FormatLike } from '../../mp/formats/registry';
-import { quantize } from '../../mp/ops/quantize';
+import { fakeCast } from '../../mp/ops/quantize';
 import { DelayedScaling, type ScaleTrace } from '../../mp/quant/fp8_scaling';
 import { argmaxAccuracy, trainingRows } from './batches';
 import { runEpochs } from './epochs';
 import { loadMnist } from './mnist';
-import { buildMlp, EVAL_BATCH, SEED_MLP, seedRecipe, softmaxLoss } from './seed_mlp';
-import type { RunOptions, RunResult } from './train';
+import { buildMlp, EVAL_BATCH, MNIST_MLP, seedRecipe, softmaxLoss } from './seed_mlp';
+import type { RunOptions, RunResult } from './epochs';
 
 /** Progress comes as trainMnist reports it; its `scale` is the delayed scale of the last layer's output gradient. */
 export interface Fp8TrainOptions extends RunOptions {
@@ -75,7 +75,7 @@ class TracedCast {
 
   private scaled(x: tf.Tensor, s: number): { xs: tf.Tensor; q: tf.Tensor; y: tf.Tensor } {
     const xs = tf.mul(x, s);
-    const q = quantize(xs, this.scaler.format, SATURATE);
+    const q = fakeCast(xs, this.scaler.format, SATURATE);
     return { xs, q, y: tf.div(q, s) };
   }
 
@@ -87,7 +87,7 @@ class TracedCast {
       const { xs, q, y } = this.scaled(x, s);
       const nonzero = tf.notEqual(x, 0);
       const count = (mask: tf.Tensor): tf.Tensor => tf.sum(tf.cast(mask, 'float32'));
-      const unscaled = quantize(x, this.scaler.format, SATURATE);
+      const unscaled = fakeCast(x, this.scaler.format, SATURATE);
       const stats = tf.stack([
         tf.max(tf.abs(x)),
         count(tf.greater(tf.abs(xs), this.scaler.format.maxFinite)),
@@ -187,7 +187,7 @@ export async function trainMnistFp8Delayed(options: Fp8TrainOptions = {}): Promi
   const backward = options.gradientFormat ?? 'float8_e5m2';
   const mnist = loadMnist();
   const { used: n, train: nTrain } = trainingRows(mnist.train, options.trainLimit, validationSplit);
-  const { inputs, classes } = SEED_MLP;
+  const { inputs, classes } = MNIST_MLP;
 
   const model = buildMlp('float32', { seed }); // the same initial weights as trainMnist's float32 run
   const layers: Fp8Layer[] = model.layers.map((l, i) => {

@@ -5,7 +5,7 @@ import type { QatMlp } from '../models/qat';
 import { batchTensors, epochBatches } from './batches';
 import type { MnistSplit } from './mnist';
 import { read, runAsync, runSync, type Reading } from './reads';
-import { SEED_MLP, softmaxLoss } from './seed_mlp';
+import { MNIST_MLP, softmaxLoss } from './seed_mlp';
 
 export interface QatTrainOptions {
   readonly epochs?: number;
@@ -31,7 +31,7 @@ export function fineTuneQatAsync(qat: QatMlp, split: MnistSplit, options: QatTra
 }
 
 function* fineTuning(qat: QatMlp, split: MnistSplit, options: QatTrainOptions): Reading<void> {
-  const { epochs = 1, batchSize = SEED_MLP.batchSize, learningRate = 1e-4, seed = 0 } = options;
+  const { epochs = 1, batchSize = MNIST_MLP.batchSize, learningRate = 1e-4, seed = 0 } = options;
   const n = Math.min(options.limit ?? split.count, split.count);
   const optimizer = tf.train.adam(learningRate);
   const rand = seedrandom.alea(String(seed));

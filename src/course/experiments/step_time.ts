@@ -14,7 +14,7 @@ import { policy as toPolicy } from '../../mp/amp/policy';
 import { checkChoice, OptionError } from '../../mp/errors';
 import { batchTensors } from './batches';
 import { loadMnist } from './mnist';
-import { buildMlp, forward, SEED_MLP, softmaxLoss } from './seed_mlp';
+import { buildMlp, forward, MNIST_MLP, softmaxLoss } from './seed_mlp';
 
 export interface StepTimeOptions {
   /** Timed rounds; each round runs `stepsPerRound` steps of every policy in turn. Default 10. */
@@ -90,7 +90,7 @@ function* timingRounds(policies: readonly string[], options: StepTimeOptions): G
   }
   const rounds = integerAtLeast('rounds', options.rounds ?? 10, 1);
   const stepsPerRound = integerAtLeast('stepsPerRound', options.stepsPerRound ?? 10, 1);
-  const batchSize = integerAtLeast('batchSize', options.batchSize ?? SEED_MLP.batchSize, 1);
+  const batchSize = integerAtLeast('batchSize', options.batchSize ?? MNIST_MLP.batchSize, 1);
   const warmupSteps = integerAtLeast('warmupSteps', options.warmupSteps ?? 10, 0);
   const clock = checkChoice('clock', options.clock ?? 'cpu', STEP_CLOCKS);
   const now = (): number => {
@@ -108,7 +108,7 @@ function* timingRounds(policies: readonly string[], options: StepTimeOptions): G
   const runs = resolved.map((p) => {
     const model = buildMlp(p);
     const scaler = p.needsLossScaling ? new DynamicLossScaler() : new DisabledLossScaler();
-    const optimizer = new LossScaleOptimizer(tf.train.adam(SEED_MLP.learningRate), scaler, p.variable);
+    const optimizer = new LossScaleOptimizer(tf.train.adam(MNIST_MLP.learningRate), scaler, p.variable);
     const step = (): void => {
       optimizer.minimize(() => tf.tidy(() => softmaxLoss(y, forward(model, x))));
     };

@@ -48,13 +48,13 @@ export interface LossScaler {
 }
 
 /** The tensors a device-side update produces: 1 where the scale went down or up this step, else 0. */
-interface DeviceChange {
+export interface DeviceChange {
   readonly backoff: tf.Tensor;
   readonly grow: tf.Tensor;
 }
 
 /** The counts a device update keeps in tensors. */
-interface DeviceCounts {
+export interface DeviceCounts {
   readonly skipped: tf.Variable;
   readonly backoffs: tf.Variable;
   readonly growths: tf.Variable;
@@ -74,7 +74,8 @@ async function readAll(scalars: readonly tf.Tensor[]): Promise<number[]> {
   }
 }
 
-abstract class CountingScaler implements LossScaler {
+/** What the three scalers share: the step counts, and moving their state between the host and the device. */
+export abstract class CountingScaler implements LossScaler {
   abstract readonly enabled: boolean;
   abstract readonly scale: number;
   protected counts = { steps: 0, skipped: 0, backoffs: 0, growths: 0 };
@@ -238,7 +239,7 @@ export interface DynamicLossScalerOptions {
   readonly backoffFactor?: number;
   /** Good steps in a row before the scale grows. */
   readonly growthInterval?: number;
-  /** The scale never goes below this (DeepSpeed, TF/Keras 2: 1). torch: no floor. */
+  /** The scale never goes below this (DeepSpeed, tf_keras: 1). torch and Keras 3: no floor. */
   readonly minScale?: number;
   /** The scale never goes above this. */
   readonly maxScale?: number;
@@ -406,12 +407,18 @@ export class DynamicLossScaler extends CountingScaler {
   }
 }
 
-/** Each framework's defaults. */
-export const LOSS_SCALE_PRESETS = {
+/**
+ * Each framework's defaults, for DynamicLossScaler.
+ *
+ *     new DynamicLossScaler(LOSS_SCALE_PRESETS.keras3)
+ */
+export const LOSS_SCALE_PRESETS = withKerasAlias({
   /** torch.amp.GradScaler */
   torch: { initScale: 2 ** 16, growthFactor: 2, backoffFactor: 0.5, growthInterval: 2000 },
-  /** keras.mixed_precision.LossScaleOptimizer (TF/Keras 2 also floors the scale at 1) */
-  keras: { initScale: 2 ** 15, growthFactor: 2, backoffFactor: 0.5, growthInterval: 2000, minScale: 1 },
+  /** Keras 3's keras.optimizers.LossScaleOptimizer: doubles after 2000 good steps, halves on overflow, no floor */
+  keras3: { initScale: 2 ** 15, growthFactor: 2, backoffFactor: 0.5, growthInterval: 2000 },
+  /** tf_keras (TensorFlow's Keras 2) mixed_precision.LossScaleOptimizer: Keras 3's rule, the scale floored at 1 */
+  tf_keras: { initScale: 2 ** 15, growthFactor: 2, backoffFactor: 0.5, growthInterval: 2000, minScale: 1 },
   /** DeepSpeed fp16 defaults: initial_scale_power 16, loss_scale_window 1000, hysteresis 2, min_loss_scale 1 */
   deepspeed: {
     initScale: 2 ** 16,
@@ -421,9 +428,22 @@ export const LOSS_SCALE_PRESETS = {
     minScale: 1,
     hysteresis: 2,
   },
-} as const satisfies Record<string, DynamicLossScalerOptions>;
+} as const satisfies Record<string, DynamicLossScalerOptions>);
 
-export type LossScalePreset = keyof typeof LOSS_SCALE_PRESETS;
+/** The presets' names (the deprecated alias aside). */
+export type LossScalePreset = Exclude<keyof typeof LOSS_SCALE_PRESETS, 'keras'>;
+
+/** The presets and `keras`, the old name of tf_keras, not enumerable: a table of the presets lists each once. */
+function withKerasAlias<T extends { readonly tf_keras: DynamicLossScalerOptions }>(
+  presets: T,
+): T & {
+  /** @deprecated Keras 2's rule (floored at 1), which Keras 3 no longer has: use tf_keras (the same) or keras3. */
+  readonly keras: T['tf_keras'];
+} {
+  return Object.defineProperty({ ...presets }, 'keras', { value: presets.tf_keras, enumerable: false }) as T & {
+    readonly keras: T['tf_keras'];
+  };
+}
 
 function checkPositive(name: string, value: number): void {
   if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) {

@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getFloatFormat, type FormatLike } from '../formats/registry';
 import type { FloatFormat } from '../formats/spec';
 import { ampKernels } from '../formats/simd/amp_simd';
-import { quantize } from '../ops/quantize';
+import { fakeCast } from '../ops/quantize';
 import { reduceAll } from '../ops/reduce';
 import { fusedAdamApplies, fusedAdamStep } from './fused_adam';
 import type { LossScaler } from './loss_scaler';
@@ -39,7 +39,7 @@ import {
 } from '../tfjs_internals';
 
 /** tfjs' { name, tensor } pair (not exported by name from @tensorflow/tfjs). */
-type NamedTensor = { name: string; tensor: tf.Tensor };
+export type NamedTensor = { name: string; tensor: tf.Tensor };
 
 export class LossScaleOptimizer extends tf.Optimizer {
   static readonly className = 'LossScaleOptimizer';
@@ -185,7 +185,7 @@ export class LossScaleOptimizer extends tf.Optimizer {
     const vars = registeredVariables();
     for (const name of names) {
       const v = vars[name];
-      if (v) tf.tidy(() => v.assign(quantize(v, this.variableFormat)));
+      if (v) tf.tidy(() => v.assign(fakeCast(v, this.variableFormat)));
     }
   }
 

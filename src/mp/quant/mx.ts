@@ -36,7 +36,7 @@ const SCALE_MIN_EXP = -127;
 const SCALE_MAX_EXP = 127;
 
 /** How far a quantized copy is from the original. */
-export interface QuantError {
+export interface QuantErrorStats {
   /** Root-mean-square error. */
   readonly rmse: number;
   /** rmse divided by the root-mean-square of the original (0 for an all-zero original). */
@@ -70,7 +70,7 @@ export interface MxResult {
   readonly bitsPerValue: number;
   /** Fraction of values clamped to the element format's ±maxFinite (the top binade above maxFinite). */
   readonly saturated: number;
-  readonly error: QuantError;
+  readonly error: QuantErrorStats;
 }
 
 /** floor(log2(a)) for a finite a > 0, exact (Math.log2 can round across a power of two). */
@@ -93,7 +93,7 @@ export function mxSharedExponent(block: ArrayLike<number>, emaxElem: number): nu
 }
 
 /** Error statistics of `approx` against `reference` (same length). */
-export function quantError(reference: Float32Array, approx: Float32Array): QuantError {
+export function quantError(reference: Float32Array, approx: Float32Array): QuantErrorStats {
   if (!(reference instanceof Float32Array) || !(approx instanceof Float32Array)) {
     throw new OptionError(
       `quantError needs two Float32Arrays. Received: ${describeValue(reference)}, ${describeValue(approx)}`,
@@ -222,7 +222,7 @@ export interface PerTensorResult {
   /** The float32 scale s = maxFinite / amax (1 for an all-zero tensor). */
   readonly scale: number;
   readonly dequantized: Float32Array;
-  readonly error: QuantError;
+  readonly error: QuantErrorStats;
 }
 
 /**

@@ -43,7 +43,7 @@ export interface ObserverOptions {
 const f32 = Math.fround;
 
 /** Shared configuration, the reads and torch's _calculate_qparams. */
-abstract class ObserverBase {
+export abstract class ObserverBase {
   readonly dtype: QuantDtype;
   readonly qscheme: QScheme;
   readonly quantMin: number;

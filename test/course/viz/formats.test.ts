@@ -8,14 +8,14 @@ import {
   getFormat,
   OptionError,
   roundArray,
-  spacing,
+  numberLine,
   spacingFigure,
   type FloatFormat,
 } from '../../../src/course/index';
 
-describe('spacing', () => {
+describe('numberLine', () => {
   it('lists every positive value of a narrow format with the gap to the next one', () => {
-    const s = spacing('float4_e2m1fn');
+    const s = numberLine('float4_e2m1fn');
     expect(s.everyValue).to.equal(true);
     expect(s.values).to.deep.equal([0.5, 1, 1.5, 2, 3, 4, 6]);
     expect(s.gaps).to.deep.equal([0.5, 0.5, 0.5, 1, 1, 2, 2]); // the last: 6 − 4, the gap below the largest
@@ -24,7 +24,7 @@ describe('spacing', () => {
   it('gives the binade starts of wide formats, with gaps that agree with rounding', () => {
     for (const name of ['float32', 'tf32', 'float16', 'bfloat16']) {
       const f = getFormat(name) as FloatFormat;
-      const s = spacing(name);
+      const s = numberLine(name);
       expect(s.everyValue, name).to.equal(false);
       expect(s.values[0], name).to.equal(f.minSubnormal);
       expect(s.values[s.values.length - 1], name).to.equal(f.maxFinite);
@@ -42,7 +42,7 @@ describe('spacing', () => {
 
   it('agrees with encode/decode for every float format', () => {
     for (const name of FLOAT_FORMAT_NAMES) {
-      const s = spacing(name);
+      const s = numberLine(name);
       s.values.forEach((v, i) => {
         expect(decode(encode(v, name), name), name).to.equal(v);
         expect(s.gaps[i]! > 0, name).to.equal(true);
@@ -52,12 +52,12 @@ describe('spacing', () => {
         name,
       ).to.deep.equal(s.values);
     }
-    expect(spacing('float8_e8m0fnu').values[0]).to.equal(2 ** -127); // no zero: code 0 is a value
+    expect(numberLine('float8_e8m0fnu').values[0]).to.equal(2 ** -127); // no zero: code 0 is a value
   });
 
   it('rejects integer grids and bad options', () => {
-    expect(() => spacing('int8')).to.throw(FormatError);
-    expect(() => spacing('float16', { everyValueUpTo: -1 })).to.throw(OptionError);
+    expect(() => numberLine('int8')).to.throw(FormatError);
+    expect(() => numberLine('float16', { everyValueUpTo: -1 })).to.throw(OptionError);
   });
 });
 

@@ -34,10 +34,17 @@ describe('DynamicLossScaler', () => {
     expect(scaler.stats).to.include({ steps: 4, skipped: 4, backoffs: 4 });
   });
 
-  it('floors the scale at minScale (Keras, DeepSpeed)', () => {
-    const scaler = new DynamicLossScaler({ ...LOSS_SCALE_PRESETS.keras, initScale: 4 });
-    for (let i = 0; i < 5; i++) scaler.update(true);
-    expect(scaler.scale).to.equal(1);
+  it('floors the scale at minScale (tf_keras, DeepSpeed); Keras 3 has no floor', () => {
+    const floored = new DynamicLossScaler({ ...LOSS_SCALE_PRESETS.tf_keras, initScale: 4 });
+    const keras3 = new DynamicLossScaler({ ...LOSS_SCALE_PRESETS.keras3, initScale: 4 });
+    for (let i = 0; i < 5; i++) [floored, keras3].forEach((s) => s.update(true));
+    expect(floored.scale).to.equal(1);
+    expect(keras3.scale).to.equal(4 / 32);
+  });
+
+  it('keeps the old keras preset for one release, as tf_keras and out of the listing', () => {
+    expect(LOSS_SCALE_PRESETS.keras).to.equal(LOSS_SCALE_PRESETS.tf_keras);
+    expect(Object.keys(LOSS_SCALE_PRESETS)).to.deep.equal(['torch', 'keras3', 'tf_keras', 'deepspeed']);
   });
 
   it("backs off only every second overflow with DeepSpeed's hysteresis 2, still skipping each", () => {
