@@ -202,7 +202,7 @@ interface TorchFigures {
   wideMlp: { policy: string; msPerStep: number }[];
 }
 
-/** The issue's ratios at each size: f32 against torch fp32, tensor cores against f32 and against torch fp16. */
+/** The targets' ratios at each size: f32 against torch fp32, tensor cores against f32 and against torch fp16. */
 function ratios(rows: Record<string, unknown>[], torch: TorchFigures | null) {
   const at = (kernel: string, n: number): number | undefined =>
     rows.find((r) => r['kernel'] === kernel && r['M'] === n && r['TFLOPs'] !== undefined)?.['TFLOPs'] as number;

@@ -45,7 +45,7 @@ export {
   type RecipeOptions,
   type Rows,
 } from './experiments/seed_mlp';
-/** @deprecated Renamed MNIST_MLP (a "seed" here was the course's source text, not a random seed). */
+/** @deprecated Renamed MNIST_MLP: its "seed" meant the course's source text, and read as a random seed. */
 export const SEED_MLP = MNIST_MLP;
 export { type Progress, type RunOptions, type RunResult } from './experiments/epochs';
 export { trainMnist, type TrainOptions, type TrainResult } from './experiments/train';
