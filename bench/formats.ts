@@ -3,7 +3,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { FLOAT_FORMAT_NAMES, fakeCast, roundArray, roundValue, useBackend } from '../src/mp';
-import { findPython } from '../test/python';
+import { findPython } from '../scripts/course/python';
 import { recordTarget } from './targets';
 import { mps, printTable, time, timeAlternating } from './timing';
 

@@ -9,7 +9,13 @@
  * The compiler first emits declarations to a temporary folder (`etc/tsconfig.api.json`); API Extractor reads
  * them. A type that a public signature uses but the index does not export (ae-forgotten-export) is an error.
  */
-import { Extractor, ExtractorConfig, ExtractorLogLevel, type IConfigFile } from '@microsoft/api-extractor';
+import {
+  CompilerState,
+  Extractor,
+  ExtractorConfig,
+  ExtractorLogLevel,
+  type IConfigFile,
+} from '@microsoft/api-extractor';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -69,13 +75,19 @@ export function runApiExtractor(check: boolean): string[] {
   try {
     const dts = path.join(temp, 'dts');
     emitDeclarations(dts);
-    for (const { report, entry } of API_ENTRIES) {
-      const config = ExtractorConfig.prepare({
+    const configs = API_ENTRIES.map(({ report, entry }) =>
+      ExtractorConfig.prepare({
         configObject: configFor(report, entry, dts, temp),
         configObjectFullPath: undefined,
         packageJsonFullPath: path.join(ROOT, 'package.json'),
-      });
-      const result = Extractor.invoke(config, { localBuild: !check, printApiReportDiff: check });
+      }),
+    );
+    // one compiler program for both entry points (the course's includes the library's)
+    const compilerState = CompilerState.create(configs[0]!, {
+      additionalEntryPoints: configs.map((c) => c.mainEntryPointFilePath),
+    });
+    for (const [i, { report, entry }] of API_ENTRIES.entries()) {
+      const result = Extractor.invoke(configs[i]!, { localBuild: !check, printApiReportDiff: check, compilerState });
       const file = `etc/${report}.api.md`;
       if (result.errorCount > 0) problems.push(`${file}: ${result.errorCount} error(s) above`);
       if (check && result.apiReportChanged) {

@@ -16,3 +16,12 @@ export function bitsOf(values: Float32Array): Uint32Array {
 }
 
 export const hex = (u: number): string => '0x' + (u >>> 0).toString(16).padStart(8, '0');
+
+/** Runs f and logs how long it took (a figure for the reader; no test asserts it). */
+export function timed<T>(label: string, f: () => Promise<T>): Promise<T> {
+  const start = Date.now();
+  return f().then((r) => {
+    console.log(`      ${label}: ${((Date.now() - start) / 1000).toFixed(2)} s`);
+    return r;
+  });
+}

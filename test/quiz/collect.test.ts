@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Report } from '../../src/quiz';
 import { gradebookCsv } from '../../src/quiz/report';
-import { ROOT, SOLUTIONS, tempDir } from './submissions';
+import { ROOT, SOLUTIONS, tempDir } from '../../scripts/quiz/submissions';
 import { entriesOf, writeZip } from './zip';
 
 function grade(args: string[]): { status: number | null; output: string } {

@@ -6,10 +6,15 @@ import {
   LOSS_SCALE_PRESETS,
   OptionError,
   StaticLossScaler,
+  useBackend,
 } from '../../../src/mp';
 import { replayTorchTrace, report } from './torch_trace';
 
 describe('DynamicLossScaler', () => {
+  before(async () => {
+    await useBackend('cpu');
+  });
+
   it("reproduces torch's GradScaler trace exactly: scale before and after each step, and the skips", () => {
     const { scaler, ours, trace } = replayTorchTrace((s, nonfinite) => s.update(nonfinite));
     expect(ours).to.deep.equal(trace);
@@ -68,6 +73,10 @@ describe('DynamicLossScaler', () => {
 });
 
 describe('StaticLossScaler and DisabledLossScaler', () => {
+  before(async () => {
+    await useBackend('cpu');
+  });
+
   it('a static scaler skips non-finite steps and never changes its scale', () => {
     const s = new StaticLossScaler(1024);
     s.update(true);
@@ -83,6 +92,10 @@ describe('StaticLossScaler and DisabledLossScaler', () => {
 });
 
 describe('reading a scaler on the device with awaited reads (readScale, readStats, releaseAsync)', () => {
+  before(async () => {
+    await useBackend('cpu');
+  });
+
   it('gives what the sync getters give, and releases to the same host state', async () => {
     const { scaler } = replayTorchTrace((s, nonfinite) =>
       tf.tidy(() => s.updateOnDevice(tf.scalar(nonfinite, 'bool'))),
