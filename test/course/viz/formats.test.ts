@@ -61,18 +61,34 @@ describe('numberLine', () => {
   });
 });
 
+/** The parts of spacingFigure's plotly layout that the tests read. */
+interface SpacingLayout {
+  xaxis: { type: string; title: { text: string } };
+  yaxis: { type: string };
+  updatemenus: { buttons: { label: string; args: [{ visible: boolean[] }] }[] }[];
+}
+
+/** bitLayoutFigure's heatmap trace. */
+interface BitsHeatmap {
+  type: string;
+  x: string[];
+  y: string[];
+  z: (number | null)[][];
+  text: string[][];
+}
+
 describe('spacingFigure', () => {
   it('is one log-log chart with a dropdown over the formats', () => {
     const names = ['float32', 'float16', 'float8_e4m3fn'];
     const fig = spacingFigure(names);
     expect(fig.data.map((t) => t.name)).to.deep.equal(names);
-    const layout = fig.layout as Record<string, any>;
+    const layout = fig.layout as unknown as SpacingLayout;
     expect(layout.xaxis.type).to.equal('log');
     expect(layout.yaxis.type).to.equal('log');
     expect(layout.xaxis.title.text).to.be.a('string').and.not.equal('');
-    const buttons = layout.updatemenus[0].buttons;
-    expect(buttons.map((b: any) => b.label)).to.deep.equal(['all formats', ...names]);
-    expect(buttons[2].args[0].visible).to.deep.equal([false, true, false]);
+    const buttons = layout.updatemenus[0]!.buttons;
+    expect(buttons.map((b) => b.label)).to.deep.equal(['all formats', ...names]);
+    expect(buttons[2]!.args[0].visible).to.deep.equal([false, true, false]);
     expect(fig.data[2]!.mode).to.equal('lines+markers'); // float8: every value is a marker
     expect(JSON.parse(JSON.stringify(fig))).to.deep.equal(fig); // plain data
   });
@@ -80,15 +96,9 @@ describe('spacingFigure', () => {
   it('opens on an overview when given one', () => {
     const fig = spacingFigure(['float32', 'float16', 'bfloat16'], { overview: ['bfloat16', 'float16'] });
     expect(fig.data.map((t) => t.visible)).to.deep.equal([false, true, true]);
-    const buttons = (fig.layout as Record<string, any>).updatemenus[0].buttons;
-    expect(buttons.map((b: any) => b.label)).to.deep.equal([
-      'overview',
-      'all formats',
-      'float32',
-      'float16',
-      'bfloat16',
-    ]);
-    expect(buttons[0].args[0].visible).to.deep.equal([false, true, true]);
+    const buttons = (fig.layout as unknown as SpacingLayout).updatemenus[0]!.buttons;
+    expect(buttons.map((b) => b.label)).to.deep.equal(['overview', 'all formats', 'float32', 'float16', 'bfloat16']);
+    expect(buttons[0]!.args[0].visible).to.deep.equal([false, true, true]);
   });
 
   it('rejects an empty list and an overview outside it', () => {
@@ -100,14 +110,14 @@ describe('spacingFigure', () => {
 describe('bitLayoutFigure', () => {
   it('shows the bits of fields() row by row, coloured by field', () => {
     const fig = bitLayoutFigure(-0.75, ['float16', 'bfloat16', 'float4_e2m1fn']);
-    const t = fig.data[0] as Record<string, any>;
+    const t = fig.data[0] as unknown as BitsHeatmap;
     expect(t.type).to.equal('heatmap');
     expect(t.y).to.deep.equal(['float16 = -0.75', 'bfloat16 = -0.75', 'float4_e2m1fn = -1']);
-    expect(t.text[0].join('')).to.equal('1011101000000000'); // 1 01110 1000000000
-    expect(t.z[0].slice(0, 7)).to.deep.equal([0, 1, 1, 1, 1, 1, 2]);
-    expect(t.text[2].slice(0, 4)).to.deep.equal(['1', '0', '1', '0']); // -1 in e2m1: 1 01 0
-    expect(t.text[2].slice(4)).to.deep.equal(Array(12).fill(''));
-    expect(t.z[2].slice(4)).to.deep.equal(Array(12).fill(null));
+    expect(t.text[0]!.join('')).to.equal('1011101000000000'); // 1 01110 1000000000
+    expect(t.z[0]!.slice(0, 7)).to.deep.equal([0, 1, 1, 1, 1, 1, 2]);
+    expect(t.text[2]!.slice(0, 4)).to.deep.equal(['1', '0', '1', '0']); // -1 in e2m1: 1 01 0
+    expect(t.text[2]!.slice(4)).to.deep.equal(Array(12).fill(''));
+    expect(t.z[2]!.slice(4)).to.deep.equal(Array(12).fill(null));
     expect(t.x).to.have.length(16);
   });
 
