@@ -2,8 +2,8 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { FLOAT_FORMAT_NAMES, quantize, roundArray, roundValue, useBackend } from '../src/mp';
-import { findPython } from '../test/python';
+import { FLOAT_FORMAT_NAMES, fakeCast, roundArray, roundValue, useBackend } from '../src/mp';
+import { findPython } from '../scripts/course/python';
 import { recordTarget } from './targets';
 import { mps, printTable, time, timeAlternating } from './timing';
 
@@ -56,11 +56,11 @@ export async function benchFormats(): Promise<void> {
   const formats = FLOAT_FORMAT_NAMES;
   const [add, ...qs] = timeAlternating([
     () => tf.add(a, b).dispose(),
-    ...formats.map((format) => () => quantize(a, format).dispose()),
+    ...formats.map((format) => () => fakeCast(a, format).dispose()),
   ]);
   const qRows = [['tf.add(a, b)', mps(N, add!), '1.00×']];
   formats.forEach((format, i) => {
-    qRows.push([`quantize(a, '${format}')`, mps(N, qs[i]!), `${(qs[i]!.seconds / add!.seconds).toFixed(2)}×`]);
+    qRows.push([`fakeCast(a, '${format}')`, mps(N, qs[i]!), `${(qs[i]!.seconds / add!.seconds).toFixed(2)}×`]);
   });
   const worst = formats.reduce((w, f, i) => (qs[i]!.seconds > qs[w]!.seconds ? i : w), 0);
   recordTarget(

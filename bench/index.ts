@@ -6,7 +6,7 @@ import { benchFormats } from './formats';
 import { benchQuant } from './quant';
 import { printTargets } from './targets';
 import { benchTraining } from './training';
-import { benchGrading } from '../test/quiz/class_fixture';
+import { benchGrading } from './grading';
 
 /** `npm run bench -- formats training`: only the named parts (all when none is named). */
 const PARTS: Record<string, () => unknown> = {

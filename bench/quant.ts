@@ -3,7 +3,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { fakeQuantize, useBackend } from '../src/mp';
-import { findPython } from '../test/python';
+import { findPython } from '../scripts/course/python';
 import { mps, printTable, time } from './timing';
 
 const N = 1 << 20;

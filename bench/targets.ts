@@ -1,4 +1,4 @@
-/** The issue's speed targets (issue 12): each bench part records its figure, and main prints them together. */
+/** The project's speed targets: each bench part records its figure, and main prints them together. */
 import { printTable } from './timing';
 
 const rows: string[][] = [];
@@ -14,5 +14,5 @@ export function recordMissing(figure: string, target: number, reason: string): v
 }
 
 export function printTargets(): void {
-  if (rows.length) printTable('Targets (issue 12), ratios measured in this run', ['figure', 'now', 'target', ''], rows);
+  if (rows.length) printTable('Targets, ratios measured in this run', ['figure', 'now', 'target', ''], rows);
 }

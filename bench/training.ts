@@ -19,7 +19,7 @@ import { fusedAdamStep } from '../src/mp/amp/fused_adam';
 import { KERNELS } from '../src/mp/ops/kernel_names';
 import { transpose2d } from '../src/mp/ops/transpose';
 import { runThreads, type ThreadsRun } from '../scripts/wasm-threads';
-import { findPython } from '../test/python';
+import { findPython } from '../scripts/course/python';
 import { recordMissing, recordTarget } from './targets';
 import { printTable, timeAlternating } from './timing';
 

@@ -51,5 +51,8 @@ if (require.main === module) {
       fs.writeFileSync(kernel.out, await moduleSource(kernel));
       console.log(`wrote ${path.relative(process.cwd(), kernel.out)}`);
     }
-  })();
+  })().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
 }

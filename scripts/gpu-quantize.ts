@@ -2,14 +2,15 @@
  * On the GPU host (bundled by esbuild, see scripts/gpu-bundle.sh): checks the WGSL quantize kernel bit for bit
  * against roundArray on the reference cast vectors and 2^20 probe values, for every float format under 8 option
  * sets, and times it against one tf.add and against the pure-ops path. Prints JSON, and writes it to the file
- * named by the first argument, if any: node quantize.js gpu-quantize.json
+ * named by the first argument, if any: node quantize.js gpu-quantize.json. Exits with 1 where a cast or the
+ * start-up self-test differs (bash .gpu/run.sh then stops): the GPU host's test of the kernel.
  *
  * Timing: k ops are queued, then the first value of the last result is read back (the queue runs in order);
  * an op's time is (t(k=60) − t(k=10)) / 50, which cancels the read-back, median of 7.
  */
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
-import { FLOAT_FORMAT_NAMES, quantize, useBackend } from '../src/mp';
+import { FLOAT_FORMAT_NAMES, fakeCast, useBackend } from '../src/mp';
 import { DAWN_TOGGLES } from '../src/mp/backend/webgpu/select_path';
 import { selfTestWebGpuQuantize, webGpuQuantize } from '../src/mp/backend/webgpu/quantize_kernel';
 import { probeBits, roundMismatches } from '../src/mp/formats/probe_values';
@@ -82,7 +83,7 @@ async function timing(n: number): Promise<Record<string, number>> {
   const result = {
     quantizeMs: await msPerOp(() => webGpuQuantize(x, 'float8_e4m3fn', ieee)),
     addMs: await msPerOp(() => tf.add(x, x)),
-    opsPathMs: await msPerOp(() => quantize(x, 'float8_e4m3fn', { implementation: 'ops' })),
+    opsPathMs: await msPerOp(() => fakeCast(x, 'float8_e4m3fn', { implementation: 'ops' })),
   };
   x.dispose();
   return {
@@ -107,7 +108,7 @@ async function main(): Promise<void> {
   const sizes: Record<string, Record<string, number>> = {};
   for (const n of [1 << 20, 1 << 24]) sizes[n] = await timing(n);
   const exact = Object.values(formats).every((c) => c.mismatches === 0);
-  const adapter = (tf.backend() as unknown as { adapterInfo?: unknown }).adapterInfo;
+  const adapter = info.gpuMatmul?.adapter;
   const json = JSON.stringify(
     { date: new Date().toISOString(), backend: info.summary, adapter, exact, selfTestFailed, formats, timing: sizes },
     null,
@@ -116,6 +117,10 @@ async function main(): Promise<void> {
   // Dawn prints shader warnings on stdout, so a report that must parse goes to the file argument
   if (process.argv[2]) fs.writeFileSync(process.argv[2], json + '\n');
   console.log(json);
+  if (!exact || selfTestFailed.length > 0) {
+    console.error(`the WGSL quantize kernel is not exact on this GPU: ${selfTestFailed.join(', ') || 'see formats'}`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((e) => {

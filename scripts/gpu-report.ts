@@ -16,7 +16,7 @@ import { DynamicLossScaler, DisabledLossScaler } from '../src/mp/amp/loss_scaler
 import { MixedDense } from '../src/mp/amp/layers';
 import { policy as toPolicy, POLICY_NAMES } from '../src/mp/amp/policy';
 import { roundArray } from '../src/mp/formats/round';
-import { quantize } from '../src/mp/ops/quantize';
+import { fakeCast } from '../src/mp/ops/quantize';
 import { reduceAll } from '../src/mp/ops/reduce';
 import { useBackend } from '../src/mp/backend/select';
 import { trainMnist } from '../src/course/experiments/train';
@@ -132,7 +132,7 @@ async function opCosts() {
     'matMul (tensor cores)': () => matMulWith('subgroup-matrix', x, w),
     transpose: () => tf.transpose(x),
     add: () => tf.add(x, w),
-    'quantize float16': () => quantize(x, 'float16'),
+    'fakeCast float16': () => fakeCast(x, 'float16'),
     'relu gradient': () => tf.mul(x, tf.step(w)),
     'sum over rows (bias gradient)': () => tf.sum(x, 0),
     'mean of all': () => tf.mean(x),
@@ -202,7 +202,7 @@ interface TorchFigures {
   wideMlp: { policy: string; msPerStep: number }[];
 }
 
-/** The issue's ratios at each size: f32 against torch fp32, tensor cores against f32 and against torch fp16. */
+/** The targets' ratios at each size: f32 against torch fp32, tensor cores against f32 and against torch fp16. */
 function ratios(rows: Record<string, unknown>[], torch: TorchFigures | null) {
   const at = (kernel: string, n: number): number | undefined =>
     rows.find((r) => r['kernel'] === kernel && r['M'] === n && r['TFLOPs'] !== undefined)?.['TFLOPs'] as number;

@@ -12,10 +12,10 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import * as tf from '@tensorflow/tfjs';
 import { timeAlternating } from '../bench/timing';
-import { quantize, trainMnist, useBackend } from '../src/course/index';
+import { fakeCast, trainMnist, useBackend } from '../src/course/index';
 import { ampKernels } from '../src/mp/formats/simd/amp_simd';
 import { roundsOnHeap } from '../src/mp/formats/simd/simd_round';
-import { wasmHeap, type WasmBackend } from '../src/mp/ops/cpu_wasm';
+import { activeWasmBackend, wasmHeap } from '../src/mp/tfjs_internals';
 
 export interface ThreadsRun {
   readonly threads: number;
@@ -68,8 +68,8 @@ async function main(): Promise<void> {
   const hash = createHash('sha256');
   for (const w of result.model!.getWeights()) hash.update(new Uint8Array((await w.data()).buffer));
   result.model!.dispose();
-  const heap = wasmHeap(tf.backend() as unknown as WasmBackend);
-  tf.tidy(() => quantize(tf.ones([16]), 'float16')); // binds the rounding kernel, which float32 training never runs
+  const heap = wasmHeap(activeWasmBackend());
+  tf.tidy(() => fakeCast(tf.ones([16]), 'float16')); // binds the rounding kernel, which float32 training never runs
   const run: ThreadsRun = {
     threads: info.wasmThreads!,
     summary: info.summary,

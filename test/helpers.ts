@@ -26,3 +26,12 @@ export async function rejection(promise: Promise<unknown>): Promise<Error> {
   }
   throw new Error('expected a rejection, but the promise resolved');
 }
+
+/** Runs f and logs how long it took (a figure for the reader; no test asserts it). */
+export function timed<T>(label: string, f: () => Promise<T>): Promise<T> {
+  const start = Date.now();
+  return f().then((r) => {
+    console.log(`      ${label}: ${((Date.now() - start) / 1000).toFixed(2)} s`);
+    return r;
+  });
+}

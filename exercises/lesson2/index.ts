@@ -14,7 +14,7 @@ export interface AffineQParams {
  * (round half to even), clamped to [qmin, qmax]. Compute in float32 (Math.fround) as torch does.
  *
  * Not allowed here (the question scores 0 if used): the library's `HistogramObserver`, `MinMaxObserver`,
- * `MovingAverageMinMaxObserver`, `PerChannelMinMaxObserver`, `weightQParams`, `weightQParamsOf`.
+ * `MovingAverageMinMaxObserver`, `ObserverBase`, `PerChannelMinMaxObserver`, `weightQParams`, `weightQParamsOf`.
  */
 export function affineQParams(min: number, max: number, qmin: number, qmax: number): AffineQParams {
   throw new NotImplementedError('l2.q1');
@@ -23,7 +23,7 @@ export function affineQParams(min: number, max: number, qmin: number, qmax: numb
 /**
  * l2.q2: the fake quantizer's forward pass: (clamp(round(x/scale) + zeroPoint, qmin, qmax) − zeroPoint)·scale, ties to even.
  *
- * Not allowed here (the question scores 0 if used): the library's `affineQuantize`, `fakeQuantize`,
+ * Not allowed here (the question scores 0 if used): the library's `affineQuantize`, `fakeCast`, `fakeQuantize`,
  * `fakeQuantizePerChannel`, `quantize`.
  */
 export function fakeQuantForward(
@@ -39,7 +39,7 @@ export function fakeQuantForward(
 /**
  * l2.q3: the clipping straight-through estimator's gradient mask: 1 where round(x/scale) + zeroPoint lies in [qmin, qmax], else 0.
  *
- * Not allowed here (the question scores 0 if used): the library's `affineQuantize`, `fakeQuantize`,
+ * Not allowed here (the question scores 0 if used): the library's `affineQuantize`, `fakeCast`, `fakeQuantize`,
  * `fakeQuantizePerChannel`, `quantize`.
  */
 export function steMask(values: number[], scale: number, zeroPoint: number, qmin: number, qmax: number): number[] {

@@ -17,8 +17,8 @@ export interface ScalerConfig {
 /**
  * l4.q1: torch's GradScaler update after one step: back off and reset on inf/NaN; grow after growthInterval good steps.
  *
- * Not allowed here (the question scores 0 if used): the library's `DisabledLossScaler`, `DynamicLossScaler`,
- * `StaticLossScaler`, `lossScaleStep`, `tally`.
+ * Not allowed here (the question scores 0 if used): the library's `CountingScaler`, `DisabledLossScaler`,
+ * `DynamicLossScaler`, `StaticLossScaler`, `lossScaleStep`, `tally`.
  */
 export function updateLossScale(state: ScalerState, foundInf: boolean, config: ScalerConfig): ScalerState {
   throw new NotImplementedError('l4.q1');

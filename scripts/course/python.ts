@@ -11,6 +11,23 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 export const VENV = path.join(ROOT, '.venv');
 export const JUPYTER_REQUIREMENTS = path.join(ROOT, 'requirements-jupyter.txt');
 
+/**
+ * A Python interpreter that can import all of `modules`: $MP_PYTHON, the project's .venv
+ * (made by scripts/setup-python.sh), then python3. Returns the reason instead when there is none.
+ */
+export function findPython(modules: string[]): { python: string } | { reason: string } {
+  const candidates = [process.env.MP_PYTHON, venvProgram('python'), 'python3'].filter(
+    (p): p is string => !!p && (!p.includes(path.sep) || fs.existsSync(p)),
+  );
+  for (const python of candidates) {
+    const r = spawnSync(python, ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' });
+    if (r.status === 0) return { python };
+  }
+  return {
+    reason: `no Python with ${modules.join(', ')} (tried ${candidates.join(', ')}); run scripts/setup-python.sh`,
+  };
+}
+
 /** A program inside the venv (bin/ on POSIX, Scripts/ with .exe on Windows). */
 export function venvProgram(name: string, venv = VENV): string {
   return process.platform === 'win32' ? path.join(venv, 'Scripts', `${name}.exe`) : path.join(venv, 'bin', name);

@@ -162,5 +162,11 @@ export async function writeHtml(notebooks: string[] = []): Promise<boolean> {
 }
 
 if (require.main === module) {
-  writeHtml(process.argv.slice(2)).then((ok) => process.exit(ok ? 0 : 1));
+  writeHtml(process.argv.slice(2)).then(
+    (ok) => process.exit(ok ? 0 : 1),
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

@@ -9,23 +9,23 @@ import { MultiBar, Presets } from 'cli-progress';
 import {
   BACKEND_CHOICES,
   defaultWasmThreads,
-  MAX_WASM_THREADS,
   MpError,
   POLICY_NAMES,
   policy,
-  SEED_MLP,
+  MNIST_MLP,
   trainMnist,
   useBackend,
   type BackendChoice,
   type TrainOptions,
   type TrainResult,
 } from '../course/index';
+import { MAX_WASM_THREADS } from '../mp/backend/wasm_threads';
 
 const USAGE = `Usage: npm run train -- [options]
   --policy NAMES         comma-separated, or 'all' (default float32). Valid: ${POLICY_NAMES.join(', ')}
-  --epochs N             default ${SEED_MLP.epochs}
-  --batch-size N         default ${SEED_MLP.batchSize}
-  --lr X                 Adam learning rate, default ${SEED_MLP.learningRate}
+  --epochs N             default ${MNIST_MLP.epochs}
+  --batch-size N         default ${MNIST_MLP.batchSize}
+  --lr X                 Adam learning rate, default ${MNIST_MLP.learningRate}
   --loss-scale S         dynamic | none | a number (default: dynamic where the policy needs it)
   --loss-multiplier X    multiply the loss (and every gradient) by X, e.g. 2^-16 = 0.0000152587890625
   --limit N              use the first N training images
@@ -37,9 +37,9 @@ function parse(): { policies: string[]; backend: BackendChoice; threads?: number
   const { values } = parseArgs({
     options: {
       policy: { type: 'string', default: 'float32' },
-      epochs: { type: 'string', default: String(SEED_MLP.epochs) },
-      'batch-size': { type: 'string', default: String(SEED_MLP.batchSize) },
-      lr: { type: 'string', default: String(SEED_MLP.learningRate) },
+      epochs: { type: 'string', default: String(MNIST_MLP.epochs) },
+      'batch-size': { type: 'string', default: String(MNIST_MLP.batchSize) },
+      lr: { type: 'string', default: String(MNIST_MLP.learningRate) },
       'loss-scale': { type: 'string' },
       'loss-multiplier': { type: 'string', default: '1' },
       limit: { type: 'string' },
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   }
   bars.stop();
   console.log(
-    `\nThe seed's MLP (${SEED_MLP.inputs}-${SEED_MLP.hidden}-${SEED_MLP.classes}, Adam, batch ${options.batchSize}, ${options.epochs} epochs) on MNIST's 10 000 test images:\n`,
+    `\nThe seed's MLP (${MNIST_MLP.inputs}-${MNIST_MLP.hidden}-${MNIST_MLP.classes}, Adam, batch ${options.batchSize}, ${options.epochs} epochs) on MNIST's 10 000 test images:\n`,
   );
   console.log(table(results));
 }

@@ -1,25 +1,72 @@
 /**
  * What the lessons import: the precision library (src/mp) and the course built on it: the MNIST experiments,
  * the lesson models, the figures and the notebook display bridge. A notebook imports this one module.
+ * etc/course.api.md is the reviewed report of this surface (npm run api).
  */
+import { MNIST_MLP } from './experiments/seed_mlp';
+import { numberLine } from './viz/formats';
+
 export * from '../mp/index';
 
 // Figures and the notebook display (viz/): figures as data, tables and live progress through one bridge
 export * from './viz/index';
+/** @deprecated Renamed numberLine: NumPy's spacing(x) is one gap at x, this is a format's whole number line. */
+export const spacing = numberLine;
 
 // The lesson models (models/): dense stacks for int8, PTQ, QAT and FP8 inference
 export { denseStackOf, denseForward, type DenseLayerWeights } from './models/stack';
-export { Int8Mlp, quantizeWeights, toInt8Layers } from './models/int8';
-export { staticQuantize, DynamicInt8Mlp } from './models/ptq';
-export { QatMlp } from './models/qat';
+export { Int8Mlp, quantizeWeights, toInt8Layers, type Int8Layer } from './models/int8';
+export { staticQuantize, DynamicInt8Mlp, CALIBRATION_OBSERVERS, type CalibrationObserver } from './models/ptq';
+export { QatMlp, type QatQParams } from './models/qat';
 export { Fp8Mlp } from './models/fp8_mlp';
 
 // The MNIST experiments (experiments/): the seed's model and the runs the lessons measure
-export { precisionSearch } from './experiments/precision_search';
-export { loadMnist, type MnistSplit } from './experiments/mnist';
-export { SEED_MLP, buildMlp, softmaxLoss, forward, accuracy, accuracyAsync } from './experiments/seed_mlp';
-export { trainMnist, type TrainOptions, type TrainResult, type Progress } from './experiments/train';
-export { timeTrainingSteps } from './experiments/step_time';
-export { trainMnistFp8, trainMnistFp8Delayed, type Fp8TrainResult } from './experiments/fp8_training';
+export {
+  precisionSearch,
+  PRECISION_SEARCH_FORMATS,
+  SEARCH_SCALINGS,
+  type LabelledImages,
+  type LayerChoice,
+  type PrecisionSearchOptions,
+  type PrecisionSearchResult,
+  type SearchScaling,
+  type SearchStep,
+  type SensitivityRow,
+} from './experiments/precision_search';
+export { loadMnist, type Mnist, type MnistSplit } from './experiments/mnist';
+export {
+  MNIST_MLP,
+  buildMlp,
+  softmaxLoss,
+  forward,
+  accuracy,
+  accuracyAsync,
+  type MlpOptions,
+  type RecipeOptions,
+  type Rows,
+} from './experiments/seed_mlp';
+/** @deprecated Renamed MNIST_MLP: its "seed" meant the course's source text, and read as a random seed. */
+export const SEED_MLP = MNIST_MLP;
+export { type Progress, type RunOptions, type RunResult } from './experiments/epochs';
+export { trainMnist, type TrainOptions, type TrainResult } from './experiments/train';
+export {
+  timeTrainingSteps,
+  STEP_CLOCKS,
+  type StepClock,
+  type StepTimeOptions,
+  type StepTiming,
+} from './experiments/step_time';
+export {
+  trainMnistFp8,
+  trainMnistFp8Delayed,
+  type Fp8TrainOptions,
+  type Fp8TrainResult,
+} from './experiments/fp8_training';
 export { FP8_RECIPES, FP8_RECIPE_NOTES, type Fp8Recipe } from './experiments/fp8_recipes';
-export { compareQuantization } from './experiments/compare_quantization';
+export {
+  compareQuantization,
+  type CompareOptions,
+  type Comparison,
+  type IntegerCheck,
+} from './experiments/compare_quantization';
+export type { QatTrainOptions } from './experiments/qat';

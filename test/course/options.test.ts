@@ -11,7 +11,7 @@ import {
   OptionError,
   precisionSearch,
   progressRecorder,
-  spacing,
+  numberLine,
   spacingFigure,
   timeTrainingSteps,
   trainMnist,
@@ -38,7 +38,7 @@ describe('every public function of the course rejects an unknown option', () => 
     lossCurvesFigure: (o) => lossCurvesFigure('t', [], o),
     lossScaleRecorder: (o) => lossScaleRecorder(new DynamicLossScaler(), o),
     progressRecorder: (o) => progressRecorder('run', o),
-    spacing: (o) => spacing('float16', o),
+    numberLine: (o) => numberLine('float16', o),
     spacingFigure: (o) => spacingFigure(['float16'], o),
   };
   for (const [name, call] of Object.entries(calls)) {

@@ -15,7 +15,7 @@ import {
   nvfp4Quantize,
   OptionError,
   PerChannelMinMaxObserver,
-  quantize,
+  fakeCast,
   roundArray,
   roundValue,
   sumInFormat,
@@ -61,7 +61,7 @@ describe('checkOptionKeys', () => {
 describe('every public function of the library rejects an unknown option', () => {
   const x = Float32Array.of(1, 2);
   const calls: Record<string, (bogus: object) => unknown> = {
-    quantize: (o) => tf.tidy(() => quantize(tf.tensor1d(x), 'float16', o)),
+    fakeCast: (o) => tf.tidy(() => fakeCast(tf.tensor1d(x), 'float16', o)),
     roundArray: (o) => roundArray(x, 'float16', o),
     roundValue: (o) => roundValue(1, 'float16', o),
     useBackend: (o) => useBackend('cpu', o),

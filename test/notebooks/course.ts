@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { installKernel } from '../../scripts/kernel/kernelspec';
-import { findPython } from '../python';
+import { findPython } from '../../scripts/course/python';
 
 export const ROOT = path.join(__dirname, '..', '..');
 export const LESSONS = fs

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Report } from '../../src/quiz';
 import { typeErrors } from './compile';
-import { ROOT, tempDir } from './submissions';
+import { ROOT, tempDir } from '../../scripts/quiz/submissions';
 
 /** The guide's section on adding an exercise: its code blocks, its commands and the notebook cell it names. */
 function guideSteps(): { blocks: string[]; commands: string[]; cell: string } {

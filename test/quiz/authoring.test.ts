@@ -16,7 +16,7 @@ import {
 } from '../../scripts/generate-exercises';
 import { loadQuestions, pointsOf, type CodeQuestion } from '../../src/quiz';
 import { typeErrors } from './compile';
-import { ROOT, tempDir } from './submissions';
+import { ROOT, tempDir } from '../../scripts/quiz/submissions';
 
 describe('the question bank as the single source (npm run exercises)', function () {
   this.timeout(120_000);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { gradeGeneratedClass } from './class_fixture';
+import { gradeGeneratedClass } from '../../scripts/quiz/sample_class';
 
 describe('grading a class of 200 (npm run grade -- --class)', function () {
   this.timeout(900_000);

@@ -16,7 +16,7 @@ import { collectClass } from '../../src/quiz/collect';
 import { gradebookCsv } from '../../src/quiz/report';
 import { packSubmission } from '../../src/quiz/submit';
 import { zipBytes } from '../../src/quiz/zip';
-import { EXERCISES, ROOT, SOLUTIONS, tempDir } from './submissions';
+import { EXERCISES, ROOT, SOLUTIONS, tempDir } from '../../scripts/quiz/submissions';
 import { entriesOf, writeZip, type ZipEntry } from './zip';
 
 function grade(args: string[]): { status: number | null; output: string } {

@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
 import { gradeSubmission, type Report } from '../../src/quiz';
-import { replaceBody, tempDir, timed, writeSubmission } from './submissions';
+import { replaceBody, tempDir, writeSubmission } from '../../scripts/quiz/submissions';
+import { timed } from '../helpers';
 
 /**
  * Hostile submissions of l1.q3 (storageBytes(count, bits)): each is graded in the isolated runner and must get
@@ -95,11 +96,9 @@ describe('hostile submissions', function () {
         path.join(sub, 'index.ts'),
         `${h.preamble ?? ''}\nexport function storageBytes(count: number, bits: number): number {\n  ${h.body}\n}\n`,
       );
-      const start = Date.now();
       const report = await timed(h.name, () =>
         gradeSubmission(path.join(dir, `h${i}`), { only: ['l1.q3'], timeoutMs: h.timeoutMs ?? 500 }),
       );
-      expect(Date.now() - start, `${h.name} took too long`).to.be.below(4 * (h.timeoutMs ?? 500) + 10_000);
       reports.set(h.name, report);
     }
   });
@@ -204,9 +203,7 @@ describe('a hostile file beside correct ones', function () {
     it(`keeps full marks for the correct files and reports ${h.kind} once`, async () => {
       const lesson5 = fs.readFileSync(path.join(__dirname, '../../solutions/lesson5/index.ts'), 'utf8');
       const dir = writeSubmission(tempDir('isolation'), { 'lesson5/index.ts': `${h.code}\n${lesson5}` });
-      const start = Date.now();
       const report = await timed(h.kind, () => gradeSubmission(dir, { only, loadTimeoutMs: 3000 }));
-      expect(Date.now() - start).to.be.below(15_000);
       const score = (lesson: string): number[] =>
         report.questions.filter((q) => q.id.startsWith(lesson)).map((q) => q.earned);
       expect(score('l4.'), 'lesson 4').to.deep.equal([3, 2, 2]);

@@ -12,7 +12,7 @@ import { parseCsv, toCsv } from '../../src/quiz/csv';
 import { moodleFeedbackZip } from '../../src/quiz/feedback_export';
 import { canvasCsv, feedbackLine, identify, moodleCsv, parseLms, type Student } from '../../src/quiz/lms';
 import { latenessOf, readEnrolled } from '../../src/quiz/roster';
-import { tempDir } from './submissions';
+import { tempDir } from '../../scripts/quiz/submissions';
 
 const report = (student: string, earned: number): Report => ({
   student,

@@ -5,7 +5,7 @@ import { questionIds } from '../../src/quiz/bank';
 import { formatTable } from '../../src/quiz/report';
 import { readSubmission } from '../../src/quiz/stage';
 import { typeWarnings } from '../../src/quiz/typecheck';
-import { SOLUTIONS } from './submissions';
+import { SOLUTIONS } from '../../scripts/quiz/submissions';
 
 const result = (id: string, title: string, cases: [number, string][]): QuestionResult => {
   const results: CaseResult[] = cases.map(([points, message], i) => ({

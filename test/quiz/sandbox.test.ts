@@ -3,7 +3,8 @@ import * as path from 'path';
 import { expect } from 'chai';
 import { gradeSubmission, loadQuestions, type CodeQuestion, type Report } from '../../src/quiz';
 import { toWire } from '../../src/quiz/wire';
-import { replaceBody, ROOT, tempDir, timed, writeSubmission } from './submissions';
+import { replaceBody, ROOT, tempDir, writeSubmission } from '../../scripts/quiz/submissions';
+import { timed } from '../helpers';
 
 /**
  * Attacks on the grader, each in decodeFloat16 (l1.q2) of a submission that lies outside the repository,

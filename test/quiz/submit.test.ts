@@ -8,7 +8,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yauzl from 'yauzl';
-import { EXERCISES, ROOT, SOLUTIONS, tempDir } from './submissions';
+import { EXERCISES, ROOT, SOLUTIONS, tempDir } from '../../scripts/quiz/submissions';
 
 function submit(exercises: string, out: string): { status: number | null; output: string } {
   const r = spawnSync('npm', ['run', '--silent', 'submit', '--', '--exercises', exercises, '--out', out], {

@@ -1,10 +1,10 @@
 /** Mini-batches of MNIST (rows of pixels and labels), built in JS, and the seeded order they come in. */
 import * as tf from '@tensorflow/tfjs';
-import type { WasmBackend } from '../../mp/ops/cpu_wasm';
+import { activeWasmBackend, tensorFromInfo } from '../../mp/tfjs_internals';
 import type { MnistSplit } from './mnist';
-import { SEED_MLP } from './seed_mlp';
+import { MNIST_MLP } from './seed_mlp';
 
-const { inputs, classes } = SEED_MLP;
+const { inputs, classes } = MNIST_MLP;
 
 /**
  * One batch as tensors, copied row by row in JS: tf.gather on a 48 000-row tensor costs ~7 ms on wasm,
@@ -27,10 +27,10 @@ export function batchTensors(split: MnistSplit, rows: Int32Array): { x: tf.Tenso
  */
 function filled(shape: [number, number], write: (values: Float32Array) => void): tf.Tensor2D {
   if (tf.getBackend() === 'wasm') {
-    const backend = tf.engine().backend as unknown as WasmBackend;
+    const backend = activeWasmBackend();
     const info = backend.makeOutput(shape, 'float32');
     write(backend.typedArrayFromHeap(info) as Float32Array);
-    return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor2D;
+    return tensorFromInfo(info) as tf.Tensor2D;
   }
   const values = new Float32Array(shape[0] * shape[1]);
   write(values);

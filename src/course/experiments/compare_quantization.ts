@@ -12,7 +12,7 @@ import type { QuantizationRow } from '../viz/quantization';
 import { argmaxAccuracy } from './batches';
 import { loadMnist } from './mnist';
 import { fineTuneQat, type QatTrainOptions } from './qat';
-import { SEED_MLP } from './seed_mlp';
+import { MNIST_MLP } from './seed_mlp';
 import { checkOptionKeys } from '../../mp/errors';
 
 export interface IntegerCheck {
@@ -26,7 +26,7 @@ export interface IntegerCheck {
 const COMPARE_OPTION_KEYS = ['calibrationBatches', 'observer', 'qat'];
 
 export interface CompareOptions {
-  /** Calibration batches of SEED_MLP.batchSize training images for static PTQ and FP8 (default 10). */
+  /** Calibration batches of MNIST_MLP.batchSize training images for static PTQ and FP8 (default 10). */
   readonly calibrationBatches?: number;
   readonly observer?: CalibrationObserver;
   readonly qat?: QatTrainOptions;
@@ -47,7 +47,7 @@ export async function compareQuantization(model: tf.Sequential, options: Compare
   checkOptionKeys('compareQuantization', options, COMPARE_OPTION_KEYS);
   const { train, test } = loadMnist();
   const stack = await denseStackOf(model);
-  const batch = SEED_MLP.batchSize * SEED_MLP.inputs;
+  const batch = MNIST_MLP.batchSize * MNIST_MLP.inputs;
   const calibration = Array.from({ length: options.calibrationBatches ?? 10 }, (_, b) =>
     train.images.subarray(b * batch, (b + 1) * batch),
   );
@@ -102,7 +102,7 @@ export async function compareQuantization(model: tf.Sequential, options: Compare
 /** The fake-quantized model's logits on `rows` images. */
 async function fakeQuantLogits(qat: QatMlp, images: Float32Array, rows: number): Promise<Float32Array> {
   const q = await qat.qparams();
-  const logits = tf.tidy(() => qat.forwardWith(tf.tensor2d(images, [rows, SEED_MLP.inputs]), q));
+  const logits = tf.tidy(() => qat.forwardWith(tf.tensor2d(images, [rows, MNIST_MLP.inputs]), q));
   try {
     return (await logits.data()) as Float32Array;
   } finally {
@@ -111,7 +111,7 @@ async function fakeQuantLogits(qat: QatMlp, images: Float32Array, rows: number):
 }
 
 function top2(logits: Float32Array, r: number): [number, number] {
-  const { classes } = SEED_MLP;
+  const { classes } = MNIST_MLP;
   const row = Array.from(logits.subarray(r * classes, (r + 1) * classes));
   const order = row.map((v, c) => [v, c] as const).sort((a, b) => b[0] - a[0]);
   return [order[0]![1], order[0]![0] - order[1]![0]];

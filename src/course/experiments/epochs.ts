@@ -6,8 +6,40 @@ import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import { batchTensors, epochBatches } from './batches';
 import { loadMnist } from './mnist';
-import type { RecipeOptions } from './seed_mlp';
-import type { RunOptions, RunResult } from './train';
+import { RECIPE_OPTION_KEYS, type RecipeOptions } from './seed_mlp';
+
+/** What every MNIST run takes: the recipe, a quick-run limit and progress reports. */
+export interface RunOptions extends RecipeOptions {
+  /** Use only the first N training images (quick runs). */
+  readonly trainLimit?: number;
+  readonly onProgress?: (p: Progress) => void;
+  /** Report progress every this many batches (each report reads the loss back, awaited). */
+  readonly progressEvery?: number;
+}
+
+/** RunOptions' keys, for checkOptionKeys. */
+export const RUN_OPTION_KEYS = [...RECIPE_OPTION_KEYS, 'trainLimit', 'onProgress', 'progressEvery'] as const;
+
+export interface Progress {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly batch: number;
+  readonly batches: number;
+  readonly loss: number;
+  readonly scale: number;
+  readonly skipped: number;
+  /** Validation accuracy, at the end of each epoch. */
+  readonly valAccuracy?: number;
+}
+
+/** What every MNIST run reports. */
+export interface RunResult {
+  readonly policy: string;
+  readonly testAccuracy: number;
+  readonly valAccuracy: number;
+  readonly seconds: number;
+  readonly epochs: { readonly loss: number; readonly valAccuracy: number; readonly seconds: number }[];
+}
 
 export interface EpochLoop {
   /** The first `trainRows` rows of MNIST's training split train. */

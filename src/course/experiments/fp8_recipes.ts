@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getFloatFormat, type FormatLike } from '../../mp/formats/registry';
-import { quantize } from '../../mp/ops/quantize';
+import { fakeCast } from '../../mp/ops/quantize';
 import { castWithCurrentScale } from '../../mp/ops/scaled_cast';
 import { blockFp8CastTensor } from '../../mp/quant/block_fp8';
 import { DelayedScaling, type DelayedScalingOptions, type ScaleTrace } from '../../mp/quant/fp8_scaling';
@@ -173,7 +173,7 @@ export class TracedCast implements OperandCast {
       const y = this.scaler.castTensor(x);
       const nonzero = tf.notEqual(x, 0);
       const count = (mask: tf.Tensor): tf.Tensor => tf.sum(tf.cast(mask, 'float32'));
-      const unscaled = quantize(x, format, { overflow: 'saturate' });
+      const unscaled = fakeCast(x, format, { overflow: 'saturate' });
       const stats = tf.stack([
         tf.max(tf.abs(x)),
         count(tf.greater(tf.abs(tf.mul(x, scale)), format.maxFinite)),

@@ -17,7 +17,6 @@ import { checkChoice, checkOptionKeys, OptionError } from '../../mp/errors';
 import type { FormatLike } from '../../mp/formats/registry';
 import type { AmaxComputeAlgo, ScaleTrace } from '../../mp/quant/fp8_scaling';
 import { argmaxAccuracy, trainingRows } from './batches';
-import { runEpochs } from './epochs';
 import {
   FP8_RECIPE_NOTES,
   FP8_RECIPES,
@@ -27,8 +26,8 @@ import {
   type TracedCast,
 } from './fp8_recipes';
 import { loadMnist } from './mnist';
-import { buildMlp, EVAL_BATCH, SEED_MLP, seedRecipe, softmaxLoss } from './seed_mlp';
-import { RUN_OPTION_KEYS, type RunOptions, type RunResult } from './train';
+import { buildMlp, EVAL_BATCH, MNIST_MLP, seedRecipe, softmaxLoss } from './seed_mlp';
+import { runEpochs, RUN_OPTION_KEYS, type RunOptions, type RunResult } from './epochs';
 
 /** Progress comes as trainMnist reports it; under delayed scaling its `scale` is the last layer's gradient scale. */
 export interface Fp8TrainOptions extends RunOptions {
@@ -164,7 +163,7 @@ export async function trainMnistFp8(options: Fp8TrainOptions = {}): Promise<Fp8T
   };
   const mnist = loadMnist();
   const { used: n, train: nTrain } = trainingRows(mnist.train, options.trainLimit, validationSplit);
-  const { inputs, classes } = SEED_MLP;
+  const { inputs, classes } = MNIST_MLP;
 
   const model = buildMlp('float32', { seed }); // the same initial weights as trainMnist's float32 run
   const layers: Fp8Layer[] = model.layers.map((l, i) => {

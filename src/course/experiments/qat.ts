@@ -4,7 +4,7 @@ import seedrandom from 'seedrandom';
 import type { QatMlp } from '../models/qat';
 import { batchTensors, epochBatches } from './batches';
 import type { MnistSplit } from './mnist';
-import { SEED_MLP, softmaxLoss } from './seed_mlp';
+import { MNIST_MLP, softmaxLoss } from './seed_mlp';
 import { checkOptionKeys } from '../../mp/errors';
 
 export const QAT_OPTION_KEYS = ['epochs', 'batchSize', 'learningRate', 'seed', 'limit'] as const;
@@ -27,7 +27,7 @@ export interface QatTrainOptions {
  */
 export async function fineTuneQat(qat: QatMlp, split: MnistSplit, options: QatTrainOptions = {}): Promise<void> {
   checkOptionKeys('fineTuneQat', options, QAT_OPTION_KEYS);
-  const { epochs = 1, batchSize = SEED_MLP.batchSize, learningRate = 1e-4, seed = 0 } = options;
+  const { epochs = 1, batchSize = MNIST_MLP.batchSize, learningRate = 1e-4, seed = 0 } = options;
   const n = Math.min(options.limit ?? split.count, split.count);
   const optimizer = tf.train.adam(learningRate);
   const rand = seedrandom.alea(String(seed));

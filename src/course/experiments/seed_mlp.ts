@@ -10,7 +10,7 @@ import { checkOptionKeys } from '../../mp/errors';
 import type { Policy } from '../../mp/amp/policy';
 
 /** The seed's shape and training recipe; every experiment takes its defaults from here. */
-export const SEED_MLP = {
+export const MNIST_MLP = {
   /** MNIST's 28×28 pixels. */
   inputs: 784,
   hidden: 64,
@@ -25,7 +25,7 @@ export const SEED_MLP = {
 /** Rows per forward pass when a whole split is evaluated (bounds the activations' memory). */
 export const EVAL_BATCH = 2000;
 
-/** The recipe's knobs, as every MNIST run takes them; an option left out takes SEED_MLP's value. */
+/** The recipe's knobs, as every MNIST run takes them; an option left out takes MNIST_MLP's value. */
 export interface RecipeOptions {
   readonly epochs?: number;
   readonly batchSize?: number;
@@ -41,10 +41,10 @@ export const RECIPE_OPTION_KEYS = ['epochs', 'batchSize', 'learningRate', 'valid
 /** `options` completed with the seed's recipe (seed 0). */
 export function seedRecipe(options: RecipeOptions): Required<RecipeOptions> {
   return {
-    epochs: options.epochs ?? SEED_MLP.epochs,
-    batchSize: options.batchSize ?? SEED_MLP.batchSize,
-    learningRate: options.learningRate ?? SEED_MLP.learningRate,
-    validationSplit: options.validationSplit ?? SEED_MLP.validationSplit,
+    epochs: options.epochs ?? MNIST_MLP.epochs,
+    batchSize: options.batchSize ?? MNIST_MLP.batchSize,
+    learningRate: options.learningRate ?? MNIST_MLP.learningRate,
+    validationSplit: options.validationSplit ?? MNIST_MLP.validationSplit,
     seed: options.seed ?? 0,
   };
 }
@@ -57,11 +57,11 @@ export interface MlpOptions {
 /** tf.sequential([MixedDense(64, relu), MixedDense(10)]) under `policy`. */
 export function buildMlp(policy: string | Policy, options: MlpOptions = {}): tf.Sequential {
   checkOptionKeys('buildMlp', options, ['hidden', 'seed']);
-  const { hidden = SEED_MLP.hidden, seed = 0 } = options;
+  const { hidden = MNIST_MLP.hidden, seed = 0 } = options;
   return tf.sequential({
     layers: [
-      new MixedDense({ units: hidden, activation: 'relu', policy, inputShape: [SEED_MLP.inputs], seed }),
-      new MixedDense({ units: SEED_MLP.classes, policy, seed: seed + 1 }),
+      new MixedDense({ units: hidden, activation: 'relu', policy, inputShape: [MNIST_MLP.inputs], seed }),
+      new MixedDense({ units: MNIST_MLP.classes, policy, seed: seed + 1 }),
     ],
   });
 }
@@ -77,7 +77,7 @@ export function forward(model: tf.Sequential, x: tf.Tensor): tf.Tensor {
 }
 
 /**
- * Rows to evaluate: a tensor, or the values themselves, row-major, SEED_MLP.inputs per row. Values are
+ * Rows to evaluate: a tensor, or the values themselves, row-major, MNIST_MLP.inputs per row. Values are
  * uploaded one batch at a time: on wasm, tfjs's slice of a large tensor reads the whole tensor back each time
  * (about 150 ms of the seed's 1.2 s epoch went to slicing its 12 000 validation rows).
  */
@@ -85,7 +85,7 @@ export type Rows = tf.Tensor2D | Float32Array;
 
 /** The predicted digit of rows start..start+size−1. */
 function predictRows(model: tf.Sequential, images: Rows, start: number, size: number): tf.Tensor1D {
-  const { inputs } = SEED_MLP;
+  const { inputs } = MNIST_MLP;
   return tf.tidy(() => {
     const x =
       images instanceof Float32Array

@@ -13,7 +13,7 @@ import { policy as toPolicy } from '../../mp/amp/policy';
 import { checkChoice, checkOptionKeys, OptionError } from '../../mp/errors';
 import { batchTensors } from './batches';
 import { loadMnist } from './mnist';
-import { buildMlp, forward, SEED_MLP, softmaxLoss } from './seed_mlp';
+import { buildMlp, forward, MNIST_MLP, softmaxLoss } from './seed_mlp';
 import { makeScaler } from './train';
 
 export interface StepTimeOptions {
@@ -66,7 +66,7 @@ export async function timeTrainingSteps(
   }
   const rounds = integerAtLeast('rounds', options.rounds ?? 10, 1);
   const stepsPerRound = integerAtLeast('stepsPerRound', options.stepsPerRound ?? 10, 1);
-  const batchSize = integerAtLeast('batchSize', options.batchSize ?? SEED_MLP.batchSize, 1);
+  const batchSize = integerAtLeast('batchSize', options.batchSize ?? MNIST_MLP.batchSize, 1);
   const warmupSteps = integerAtLeast('warmupSteps', options.warmupSteps ?? 10, 0);
   const clock = checkChoice('clock', options.clock ?? 'cpu', STEP_CLOCKS);
   const now = (): number => {
@@ -84,7 +84,7 @@ export async function timeTrainingSteps(
   const runs = resolved.map((p) => {
     const model = buildMlp(p);
     const scaler = makeScaler(undefined, p);
-    const optimizer = new LossScaleOptimizer(tf.train.adam(SEED_MLP.learningRate), scaler, p.variable);
+    const optimizer = new LossScaleOptimizer(tf.train.adam(MNIST_MLP.learningRate), scaler, p.variable);
     const step = (): void => {
       optimizer.minimize(() => tf.tidy(() => softmaxLoss(y, forward(model, x))));
     };

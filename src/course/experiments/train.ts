@@ -14,29 +14,9 @@ import {
 import { LossScaleOptimizer } from '../../mp/amp/optimizer';
 import { policy as toPolicy, type Policy } from '../../mp/amp/policy';
 import { trainingRows } from './batches';
-import { readLoss, runEpochs } from './epochs';
+import { readLoss, runEpochs, RUN_OPTION_KEYS, type RunOptions, type RunResult } from './epochs';
 import { loadMnist, type MnistSplit } from './mnist';
-import {
-  accuracy,
-  buildMlp,
-  forward,
-  RECIPE_OPTION_KEYS,
-  SEED_MLP,
-  seedRecipe,
-  softmaxLoss,
-  type RecipeOptions,
-} from './seed_mlp';
-
-/** What every MNIST run takes: the recipe, a quick-run limit and progress reports. */
-export interface RunOptions extends RecipeOptions {
-  /** Use only the first N training images (quick runs). */
-  readonly trainLimit?: number;
-  readonly onProgress?: (p: Progress) => void;
-  /** Report progress every this many batches (each report reads the loss back, awaited). */
-  readonly progressEvery?: number;
-}
-
-export const RUN_OPTION_KEYS = [...RECIPE_OPTION_KEYS, 'trainLimit', 'onProgress', 'progressEvery'] as const;
+import { accuracy, buildMlp, forward, MNIST_MLP, seedRecipe, softmaxLoss } from './seed_mlp';
 
 export interface TrainOptions extends RunOptions {
   readonly policy?: string | Policy;
@@ -49,27 +29,6 @@ export interface TrainOptions extends RunOptions {
   readonly lossMultiplier?: number;
   /** Return the trained model (the caller disposes it) instead of disposing it. */
   readonly keepModel?: boolean;
-}
-
-export interface Progress {
-  readonly epoch: number;
-  readonly epochs: number;
-  readonly batch: number;
-  readonly batches: number;
-  readonly loss: number;
-  readonly scale: number;
-  readonly skipped: number;
-  /** Validation accuracy, at the end of each epoch. */
-  readonly valAccuracy?: number;
-}
-
-/** What every MNIST run reports. */
-export interface RunResult {
-  readonly policy: string;
-  readonly testAccuracy: number;
-  readonly valAccuracy: number;
-  readonly seconds: number;
-  readonly epochs: { readonly loss: number; readonly valAccuracy: number; readonly seconds: number }[];
 }
 
 export interface TrainResult extends RunResult {
@@ -88,7 +47,7 @@ export function makeScaler(option: TrainOptions['lossScale'], p: Policy): LossSc
 
 /** Rows from..to−1 of a split, as values (accuracy uploads them a batch at a time). */
 function rowsOf(split: MnistSplit, from: number, to: number): { x: Float32Array; labels: Uint8Array } {
-  const { inputs } = SEED_MLP;
+  const { inputs } = MNIST_MLP;
   return { x: split.images.subarray(from * inputs, to * inputs), labels: split.labels.subarray(from, to) };
 }
 

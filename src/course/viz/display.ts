@@ -8,9 +8,10 @@ const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 /** The project's own plotly.js, served by Jupyter from the course root: never a CDN. */
 const PLOTLY_PATH = 'files/node_modules/plotly.js-dist/plotly.js';
 
-type Bundle = Record<string, unknown>;
+/** A Jupyter MIME bundle: the display data of one output, by MIME type. */
+export type MimeBundle = Record<string, unknown>;
 type WriteDisplayData = (
-  data: { data: Bundle; metadata: Bundle; transient: { display_id?: string } },
+  data: { data: MimeBundle; metadata: MimeBundle; transient: { display_id?: string } },
   update: boolean,
 ) => void;
 
@@ -34,7 +35,7 @@ export class LiveDisplay {
   private readonly id = newId();
   private shown = false;
 
-  show(bundle: Bundle): boolean {
+  show(bundle: MimeBundle): boolean {
     const write = kernelWriter();
     if (!write) return false;
     write({ data: bundle, metadata: {}, transient: { display_id: this.id } }, this.shown);
@@ -75,7 +76,7 @@ function plotlyHtml(fig: Figure, id: string): string {
 }
 
 /** The MIME bundle of a figure: plotly's JSON (as an object, never a string: a string renders nothing) and HTML. */
-export function figureBundle(fig: Figure, id = newId()): Bundle {
+export function figureBundle(fig: Figure, id = newId()): MimeBundle {
   return {
     [PLOTLY_MIME]: { data: fig.data, layout: fig.layout },
     'text/html': plotlyHtml(fig, id),
@@ -96,7 +97,7 @@ function cellText(v: Cell): string {
 }
 
 /** An HTML table of rows (objects with the same keys), with a plain-text copy. */
-export function tableBundle(rows: readonly Readonly<Record<string, Cell>>[], caption?: string): Bundle {
+export function tableBundle(rows: readonly Readonly<Record<string, Cell>>[], caption?: string): MimeBundle {
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
   const body = rows

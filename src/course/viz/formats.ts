@@ -13,7 +13,7 @@ import { getFloatFormat, type FormatLike } from '../../mp/formats/registry';
 import type { Figure, Trace } from './figure';
 
 /** The positive number line of one format: representable values and the gap from each to its neighbour. */
-export interface SpacingSeries {
+export interface NumberLine {
   readonly format: string;
   /** Positive finite values of the format, ascending (every one, or the first of each binade). */
   readonly values: number[];
@@ -27,15 +27,16 @@ export interface SpacingSeries {
 }
 
 /**
- * The spacing of a float format's positive values, read off its codes with `decode`: positive codes are in
- * value order, so code c + 1 is the next larger value. A format with at most `everyValueUpTo` positive finite
- * values gives all of them; a wider one gives the smallest (sub)normal and the first value of each binade,
- * where the gap doubles (it is constant inside a binade), and the largest finite value.
+ * A float format's positive number line: its values and the gap from each to the next, read off its codes with
+ * `decode` (NumPy's spacing(x) gives one such gap, at x). Positive codes are in value order, so code c + 1 is
+ * the next larger value. A format with at most `everyValueUpTo` positive finite values gives all of them; a wider
+ * one gives the smallest (sub)normal and the first value of each binade, where the gap doubles (it is constant
+ * inside a binade), and the largest finite value.
  *
- *     spacing('float4_e2m1fn').values   // [0.5, 1, 1.5, 2, 3, 4, 6]
+ *     numberLine('float4_e2m1fn').values   // [0.5, 1, 1.5, 2, 3, 4, 6]
  */
-export function spacing(format: FormatLike, options: { everyValueUpTo?: number } = {}): SpacingSeries {
-  checkOptionKeys('spacing', options, ['everyValueUpTo']);
+export function numberLine(format: FormatLike, options: { everyValueUpTo?: number } = {}): NumberLine {
+  checkOptionKeys('numberLine', options, ['everyValueUpTo']);
   const { everyValueUpTo = 256 } = options;
   const f = getFloatFormat(format);
   if (!Number.isInteger(everyValueUpTo) || everyValueUpTo < 0) {
@@ -87,7 +88,7 @@ export function spacingFigure(
   checkOptionKeys('spacingFigure', options, ['title', 'overview']);
   const { title = 'Spacing of representable values', overview } = options;
   checkFormatList(formats, 'spacingFigure');
-  const series = formats.map((f) => spacing(f));
+  const series = formats.map((f) => numberLine(f));
   const names = series.map((s) => s.format);
   const shownFirst = overview?.map((f) => getFloatFormat(f).name);
   const missing = shownFirst?.filter((n) => !names.includes(n)) ?? [];

@@ -42,7 +42,8 @@ function resolve(options: RecorderOptions): { every: number; show: boolean } {
   return { every, show };
 }
 
-type Logs = Record<string, number | tf.Scalar | undefined>;
+/** What tfjs passes a callback at the end of a batch or an epoch: a number, or a scalar not yet read. */
+export type Logs = Record<string, number | tf.Scalar | undefined>;
 
 async function valueOf(v: number | tf.Scalar | undefined): Promise<number> {
   if (v === undefined) return NaN;

@@ -15,19 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerCpuWasmKernel, registerScalarKernel, type KernelCall } from '../ops/cpu_wasm';
 import { KERNELS } from '../ops/kernel_names';
-
-/** The parts of tfjs' AdamOptimizer the fused step reads and writes (private in its typings). */
-interface AdamInternals {
-  learningRate: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-  accumulatedFirstMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
-  accumulatedSecondMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
-  incrementIterations(): void;
-}
+import { adamInternals, registeredVariables, type AdamInternals } from '../tfjs_internals';
 
 interface AdamAttrs {
   beta1: number;
@@ -101,11 +89,7 @@ registerScalarKernel<AdamAttrs>(KERNELS.adamBetas, 2, ({ attrs: { beta1, beta2 }
 
 /** Whether `opt` is a plain tf.train.adam (not a subclass) and the backend has the fused kernel. */
 export function fusedAdamApplies(opt: tf.Optimizer): boolean {
-  return (
-    opt.constructor === tf.AdamOptimizer &&
-    typeof (opt as unknown as AdamInternals).learningRate === 'number' &&
-    tf.getKernel(KERNELS.adam, tf.getBackend()) !== undefined
-  );
+  return adamInternals(opt) !== undefined && tf.getKernel(KERNELS.adam, tf.getBackend()) !== undefined;
 }
 
 /**
@@ -115,7 +99,7 @@ export function fusedAdamApplies(opt: tf.Optimizer): boolean {
  */
 export function fusedAdamStep(adam: tf.Optimizer, names: string[], grads: tf.Tensor[], skip?: tf.Scalar): void {
   const a = adam as unknown as AdamInternals;
-  const vars = tf.engine().registeredVariables;
+  const vars = registeredVariables();
   const attrs: AdamAttrs = { beta1: a.beta1, beta2: a.beta2, epsilon: a.epsilon, learningRate: a.learningRate };
   tf.tidy(() => {
     names.forEach((name, i) => {

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkChoice, checkOptionKeys } from '../errors';
-import { quantize } from '../ops/quantize';
+import { fakeCast } from '../ops/quantize';
 import { autocast } from './autocast';
 import { castsUnder } from './cast';
 import { denseWithCasts } from './dense';
@@ -65,7 +65,7 @@ export class MixedDense extends tf.layers.Layer {
     this.bias = this.addWeight('bias', [this.units], 'float32', tf.initializers.zeros());
     if (this.policy.variable.name !== 'float32') {
       // pure low-precision policies store the weights themselves in the low format
-      for (const w of [this.kernel, this.bias]) w.write(tf.tidy(() => quantize(w.read(), this.policy.variable)));
+      for (const w of [this.kernel, this.bias]) w.write(tf.tidy(() => fakeCast(w.read(), this.policy.variable)));
     }
     this.built = true;
   }

@@ -12,7 +12,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOptionKeys, OptionError } from '../errors';
-import { onNumbers, lossScaleStep, tally, onTensors, type LossScaleRule, type ScaleState } from './scale_rule';
+import {
+  onNumbers,
+  lossScaleStep,
+  tally,
+  onTensors,
+  type LossScaleRule,
+  type ScaleChange,
+  type ScaleState,
+} from './scale_rule';
 import { KERNELS } from '../ops/kernel_names';
 import { SCALER_STATE, scalerKernelApplies } from './scaler_kernel';
 
@@ -49,14 +57,8 @@ export interface LossScaler {
   releaseAsync(): Promise<void>;
 }
 
-/** Whether the scale went down or up on a step: booleans on the host, bool scalars on the device. */
-interface Change<B> {
-  readonly backoff: B;
-  readonly grow: B;
-}
-
 /** The counts a device update keeps in tensors. */
-interface DeviceCounts {
+export interface DeviceCounts {
   readonly skipped: tf.Variable;
   readonly backoffs: tf.Variable;
   readonly growths: tf.Variable;
@@ -76,7 +78,8 @@ async function readAll(scalars: readonly tf.Tensor[]): Promise<number[]> {
   }
 }
 
-abstract class CountingScaler implements LossScaler {
+/** What the three scalers share: the step counts, and moving their state between the host and the device. */
+export abstract class CountingScaler implements LossScaler {
   abstract readonly enabled: boolean;
   abstract readonly scale: number;
   protected counts = { steps: 0, skipped: 0, backoffs: 0, growths: 0 };
@@ -161,7 +164,7 @@ abstract class CountingScaler implements LossScaler {
 
   abstract scaleTensor(): tf.Scalar;
   /** The rule on the host, after a step (found: it held inf/NaN and the scaler is enabled); none by default. */
-  protected adjust(found: boolean): Change<boolean> | undefined {
+  protected adjust(found: boolean): ScaleChange<boolean> | undefined {
     void found;
     return undefined;
   }
@@ -184,7 +187,7 @@ abstract class CountingScaler implements LossScaler {
     return false;
   }
   /** The rule in tensor ops; `found` is a bool scalar. */
-  protected adjustOnDevice(found: tf.Tensor): Change<tf.Tensor> | undefined {
+  protected adjustOnDevice(found: tf.Tensor): ScaleChange<tf.Tensor> | undefined {
     void found;
     return undefined;
   }
@@ -344,7 +347,7 @@ export class DynamicLossScaler extends CountingScaler {
     return true;
   }
 
-  protected override adjustOnDevice(found: tf.Tensor): Change<tf.Tensor> {
+  protected override adjustOnDevice(found: tf.Tensor): ScaleChange<tf.Tensor> {
     const d = this.device!;
     const next = lossScaleStep(onTensors, d, found, this.options);
     d.scale.assign(next.scale);
@@ -353,19 +356,25 @@ export class DynamicLossScaler extends CountingScaler {
     return next;
   }
 
-  protected override adjust(found: boolean): Change<boolean> {
+  protected override adjust(found: boolean): ScaleChange<boolean> {
     const next = lossScaleStep(onNumbers, this.host, found, this.options);
     this.host = { scale: next.scale, goodSteps: next.goodSteps, hysteresisLeft: next.hysteresisLeft };
     return next;
   }
 }
 
-/** Each framework's defaults. */
-export const LOSS_SCALE_PRESETS = {
+/**
+ * Each framework's defaults, for DynamicLossScaler.
+ *
+ *     new DynamicLossScaler(LOSS_SCALE_PRESETS.keras3)
+ */
+export const LOSS_SCALE_PRESETS = withKerasAlias({
   /** torch.amp.GradScaler */
   torch: { initScale: 2 ** 16, growthFactor: 2, backoffFactor: 0.5, growthInterval: 2000 },
-  /** keras.mixed_precision.LossScaleOptimizer (TF/Keras 2 also floors the scale at 1) */
-  keras: { initScale: 2 ** 15, growthFactor: 2, backoffFactor: 0.5, growthInterval: 2000, minScale: 1 },
+  /** Keras 3's keras.optimizers.LossScaleOptimizer: doubles after 2000 good steps, halves on overflow, no floor */
+  keras3: { initScale: 2 ** 15, growthFactor: 2, backoffFactor: 0.5, growthInterval: 2000 },
+  /** tf_keras (TensorFlow's Keras 2) mixed_precision.LossScaleOptimizer: Keras 3's rule, the scale floored at 1 */
+  tf_keras: { initScale: 2 ** 15, growthFactor: 2, backoffFactor: 0.5, growthInterval: 2000, minScale: 1 },
   /** DeepSpeed fp16 defaults: initial_scale_power 16, loss_scale_window 1000, hysteresis 2, min_loss_scale 1 */
   deepspeed: {
     initScale: 2 ** 16,
@@ -375,9 +384,22 @@ export const LOSS_SCALE_PRESETS = {
     minScale: 1,
     hysteresis: 2,
   },
-} as const satisfies Record<string, DynamicLossScalerOptions>;
+} as const satisfies Record<string, DynamicLossScalerOptions>);
 
-export type LossScalePreset = keyof typeof LOSS_SCALE_PRESETS;
+/** The presets' names (the deprecated alias aside). */
+export type LossScalePreset = Exclude<keyof typeof LOSS_SCALE_PRESETS, 'keras'>;
+
+/** The presets and `keras`, the old name of tf_keras, not enumerable: a table of the presets lists each once. */
+function withKerasAlias<T extends { readonly tf_keras: DynamicLossScalerOptions }>(
+  presets: T,
+): T & {
+  /** @deprecated Keras 2's rule (floored at 1), which Keras 3 no longer has: use tf_keras (the same) or keras3. */
+  readonly keras: T['tf_keras'];
+} {
+  return Object.defineProperty({ ...presets }, 'keras', { value: presets.tf_keras, enumerable: false }) as T & {
+    readonly keras: T['tf_keras'];
+  };
+}
 
 function checkPositive(name: string, value: number): void {
   if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) {

@@ -4,6 +4,7 @@ import { KERNELS, runAnywhere } from '../ops/kernel_names';
 import { transpose2d } from '../ops/transpose';
 import { autocast, autocastFormat } from './autocast';
 import type { Policy } from './policy';
+import { tfjsKernel } from '../tfjs_internals';
 
 /**
  * a·b under a policy: autocast's `matmul` entry decides the casts (compute: low-precision inputs, float32
@@ -35,7 +36,7 @@ const batchMatMul =
   (backendName: string): tf.KernelFunc =>
   ({ inputs, backend, attrs }) =>
     withGpuMatmulCompute(attrs!.format as string, () =>
-      tf.getKernel('BatchMatMul', backendName)!.kernelFunc({
+      tfjsKernel('BatchMatMul', backendName).kernelFunc({
         inputs,
         backend,
         attrs: { transposeA: false, transposeB: false },

@@ -22,14 +22,21 @@ import { getFloatFormat, type FormatLike } from '../formats/registry';
 import type { FloatFormat } from '../formats/spec';
 import { registerCpuWasmKernel } from '../ops/cpu_wasm';
 import { KERNELS } from '../ops/kernel_names';
-import { quantize } from '../ops/quantize';
+import { fakeCast } from '../ops/quantize';
 import { reduceAll } from '../ops/reduce';
 import { fusedAdamApplies, fusedAdamStep } from './fused_adam';
 import type { LossScaler } from './loss_scaler';
 import { unscaleWithFlag } from './unscale';
+import {
+  gradientsSeeded,
+  optimizerIterations,
+  optimizerState,
+  registeredVariables,
+  shareData,
+} from '../tfjs_internals';
 
 /** tfjs' { name, tensor } pair (not exported by name from @tensorflow/tfjs). */
-type NamedTensor = { name: string; tensor: tf.Tensor };
+export type NamedTensor = { name: string; tensor: tf.Tensor };
 
 export class LossScaleOptimizer extends tf.Optimizer {
   static readonly className = 'LossScaleOptimizer';
@@ -110,10 +117,10 @@ export class LossScaleOptimizer extends tf.Optimizer {
     this.scaler.updateOnDevice(found);
     if (fusedAdamApplies(this.inner)) return this.step(grads, names, list, found);
     if (!names.every((n) => this.primed.has(n))) this.prime(names);
-    const vars = tf.engine().registeredVariables;
+    const vars = registeredVariables();
     const written = [...names.map((n) => vars[n]).filter((v): v is tf.Variable => v !== undefined)];
     written.push(...optimizerState(this.inner));
-    const before = written.map(share);
+    const before = written.map(shareData);
     this.step(grads, names, list);
     tf.tidy(() => {
       // tf.where would broadcast the scalar flag with Tile, which is slow on wasm: build one full-shape
@@ -136,17 +143,17 @@ export class LossScaleOptimizer extends tf.Optimizer {
    * slots hold their initial values: zero moments, Adagrad's initial accumulator.)
    */
   private prime(names: string[]): void {
-    const vars = tf.engine().registeredVariables;
+    const vars = registeredVariables();
     const weights = names.map((n) => vars[n]).filter((v): v is tf.Variable => v !== undefined);
     const written = [...weights, ...optimizerState(this.inner)];
-    const before = written.map(share);
-    const counter = this.inner as unknown as { iterations_?: number };
-    const iterations = counter.iterations_;
+    const before = written.map(shareData);
+    const iterations = optimizerIterations(this.inner);
+    const count = iterations.get();
     const zeros: tf.NamedTensorMap = {};
     for (const v of weights) zeros[v.name] = tf.zerosLike(v);
     this.inner.applyGradients(zeros);
     written.forEach((v, i) => v.assign(before[i]!));
-    counter.iterations_ = iterations;
+    iterations.set(count);
     tf.dispose([...before, ...Object.values(zeros)]);
     for (const n of names) this.primed.add(n);
   }
@@ -172,10 +179,10 @@ export class LossScaleOptimizer extends tf.Optimizer {
 
   /** Rounds the updated variables to the variable format: an update smaller than half an ulp is lost. */
   private roundVariables(names: string[]): void {
-    const vars = tf.engine().registeredVariables;
+    const vars = registeredVariables();
     for (const name of names) {
       const v = vars[name];
-      if (v) tf.tidy(() => v.assign(quantize(v, this.variableFormat)));
+      if (v) tf.tidy(() => v.assign(fakeCast(v, this.variableFormat)));
     }
   }
 
@@ -211,20 +218,13 @@ function scaledGrads(
   scale: tf.Scalar,
   varList?: tf.Variable[],
 ): { value: tf.Scalar; grads: tf.NamedTensorMap } {
-  const vars = (varList ?? Object.values(tf.engine().registeredVariables)).filter((v) => v.trainable);
-  const { value, grads } = tf.engine().gradients(f, vars, scale, true);
+  const vars = (varList ?? Object.values(registeredVariables())).filter((v) => v.trainable);
+  const { value, grads } = gradientsSeeded(f, vars, scale);
   const named: tf.NamedTensorMap = {};
   vars.forEach((v, i) => {
     if (grads[i]) named[v.name] = grads[i]!;
   });
-  return { value: value as tf.Scalar, grads: named };
-}
-
-/** A second tensor on a variable's current data, without a copy (tfjs never writes data in place). */
-function share(v: tf.Variable): tf.Tensor {
-  const engine = tf.engine();
-  engine.backend.incRef(v.dataId);
-  return engine.makeTensorFromDataId(v.dataId, v.shape, v.dtype);
+  return { value, grads: named };
 }
 
 /** A bool scalar tensor: whether any tensor holds inf or NaN (nothing is read back). */
@@ -276,23 +276,3 @@ export async function hasNonFinite(tensors: tf.Tensor[]): Promise<boolean> {
 
 /** @deprecated hasNonFinite awaits its read. */
 export const hasNonFiniteAsync = hasNonFinite;
-
-/**
- * The variables a tfjs optimizer keeps as state: its own tf.Variable fields (Adam's accumulated betas) and
- * its slot lists (arrays of { originalName, variable }). Every built-in tfjs optimizer keeps its state so.
- */
-export function optimizerState(opt: tf.Optimizer): tf.Variable[] {
-  const out: tf.Variable[] = [];
-  for (const value of Object.values(opt)) {
-    if (value instanceof tf.Variable) out.push(value);
-    else if (Array.isArray(value)) {
-      for (const item of value) {
-        if (item instanceof tf.Variable) out.push(item);
-        else if (item && (item as { variable?: unknown }).variable instanceof tf.Variable) {
-          out.push((item as { variable: tf.Variable }).variable);
-        }
-      }
-    }
-  }
-  return out;
-}

@@ -16,7 +16,7 @@ export interface LossScaleRule {
   readonly backoffFactor: number;
   /** Good steps in a row before the scale grows. */
   readonly growthInterval: number;
-  /** The scale never goes below this (DeepSpeed, TF/Keras 2: 1). torch: no floor. */
+  /** The scale never goes below this (DeepSpeed, tf_keras: 1). torch and Keras 3: no floor. */
   readonly minScale: number;
   /** The scale never goes above this. */
   readonly maxScale: number;
@@ -34,11 +34,14 @@ export interface ScaleState<N> {
   readonly hysteresisLeft: N;
 }
 
-/** The next state, and whether the scale went down or up on this step. */
-export interface ScaleStep<N, B> extends ScaleState<N> {
+/** Whether the scale went down or up on a step: booleans on the host, bool scalars on the device. */
+export interface ScaleChange<B> {
   readonly backoff: B;
   readonly grow: B;
 }
+
+/** The next state, and whether the scale went down or up on this step. */
+export interface ScaleUpdate<N, B> extends ScaleState<N>, ScaleChange<B> {}
 
 /** The operations the rule uses, on numbers N and flags B. */
 export interface Arithmetic<N, B> {
@@ -64,7 +67,7 @@ export function lossScaleStep<N, B>(
   s: ScaleState<N>,
   found: B,
   r: LossScaleRule,
-): ScaleStep<N, B> {
+): ScaleUpdate<N, B> {
   const held = m.and(found, m.greater(s.hysteresisLeft, 1)); // an overflow the hysteresis absorbs
   const backoff = m.and(found, m.not(held));
   const good = m.select(found, 0, m.add(s.goodSteps, 1));

@@ -12,6 +12,7 @@ import { installWebGpuQuantize, selfTestWebGpuQuantize } from './webgpu/quantize
 import { webGpuQuantizeSupports } from './webgpu/quantize_wgsl';
 import { DAWN_TOGGLES, type MatmulPath } from './webgpu/select_path';
 import { checkWasmThreads, startWasm, wasmThreadsCount, wasmThreadsFallback } from './wasm_threads';
+import { checkWebGpuVersion, wasmSimd as wasmRunsSimd } from '../tfjs_internals';
 
 export const BACKEND_CHOICES = ['auto', 'wasm', 'cpu', 'tensorflow', 'webgpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -80,6 +81,7 @@ function loadWebGpu(): void {
       'webgpu',
     );
   }
+  checkWebGpuVersion();
   installWebGpuMatmul();
   installWebGpuQuantize();
 }
@@ -142,7 +144,7 @@ let quantizeRejected: string[] = [];
 /** What backend is active, and whether quantize is exact on it. */
 export function backendInfo(): BackendInfo {
   const name = tf.getBackend();
-  const wasmSimd = name === 'wasm' ? Boolean(tf.env().getBool('WASM_HAS_SIMD_SUPPORT')) : undefined;
+  const wasmSimd = name === 'wasm' ? wasmRunsSimd() : undefined;
   const wasmThreads = name === 'wasm' ? wasmThreadsCount() : undefined;
   const exactQuantize = exactBackends().includes(name);
   const detail =

@@ -12,10 +12,10 @@
  */
 import * as fs from 'fs';
 import type * as OsModule from 'os';
-import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { Worker as NodeWorker, type WorkerOptions } from 'worker_threads';
 import { BackendError, OptionError } from '../errors';
+import { backendStarted, setWasmMultithreading, wasmPackageFile } from '../tfjs_internals';
 
 /** The os module object itself (not an import's copy): Emscripten reads os.cpus from it. */
 const nodeOs = require('os') as typeof OsModule;
@@ -28,13 +28,11 @@ interface WasmPackage {
 /** The backend package, loaded only when used (a literal name, so that bundlers include this copy). */
 const wasmPackage = (): WasmPackage => require('@tensorflow/tfjs-backend-wasm') as WasmPackage;
 
-function wasmOut(file: string): string {
-  return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out', file);
-}
-
 /** The pthread worker's code, as the package publishes it. */
 function pthreadCode(): string {
-  const module = require(wasmOut('tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
+  const module = require(wasmPackageFile('tfjs-backend-wasm-threaded-simd.worker.js')) as {
+    wasmWorkerContents: string;
+  };
   // as tfjs does before making its Blob: the code's "\n" escapes would otherwise become line breaks
   return module.wasmWorkerContents.replace(/\n/g, '\\n');
 }
@@ -62,7 +60,10 @@ class PthreadWorker extends NodeWorker {
     const m = message as { cmd?: string };
     // 'load' names the main script for the worker to evaluate: the published file, not the Blob of a copy
     const load = this.pthread && m?.cmd === 'load';
-    super.postMessage(load ? { ...m, urlOrBlob: wasmOut('tfjs-backend-wasm-threaded-simd.js') } : message, transfer);
+    super.postMessage(
+      load ? { ...m, urlOrBlob: wasmPackageFile('tfjs-backend-wasm-threaded-simd.js') } : message,
+      transfer,
+    );
   }
 }
 
@@ -72,7 +73,7 @@ class PthreadWorker extends NodeWorker {
  * count a started threaded build needs.
  */
 function prepareThreadedStart(threads: number): { started(): void; failed(): void } {
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+  setWasmMultithreading(true);
   wasmPackage().setThreadsCount(threads);
   // Emscripten assigns worker_threads' Worker to the global as it starts; the no-op setter keeps ours there.
   // It creates its 8 pool workers during the start, so the global goes back to what it was right after.
@@ -89,7 +90,7 @@ function prepareThreadedStart(threads: number): { started(): void; failed(): voi
       else delete (globalThis as { Worker?: unknown }).Worker;
     },
     failed: () => {
-      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      setWasmMultithreading(false);
       wasmPackage().setThreadsCount(-1); // tfjs' default
     },
   };
@@ -97,9 +98,6 @@ function prepareThreadedStart(threads: number): { started(): void; failed(): voi
 
 /** The most threads tfjs' wasm build runs (asked for 16, it runs 8). */
 export const MAX_WASM_THREADS = 8;
-
-/** The tfjs-backend-wasm versions whose threaded build this file was written and tested against. */
-const TESTED_VERSIONS = /^4\.22\./;
 
 /** The cores this process may use: the available ones, within a cgroup v2 CPU quota (a container's limit). */
 function cpuBudget(): number {
@@ -150,9 +148,6 @@ export function wasmThreadsFallback(): string | null {
   return fallback;
 }
 
-const wasmRunning = (): boolean =>
-  (tf.engine() as unknown as { registry: Record<string, unknown> }).registry.wasm !== undefined;
-
 /**
  * Makes wasm the active backend: on its first start with `threads` (else MP_WASM_THREADS, else
  * defaultWasmThreads()). Where the threaded build fails to start, a count that was asked for throws a
@@ -166,21 +161,17 @@ export async function startWasm(threads?: number): Promise<void> {
   const asked = threads ?? fromEnv;
   const wanted = asked ?? defaultWasmThreads();
   const pkg = wasmPackage(); // registers the backend
-  if (!wasmRunning() && wanted > 1) {
-    const version = (require('@tensorflow/tfjs-backend-wasm/package.json') as { version: string }).version;
-    let reason = `tfjs-backend-wasm ${version} is untested with threads here (tested: 4.22.x)`;
-    if (TESTED_VERSIONS.test(version)) {
-      const start = prepareThreadedStart(wanted);
-      let started = false;
-      try {
-        started = await tf.setBackend('wasm');
-      } finally {
-        start.started();
-        if (!started) start.failed();
-      }
-      if (started) return void (fallback = null);
-      reason = 'the threaded build did not start (see the warning above)';
+  if (!backendStarted('wasm') && wanted > 1) {
+    const start = prepareThreadedStart(wanted);
+    let started = false;
+    try {
+      started = await tf.setBackend('wasm');
+    } finally {
+      start.started();
+      if (!started) start.failed();
     }
+    if (started) return void (fallback = null);
+    const reason = 'the threaded build did not start (see the warning above)';
     if (asked !== undefined) {
       throw new BackendError(
         `wasm with ${wanted} threads: ${reason}. Use threads: 1 (or MP_WASM_THREADS=1) for the single-threaded build.`,

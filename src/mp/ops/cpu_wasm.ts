@@ -2,42 +2,12 @@
  * The library's own kernels on tfjs's cpu and wasm backends (quantize, transpose, fused Adam, unscaling, the
  * loss-scale update, the non-finite check), registered through one helper: each kernel is written once, on
  * arrays, and the helper hands it JS arrays on cpu, or views on the wasm heap with the SIMD kernels bound to
- * it on wasm. The parts of the two backends that the library uses are declared here.
+ * it on wasm. The backends' storage is declared in tfjs_internals.ts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BackendError } from '../errors';
 import { ampKernels, type AmpKernels } from '../formats/simd/amp_simd';
 import type { WasmMemory } from '../formats/simd/webassembly';
-
-interface CpuBackend {
-  data: { get(dataId: tf.DataId): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array | Uint8Array): tf.TensorInfo;
-}
-
-export interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  /** A view on the heap: take it after every makeOutput and malloc, which may grow (and so move) the heap. */
-  typedArrayFromHeap(t: tf.TensorInfo): ArrayBufferView;
-  /** The single-threaded build exports its memory (asm.memory); the threaded build imports one (wasmMemory). */
-  wasm: { asm?: { memory?: WasmMemory }; wasmMemory?: WasmMemory; _malloc(bytes: number): number };
-}
-
-/** The wasm backend's heap memory, in either build. */
-export function wasmHeap(backend: WasmBackend): WasmMemory {
-  const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
-  if (!memory) {
-    throw new BackendError(
-      'tfjs-wasm shows no heap (asm.memory or wasmMemory): a tfjs-backend-wasm newer than 4.22?',
-      'wasm',
-    );
-  }
-  return memory;
-}
-
-/** A cpu-backend tensor's values, without a copy. */
-function cpuValues<T extends ArrayLike<number> = Float32Array>(backend: CpuBackend, t: tf.TensorInfo): T {
-  return backend.data.get(t.dataId).values as T;
-}
+import { cpuValues, wasmHeap, type CpuBackend, type WasmBackend } from '../tfjs_internals';
 
 type KernelArray = Float32Array | Uint8Array;
 

@@ -13,9 +13,9 @@ export const IMPLEMENTATIONS = ['auto', 'kernel', 'ops'] as const;
 export type GradientMode = (typeof GRADIENT_MODES)[number];
 export type Implementation = (typeof IMPLEMENTATIONS)[number];
 
-export interface QuantizeOptions extends RoundOptions {
+export interface FakeCastOptions extends RoundOptions {
   /**
-   * The backward pass. `straight-through` (default): the gradient passes unchanged, d quantize(x)/dx := 1.
+   * The backward pass. `straight-through` (default): the gradient passes unchanged, d fakeCast(x)/dx := 1.
    * `round`: the incoming gradient is itself rounded to the format, as a real low-precision backward
    * pass stores it, so small gradients underflow to zero just as they do on a GPU.
    */
@@ -25,14 +25,15 @@ export interface QuantizeOptions extends RoundOptions {
 }
 
 /**
- * Rounds a float32 tensor to `format` and returns it as float32: a "fake cast". On the cpu and wasm
- * backends it is bit-identical to roundArray (and so to ml_dtypes).
+ * Rounds a float32 tensor to `format` and returns it as float32: a "fake cast", what torch computes as
+ * `x.to(torch.float16).to(torch.float32)`. (torch's quantize maps to integers: that is affineQuantize here.) On
+ * the cpu and wasm backends it is bit-identical to roundArray (and so to ml_dtypes).
  *
- *     quantize(tf.tensor([0.1, 70000]), 'float16')   // [0.0999755859375, Infinity]
+ *     fakeCast(tf.tensor([0.1, 70000]), 'float16')   // [0.0999755859375, Infinity]
  */
-export function quantize(x: tf.Tensor, format: FormatLike, options: QuantizeOptions = {}): tf.Tensor {
-  checkFloat32Tensor(x, 'quantize');
-  checkOptionKeys('quantize', options, ['gradient', 'implementation', ...ROUND_OPTION_KEYS]);
+export function fakeCast(x: tf.Tensor, format: FormatLike, options: FakeCastOptions = {}): tf.Tensor {
+  checkFloat32Tensor(x, 'fakeCast');
+  checkOptionKeys('fakeCast', options, ['gradient', 'implementation', ...ROUND_OPTION_KEYS]);
   const { gradient = 'straight-through', implementation = 'auto', ...roundOptions } = options;
   checkChoice('gradient', gradient, GRADIENT_MODES);
   checkChoice('implementation', implementation, IMPLEMENTATIONS);

@@ -24,7 +24,7 @@ import { getFloatFormat } from '../formats/registry';
 import { scaledCastArray, scaleFromAmax, scaleFromAmaxTensor } from '../ops/scaled_cast';
 import { blockAmax, blockLayout, castInBlocks, checkShape } from './blocks';
 import { floorLog2 } from './mx';
-import { quantError, type QuantError } from './quant_error';
+import { quantError, type QuantErrorStats } from './quant_error';
 
 const E4M3 = getFloatFormat('float8_e4m3fn');
 /** Tile edge and promotion interval: 128 values, as in the report and kernel.py. */
@@ -48,7 +48,7 @@ export interface BlockFp8Result {
   readonly dequantized: Float32Array;
   /** 8 element bits and 32 per tile's scale. */
   readonly bitsPerValue: number;
-  readonly error: QuantError;
+  readonly error: QuantErrorStats;
 }
 
 /** Quantizes a matrix to block-scaled FP8. Throws OptionError for non-finite values, a bad shape or tile shape. */

@@ -12,7 +12,7 @@ import { roundHalfEven } from '../formats/round';
 import { checkFloat32Tensor } from '../ops/check_tensor';
 import { checkQParams, type PerChannelQParams, type QParams } from './qparams';
 
-type IntegerArray = Int8Array | Uint8Array | Int32Array;
+export type IntegerArray = Int8Array | Uint8Array | Int32Array;
 
 /**
  * The clamped codes q of `values`, written into `out` (default: a new Int32Array). Every integer path of the

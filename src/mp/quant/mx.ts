@@ -31,7 +31,7 @@ import { getFormat } from '../formats/registry';
 import type { Format } from '../formats/spec';
 import { amaxOf, scaledCastArray, scaleFromAmax } from '../ops/scaled_cast';
 import { blockAmax, blockLayout, castInBlocks, checkShape } from './blocks';
-import { quantError, type QuantError } from './quant_error';
+import { quantError, type QuantErrorStats } from './quant_error';
 
 /** The MX formats of the OCP spec v1.0 and their element formats (MXINT8's int8 carries an implicit 2^-6). */
 export const MX_FORMATS = {
@@ -87,7 +87,7 @@ export interface MxResult {
   readonly bitsPerValue: number;
   /** Fraction of values clamped to the element's largest value. */
   readonly saturated: number;
-  readonly error: QuantError;
+  readonly error: QuantErrorStats;
 }
 
 /** floor(log2(a)) for a finite a > 0, exact (Math.log2 can round across a power of two). */
@@ -236,7 +236,7 @@ export interface PerTensorResult {
   /** The float32 scale s = maxFinite / amax (1 for an all-zero tensor). */
   readonly scale: number;
   readonly dequantized: Float32Array;
-  readonly error: QuantError;
+  readonly error: QuantErrorStats;
 }
 
 /**

@@ -24,7 +24,7 @@ import { roundTensor } from '../ops/quantize';
 import { reduceAll } from '../ops/reduce';
 import { amaxOf, FLOAT32_MAX, scaledCastArray } from '../ops/scaled_cast';
 import { blockAmax, blockLayout, castInBlocks, checkShape } from './blocks';
-import { quantError, type QuantError } from './quant_error';
+import { quantError, type QuantErrorStats } from './quant_error';
 
 const E2M1 = getFloatFormat('float4_e2m1fn');
 const E4M3 = getFloatFormat('float8_e4m3fn');
@@ -53,7 +53,7 @@ export interface Nvfp4Result {
   readonly dequantized: Float32Array;
   /** 4 element bits, 8 per block's scale, 32 for the tensor's. */
   readonly bitsPerValue: number;
-  readonly error: QuantError;
+  readonly error: QuantErrorStats;
 }
 
 const TILES = ['1,16', '16,16'];

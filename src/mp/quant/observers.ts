@@ -45,7 +45,7 @@ const OBSERVER_KEYS = ['dtype', 'qscheme', 'reduceRange', 'quantMin', 'quantMax'
 const f32 = Math.fround;
 
 /** Shared configuration, the reads and torch's _calculate_qparams. */
-abstract class ObserverBase {
+export abstract class ObserverBase {
   readonly dtype: QuantDtype;
   readonly qscheme: QScheme;
   readonly quantMin: number;

@@ -1,7 +1,7 @@
 /** How far a quantized copy of a tensor is from the original: the statistics every block format reports. */
 import { describeValue, OptionError } from '../errors';
 
-export interface QuantError {
+export interface QuantErrorStats {
   /** Root-mean-square error. */
   readonly rmse: number;
   /** rmse divided by the root-mean-square of the original (0 for an all-zero original). */
@@ -18,7 +18,7 @@ export interface QuantError {
  *
  *     quantError(Float32Array.of(1, 2), Float32Array.of(1, 0)).zeroed   // 0.5
  */
-export function quantError(reference: Float32Array, approx: Float32Array): QuantError {
+export function quantError(reference: Float32Array, approx: Float32Array): QuantErrorStats {
   if (!(reference instanceof Float32Array) || !(approx instanceof Float32Array)) {
     throw new OptionError(
       `quantError needs two Float32Arrays. Received: ${describeValue(reference)}, ${describeValue(approx)}`,

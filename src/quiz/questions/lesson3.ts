@@ -4,7 +4,7 @@ import { hidden, shown, type Forbidden, type Question } from '../question';
 const bits = { compare: { kind: 'bits' } } as const;
 /** Rounding to float16 any way but by hand. */
 const ROUNDING: Forbidden = {
-  library: ['quantize', 'castToCompute'],
+  library: ['fakeCast', 'quantize', 'castToCompute'],
   libraryModules: ['formats/round', 'formats/plan', 'formats/codec'],
   platform: ['Float16Array', 'Math.f16round', 'DataView.prototype.getFloat16', 'DataView.prototype.setFloat16'],
 };

@@ -4,7 +4,7 @@ import {
   accuracy,
   buildMlp,
   loadMnist,
-  SEED_MLP,
+  MNIST_MLP,
   trainMnist,
   useBackend,
   type TrainResult,
@@ -78,10 +78,10 @@ describe('accuracy on rows given as values', () => {
     await useBackend('wasm');
     const { test } = loadMnist();
     const rows = 700;
-    const values = test.images.subarray(0, rows * SEED_MLP.inputs);
+    const values = test.images.subarray(0, rows * MNIST_MLP.inputs);
     const labels = test.labels.subarray(0, rows);
     const model = buildMlp('float32', { seed: 3 });
-    const tensor = tf.tensor2d(values, [rows, SEED_MLP.inputs]);
+    const tensor = tf.tensor2d(values, [rows, MNIST_MLP.inputs]);
     const expected = await accuracy(model, tensor, labels, 256);
     expect(await accuracy(model, values, labels, 256)).to.equal(expected);
     expect(expected).to.be.greaterThan(0); // an untrained model still gets some digits right

@@ -8,14 +8,14 @@ import {
   getFormat,
   OptionError,
   roundArray,
-  spacing,
+  numberLine,
   spacingFigure,
   type FloatFormat,
 } from '../../../src/course/index';
 
-describe('spacing', () => {
+describe('numberLine', () => {
   it('lists every positive value of a narrow format with the gap to the next one', () => {
-    const s = spacing('float4_e2m1fn');
+    const s = numberLine('float4_e2m1fn');
     expect(s.everyValue).to.equal(true);
     expect(s.values).to.deep.equal([0.5, 1, 1.5, 2, 3, 4, 6]);
     expect(s.gaps).to.deep.equal([0.5, 0.5, 0.5, 1, 1, 2, 2]); // the last: 6 − 4, the gap below the largest
@@ -24,7 +24,7 @@ describe('spacing', () => {
   it('gives the binade starts of wide formats, with gaps that agree with rounding', () => {
     for (const name of ['float32', 'tf32', 'float16', 'bfloat16']) {
       const f = getFormat(name) as FloatFormat;
-      const s = spacing(name);
+      const s = numberLine(name);
       expect(s.everyValue, name).to.equal(false);
       expect(s.values[0], name).to.equal(f.minSubnormal);
       expect(s.values[s.values.length - 1], name).to.equal(f.maxFinite);
@@ -42,7 +42,7 @@ describe('spacing', () => {
 
   it('agrees with encode/decode for every float format', () => {
     for (const name of FLOAT_FORMAT_NAMES) {
-      const s = spacing(name);
+      const s = numberLine(name);
       s.values.forEach((v, i) => {
         expect(decode(encode(v, name), name), name).to.equal(v);
         expect(s.gaps[i]! > 0, name).to.equal(true);
@@ -52,27 +52,43 @@ describe('spacing', () => {
         name,
       ).to.deep.equal(s.values);
     }
-    expect(spacing('float8_e8m0fnu').values[0]).to.equal(2 ** -127); // no zero: code 0 is a value
+    expect(numberLine('float8_e8m0fnu').values[0]).to.equal(2 ** -127); // no zero: code 0 is a value
   });
 
   it('rejects integer grids and bad options', () => {
-    expect(() => spacing('int8')).to.throw(FormatError);
-    expect(() => spacing('float16', { everyValueUpTo: -1 })).to.throw(OptionError);
+    expect(() => numberLine('int8')).to.throw(FormatError);
+    expect(() => numberLine('float16', { everyValueUpTo: -1 })).to.throw(OptionError);
   });
 });
+
+/** The parts of spacingFigure's plotly layout that the tests read. */
+interface SpacingLayout {
+  xaxis: { type: string; title: { text: string } };
+  yaxis: { type: string };
+  updatemenus: { buttons: { label: string; args: [{ visible: boolean[] }] }[] }[];
+}
+
+/** bitLayoutFigure's heatmap trace. */
+interface BitsHeatmap {
+  type: string;
+  x: string[];
+  y: string[];
+  z: (number | null)[][];
+  text: string[][];
+}
 
 describe('spacingFigure', () => {
   it('is one log-log chart with a dropdown over the formats', () => {
     const names = ['float32', 'float16', 'float8_e4m3fn'];
     const fig = spacingFigure(names);
     expect(fig.data.map((t) => t.name)).to.deep.equal(names);
-    const layout = fig.layout as Record<string, any>;
+    const layout = fig.layout as unknown as SpacingLayout;
     expect(layout.xaxis.type).to.equal('log');
     expect(layout.yaxis.type).to.equal('log');
     expect(layout.xaxis.title.text).to.be.a('string').and.not.equal('');
-    const buttons = layout.updatemenus[0].buttons;
-    expect(buttons.map((b: any) => b.label)).to.deep.equal(['all formats', ...names]);
-    expect(buttons[2].args[0].visible).to.deep.equal([false, true, false]);
+    const buttons = layout.updatemenus[0]!.buttons;
+    expect(buttons.map((b) => b.label)).to.deep.equal(['all formats', ...names]);
+    expect(buttons[2]!.args[0].visible).to.deep.equal([false, true, false]);
     expect(fig.data[2]!.mode).to.equal('lines+markers'); // float8: every value is a marker
     expect(JSON.parse(JSON.stringify(fig))).to.deep.equal(fig); // plain data
   });
@@ -80,15 +96,9 @@ describe('spacingFigure', () => {
   it('opens on an overview when given one', () => {
     const fig = spacingFigure(['float32', 'float16', 'bfloat16'], { overview: ['bfloat16', 'float16'] });
     expect(fig.data.map((t) => t.visible)).to.deep.equal([false, true, true]);
-    const buttons = (fig.layout as Record<string, any>).updatemenus[0].buttons;
-    expect(buttons.map((b: any) => b.label)).to.deep.equal([
-      'overview',
-      'all formats',
-      'float32',
-      'float16',
-      'bfloat16',
-    ]);
-    expect(buttons[0].args[0].visible).to.deep.equal([false, true, true]);
+    const buttons = (fig.layout as unknown as SpacingLayout).updatemenus[0]!.buttons;
+    expect(buttons.map((b) => b.label)).to.deep.equal(['overview', 'all formats', 'float32', 'float16', 'bfloat16']);
+    expect(buttons[0]!.args[0].visible).to.deep.equal([false, true, true]);
   });
 
   it('rejects an empty list and an overview outside it', () => {
@@ -100,14 +110,14 @@ describe('spacingFigure', () => {
 describe('bitLayoutFigure', () => {
   it('shows the bits of fields() row by row, coloured by field', () => {
     const fig = bitLayoutFigure(-0.75, ['float16', 'bfloat16', 'float4_e2m1fn']);
-    const t = fig.data[0] as Record<string, any>;
+    const t = fig.data[0] as unknown as BitsHeatmap;
     expect(t.type).to.equal('heatmap');
     expect(t.y).to.deep.equal(['float16 = -0.75', 'bfloat16 = -0.75', 'float4_e2m1fn = -1']);
-    expect(t.text[0].join('')).to.equal('1011101000000000'); // 1 01110 1000000000
-    expect(t.z[0].slice(0, 7)).to.deep.equal([0, 1, 1, 1, 1, 1, 2]);
-    expect(t.text[2].slice(0, 4)).to.deep.equal(['1', '0', '1', '0']); // -1 in e2m1: 1 01 0
-    expect(t.text[2].slice(4)).to.deep.equal(Array(12).fill(''));
-    expect(t.z[2].slice(4)).to.deep.equal(Array(12).fill(null));
+    expect(t.text[0]!.join('')).to.equal('1011101000000000'); // 1 01110 1000000000
+    expect(t.z[0]!.slice(0, 7)).to.deep.equal([0, 1, 1, 1, 1, 1, 2]);
+    expect(t.text[2]!.slice(0, 4)).to.deep.equal(['1', '0', '1', '0']); // -1 in e2m1: 1 01 0
+    expect(t.text[2]!.slice(4)).to.deep.equal(Array(12).fill(''));
+    expect(t.z[2]!.slice(4)).to.deep.equal(Array(12).fill(null));
     expect(t.x).to.have.length(16);
   });
 

@@ -1,8 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { FitProgress, lossCurvesFigure, MixedDense, OptionError, progressRecorder } from '../../../src/course/index';
+import {
+  FitProgress,
+  lossCurvesFigure,
+  MixedDense,
+  OptionError,
+  progressRecorder,
+  useBackend,
+} from '../../../src/course/index';
 
 describe('training curves', () => {
+  before(async () => {
+    await useBackend('cpu');
+  });
+
   it('FitProgress records every batch loss and each epoch validation accuracy of model.fit', async () => {
     const model = tf.sequential({
       layers: [new MixedDense({ units: 3, policy: 'mixed_bfloat16', inputShape: [4], seed: 1 })],

@@ -11,6 +11,10 @@ const viaAutocast = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, p: string): tf.Te
 const bits = (t: tf.Tensor): number[] => [...bitsOf(t.dataSync() as Float32Array)];
 
 describe('MpDense: the dense layer’s cast points as one kernel', () => {
+  before(async () => {
+    await useBackend('wasm');
+  });
+
   for (const backend of ['wasm', 'cpu'] as const) {
     it(`gives autocast's values and gradients bit for bit on ${backend}, under each casting policy`, async () => {
       await useBackend(backend);
@@ -35,8 +39,4 @@ describe('MpDense: the dense layer’s cast points as one kernel', () => {
       }
     });
   }
-
-  after(async () => {
-    await useBackend('wasm');
-  });
 });

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { DisabledLossScaler, DynamicLossScaler, LossScaleOptimizer, useBackend } from '../../../src/mp';
 import { fusedAdamApplies, fusedAdamStep } from '../../../src/mp/amp/fused_adam';
-import { optimizerState } from '../../../src/mp/amp/optimizer';
 import { KERNELS } from '../../../src/mp/ops/kernel_names';
+import { optimizerState } from '../../../src/mp/tfjs_internals';
 
 /**
  * Weights, moments and accumulated betas after `steps` Adam steps on a fixed least-squares problem. The

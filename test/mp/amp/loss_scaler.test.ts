@@ -6,10 +6,15 @@ import {
   LOSS_SCALE_PRESETS,
   OptionError,
   StaticLossScaler,
+  useBackend,
 } from '../../../src/mp';
 import { replayTorchTrace, report } from './torch_trace';
 
 describe('DynamicLossScaler', () => {
+  before(async () => {
+    await useBackend('cpu');
+  });
+
   it("reproduces torch's GradScaler trace exactly: scale before and after each step, and the skips", () => {
     const { scaler, ours, trace } = replayTorchTrace((s, nonfinite) => s.update(nonfinite));
     expect(ours).to.deep.equal(trace);
@@ -34,10 +39,17 @@ describe('DynamicLossScaler', () => {
     expect(scaler.stats).to.include({ steps: 4, skipped: 4, backoffs: 4 });
   });
 
-  it('floors the scale at minScale (Keras, DeepSpeed)', () => {
-    const scaler = new DynamicLossScaler({ ...LOSS_SCALE_PRESETS.keras, initScale: 4 });
-    for (let i = 0; i < 5; i++) scaler.update(true);
-    expect(scaler.scale).to.equal(1);
+  it('floors the scale at minScale (tf_keras, DeepSpeed); Keras 3 has no floor', () => {
+    const floored = new DynamicLossScaler({ ...LOSS_SCALE_PRESETS.tf_keras, initScale: 4 });
+    const keras3 = new DynamicLossScaler({ ...LOSS_SCALE_PRESETS.keras3, initScale: 4 });
+    for (let i = 0; i < 5; i++) [floored, keras3].forEach((s) => s.update(true));
+    expect(floored.scale).to.equal(1);
+    expect(keras3.scale).to.equal(4 / 32);
+  });
+
+  it('keeps the old keras preset for one release, as tf_keras and out of the listing', () => {
+    expect(LOSS_SCALE_PRESETS.keras).to.equal(LOSS_SCALE_PRESETS.tf_keras);
+    expect(Object.keys(LOSS_SCALE_PRESETS)).to.deep.equal(['torch', 'keras3', 'tf_keras', 'deepspeed']);
   });
 
   it("backs off only every second overflow with DeepSpeed's hysteresis 2, still skipping each", () => {
@@ -61,6 +73,10 @@ describe('DynamicLossScaler', () => {
 });
 
 describe('StaticLossScaler and DisabledLossScaler', () => {
+  before(async () => {
+    await useBackend('cpu');
+  });
+
   it('a static scaler skips non-finite steps and never changes its scale', () => {
     const s = new StaticLossScaler(1024);
     s.update(true);
@@ -76,6 +92,10 @@ describe('StaticLossScaler and DisabledLossScaler', () => {
 });
 
 describe('reading a scaler on the device with awaited reads (readScale, readStats, release)', () => {
+  before(async () => {
+    await useBackend('cpu');
+  });
+
   it('gives what the sync getters give, and releases to the same host state', async () => {
     const { scaler } = replayTorchTrace((s, nonfinite) =>
       tf.tidy(() => s.updateOnDevice(tf.scalar(nonfinite, 'bool'))),

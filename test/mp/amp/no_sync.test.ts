@@ -9,8 +9,8 @@ import {
   StaticLossScaler,
   useBackend,
 } from '../../../src/course/index';
-import { optimizerState } from '../../../src/mp/amp/optimizer';
 import { KERNELS } from '../../../src/mp/ops/kernel_names';
+import { optimizerState } from '../../../src/mp/tfjs_internals';
 import { replayTorchTrace } from './torch_trace';
 
 /** Counts the backend's reads (every dataSync, data, array and arraySync goes through one) while `f` runs. */

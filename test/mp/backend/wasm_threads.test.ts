@@ -1,20 +1,13 @@
 /**
- * The wasm backend's threaded build in Node (backend/wasm_threads.ts). A process runs one build, so each
- * thread count trains in its own process (scripts/wasm-threads.ts).
+ * The wasm backend's threaded build in Node (backend/wasm_threads.ts): how it starts, falls back and is asked
+ * for. wasm_threads_training.test.ts trains on it.
  */
 import { spawnSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
-import { runThreads, type ThreadsRun } from '../../../scripts/wasm-threads';
-import { BackendError, defaultWasmThreads, MAX_WASM_THREADS, OptionError, useBackend } from '../../../src/mp';
-
-/** One epoch of 4096 images under mixed_float16; the process must also exit by itself (the pool holds no ref). */
-function train(threads: number): ThreadsRun {
-  const run = runThreads(threads, ['--policy', 'mixed_float16', '--limit', '4096']);
-  if (typeof run === 'string') expect.fail(run);
-  return run;
-}
+import { BackendError, defaultWasmThreads, OptionError, useBackend } from '../../../src/mp';
+import { MAX_WASM_THREADS } from '../../../src/mp/backend/wasm_threads';
 
 interface BrokenRun {
   error: string | null;
@@ -42,21 +35,8 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
 }
 
 describe('the wasm backend with threads', () => {
-  after(async () => {
-    await useBackend('wasm');
-  });
-
-  it('trains mixed_float16 on 2 threads to the bits of the single-threaded build, its SIMD kernels on the shared heap', function () {
-    this.timeout(240_000);
-    const [one, two] = [train(1), train(2)];
-    expect(one.threads).to.equal(1);
-    expect(two.threads).to.equal(2);
-    expect(two.summary).to.contain('SIMD, 2 threads');
-    expect([one.simdKernels, two.simdKernels]).to.deep.equal([true, true]);
-    expect(two.weights, 'SHA-256 of the trained weights').to.equal(one.weights);
-    expect(two.loss).to.equal(one.loss);
-    expect(two.testAccuracy).to.equal(one.testAccuracy);
-    expect(one.testAccuracy).to.be.above(0.7); // it learned: 4096 images, one epoch
+  before(async () => {
+    await useBackend('cpu'); // each test starts the backend it tests
   });
 
   it('falls back to one thread, and says why, where the threaded build cannot start; an asked count throws', () => {

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { expect } from 'chai';
 import { FLOAT_FORMAT_NAMES, roundArray } from '../../../src/mp';
 import { bitsOf, hex } from '../../helpers';
-import { findPython } from '../../python';
+import { findPython } from '../../../scripts/course/python';
 
 /** Fresh inputs every run: random bit patterns, log-uniform magnitudes, and exact ties of the 8-bit grids. */
 function freshInputs(n: number): Float32Array {

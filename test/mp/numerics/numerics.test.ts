@@ -17,6 +17,10 @@ import {
 const f16 = getFormat('float16') as FloatFormat;
 
 describe('castStats', () => {
+  before(async () => {
+    await useBackend('wasm');
+  });
+
   it('counts overflow, underflow, subnormals, zeros and non-finite values', () => {
     const x = Float32Array.of(1e5, -7e4, 1e-9, 1e-6, 0.5, 0, NaN, 2 ** -14);
     const s = castStats(x, 'float16');
@@ -36,6 +40,10 @@ describe('castStats', () => {
 });
 
 describe('log2Histogram', () => {
+  before(async () => {
+    await useBackend('wasm');
+  });
+
   it('bins |x| by binade and marks the format range', () => {
     const h = log2Histogram(Float32Array.of(1, 1.5, 2, 0.25, 0, -3, 2 ** -50, Infinity), { format: 'float16' });
     const at = (e: number): number => h.counts[h.edges.indexOf(e)]!;
@@ -51,6 +59,10 @@ describe('log2Histogram', () => {
 });
 
 describe('swamping', () => {
+  before(async () => {
+    await useBackend('wasm');
+  });
+
   it('loses a float16 update once w ≥ 2048·Δw at a power of two, and fp32 master weights keep it', () => {
     for (const w of [1, 2048, 2 ** -8]) {
       const dw = w / 2048; // exactly half an ulp of w: ties to even, and w's mantissa is even
@@ -71,6 +83,10 @@ describe('swamping', () => {
 });
 
 describe('memoryPlan', () => {
+  before(async () => {
+    await useBackend('wasm');
+  });
+
   const params = 784 * 64 + 64 + 64 * 10 + 10; // the seed's MLP
 
   it('counts bytes per parameter per policy and optimizer', () => {
@@ -85,7 +101,6 @@ describe('memoryPlan', () => {
   });
 
   it("matches what tfjs allocates for the weights and Adam's moments (float32 storage)", async () => {
-    await useBackend('wasm');
     const start = tf.memory().numBytes;
     const model = buildMlp('float32');
     tf.tidy(() => {

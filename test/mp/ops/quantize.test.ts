@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { FORMAT_NAMES, getFormat, OptionError, quantize, roundArray, useBackend } from '../../../src/mp';
+import { FORMAT_NAMES, getFormat, OptionError, fakeCast, roundArray, useBackend } from '../../../src/mp';
 import type { RoundOptions } from '../../../src/mp/formats/round';
 import { bitsOf, fixture, floatsFromBits, hex } from '../../helpers';
 
@@ -23,7 +23,7 @@ function firstDifferences(got: Uint32Array, want: Uint32Array, same: (i: number)
 }
 
 for (const backend of ['cpu', 'wasm'] as const) {
-  describe(`quantize on the ${backend} backend`, () => {
+  describe(`fakeCast on the ${backend} backend`, () => {
     before(async () => {
       await useBackend(backend);
     });
@@ -32,7 +32,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       it(`equals roundArray bit for bit for ${name} with every rounding variant`, () => {
         for (const options of VARIANTS) {
           const want = bitsOf(roundArray(input, name, options));
-          const y = quantize(tf.tensor1d(input), name, options);
+          const y = fakeCast(tf.tensor1d(input), name, options);
           const got = bitsOf(y.dataSync() as Float32Array);
           tf.dispose(y);
           const wrong = firstDifferences(got, want, (i) => got[i] === want[i]);
@@ -42,8 +42,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
     }
 
     it('handles empty and multi-dimensional tensors', () => {
-      expect(quantize(tf.zeros([0, 3]), 'float16').shape).to.deep.equal([0, 3]);
-      const y = quantize(
+      expect(fakeCast(tf.zeros([0, 3]), 'float16').shape).to.deep.equal([0, 3]);
+      const y = fakeCast(
         tf.tensor2d([
           [0.1, 0.2],
           [0.3, 70000],
@@ -61,10 +61,10 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const x = tf.tensor1d([0.1, 1e-8, 3]);
       const before = tf.memory().numTensors;
       for (const gradient of ['straight-through', 'round'] as const) {
-        tf.dispose(quantize(x, 'bfloat16', { gradient }));
-        tf.dispose(tf.grad((t: tf.Tensor) => quantize(t, 'float16', { gradient }).sum())(x));
+        tf.dispose(fakeCast(x, 'bfloat16', { gradient }));
+        tf.dispose(tf.grad((t: tf.Tensor) => fakeCast(t, 'float16', { gradient }).sum())(x));
       }
-      tf.dispose(quantize(x, 'float8_e5m2', { implementation: 'ops' }));
+      tf.dispose(fakeCast(x, 'float8_e5m2', { implementation: 'ops' }));
       expect(tf.memory().numTensors).to.equal(before);
       x.dispose();
     });
@@ -73,7 +73,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const x = tf.tensor1d([1, 2, 3]);
       const dy = tf.tensor1d([1e-8, 0.1, 1e5]); // underflows, rounds, overflows in float16
       const vjp = (gradient: 'straight-through' | 'round'): number[] => {
-        const g = tf.tidy(() => tf.grad((t: tf.Tensor) => quantize(t, 'float16', { gradient }).mul(dy).sum())(x));
+        const g = tf.tidy(() => tf.grad((t: tf.Tensor) => fakeCast(t, 'float16', { gradient }).mul(dy).sum())(x));
         const out = Array.from(g.dataSync());
         g.dispose();
         return out;
@@ -86,7 +86,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
 }
 
 for (const backend of ['cpu', 'wasm'] as const)
-  describe(`quantize: the pure-ops path (for GPU backends) on the ${backend} backend`, () => {
+  describe(`fakeCast: the pure-ops path (for GPU backends) on the ${backend} backend`, () => {
     before(async () => {
       await useBackend(backend);
     });
@@ -97,8 +97,8 @@ for (const backend of ['cpu', 'wasm'] as const)
         for (const options of VARIANTS.filter((o) => o.rounding !== 'stochastic')) {
           const [exact, ops] = tf.tidy(() =>
             [
-              quantize(tf.tensor1d(input), f, options),
-              quantize(tf.tensor1d(input), f, { ...options, implementation: 'ops' }),
+              fakeCast(tf.tensor1d(input), f, options),
+              fakeCast(tf.tensor1d(input), f, { ...options, implementation: 'ops' }),
             ].map((t) => t.dataSync() as Float32Array),
           );
           // NaN payloads and, where NaN becomes a zero, that zero's sign, are unspecified on this path.
@@ -116,7 +116,7 @@ for (const backend of ['cpu', 'wasm'] as const)
       const n = 100_000;
       const x = 1 + 0.25 * 2 ** -10;
       const rounded = tf.tidy(() =>
-        quantize(tf.fill([n], x), 'float16', { rounding: 'stochastic', seed: 3, implementation: 'ops' }).dataSync(),
+        fakeCast(tf.fill([n], x), 'float16', { rounding: 'stochastic', seed: 3, implementation: 'ops' }).dataSync(),
       );
       const mean = Array.from(rounded).reduce((s, v) => s + v, 0) / n; // in float64: a float32 sum of 1e5 terms is too coarse
       const standardError = 2 ** -10 * Math.sqrt((0.25 * 0.75) / n);
@@ -124,17 +124,17 @@ for (const backend of ['cpu', 'wasm'] as const)
     });
   });
 
-describe('quantize: bad input', () => {
+describe('fakeCast: bad input', () => {
   it('rejects non-tensors, int32 tensors, unknown formats and unknown modes with the valid choices', () => {
     const x = tf.tensor1d([1]);
-    expect(() => quantize([1] as never, 'float16')).to.throw(OptionError, /needs a tf.Tensor. Received: Array/);
-    expect(() => quantize(tf.tensor1d([1], 'int32'), 'float16')).to.throw(OptionError, /float32 tensor.*int32/);
-    expect(() => quantize(x, 'fp8')).to.throw(/Unknown format 'fp8'. Valid formats: float32, tf32/);
-    expect(() => quantize(x, 'float16', { gradient: 'ste' as never })).to.throw(
+    expect(() => fakeCast([1] as never, 'float16')).to.throw(OptionError, /needs a tf.Tensor. Received: Array/);
+    expect(() => fakeCast(tf.tensor1d([1], 'int32'), 'float16')).to.throw(OptionError, /float32 tensor.*int32/);
+    expect(() => fakeCast(x, 'fp8')).to.throw(/Unknown format 'fp8'. Valid formats: float32, tf32/);
+    expect(() => fakeCast(x, 'float16', { gradient: 'ste' as never })).to.throw(
       OptionError,
       /"straight-through", "round"/,
     );
-    expect(() => quantize(x, 'float16', { implementation: 'gpu' as never })).to.throw(
+    expect(() => fakeCast(x, 'float16', { implementation: 'gpu' as never })).to.throw(
       OptionError,
       /"auto", "kernel", "ops"/,
     );

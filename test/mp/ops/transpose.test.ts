@@ -12,7 +12,7 @@ function matrix(rows: number, cols: number): tf.Tensor2D {
 }
 
 describe('transpose2d (the backward pass’s transposes)', () => {
-  after(async () => {
+  before(async () => {
     await useBackend('wasm');
   });
 

@@ -1,50 +1,9 @@
 /**
- * The few WebGPU and tfjs-backend-webgpu shapes the project's kernels use (no DOM lib here), and how a
- * kernel records one dispatch on the backend's own command encoder, so that the order of work is kept.
+ * How a kernel records one dispatch on tfjs-backend-webgpu's own command encoder, so that the order of work is
+ * kept. The backend's shapes it uses are declared in tfjs_internals.ts.
  */
-import * as tf from '@tensorflow/tfjs';
-
-export interface GpuBuffer {
-  readonly size: number;
-}
-export interface GpuPipeline {
-  getBindGroupLayout(i: number): unknown;
-}
-export interface GpuPass {
-  setPipeline(p: GpuPipeline): void;
-  setBindGroup(i: number, g: unknown): void;
-  dispatchWorkgroups(x: number, y: number, z: number): void;
-  end(): void;
-}
-export interface GpuDevice {
-  readonly features: { has(name: string): boolean };
-  createShaderModule(d: { code: string; label?: string }): {
-    getCompilationInfo(): Promise<{ messages: readonly { type: string; message: string; lineNum: number }[] }>;
-  };
-  createComputePipeline(d: unknown): GpuPipeline;
-  createBindGroup(d: unknown): unknown;
-  pushErrorScope(filter: string): void;
-  popErrorScope(): Promise<{ message: string } | null>;
-}
-export interface TensorData {
-  resource: GpuBuffer | null;
-  dtype: string;
-  values: unknown;
-}
-export interface WebGpuBackendLike {
-  readonly device: GpuDevice;
-  commandEncoder: { beginComputePass(d: unknown): GpuPass } | null;
-  computePassEncoder: GpuPass | null;
-  dispatchCountInPass: number;
-  commandQueueOwnedIds: WeakSet<object>;
-  tensorMap: { get(id: object): TensorData };
-  uploadToGPU(id: object): void;
-  makeTensorInfo(shape: number[], dtype: string, values?: Float32Array): tf.TensorInfo;
-  makeUniforms(u: { type: string; data: number[] }[]): unknown;
-  ensureCommandEncoderReady(): void;
-  endComputePassEncoder(): void;
-  submitQueue(): void;
-}
+import type * as tf from '@tensorflow/tfjs';
+import { webGpuSubmitBatchSize, type GpuDevice, type GpuPipeline, type WebGpuBackendLike } from '../../tfjs_internals';
 
 const pipelines = new WeakMap<GpuDevice, Map<string, GpuPipeline>>();
 
@@ -87,7 +46,7 @@ export function recordDispatch(
   pass.dispatchWorkgroups(...workgroups);
   for (const t of tensors) backend.commandQueueOwnedIds.add(t.dataId);
   backend.dispatchCountInPass++;
-  if (backend.dispatchCountInPass >= Number(tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE'))) {
+  if (backend.dispatchCountInPass >= webGpuSubmitBatchSize()) {
     backend.endComputePassEncoder();
     backend.submitQueue();
   }

@@ -19,7 +19,8 @@ import {
   type PathChoice,
   type SubgroupMatrixConfig,
 } from './select_path';
-import { pipelineFor, recordDispatch, type GpuDevice, type WebGpuBackendLike } from './backend_like';
+import { pipelineFor, recordDispatch } from './backend_like';
+import { activeWebGpuBackend, tfjsKernel, type GpuDevice, type WebGpuBackendLike } from '../../tfjs_internals';
 import {
   chooseTile,
   dispatchSize,
@@ -164,9 +165,7 @@ function matMulKernel(original: tf.KernelConfig) {
 
 function registerKernels(): void {
   if (registered) return;
-  const batch = tf.getKernel('BatchMatMul', 'webgpu');
-  const fused = tf.getKernel('_FusedMatMul', 'webgpu');
-  if (!batch || !fused) throw new Error('tfjs-backend-webgpu has not registered its matmul kernels');
+  const [batch, fused] = [tfjsKernel('BatchMatMul', 'webgpu'), tfjsKernel('_FusedMatMul', 'webgpu')];
   registered = true;
   for (const original of [batch, fused]) {
     tf.unregisterKernel(original.kernelName, 'webgpu');
@@ -323,7 +322,7 @@ function withFeatures(adapter: GpuAdapter): GpuAdapter {
 /** After tf.setBackend('webgpu'): self-tests the chosen kernels, falls back where one fails; returns the result. */
 export async function verifyWebGpuMatmul(): Promise<GpuMatmulInfo | null> {
   if (!info || tf.getBackend() !== 'webgpu') return info;
-  const device = (tf.backend() as unknown as WebGpuBackendLike).device;
+  const device = activeWebGpuBackend().device;
   const rejected: Record<string, string> = { ...info.rejected };
   const disabled: MatmulPath[] = Object.keys(rejected) as MatmulPath[];
   let choice: PathChoice = selectMatmulPath(adapterFeatures!, disabled);

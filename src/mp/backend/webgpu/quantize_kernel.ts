@@ -11,7 +11,8 @@ import { probeBits, roundMismatches } from '../../formats/probe_values';
 import { FLOAT_FORMAT_NAMES, getFormat } from '../../formats/registry';
 import type { QuantizeAttrs } from '../../ops/kernel';
 import { KERNELS } from '../../ops/kernel_names';
-import { pipelineFor, recordDispatch, type WebGpuBackendLike } from './backend_like';
+import { pipelineFor, recordDispatch } from './backend_like';
+import type { WebGpuBackendLike } from '../../tfjs_internals';
 import { quantizeDispatch, quantizeKey, quantizeShader, webGpuQuantizeSupports } from './quantize_wgsl';
 
 function quantizeKernel(config: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) {

@@ -1,4 +1,4 @@
-/** Submissions for grading tests, written outside the repository as collected ones are. */
+/** Submissions for the grading tests and the grading bench, written outside the repository as collected ones are. */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -28,12 +28,4 @@ export function replaceBody(file: string, name: string, body: string, preamble =
   const open = source.indexOf('{\n', source.indexOf(')', start)) + 2;
   const close = source.indexOf('\n}\n', open);
   return `${preamble}\n${source.slice(0, open)}  ${body}${source.slice(close)}`;
-}
-
-export function timed<T>(label: string, f: () => Promise<T>): Promise<T> {
-  const start = Date.now();
-  return f().then((r) => {
-    console.log(`      ${label}: ${((Date.now() - start) / 1000).toFixed(2)} s`);
-    return r;
-  });
 }

@@ -1,6 +1,7 @@
 /**
  * A generated class: correct, partial, empty and hostile submissions in a fixed mix, with the gradebook
- * row each must get. The class test grades it through `npm run grade -- --class`; benchGrading() times it.
+ * row each must get. The class test grades it through `npm run grade -- --class`; `npm run bench -- grading`
+ * times it.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -121,13 +122,4 @@ export function gradeGeneratedClass(n: number): {
     ok: wrong.length === 0,
     output: [r.stdout, r.stderr, 'rows not as expected:', ...wrong].join('\n'),
   };
-}
-
-/** For `npm run bench`: a class of 200 through `--class`, as time per submission. */
-export function benchGrading(n = 200): void {
-  const { seconds, perSubmission, ok } = gradeGeneratedClass(n);
-  console.log(
-    `grading: ${n} generated submissions in ${seconds.toFixed(1)} s, ${perSubmission.toFixed(2)} s each` +
-      `${ok ? '' : ' (WRONG GRADEBOOK)'}`,
-  );
 }

@@ -1,0 +1,20 @@
+/**
+ * `npm run test:unit`: the library's, the course's and the grader's tests without the long runs, for a maintainer
+ * at work (`npm test` runs everything, as CI does). Left out here: the lessons through Jupyter and in a browser
+ * (test/notebooks), the hub (test/hub), MNIST trained to accuracy under every policy or recipe, and a class of 200
+ * graded. Files run in two worker processes at once; each file chooses its own tfjs backend (test/architecture.test.ts
+ * checks), so none depends on which file ran before it in its worker.
+ */
+module.exports = {
+  ...require('../.mocharc.json'),
+  parallel: true,
+  jobs: 2,
+  spec: ['test/*.test.ts', 'test/mp/**/*.test.ts', 'test/course/**/*.test.ts', 'test/quiz/**/*.test.ts'],
+  ignore: [
+    'test/course/experiments/train.test.ts', // every policy, 5 epochs each
+    'test/course/experiments/compare_quantization.test.ts', // float32, PTQ, QAT and int8 trained and compared
+    'test/course/experiments/async_reads.test.ts', // each experiment run again to prove it reads asynchronously
+    'test/mp/backend/wasm_threads_training.test.ts', // an epoch on 1 and on 2 threads, in two processes
+    'test/quiz/class.test.ts', // 200 submissions
+  ],
+};
