@@ -14,7 +14,7 @@ import { FLOAT_FORMAT_NAMES, fakeCast, useBackend } from '../src/mp';
 import { DAWN_TOGGLES } from '../src/mp/backend/webgpu/select_path';
 import { selfTestWebGpuQuantize, webGpuQuantize } from '../src/mp/backend/webgpu/quantize_kernel';
 import { probeBits, roundMismatches } from '../src/mp/formats/probe_values';
-import { resolveRoundOptions, type RoundOptions } from '../src/mp/formats/round';
+import { resolveRoundOptions, type RoundOptions } from '../src/mp/formats/round_options';
 
 // esbuild inlines the JSON, so the bundle needs no fixture files on the host
 const casts = require('../test/fixtures/cast_vectors.json') as Record<string, number[]>;

@@ -8,8 +8,8 @@ import { NotImplementedError } from '../../src/quiz/errors';
  * (from 65520 up), NaN and −0. Use arithmetic or bit manipulation, not the library's rounding.
  *
  * Not allowed here (the question scores 0 if used): the library's `castToCompute`, `decode`, `decodeBits`,
- * `encode`, `fakeCast`, `floatPlan`, `nanOf`, `overflowOf`, `quantize`, `resolveRoundOptions`, `roundArray`,
- * `roundHalfEven`, `roundInto`, `roundOnWasmHeap`, `roundValue`; the platform's `Float16Array`, `Math.f16round`,
+ * `encode`, `fakeCast`, `floatPlan`, `nanOf`, `overflowOf`, `quantize`, `roundArray`, `roundHalfEven`,
+ * `roundInto`, `roundOnWasmHeap`, `roundValue`; the platform's `Float16Array`, `Math.f16round`,
  * `DataView.prototype.getFloat16`, `DataView.prototype.setFloat16`.
  */
 export function roundToFloat16(x: number): number {

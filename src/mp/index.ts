@@ -14,15 +14,14 @@ export { MpError, FormatError, OptionError, BackendError, PolicyError } from './
 // 2. Number formats: specs, rounding bit-identical to ml_dtypes, codes and fields (formats/)
 export { FORMAT_NAMES, FLOAT_FORMAT_NAMES, getFormat, type FormatLike } from './formats/registry';
 export type { Format, FloatFormat, IntFormat, FloatSpec, IntSpec, NanEncoding } from './formats/spec';
+export { roundArray, roundValue } from './formats/round';
 export {
-  roundArray,
-  roundValue,
   ROUNDING_MODES,
   OVERFLOW_MODES,
   type RoundOptions,
   type Rounding,
   type Overflow,
-} from './formats/round';
+} from './formats/round_options';
 export { encode, decode, decodeBits } from './formats/codec';
 export { fields, type Fields, type ValueKind } from './formats/fields';
 

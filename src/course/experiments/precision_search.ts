@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { checkOptionKeys, FormatError, OptionError, describeValue } from '../../mp/errors';
 import { getFloatFormat } from '../../mp/formats/registry';
 import type { FloatFormat } from '../../mp/formats/spec';
-import { resolveRoundOptions } from '../../mp/formats/round';
+import { resolveRoundOptions } from '../../mp/formats/round_options';
 import { roundTensor } from '../../mp/ops/quantize';
 import { castWithCurrentScale } from '../../mp/ops/scaled_cast';
 import { denseStackOf, type DenseLayerWeights } from '../models/stack';

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FloatFormat } from '../formats/spec';
-import { resolveRoundOptions } from '../formats/round';
+import { resolveRoundOptions } from '../formats/round_options';
 import { roundTensor } from '../ops/quantize';
 import { castWithCurrentScale } from '../ops/scaled_cast';
 import type { Policy } from './policy';

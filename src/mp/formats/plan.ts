@@ -14,7 +14,7 @@
  *   4. overflow: an r past maxBits takes overflowOf.
  */
 import { F32_INF as INF, F32_MIN_NORMAL, F32_QUIET_NAN as QUIET_NAN, F32_SIGN as SIGN, float32Bits } from './bits';
-import type { RoundOptions } from './round';
+import type { RoundOptions } from './round_options';
 import type { FloatFormat } from './spec';
 
 /**

@@ -9,7 +9,8 @@
 import seedrandom from 'seedrandom';
 import { F32_INF, F32_QUIET_NAN, F32_SIGN as SIGN, float32Bits } from './bits';
 import { FLOAT_FORMAT_NAMES, getFloatFormat, type FormatLike } from './registry';
-import { roundArray, type RoundOptions } from './round';
+import { roundArray } from './round';
+import { type RoundOptions } from './round_options';
 
 /** ±0, ±inf, NaNs and, per format, ±max, the overflow tie, the smallest normal and subnormal, each ±1 ulp. */
 export function specialBits(): number[] {

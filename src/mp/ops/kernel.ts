@@ -3,7 +3,8 @@
  * backend's float32 storage. Registered for the cpu backend (JS typed arrays) and the wasm backend
  * (views on the wasm heap, so no copy is made).
  */
-import { roundInto, roundOnWasmHeap, type RoundOptions } from '../formats/round';
+import { roundInto, roundOnWasmHeap } from '../formats/round';
+import { type RoundOptions } from '../formats/round_options';
 import type { Format } from '../formats/spec';
 import { registerCpuWasmKernel } from './cpu_wasm';
 import { KERNELS } from './kernel_names';

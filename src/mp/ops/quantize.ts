@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { checkChoice, checkOptionKeys, OptionError } from '../errors';
 import { getFormat, type FormatLike } from '../formats/registry';
 import type { Format } from '../formats/spec';
-import { resolveRoundOptions, ROUND_OPTION_KEYS, type RoundOptions } from '../formats/round';
+import { resolveRoundOptions, ROUND_OPTION_KEYS, type RoundOptions } from '../formats/round_options';
 import { checkFloat32Tensor } from './check_tensor';
 import { exactBackends, hasExactKernel, type QuantizeAttrs } from './kernel';
 import { KERNELS } from './kernel_names';

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { F32_INF as INF, F32_QUIET_NAN as QUIET_NAN, F32_SIGN as SIGN, float32FromBits } from '../formats/bits';
 import { floatPlan, nanOf, overflowOf, type FloatPlan, type StepRounding } from '../formats/plan';
-import type { RoundOptions } from '../formats/round';
+import type { RoundOptions } from '../formats/round_options';
 import type { Format } from '../formats/spec';
 
 export function quantizeWithOps(x: tf.Tensor, f: Format, o: Required<RoundOptions>): tf.Tensor {

@@ -14,7 +14,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { OptionError } from '../errors';
 import { getFloatFormat, getFormat, type FormatLike } from '../formats/registry';
-import { resolveRoundOptions, roundArray, type Overflow } from '../formats/round';
+import { roundArray } from '../formats/round';
+import { resolveRoundOptions, type Overflow } from '../formats/round_options';
 import type { FloatFormat } from '../formats/spec';
 import { roundTensor } from './quantize';
 import { reduceAll } from './reduce';

@@ -19,7 +19,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkOptionKeys, describeValue, OptionError } from '../errors';
 import { getFloatFormat } from '../formats/registry';
-import { resolveRoundOptions, roundValue } from '../formats/round';
+import { roundValue } from '../formats/round';
+import { resolveRoundOptions } from '../formats/round_options';
 import { roundTensor } from '../ops/quantize';
 import { reduceAll } from '../ops/reduce';
 import { amaxOf, FLOAT32_MAX, scaledCastArray } from '../ops/scaled_cast';

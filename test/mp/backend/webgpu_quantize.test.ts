@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { BackendError, FLOAT_FORMAT_NAMES, getFormat, useBackend, type FloatFormat } from '../../../src/mp';
 import { probeBits, roundMismatches } from '../../../src/mp/formats/probe_values';
-import { resolveRoundOptions, type RoundOptions } from '../../../src/mp/formats/round';
+import { resolveRoundOptions, type RoundOptions } from '../../../src/mp/formats/round_options';
 import { KERNELS } from '../../../src/mp/ops/kernel_names';
 import type { GpuDevice, WebGpuBackendLike } from '../../../src/mp/tfjs_internals';
 import { installWebGpuQuantize } from '../../../src/mp/backend/webgpu/quantize_kernel';

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { expect } from 'chai';
 import { FLOAT_FORMAT_NAMES, roundArray } from '../../../src/mp';
 import { getFloatFormat } from '../../../src/mp/formats/registry';
-import type { RoundOptions } from '../../../src/mp/formats/round';
+import type { RoundOptions } from '../../../src/mp/formats/round_options';
 import { KERNELS, moduleSource } from '../../../scripts/build-wasm';
 import { bitsOf } from '../../helpers';
 

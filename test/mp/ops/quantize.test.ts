@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { FORMAT_NAMES, getFormat, OptionError, fakeCast, roundArray, useBackend } from '../../../src/mp';
-import type { RoundOptions } from '../../../src/mp/formats/round';
+import type { RoundOptions } from '../../../src/mp/formats/round_options';
 import { bitsOf, fixture, floatsFromBits, hex } from '../../helpers';
 
 const input = floatsFromBits(fixture<{ input: number[] }>('cast_vectors.json').input);

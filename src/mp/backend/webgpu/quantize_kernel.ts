@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendError } from '../../errors';
-import { resolveRoundOptions, type RoundOptions } from '../../formats/round';
+import { resolveRoundOptions, type RoundOptions } from '../../formats/round_options';
 import { probeBits, roundMismatches } from '../../formats/probe_values';
 import { FLOAT_FORMAT_NAMES, getFormat } from '../../formats/registry';
 import type { QuantizeAttrs } from '../../ops/kernel';

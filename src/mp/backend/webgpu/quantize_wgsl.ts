@@ -11,7 +11,7 @@
  * shader's own text as JavaScript against roundArray.
  */
 import { BackendError } from '../../errors';
-import type { RoundOptions } from '../../formats/round';
+import type { RoundOptions } from '../../formats/round_options';
 import { floatPlan, type FloatPlan } from '../../formats/plan';
 import type { FloatFormat, Format } from '../../formats/spec';
 
