@@ -16,6 +16,7 @@ import {
   timeTrainingSteps,
   trainMnist,
   trainMnistFp8,
+  useBackend,
 } from '../../src/course/index';
 import { fineTuneQat } from '../../src/course/experiments/qat';
 import type { QatMlp } from '../../src/course/models/qat';
@@ -23,6 +24,10 @@ import type { MnistSplit } from '../../src/course/experiments/mnist';
 import type * as tf from '@tensorflow/tfjs';
 
 describe('every public function of the course rejects an unknown option', () => {
+  before(async () => {
+    await useBackend('cpu');
+  });
+
   const none = undefined as never;
   const calls: Record<string, (bogus: object) => unknown> = {
     trainMnist: (o) => trainMnist(o),

@@ -17,6 +17,10 @@ const e5m2 = getFormat('float8_e5m2') as FloatFormat;
 const wide = Float32Array.from({ length: 257 }, (_, i) => Math.sin(i * 1.7) * 10 ** ((i % 9) - 4));
 
 describe('the one scaled cast q(x·s)·s⁻¹', () => {
+  before(async () => {
+    await useBackend('wasm');
+  });
+
   it("turns an amax into TE's scale: float32 (max / amax) / 2^margin, the previous one where amax says nothing", () => {
     expect(scaleFromAmax(3.5, 448)).to.equal(128);
     expect(scaleFromAmax(3, 448)).to.equal(Math.fround(448 / 3));
