@@ -262,20 +262,6 @@ export class DynamicLossScaler extends CountingScaler {
       'hysteresis',
     ]);
     super();
-    const known = [
-      'initScale',
-      'growthFactor',
-      'backoffFactor',
-      'growthInterval',
-      'minScale',
-      'maxScale',
-      'hysteresis',
-    ];
-    for (const key of Object.keys(options)) {
-      if (!known.includes(key)) {
-        throw new OptionError(`Unknown option ${key}. Valid options: ${known.join(', ')}.`, key, options, known);
-      }
-    }
     const o = { ...LOSS_SCALE_PRESETS.torch, minScale: 0, maxScale: Infinity, hysteresis: 1, ...options };
     checkPositive('initScale', o.initScale);
     if (!(o.growthFactor > 1))
