@@ -78,8 +78,8 @@ export function forward(model: tf.Sequential, x: tf.Tensor): tf.Tensor {
 
 /**
  * Rows to evaluate: a tensor, or the values themselves, row-major, MNIST_MLP.inputs per row. Values are
- * uploaded one batch at a time: on wasm, tfjs's slice of a large tensor reads the whole tensor back each time
- * (about 150 ms of the seed's 1.2 s epoch went to slicing its 12 000 validation rows).
+ * uploaded one batch at a time: on wasm, tfjs's slice of a large tensor reads the whole tensor back each time,
+ * a large share of an epoch for the 12 000 validation rows.
  */
 export type Rows = tf.Tensor2D | Float32Array;
 

@@ -11,9 +11,8 @@ import { tfjsKernel } from '../tfjs_internals';
  * accumulation, the result stored in the compute format). The product is the kernel MpMatMul (the backend's
  * own BatchMatMul), whose gradient is tf.matMul's, computed with explicit transposes:
  *     d(a·b)/da = dy·bᵀ,  d(a·b)/db = aᵀ·dy.
- * tf.matMul's own gradient uses its transposeA/transposeB flags, which the wasm backend runs ~8× slower
- * than a transpose plus a plain product (measured: 784×128 · 128×64 takes 10.8 ms vs 1.3 ms on one core);
- * the transposes are ops/transpose.ts's, a SIMD kernel on wasm.
+ * tf.matMul's own gradient uses its transposeA/transposeB flags, which the wasm backend runs several times
+ * slower than a transpose plus a plain product; the transposes are ops/transpose.ts's, a SIMD kernel on wasm.
  * Being a kernel gradient, each input's part runs only where that input needs a gradient (tfjs' tape prunes
  * the rest): the first layer's dy·wᵀ, which nobody reads, is never computed (tf.customGrad computes both).
  * On WebGPU the three products run the kernel of the op's format (backend/webgpu/select_path.ts): float16 on

@@ -119,7 +119,7 @@ function workersAllowed(): boolean {
 
 /**
  * Threads where none are asked for: half the cores (as tfjs picks in browsers), at most 8; one thread below 4
- * cores, where a second thread slowed the seed MLP's epoch (docs/wasm-threads.md), and where workers are
+ * cores, where a second thread slows the seed MLP's epoch down (docs/wasm-threads.md), and where workers are
  * forbidden.
  */
 export function defaultWasmThreads(cores = cpuBudget(), workers = workersAllowed()): number {

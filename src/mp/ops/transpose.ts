@@ -1,8 +1,7 @@
 /**
  * A matrix's transpose, for the backward pass's products (amp/matmul.ts): on wasm amp.wat's SIMD kernel, 4×4
- * blocks a turn, since tfjs-wasm's Transpose takes ~3 ns an element (320 µs for the seed MLP's 128×784 batch,
- * an eighth of a training step); on cpu the same kernel's JavaScript. Elsewhere, and for other ranks and dtypes,
- * tf.transpose.
+ * blocks a turn, since tfjs-wasm's Transpose moves one element at a time, a large share of a small model's
+ * training step; on cpu the same kernel's JavaScript. Elsewhere, and for other ranks and dtypes, tf.transpose.
  *
  *     transpose2d(tf.tensor2d([[1, 2, 3]]))   // [[1], [2], [3]]
  */

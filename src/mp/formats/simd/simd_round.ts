@@ -135,10 +135,9 @@ class BoundKernel {
       const [s, d] = [src + 4 * start, dst + 4 * start];
       // The plain kernel is faster where almost every lane is in the normal range; the full one, where some
       // are not. Either gives the same bits. The choice sticks, per chunk length, once a chunk flags 1 lane in
-      // 1024 (a flagged lane's scalar fix costs ~1000 lanes of the full kernel's extra steps, measured on wasm
-      // in Node 20). Per length, since a training step casts the same shapes every step: one activation with
-      // 17 subnormals in 8192 values must not send the clean batch and weights to the full kernel too
-      // (0.2 ms of a 2.5 ms mixed_float16 step of the seed's MLP).
+      // 1024 (a flagged lane's scalar fix costs about as much as 1000 lanes of the full kernel's extra steps).
+      // Per length, since a training step casts the same shapes every step: one activation with 17 subnormals
+      // in 8192 values must not send the clean batch and weights to the full kernel too.
       const full = c.fullAt.has(len);
       // check the sign too in unsigned formats, unless round_full maps negative lanes itself
       const checkMask = plan.signFail && !(full && c.negativeMask) ? -1 : 0x7fffffff;
