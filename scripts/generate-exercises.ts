@@ -1,12 +1,12 @@
 /**
  * Writes exercises/ from solutions/ (npm run exercises). Never edit exercises/ by hand: a test fails while
- * it differs from what this script produces. Each exercise's doc comment also says what its question
- * forbids (from the question bank), so regenerate after changing a question's `forbidden`.
+ * it differs from what this script produces. Each exercise's doc comment also says what its question may
+ * use (from the question bank), so regenerate after changing a question's `uses`.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadQuestions } from '../src/quiz/bank';
-import { forbiddenNote } from '../src/quiz/forbidden';
+import { usesNote } from '../src/quiz/allowed';
 import { generateStub } from '../src/quiz/stubs';
 
 const ROOT = path.join(__dirname, '..');
@@ -26,11 +26,11 @@ export function solutionFiles(dir = SOLUTIONS, prefix = ''): string[] {
     );
 }
 
-/** What each question forbids, as a sentence for its exercise's doc comment. */
-function forbiddenNotes(): Map<string, string> {
+/** What each question may use, as a sentence for its exercise's doc comment. */
+function usesNotes(): Map<string, string> {
   const notes = new Map<string, string>();
   for (const q of loadQuestions()) {
-    const note = q.kind === 'code' ? forbiddenNote(q) : undefined;
+    const note = q.kind === 'code' ? usesNote(q) : undefined;
     if (note) notes.set(q.id, note);
   }
   return notes;
@@ -41,7 +41,7 @@ export function stubFor(relative: string): string {
   const depth = relative.split(path.sep).length; // exercises/lessonN/index.ts → ../../src/quiz/errors
   const up = '../'.repeat(depth);
   const source = fs.readFileSync(path.join(SOLUTIONS, relative), 'utf8');
-  return generateStub(source, `${up}src/quiz/errors`, forbiddenNotes());
+  return generateStub(source, `${up}src/quiz/errors`, usesNotes());
 }
 
 /** The concept-quiz answer sheet students fill in: solutions/answers.json's questions, unanswered. */

@@ -16,8 +16,8 @@ export interface ScalerConfig {
 /**
  * l4.q1: torch's GradScaler update after one step: back off and reset on inf/NaN; grow after growthInterval good steps.
  *
- * Not allowed here (the question scores 0 if used): the library's `DisabledLossScaler`, `DynamicLossScaler`,
- * `StaticLossScaler`.
+ * Graded with only the library's `formats` available: every other library module and package, and the platform's
+ * float16 conversions, are absent while its cases run.
  */
 export function updateLossScale(state: ScalerState, foundInf: boolean, config: ScalerConfig): ScalerState {
   throw new NotImplementedError('l4.q1');

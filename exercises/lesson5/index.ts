@@ -10,7 +10,8 @@ export const BYTES: Record<string, number> = { float32: 4, float16: 2, bfloat16:
  * all in the variable format, plus a compute-format copy of the weights when the two formats differ.
  * Policies: { compute: 'float16' | 'bfloat16' | 'float32', variable: same choices }.
  *
- * Not allowed here (the question scores 0 if used): the library's `bytesPerValue`, `memoryPlan`.
+ * Graded with only the library's `formats` available: every other library module and package, and the platform's
+ * float16 conversions, are absent while its cases run.
  */
 export function adamTrainingBytes(params: number, policy: { compute: string; variable: string }): number {
   throw new NotImplementedError('l5.q1');

@@ -1,6 +1,10 @@
-/** Grading a class: every submission through the shared pool of grading children, with progress. */
+/**
+ * Grading a class: every submission through the shared pool of grading sandboxes, with progress. Each
+ * submission is graded on its own: whatever goes wrong with one (even a fault of the grader's own) becomes
+ * that student's report, with a message, and the class goes on.
+ */
 import { loadQuestions } from './bank';
-import { gradeSubmission, type GradeOptions, type Report } from './grade';
+import { failedReport, gradeSubmission, type GradeOptions, type Report } from './grade';
 import { POOL } from './pool';
 
 export interface ClassProgress {
@@ -25,7 +29,13 @@ export async function gradeClass(
     while (next < submissions.length) {
       const i = next++;
       const { dir, student } = submissions[i]!;
-      reports[i] = await gradeSubmission(dir, { ...options, student });
+      reports[i] = await gradeSubmission(dir, { ...options, student }).catch((e: unknown) => {
+        const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        return failedReport(dir, `could not be graded, by a fault of the grader (${why}): grade it again`, {
+          ...options,
+          student,
+        });
+      });
       onProgress?.({ done: ++done, total: submissions.length, seconds: (Date.now() - start) / 1000 });
     }
   };

@@ -20,12 +20,18 @@ export function formatTable(report: Report): string {
       .trimEnd();
   return [
     `${report.student}: ${report.earned}/${report.points} (${pct(report.earned, report.points)})`,
+    ...selfCheckLine(report),
     '',
     line(header),
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...rows.map(line),
     ...problemLines(report, (s) => `  ${s}`, ['', 'Failed:']),
   ].join('\n');
+}
+
+/** A self-check says so first: its code ran without the OS sandbox that grading relies on. */
+function selfCheckLine(report: Report): string[] {
+  return report.selfCheck ? [`Self-check only, not a grade: ${report.selfCheck}.`] : [];
 }
 
 /**
@@ -93,6 +99,7 @@ export function feedbackMarkdown(report: Report): string {
     '',
     `Score: **${report.earned}/${report.points}** (${pct(report.earned, report.points)})`,
     '',
+    ...selfCheckLine(report).flatMap((l) => [l, '']),
   ];
   for (const f of report.loadFailures) lines.push(`**${f.message}**`, '');
   for (const q of report.questions) {

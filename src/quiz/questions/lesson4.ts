@@ -27,7 +27,7 @@ export const LESSON4: Question[] = [
     title: 'The dynamic loss-scale update',
     file: 'lesson4/index.ts',
     export: 'updateLossScale',
-    forbidden: { libraryModules: ['amp/loss_scaler'] },
+    uses: { library: ['formats'] },
     cases: [
       shown(
         'an overflow halves the scale',

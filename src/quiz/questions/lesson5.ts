@@ -34,7 +34,7 @@ export const LESSON5: Question[] = [
     title: 'Memory for training with Adam under a policy',
     file: 'lesson5/index.ts',
     export: 'adamTrainingBytes',
-    forbidden: { libraryModules: ['numerics/memory'] },
+    uses: { library: ['formats'] },
     cases: [
       shown('float32', [1000, { compute: 'float32', variable: 'float32' }], bytes(1000, 'float32'), exact),
       shown('mixed float16', [1000, { compute: 'float16', variable: 'float32' }], bytes(1000, 'mixed_float16'), {
