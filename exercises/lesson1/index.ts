@@ -22,8 +22,8 @@ export function formatLimits(expBits: number, manBits: number): Limits {
 /**
  * l1.q2: the value of a float16 bit pattern (0..65535): sign, 5 exponent bits, 10 mantissa bits.
  *
- * Graded with only the library's `formats/registry` available: every other library module and package, and the
- * platform's float16 conversions, are absent while its cases run.
+ * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
+ * available while its cases run.
  */
 export function decodeFloat16(bits: number): number {
   throw new NotImplementedError('l1.q2');
@@ -32,8 +32,8 @@ export function decodeFloat16(bits: number): number {
 /**
  * l1.q3: bytes to store `count` values in a format of `bits` bits, packed (e.g. float4 packs two per byte).
  *
- * Graded with only the library's `formats/registry` available: every other library module and package, and the
- * platform's float16 conversions, are absent while its cases run.
+ * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
+ * available while its cases run.
  */
 export function storageBytes(count: number, bits: number): number {
   throw new NotImplementedError('l1.q3');

@@ -128,7 +128,7 @@ const KINDS: Kind[] = [
       ),
     }),
     zero: (id) => id === 'l4.q1',
-    message: /l4.q1 an overflow halves the scale: expected 512, got -1/,
+    message: /an overflow halves the scale: expected 512, got -1/,
   },
 ];
 
@@ -143,7 +143,7 @@ const SIGNALS: Kind = {
     ),
   }),
   zero: (id) => id === 'l2.q1',
-  message: /l2.q1 quint8 over \[-1, 3\]: threw `Error: kill ESRCH`/,
+  message: /quint8 over \[-1, 3\]: threw `Error: kill ESRCH`/,
 };
 
 /** Every 50th submission hangs while loading lesson 4, and costs the load limit; every 50th from 24 never settles. */
