@@ -80,9 +80,14 @@ export function libraryGraph(libraryDir = LIBRARY_DIR): ReadonlyMap<string, Libr
   return graph;
 }
 
-/** The folder that holds the library's packages (the grader's own node_modules). */
+let nodeModules: string | undefined;
+
+/** The folder that holds the library's packages (the grader's own node_modules), as a real path. */
 export function nodeModulesDir(): string {
-  return fs.realpathSync(path.resolve(path.dirname(require.resolve('@tensorflow/tfjs/package.json')), '../..'));
+  nodeModules ??= fs.realpathSync(
+    path.resolve(path.dirname(require.resolve('@tensorflow/tfjs/package.json')), '../..'),
+  );
+  return nodeModules;
 }
 
 /** The packages and, recursively, the packages they depend on that are installed at the top of node_modules. */

@@ -19,6 +19,7 @@ import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import { constants } from 'os';
+import * as path from 'path';
 import { MAX_LINE, readReply, type ChildConfig, type Reply } from './protocol';
 import type { ProfileStage, Stage } from './stage';
 
@@ -43,7 +44,21 @@ const BWRAP_BASE = [
 /** Folders where Node or npm keep packages outside node_modules; hidden in the sandbox. */
 const GLOBAL_PACKAGES = ['/usr/lib/node', '/usr/lib/node_modules', '/usr/local/lib/node_modules', '/usr/share/nodejs'];
 
-let probed: { isolation: Isolation; extra: string[] } | undefined;
+interface Probe {
+  readonly isolation: Isolation;
+  /** bubblewrap's path, and its options that not every version has. */
+  readonly bwrap: string;
+  readonly extra: readonly string[];
+  /** The system folders a sandbox needs to run Node. */
+  readonly mounts: readonly string[];
+}
+let probed: Probe | undefined;
+
+/** bubblewrap's path on the grader's PATH (a sandbox, and the probe, start with an empty environment). */
+function findBwrap(): string | undefined {
+  const dirs = (process.env.PATH ?? '/usr/bin:/bin').split(path.delimiter).filter(Boolean);
+  return dirs.map((d) => path.join(d, 'bwrap')).find((f) => fs.existsSync(f));
+}
 
 /** The system folders a sandbox needs to run Node: /usr, and the top-level links or folders that point into it. */
 function systemMounts(): string[] {
@@ -64,26 +79,25 @@ export function isolation(): Isolation {
   return probe().isolation;
 }
 
-function probe(): { isolation: Isolation; extra: string[] } {
+function probe(): Probe {
   if (probed) return probed;
-  const none = (why: string): { isolation: Isolation; extra: string[] } => ({
-    isolation: { kind: 'node', why },
-    extra: [],
-  });
+  const none = (why: string): Probe => ({ isolation: { kind: 'node', why }, bwrap: '', extra: [], mounts: [] });
   if (process.platform !== 'linux') return (probed = none(`bubblewrap runs on Linux only, not ${process.platform}`));
-  const help = spawnSync('bwrap', ['--help'], { encoding: 'utf8', env: {}, timeout: 10_000 });
-  if (help.error || typeof help.stdout !== 'string')
+  const bwrap = findBwrap();
+  const help = bwrap ? spawnSync(bwrap, ['--help'], { encoding: 'utf8', env: {}, timeout: 10_000 }) : undefined;
+  if (!bwrap || !help || help.error || typeof help.stdout !== 'string')
     return (probed = none('bubblewrap is not installed (apt-get install bubblewrap)'));
-  // options newer than Debian 11's bubblewrap, used where this one has them
-  const extra = [...(help.stdout.includes('--disable-userns') ? ['--disable-userns'] : [])];
-  const run = spawnSync('bwrap', [...BWRAP_BASE, ...extra, ...systemMounts(), '--', '/bin/sh', '-c', 'exit 0'], {
+  // an option newer than Debian 11's bubblewrap, used where this one has it
+  const extra = help.stdout.includes('--disable-userns') ? ['--disable-userns'] : [];
+  const mounts = systemMounts();
+  const run = spawnSync(bwrap, [...BWRAP_BASE, ...extra, ...mounts, '--', '/bin/sh', '-c', 'exit 0'], {
     encoding: 'utf8',
     env: {},
     timeout: 10_000,
   });
   probed =
     run.status === 0
-      ? { isolation: { kind: 'bubblewrap' }, extra }
+      ? { isolation: { kind: 'bubblewrap' }, bwrap, extra, mounts }
       : none(`bubblewrap cannot start a sandbox here: ${(run.stderr || String(run.error)).trim().slice(0, 200)}`);
   return probed;
 }
@@ -103,8 +117,8 @@ export interface SandboxSpec {
   readonly sandbox?: 'bubblewrap' | 'node';
 }
 
-/** The command that starts a sandbox, and the paths the harness sees. */
-function command(spec: SandboxSpec): { argv: string[]; config: ChildConfig } {
+/** The command that starts a sandbox. */
+function command(spec: SandboxSpec): string[] {
   const { profile, stage } = spec;
   // RLIMIT_DATA caps all of the process's memory, typed arrays included (the heap limit covers only the heap)
   const dataKb = Math.max(1024, 4 * spec.memoryMb) * 1024;
@@ -130,7 +144,7 @@ function command(spec: SandboxSpec): { argv: string[]; config: ChildConfig } {
     };
     const readable = [profile.src, profile.nodeModules, ...profile.packages.values(), spec.submission, stage.child];
     const argv = node(readable, stage.child, config);
-    return { argv: process.platform === 'win32' ? argv : [...shell, ...argv], config };
+    return process.platform === 'win32' ? argv : [...shell, ...argv];
   }
   const inside = {
     submission: `${INSIDE}/exercises`,
@@ -145,11 +159,11 @@ function command(spec: SandboxSpec): { argv: string[]; config: ChildConfig } {
     ['--ro-bind', stage.child, `${INSIDE}/child.js`],
     ...[...profile.packages].map(([name, dir]) => ['--ro-bind', dir, `${inside.nodeModules}/${name}`]),
   ].flat();
-  const argv = [
-    'bwrap',
+  return [
+    probe().bwrap,
     ...BWRAP_BASE,
     ...probe().extra,
-    ...systemMounts(),
+    ...probe().mounts,
     '--dev',
     '/dev',
     '--size',
@@ -167,7 +181,6 @@ function command(spec: SandboxSpec): { argv: string[]; config: ChildConfig } {
       inside,
     ),
   ];
-  return { argv, config: inside };
 }
 
 /** How a wait for the sandbox ended, when it did not end with the reply waited for. */
@@ -232,7 +245,7 @@ export class Sandbox {
   private readonly token = randomBytes(24).toString('hex');
 
   constructor(private readonly spec: SandboxSpec) {
-    const { argv } = command(spec);
+    const argv = command(spec);
     this.child = spawn(argv[0]!, argv.slice(1), {
       stdio: ['pipe', 'ignore', 'pipe', 'pipe'],
       cwd: spec.stage.root, // without an OS sandbox, a folder the child cannot read: process.cwd() leads nowhere
@@ -314,8 +327,8 @@ export class Sandbox {
 
   /**
    * The next reply, or how the wait ended: the limit on CPU time (wall time without /proc), a wait of as long
-   * without using the CPU (code waiting for something that never comes), a protocol violation, or the end of
-   * the process. Any ending but a reply kills the sandbox.
+   * without using the CPU (code waiting for something that never comes), ten times as long at a trickle of
+   * CPU, a protocol violation, or the end of the process. Any ending but a reply kills the sandbox.
    */
   async next(limit: Limit): Promise<Reply | Ended> {
     const startWall = Date.now();
@@ -323,6 +336,7 @@ export class Sandbox {
     let lastCpu = startCpu;
     let lastBusy = startWall;
     const idleMs = Math.max(limit.cpuMs, 1000);
+    const wallMs = 10 * idleMs;
     for (;;) {
       const first = this.queue.shift();
       if (first) return first;
@@ -340,6 +354,8 @@ export class Sandbox {
           return this.timeout(
             `did not ${limit.what}: it waited ${(idleMs / 1000).toFixed(1)} s without computing (a promise that never settles?)`,
           );
+        if (now - startWall > wallMs)
+          return this.timeout(`did not ${limit.what} within ${wallMs / 1000} s, computing only now and then`);
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, POLL_MS);

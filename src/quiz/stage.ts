@@ -3,15 +3,17 @@
  * removed at exit):
  *
  *     library/            the whole library compiled to JavaScript; no sandbox sees it
- *     profiles/KEY/src/   one per profile (allowed.ts): mp/ with the profile's modules, a stub that throws in
+ *     p-KEY-XXXXXX/src/   one per profile (allowed.ts): mp/ with the profile's modules, a stub that throws in
  *                         place of every other module, an index that loads each export when first read, and
  *                         quiz/errors.js (the exercises' NotImplementedError)
- *     profiles/KEY/node_modules/
+ *     p-KEY-XXXXXX/node_modules/
  *                         the profile's packages (links to the real ones) and a stub for each package of the
  *                         library that the profile leaves out
  *     child.js            the sandbox's harness (child.ts)
  *     s-XXXXXX/           each submission, compiled with its source maps
  *
+ * Folders made after graded code has run have random names (XXXXXX): code that can create files the
+ * permission model does not see (Unix sockets, in the fallback without an OS sandbox) cannot take their place.
  * A sandbox sees one profile, one submission and the harness: the question bank, solutions/ and the rest of the
  * instructor's repository lie on no path it can name. Compiling here (with esbuild, as tsx does) lets the
  * sandbox run plain Node, without a loader.
@@ -197,7 +199,7 @@ function loadedExports(name: string): string[] {
 }
 
 function stageProfile(root: string, library: string, p: Profile): ProfileStage {
-  const dir = path.join(root, 'profiles', p.key);
+  const dir = fs.mkdtempSync(path.join(root, `p-${p.key}-`));
   const src = path.join(dir, 'src');
   const graph = libraryGraph();
   const allowed = new Set(p.modules);

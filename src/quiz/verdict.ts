@@ -6,7 +6,7 @@
  * since a returned value or an error could carry the hidden arguments out.
  */
 import * as path from 'path';
-import { ruleText } from './allowed';
+import { nodeModulesDir, ruleText } from './allowed';
 import { answerHash, courseKey, normaliseAnswer } from './answers';
 import { compare, quoted } from './compare';
 import type { Failure } from './protocol';
@@ -41,10 +41,10 @@ const shortPath = (p: string | undefined): string =>
   p ? quoted(`…/${p.split(/[\\/]/).filter(Boolean).slice(-2).join('/')}`) : 'a path outside it';
 
 /** A sandbox denial in a student's words; undefined when the error is not one. `path`: say which file. */
-export function deniedReason(e: Failure, path = true): string | undefined {
+export function deniedReason(e: Failure, showPath = true): string | undefined {
   if (e.code === 'ERR_DLOPEN_DISABLED') return 'your code tried to load a native addon, which grading does not allow';
   if (e.code !== 'ERR_ACCESS_DENIED') return undefined;
-  const which = (p: string | undefined): string => (path ? ` (${shortPath(p)})` : '');
+  const which = (p: string | undefined): string => (showPath ? ` (${shortPath(p)})` : '');
   switch (e.permission) {
     case 'FileSystemRead':
       return `your code tried to read a file outside your submission${which(e.resource)}`;
@@ -64,7 +64,7 @@ const place = (at: string | undefined): string => (at && /^[\w.\-/]{1,100}\.ts:\
 
 /** The grader's own folders (the stage, the sandbox's view, the repository), as '…/' in what feedback shows. */
 function withoutPaths(text: string): string {
-  const roots = [INSIDE, stageRoot(), REPOSITORY].filter((r): r is string => !!r);
+  const roots = [INSIDE, stageRoot(), REPOSITORY, nodeModulesDir()].filter((r): r is string => !!r);
   return roots.reduce((t, root) => t.split(`${root}${path.sep}`).join('…/').split(`${root}/`).join('…/'), text);
 }
 

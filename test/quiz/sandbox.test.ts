@@ -113,6 +113,25 @@ for (const sandbox of modes) {
       expect(fs.existsSync(written)).to.equal(false);
     });
 
+    if (sandbox === 'node')
+      it('grades a correct submission in full after one that filled the stage with Unix sockets', async () => {
+        // the permission model does not see sockets: where the later folders would go, they could block them
+        const litter =
+          "const net = require('net'); const root = path.resolve(__dirname, '../..');\n" +
+          "const names = ['profiles', 'p-all', ...fs.readdirSync(root).map((n) => `${n}-2`), ...Array.from({ length: 30 }, (_, i) => `s${i}`)];\n" +
+          "for (const n of names) net.createServer().on('error', () => undefined).listen(path.join(root, n));\n" +
+          'await new Promise((r) => setTimeout(r, 200)); return -1;';
+        const dir = attack(litter);
+        const file = path.join(dir, 'lesson1/index.ts');
+        fs.writeFileSync(
+          file,
+          fs.readFileSync(file, 'utf8').replace('export function decodeFloat16', 'export async function decodeFloat16'),
+        );
+        const littered = await gradeSubmission(dir, { only: ['l1.q2'], sandbox });
+        expect(littered.questions[0]!.earned).to.equal(0);
+        expect((await gradeSubmission(writeSubmission(tempDir('after')), { sandbox })).earned).to.equal(70);
+      });
+
     it(sandbox === 'node' ? 'says in the report that it is a self-check' : 'reports a grade, not a self-check', () => {
       const r = reports.get(FILE_ATTACKS[0]!.name)!;
       expect(r.selfCheck).to.equal(sandbox === 'node' ? 'graded without an OS sandbox, as asked' : undefined);
