@@ -9,10 +9,14 @@ import { createHmac, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** Numbers compare by value ('65504' = 65504 = 6.5504e4); choices by trimmed, case-insensitive text. */
+/**
+ * Numbers compare by value ('65504' = 65504 = 6.5504e4); choices by trimmed, case-insensitive text. Anything
+ * else (an array, an object from answers.json) is no answer to any question.
+ */
 export function normaliseAnswer(answer: unknown): string {
   if (typeof answer === 'number') return `n:${answer}`;
-  const text = String(answer).trim();
+  if (typeof answer !== 'string') return `other:${typeof answer}`;
+  const text = answer.trim();
   return text !== '' && Number.isFinite(Number(text)) ? `n:${Number(text)}` : `s:${text.toLowerCase()}`;
 }
 

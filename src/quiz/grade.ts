@@ -186,7 +186,7 @@ async function runAll(
   options: GradeOptions,
 ): Promise<LoadFailure[]> {
   const stage = libraryStage();
-  const staged = stageSubmission(stage, files);
+  const staged = await stageSubmission(stage, files);
   const limits = runLimits(options);
   /** Why each file's runs did not load: message → the question ids it cost. */
   const failures = new Map<string, Map<string, string[]>>();

@@ -10,18 +10,20 @@
  *                         the profile's packages (links to the real ones) and a stub for each package of the
  *                         library that the profile leaves out
  *     child.js            the sandbox's harness (child.ts)
+ *     compile.js          the submissions' compiler (compile.ts), run in a process per submission
  *     s-XXXXXX/           each submission, compiled with its source maps
  *
  * Folders made after graded code has run have random names (XXXXXX): code that can create files the
  * permission model does not see (Unix sockets, in the fallback without an OS sandbox) cannot take their place.
  * A sandbox sees one profile, one submission and the harness: the question bank, solutions/ and the rest of the
- * instructor's repository lie on no path it can name. Compiling here (with esbuild, as tsx does) lets the
- * sandbox run plain Node, without a loader.
+ * instructor's repository lie on no path it can name.
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { libraryGraph, nodeModulesDir, type Profile } from './allowed';
+import type { Compiled } from './compile';
 import { esbuild, typescript } from './tools';
 
 const SRC = path.join(__dirname, '..');
@@ -32,7 +34,7 @@ export class UnreadableSubmission extends Error {
 }
 
 /** A submission is a few small TypeScript files and answers.json. */
-const LIMITS = { files: 200, fileBytes: 1 << 20, totalBytes: 8 << 20, depth: 8 };
+const LIMITS = { files: 200, fileBytes: 1 << 20, totalBytes: 8 << 20, depth: 8, entries: 5000 };
 
 /**
  * A submission's TypeScript sources and JSON files, by '/'-separated path. Links, node_modules and hidden
@@ -41,9 +43,12 @@ const LIMITS = { files: 200, fileBytes: 1 << 20, totalBytes: 8 << 20, depth: 8 }
 export function readSubmission(dir: string): Map<string, string> {
   const files = new Map<string, string>();
   let total = 0;
+  let entries = 0;
   const walk = (sub: string, depth: number): void => {
     if (depth > LIMITS.depth) throw new UnreadableSubmission(`${sub} lies more than ${LIMITS.depth} folders deep`);
     for (const e of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+      if (++entries > LIMITS.entries)
+        throw new UnreadableSubmission(`it holds more than ${LIMITS.entries} files and folders`);
       const rel = sub ? `${sub}/${e.name}` : e.name;
       if (e.isDirectory() && e.name !== 'node_modules' && !e.name.startsWith('.')) walk(rel, depth + 1);
       else if (e.isFile() && /\.(ts|json)$/.test(e.name) && !e.name.endsWith('.d.ts')) {
@@ -73,8 +78,9 @@ export interface ProfileStage {
 
 export interface Stage {
   readonly root: string;
-  /** The compiled harness. */
+  /** The compiled harness, and the submissions' compiler. */
   readonly child: string;
+  readonly compiler: string;
   profile(p: Profile): ProfileStage;
 }
 
@@ -109,10 +115,19 @@ export function libraryStage(): Stage {
     banner: { js: '"use strict";' }, // strict code hands no caller, `this` or function to a stack-trace hook
     outfile: child,
   });
+  const compiler = path.join(root, 'compile.js');
+  esbuild().buildSync({
+    ...common,
+    entryPoints: [path.join(__dirname, 'compile.ts')],
+    bundle: true,
+    external: ['esbuild'],
+    outfile: compiler,
+  });
   const profiles = new Map<string, ProfileStage>();
   shared = {
     root,
     child,
+    compiler,
     profile: (p) => {
       const known = profiles.get(p.key);
       if (known) return known;
@@ -246,31 +261,71 @@ export interface StagedSubmission {
   remove(): void;
 }
 
+/** Longest a submission's compilation may take, in ms: esbuild compiles a submission in well under a second. */
+const COMPILE_MS = 60_000;
+
+/** Compiles TypeScript sources in one process of its own (compile.ts); a process that fails compiles nothing. */
+function compileOnce(stage: Stage, sources: Record<string, string>): Promise<Compiled> {
+  return new Promise((resolve) => {
+    const failed = (why: string): void =>
+      resolve(Object.fromEntries(Object.keys(sources).map((rel) => [rel, { error: `the compiler stopped (${why})` }])));
+    const worker = spawn(process.execPath, [stage.compiler], {
+      env: { NODE_PATH: nodeModulesDir() },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    const timer = setTimeout(() => worker.kill('SIGKILL'), COMPILE_MS);
+    let out = '';
+    worker.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    worker.stdin!.on('error', () => undefined);
+    worker.on('error', (e) => failed(e.message));
+    worker.on('close', (code, signal) => {
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(out) as Compiled);
+      } catch {
+        failed(signal ? `${signal}, after ${COMPILE_MS / 1000} s at most` : `exit code ${code}`);
+      }
+    });
+    worker.stdin!.end(JSON.stringify(sources));
+  });
+}
+
+/**
+ * Compiles TypeScript sources in processes of their own: whatever a source does to the compiler, only that
+ * file fails to compile, with the reason. Each process compiles at least one file, or all fail.
+ */
+async function compile(stage: Stage, sources: Record<string, string>): Promise<Compiled> {
+  const out: Compiled = {};
+  let pending = Object.keys(sources);
+  while (pending.length) {
+    const done = await compileOnce(stage, Object.fromEntries(pending.map((rel) => [rel, sources[rel]!])));
+    const left = pending.filter((rel) => !Object.hasOwn(done, rel));
+    if (left.length === pending.length) break; // no progress: stageSubmission reports these as failures
+    for (const rel of pending) if (Object.hasOwn(done, rel)) out[rel] = done[rel]!;
+    pending = left;
+  }
+  return out;
+}
+
 /** Compiles a submission's files (from readSubmission) into a new folder of the stage, whose name is random. */
-export function stageSubmission(stage: Stage, files: ReadonlyMap<string, string>): StagedSubmission {
+export async function stageSubmission(stage: Stage, files: ReadonlyMap<string, string>): Promise<StagedSubmission> {
   const dir = fs.mkdtempSync(path.join(stage.root, 's-'));
-  const compileErrors = new Map<string, string>();
-  for (const [rel, text] of files) {
-    const target = path.join(dir, rel.replace(/\.ts$/, '.js'));
+  const write = (rel: string, text: string): void => {
+    const target = path.join(dir, rel);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    if (!rel.endsWith('.ts')) {
-      fs.writeFileSync(target, text);
-      continue;
-    }
-    try {
-      const { code } = esbuild().transformSync(text, {
-        loader: 'ts',
-        format: 'cjs',
-        target: 'node20',
-        sourcemap: 'inline', // stack traces name the line of the student's own .ts file
-        sourcefile: path.posix.basename(rel),
-        logLevel: 'silent',
-      });
-      fs.writeFileSync(target, code);
-    } catch (e) {
-      const first = (e as { errors?: { text: string; location?: { line: number } }[] }).errors?.[0];
-      compileErrors.set(rel, first ? `line ${first.location?.line ?? '?'}: ${first.text}` : String(e));
-    }
+    fs.writeFileSync(target, text);
+  };
+  const sources: Record<string, string> = {};
+  for (const [rel, text] of files) {
+    if (rel.endsWith('.ts')) sources[rel] = text;
+    else write(rel, text);
+  }
+  const compiled = Object.keys(sources).length ? await compile(stage, sources) : {};
+  const compileErrors = new Map<string, string>();
+  for (const rel of Object.keys(sources)) {
+    const result = compiled[rel] ?? { error: 'the compiler gave no result' };
+    if ('code' in result) write(rel.replace(/\.ts$/, '.js'), result.code);
+    else compileErrors.set(rel, result.error);
   }
   return { dir, compileErrors, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }

@@ -284,6 +284,15 @@ describe('what the grader reads before anything runs', function () {
     expect(report.questions[1]!.cases[0]!.message).to.match(/^answers.json is not valid JSON: `.*`$/);
   });
 
+  it('grades an answer nested 400 000 levels deep as a wrong answer, and the others as usual', async () => {
+    const deep = `{ "l1.c1": ${'['.repeat(4e5)}${']'.repeat(4e5)}, "l1.c2": 8 }`;
+    const report = await gradeSubmission(writeSubmission(tempDir('answers'), { 'answers.json': deep }), {
+      only: ['l1.q3', 'l1.c1', 'l1.c2'],
+    });
+    expect(report.questions.map((q) => q.earned)).to.deep.equal([4, 0, 1]);
+    expect(report.questions[1]!.cases[0]!.message).to.equal('not the expected answer');
+  });
+
   it('grades code when answers.json holds something other than an object', async () => {
     const dir = writeSubmission(tempDir('answers'), { 'answers.json': '[65504]' });
     const report = await gradeSubmission(dir, { only: ['l1.q3', 'l1.c1'] });
@@ -297,6 +306,16 @@ describe('what the grader reads before anything runs', function () {
     const big = await gradeSubmission(writeSubmission(tempDir('big'), files), { only: ['l1.q3'] });
     expect(big.earned).to.equal(0);
     expect(big.loadFailures[0]!.message).to.match(/not graded: it holds more than 200 files/);
+    expect((await gradeSubmission(writeSubmission(tempDir('ok')), { only: ['l1.q3'] })).earned).to.equal(4);
+  });
+
+  it('compiles each submission in a process of its own: one that crashes the compiler fails alone', async () => {
+    const crash = `export const x = ${'('.repeat(400_000)}1${')'.repeat(400_000)};\n`;
+    const bad = await gradeSubmission(writeSubmission(tempDir('compiler'), { 'lesson1/index.ts': crash }), {
+      only: ['l1.q3', 'l6.q1'],
+    });
+    expect(bad.questions.map((q) => q.earned)).to.deep.equal([0, 4]);
+    expect(bad.loadFailures[0]!.message).to.match(/^lesson1\/index.ts does not compile: `the compiler stopped \(/);
     expect((await gradeSubmission(writeSubmission(tempDir('ok')), { only: ['l1.q3'] })).earned).to.equal(4);
   });
 
