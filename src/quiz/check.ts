@@ -1,6 +1,7 @@
 /**
  * check() for notebooks: grades one function, or one concept answer, against a question's cases, shows the
- * result once (a table in JupyterLab, a few lines of text elsewhere) and never throws, so Run All goes on.
+ * result once (a table in JupyterLab, a few lines of text elsewhere) and never throws, so Run All goes on;
+ * checkResult() grades the same way and returns the result instead.
  *
  *     await check('l3.q1', ex.roundToFloat16)   // a function
  *     await check('l3.q1')                      // exercises/lesson3/index.ts as saved now
@@ -16,7 +17,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { inspect } from 'util';
 import { findQuestion } from './bank';
 import { quoted } from './compare';
 import { gradeFiles } from './grade';
@@ -165,37 +165,46 @@ export function renderHtml(title: string, r: CheckResult): string {
 }
 
 /**
- * Checks question `id`: with one argument, what is saved in exercises/ now; with two, the given function or
- * concept answer. Resolves to the result, which a notebook shows once, as a table.
+ * Grades question `id` as check() does, without showing anything: with one argument, what is saved in
+ * exercises/ now; with two, the given function or concept answer. Never throws.
+ *
+ *     const r = await checkResult('l1.q3', (count: number, bits: number) => Math.ceil((count * bits) / 8));
+ *     r.earned; // 4
  */
-export async function check(id: string, ...rest: [submission?: unknown, timeoutMs?: number]): Promise<CheckResult> {
+export async function checkResult(
+  id: string,
+  ...rest: [submission?: unknown, timeoutMs?: number]
+): Promise<CheckResult> {
   const timeoutMs = typeof rest[1] === 'number' ? rest[1] : 2000;
-  let result: CheckResult;
   try {
-    result = await grade(id, rest.length ? { submission: rest[0] } : undefined, timeoutMs);
+    return await grade(id, rest.length ? { submission: rest[0] } : undefined, timeoutMs);
   } catch (e) {
     const problem = `check('${id}') could not run: ${e instanceof Error ? e.message : String(e)}`;
-    result = { id, title: '', earned: 0, points: 0, cases: [], problem };
+    return { id, title: '', earned: 0, points: 0, cases: [], problem };
   }
-  const display = tslabDisplay();
-  let shown = false;
-  if (display) {
-    try {
+}
+
+/**
+ * Checks question `id` (see checkResult) and shows the result once: a table in a notebook, lines of text
+ * elsewhere. It returns nothing, so a notebook cell that ends with it prints nothing more.
+ *
+ *     await check('l3.q1', ex.roundToFloat16);
+ *     await check('l1.c1');
+ */
+export async function check(id: string, ...rest: [submission?: unknown, timeoutMs?: number]): Promise<void> {
+  const result = await checkResult(id, ...rest);
+  try {
+    const display = tslabDisplay();
+    if (display) {
       display.html(renderHtml(result.title, result));
-      shown = true;
-    } catch {
-      // not inside a running kernel after all
+      return;
     }
+  } catch {
+    // not inside a running kernel after all
   }
-  if (!shown)
-    console.log(
-      [summary(result), ...result.cases.map((c) => `  ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`)].join(
-        '\n',
-      ),
-    );
-  // the cell prints the returned value too: nothing more where the table was shown, else one line
-  return Object.defineProperty(result, inspect.custom, {
-    value: () => (shown ? '' : summary(result)),
-    enumerable: false,
-  });
+  const lines = [
+    summary(result),
+    ...result.cases.map((c) => `  ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`),
+  ];
+  console.log(lines.join('\n'));
 }

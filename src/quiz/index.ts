@@ -24,7 +24,7 @@ export { isolation, type Isolation } from './sandbox';
 export { libraryStage, stageSubmission, readSubmission } from './stage';
 export { profileOf, usesNote, libraryGraph, type Profile } from './allowed';
 export { gradeClass, type ClassProgress } from './class';
-export { check, renderHtml, summary, type CheckResult } from './check';
+export { check, checkResult, renderHtml, summary, type CheckResult } from './check';
 export { formatTable, toJUnit, gradebookCsv, feedbackMarkdown } from './report';
 export { writeRelease, publicQuestion, RELEASE_PATHS } from './release';
 export { generateStub } from './stubs';

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { expect } from 'chai';
 import {
-  check,
+  checkResult,
   gradeSubmission,
   libraryGraph,
   libraryStage,
@@ -229,7 +229,7 @@ describe('what an exercise may use', function () {
   });
 
   it('is checked in a notebook too', async () => {
-    const r = await check('l3.q1', cheatingRound);
+    const r = await checkResult('l3.q1', cheatingRound);
     expect(r.problem).to.match(/^l3.q1 uses `roundArray`, which this exercise does not allow/);
   });
 
