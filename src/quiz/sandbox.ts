@@ -4,7 +4,7 @@
  * On Linux with bubblewrap (Debian's `bubblewrap`), the process runs in an OS sandbox: new user, PID,
  * network, IPC, UTS and cgroup namespaces (no network, no process outside it to signal), an unprivileged user
  * with no capabilities, a read-only view of exactly /usr, one submission, one profile's staged library and
- * packages and the harness, a private 16 MB /tmp, a limit on its memory, and Node's permission model inside
+ * packages and the harness, a private /tmp (16 MB), a limit on its memory, and Node's permission model inside
  * as a second layer. Elsewhere (macOS, Windows, Linux without bubblewrap) it runs under the permission model
  * alone, which Node documents as no security boundary against malicious code; every report then says that it
  * is a self-check.
@@ -49,8 +49,10 @@ interface Probe {
   /** bubblewrap's path, and its options that not every version has. */
   readonly bwrap: string;
   readonly extra: readonly string[];
-  /** The system folders a sandbox needs to run Node. */
+  /** The system folders a sandbox needs to run Node, and a private /tmp. */
   readonly mounts: readonly string[];
+  /** Ticks of /proc's utime and stime per second (USER_HZ). */
+  readonly ticks: number;
 }
 let probed: Probe | undefined;
 
@@ -81,15 +83,17 @@ export function isolation(): Isolation {
 
 function probe(): Probe {
   if (probed) return probed;
-  const none = (why: string): Probe => ({ isolation: { kind: 'node', why }, bwrap: '', extra: [], mounts: [] });
+  const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+  const none = (why: string): Probe => ({ isolation: { kind: 'node', why }, bwrap: '', extra: [], mounts: [], ticks });
   if (process.platform !== 'linux') return (probed = none(`bubblewrap runs on Linux only, not ${process.platform}`));
   const bwrap = findBwrap();
   const help = bwrap ? spawnSync(bwrap, ['--help'], { encoding: 'utf8', env: {}, timeout: 10_000 }) : undefined;
   if (!bwrap || !help || help.error || typeof help.stdout !== 'string')
     return (probed = none('bubblewrap is not installed (apt-get install bubblewrap)'));
-  // an option newer than Debian 11's bubblewrap, used where this one has it
+  // options newer than Debian 11's bubblewrap, used where this one has them
   const extra = help.stdout.includes('--disable-userns') ? ['--disable-userns'] : [];
-  const mounts = systemMounts();
+  const size = help.stdout.includes('--size') ? ['--size', String(16 << 20)] : [];
+  const mounts = [...systemMounts(), '--dev', '/dev', ...size, '--tmpfs', '/tmp'];
   const run = spawnSync(bwrap, [...BWRAP_BASE, ...extra, ...mounts, '--', '/bin/sh', '-c', 'exit 0'], {
     encoding: 'utf8',
     env: {},
@@ -97,7 +101,7 @@ function probe(): Probe {
   });
   probed =
     run.status === 0
-      ? { isolation: { kind: 'bubblewrap' }, bwrap, extra, mounts }
+      ? { isolation: { kind: 'bubblewrap' }, bwrap, extra, mounts, ticks }
       : none(`bubblewrap cannot start a sandbox here: ${(run.stderr || String(run.error)).trim().slice(0, 200)}`);
   return probed;
 }
@@ -164,12 +168,6 @@ function command(spec: SandboxSpec): string[] {
     ...BWRAP_BASE,
     ...probe().extra,
     ...probe().mounts,
-    '--dev',
-    '/dev',
-    '--size',
-    String(16 << 20),
-    '--tmpfs',
-    '/tmp',
     ...binds,
     '--chdir',
     '/tmp',
@@ -192,9 +190,6 @@ export type Ended =
   /** The sandbox could not be started: the grader's fault, not the submission's. */
   | { readonly type: 'unstarted'; readonly detail: string };
 
-/** Ticks of /proc's utime and stime per second (USER_HZ, 100 on every Linux build). */
-const TICKS_PER_SECOND = 100;
-
 /** CPU time in ms of a process and all its descendants (the whole sandbox), or undefined without /proc. */
 function cpuMs(pid: number): number | undefined {
   let ticks = 0;
@@ -216,7 +211,7 @@ function cpuMs(pid: number): number | undefined {
     for (const c of children) visit(Number(c));
     return true;
   };
-  return visit(pid) ? (ticks * 1000) / TICKS_PER_SECOND : undefined;
+  return visit(pid) ? (ticks * 1000) / probe().ticks : undefined;
 }
 
 /** A limit for one wait: CPU time; without /proc, wall time. */
