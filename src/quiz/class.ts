@@ -13,6 +13,9 @@ export interface ClassProgress {
   readonly seconds: number;
 }
 
+/** How a report begins whose student could not be graded for the grader's own fault. */
+export const GRADER_FAULT = 'could not be graded, by a fault of the grader';
+
 /** Grades each folder (one student each); reports come back in the order of `submissions`. */
 export async function gradeClass(
   submissions: readonly { readonly dir: string; readonly student: string }[],
@@ -31,7 +34,7 @@ export async function gradeClass(
       const { dir, student } = submissions[i]!;
       reports[i] = await gradeSubmission(dir, { ...options, student }).catch((e: unknown) => {
         const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-        return failedReport(dir, `could not be graded, by a fault of the grader (${why}): grade it again`, {
+        return failedReport(dir, `${GRADER_FAULT} (${why}): grade it again`, {
           ...options,
           student,
         });

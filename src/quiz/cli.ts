@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { findQuestion } from './bank';
-import { type ClassProgress } from './class';
+import { GRADER_FAULT, type ClassProgress } from './class';
 import { classOutputs, gradeClassFolder, writeRefusals, type Changes } from './class_folder';
 import { collectClass } from './collect';
 import { gradeSubmission, type GradeOptions, type Report } from './grade';
@@ -92,6 +92,10 @@ async function main(): Promise<void> {
     const graded = await gradeClassFolder(values.class, options, outputs, progress);
     reports = graded.reports;
     for (const file of graded.written) console.log(`wrote ${file}`);
+    const selfCheck = reports.find((r) => r.selfCheck)?.selfCheck;
+    if (selfCheck) console.log(`SELF-CHECK ONLY, NOT GRADES: ${selfCheck}; grade on Linux with bubblewrap`);
+    const faults = reports.filter((r) => r.loadFailures.some((f) => f.message.startsWith(GRADER_FAULT)));
+    if (faults.length) console.log(`${GRADER_FAULT}: ${faults.map((r) => r.student).join(', ')}; grade them again`);
     if (graded.changes) printChanges(graded.changes);
   } else {
     if (values.collect) throw new Error(`--collect needs --class DIR to unpack into\n${USAGE}`);

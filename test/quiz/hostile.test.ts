@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { expect } from 'chai';
-import { gradeSubmission, type Report } from '../../src/quiz';
+import { gradeClass, gradeSubmission, type Report } from '../../src/quiz';
+import { GRADER_FAULT } from '../../src/quiz/class';
 import { replaceBody, SOLUTIONS, tempDir, timed, writeSubmission } from './submissions';
 
 /**
@@ -307,6 +308,19 @@ describe('what the grader reads before anything runs', function () {
     expect(big.earned).to.equal(0);
     expect(big.loadFailures[0]!.message).to.match(/not graded: it holds more than 200 files/);
     expect((await gradeSubmission(writeSubmission(tempDir('ok')), { only: ['l1.q3'] })).earned).to.equal(4);
+  });
+
+  it('grades the rest of a class when one student cannot be graded at all, saying so in that report', async () => {
+    const [ghost, ok] = await gradeClass(
+      [
+        { dir: path.join(tempDir('gone'), 'no-such-folder'), student: 'ghost' },
+        { dir: writeSubmission(tempDir('ok')), student: 'ok' },
+      ],
+      { only: ['l1.q3'] },
+    );
+    expect(ghost!.earned).to.equal(0);
+    expect(ghost!.loadFailures[0]!.message).to.match(new RegExp(`^${GRADER_FAULT} \\(Error: ENOENT`));
+    expect(ok!.earned).to.equal(4);
   });
 
   it('compiles each submission in a process of its own: one that crashes the compiler fails alone', async () => {
