@@ -36,6 +36,11 @@ const HOSTILE: {
   },
   { name: 'process.exit', body: 'process.exit(0);', message: /did the code call process.exit/ },
   {
+    name: 'stopping its own process',
+    body: "process.kill(process.pid, 'SIGSTOP'); return 0;",
+    message: /waited 1.0 s without computing/,
+  },
+  {
     name: 'killing its own process',
     body: "process.kill(process.pid, 'SIGKILL'); return 0;",
     message: /process ended during the call \(SIGKILL\)/,

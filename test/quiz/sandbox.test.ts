@@ -295,6 +295,14 @@ describe('the channel from the sandbox', function () {
     expect((await grade(probe)).questions.map((x) => x.earned)).to.deep.equal([7, 4]);
   });
 
+  it('lets no signal start the inspector, through which a debugger could read the token', async () => {
+    const probe =
+      "process.kill(process.pid, 'SIGUSR1'); await new Promise((r) => setTimeout(r, 300));\n" +
+      "const open = await new Promise<boolean>((resolve) => require('net').connect(9229, '127.0.0.1').on('connect', () => resolve(true)).on('error', () => resolve(false)));\n" +
+      'if (open) return -1;';
+    expect((await grade(probe)).questions.map((x) => x.earned)).to.deep.equal([7, 4]);
+  });
+
   /** A spy: answers right only while nothing it can see (argv, environment, arguments) holds one of `watch`. */
   const spy = (watch: string[]): string =>
     `const seen = JSON.stringify([process.argv, process.env, bits]);\nif (${JSON.stringify(watch)}.some((w) => seen.includes(w))) return -12345;`;
