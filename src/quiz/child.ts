@@ -9,7 +9,8 @@
  *   functions captured before submission code runs, on objects without a prototype (no toJSON, no setter can
  *   see the line). This file is strict code, so a stack-trace hook gets no function or `this` of its frames,
  *   and the APIs that read the heap (v8's snapshots, queryObjects and flags) are removed before the
- *   submission loads. Nothing else here holds the token or `reply`: no listener, global or export.
+ *   submission loads; the permission model keeps the inspector off, SIGUSR1 included. Nothing else here
+ *   holds the token or `reply`: no listener, global or export.
  * - The grader never trusts a line beyond its shape: a bad or unexpected one ends the sandbox as this
  *   submission's failure, and a result only counts if it compares equal to an expected value that is never
  *   in this process.
