@@ -33,14 +33,14 @@ export interface QuestionResult {
   readonly points: number;
   readonly earned: number;
   readonly cases: CaseResult[];
-  /** Set when the whole question scores 0 for one reason: "l3.q1 uses `roundArray` from the library, …: 0/7". */
+  /** Set when the whole question scores 0 for one reason: "l3.q1 uses `roundArray`, which this exercise …: 0/7". */
   readonly problem?: string;
 }
 
 const shortPath = (p: string | undefined): string =>
   p ? quoted(`…/${p.split(/[\\/]/).filter(Boolean).slice(-2).join('/')}`) : 'a path outside it';
 
-/** A sandbox denial in a student's words; undefined when the error is not one. `path`: say which file. */
+/** A sandbox denial in a student's words; undefined when the error is not one. `showPath`: say which file. */
 export function deniedReason(e: Failure, showPath = true): string | undefined {
   if (e.code === 'ERR_DLOPEN_DISABLED') return 'your code tried to load a native addon, which grading does not allow';
   if (e.code !== 'ERR_ACCESS_DENIED') return undefined;
