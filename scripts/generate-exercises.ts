@@ -4,10 +4,10 @@
  * differs from what this script makes.
  *
  * - exercises/lessonN/*.ts: the student stubs, from solutions/ (stubs.ts), each exercise's doc comment saying
- *   what its question forbids;
+ *   what its question may use;
  * - exercises/answers.json (the empty answer sheet) and solutions/answers.json (the reference), from the
  *   bank's concept questions;
- * - the instructor guide's exercise and forbidden-call tables, and README.md's count of exercises, between
+ * - the instructor guide's exercise and may-use tables, and README.md's count of exercises, between
  *   their `<!-- BEGIN GENERATED name … -->` and `<!-- END GENERATED name -->` markers.
  *
  * The lessons' check() cells are the lesson writers' to place: this script lists each one missing or wrong
@@ -18,8 +18,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadQuestions } from '../src/quiz/bank';
+import { ruleText, usesNote } from '../src/quiz/allowed';
 import { GradingError } from '../src/quiz/errors';
-import { forbiddenNames, forbiddenNote } from '../src/quiz/forbidden';
 import { pointsOf, type CodeQuestion, type ConceptQuestion, type Question } from '../src/quiz/question';
 import { generateStub } from '../src/quiz/stubs';
 
@@ -50,11 +50,11 @@ const hiddenPoints = (q: Question): number =>
   q.kind === 'code' ? q.cases.filter((c) => c.hidden).reduce((s, c) => s + c.points, 0) : 0;
 const lessonOf = (q: Question): number => Number(/^l(\d+)\./.exec(q.id)?.[1]);
 
-/** What each question forbids, as a sentence for its exercise's doc comment. */
-function forbiddenNotes(): Map<string, string> {
+/** What each question may use, as a sentence for its exercise's doc comment. */
+function usesNotes(): Map<string, string> {
   const notes = new Map<string, string>();
   for (const q of codeQuestions()) {
-    const note = forbiddenNote(q);
+    const note = usesNote(q);
     if (note) notes.set(q.id, note);
   }
   return notes;
@@ -65,7 +65,7 @@ export function stubFor(relative: string): string {
   const depth = relative.split(path.sep).length; // exercises/lessonN/index.ts → ../../src/quiz/errors
   const up = '../'.repeat(depth);
   const source = fs.readFileSync(path.join(SOLUTIONS, relative), 'utf8');
-  return generateStub(source, `${up}src/quiz/errors`, forbiddenNotes());
+  return generateStub(source, `${up}src/quiz/errors`, usesNotes());
 }
 
 const json = (value: object): string => JSON.stringify(value, null, 2) + '\n';
@@ -99,20 +99,15 @@ export function exerciseTable(): string {
   ].join('\n');
 }
 
-/** The guide's table of what each question forbids, as its question's `forbidden` says it. */
-export function forbiddenTable(): string {
+/** The guide's table of what each question's function may use, as its question's `uses` says it. */
+export function usesTable(): string {
   const rows = codeQuestions()
-    .filter((q) => q.forbidden)
+    .filter((q) => q.uses)
     .map((q) => {
-      const f = q.forbidden!;
-      const names = [
-        ...(f.library ?? []).map(code),
-        ...(f.libraryModules ?? []).map((m) => `every export of ${code(m)}`),
-        ...forbiddenNames(q).platform.map(code),
-      ];
-      return row([q.id, code(q.export), names.join(', ')]);
+      const rule = ruleText(q.uses!);
+      return row([q.id, code(q.export), rule.startsWith('only ') ? rule.slice(5) : `plain TypeScript: ${rule}`]);
     });
-  return [row(['question', 'exercise', 'forbidden']), row(['---', '---', '---']), ...rows].join('\n');
+  return [row(['question', 'exercise', 'may use']), row(['---', '---', '---']), ...rows].join('\n');
 }
 
 /** README's sentence on the exercises, with the bank's counts. */
@@ -153,7 +148,7 @@ export async function generatedFiles(): Promise<Map<string, string>> {
   files.set(path.join(SOLUTIONS, 'answers.json'), answerSheet());
   let guide = fs.readFileSync(GUIDE, 'utf8');
   guide = replaceSection(guide, 'exercises', exerciseTable(), GUIDE);
-  guide = replaceSection(guide, 'forbidden', forbiddenTable(), GUIDE);
+  guide = replaceSection(guide, 'uses', usesTable(), GUIDE);
   files.set(GUIDE, await prettierMarkdown(guide, GUIDE));
   const readme = replaceSection(fs.readFileSync(README, 'utf8'), 'counts', countsSentence(), README);
   files.set(README, await prettierMarkdown(readme, README));

@@ -13,8 +13,8 @@ export interface AffineQParams {
  * to include 0, scale = (max − min)/(qmax − qmin) (at least eps = 2^-23), zeroPoint = qmin − round(min/scale)
  * (round half to even), clamped to [qmin, qmax]. Compute in float32 (Math.fround) as torch does.
  *
- * Not allowed here (the question scores 0 if used): the library's `HistogramObserver`, `MinMaxObserver`,
- * `MovingAverageMinMaxObserver`, `ObserverBase`, `PerChannelMinMaxObserver`, `weightQParams`, `weightQParamsOf`.
+ * Graded with only the package `@tensorflow/tfjs` available: every other library module and package, and the
+ * platform's float16 conversions, are absent while its cases run.
  */
 export function affineQParams(min: number, max: number, qmin: number, qmax: number): AffineQParams {
   throw new NotImplementedError('l2.q1');
@@ -23,8 +23,8 @@ export function affineQParams(min: number, max: number, qmin: number, qmax: numb
 /**
  * l2.q2: the fake quantizer's forward pass: (clamp(round(x/scale) + zeroPoint, qmin, qmax) − zeroPoint)·scale, ties to even.
  *
- * Not allowed here (the question scores 0 if used): the library's `affineQuantize`, `fakeCast`, `fakeQuantize`,
- * `fakeQuantizePerChannel`, `quantize`.
+ * Graded with only the package `@tensorflow/tfjs` available: every other library module and package, and the
+ * platform's float16 conversions, are absent while its cases run.
  */
 export function fakeQuantForward(
   values: number[],
@@ -39,8 +39,8 @@ export function fakeQuantForward(
 /**
  * l2.q3: the clipping straight-through estimator's gradient mask: 1 where round(x/scale) + zeroPoint lies in [qmin, qmax], else 0.
  *
- * Not allowed here (the question scores 0 if used): the library's `affineQuantize`, `fakeCast`, `fakeQuantize`,
- * `fakeQuantizePerChannel`, `quantize`.
+ * Graded with only the package `@tensorflow/tfjs` available: every other library module and package, and the
+ * platform's float16 conversions, are absent while its cases run.
  */
 export function steMask(values: number[], scale: number, zeroPoint: number, qmin: number, qmax: number): number[] {
   throw new NotImplementedError('l2.q3');

@@ -20,7 +20,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { hiddenPointsNotRun, questionIds } from './bank';
-import { type ClassProgress } from './class';
+import { GRADER_FAULT, type ClassProgress } from './class';
 import { classOutputs, gradeClassFolder, writeRefusals, type Changes } from './class_folder';
 import { collectClass, REFUSED_CSV, type Collection } from './collect';
 import { gradeSubmission, type GradeOptions, type Report } from './grade';
@@ -128,6 +128,10 @@ async function main(): Promise<number> {
     const graded = await gradeClassFolder(values.class, options, outputs, progress);
     reports = graded.reports;
     for (const file of graded.written) console.log(`wrote ${file}`);
+    const selfCheck = reports.find((r) => r.selfCheck)?.selfCheck;
+    if (selfCheck) console.log(`SELF-CHECK ONLY, NOT GRADES: ${selfCheck}; grade on Linux with bubblewrap`);
+    const faults = reports.filter((r) => r.loadFailures.some((f) => f.message.startsWith(GRADER_FAULT)));
+    if (faults.length) console.log(`${GRADER_FAULT}: ${faults.map((r) => r.student).join(', ')}; grade them again`);
     if (graded.changes) printChanges(graded.changes);
     for (const w of graded.warnings) console.log(`warning: ${w}`);
   } else {

@@ -1,9 +1,21 @@
 /**
  * Format-aware comparison of a submission's output with the expected value, and a sentence that explains
- * a mismatch: "expected 65504 (max float16), got Infinity at index 3". For hidden cases the expected value
- * is never put into the sentence.
+ * a mismatch: "expected 65504 (max float16), got Infinity at index 3". For a hidden case the sentence holds
+ * neither value nor where they differ (the returned value could carry the hidden arguments out): "wrong value".
  */
 import { getFormat, type FloatFormat } from '../mp/index';
+
+/**
+ * Text a submission controls, as feedback shows it: one line of at most 200 characters in a code span, which
+ * markdown and HTML show as it is (no heading, link or score line can come out of it).
+ */
+export function quoted(text: string): string {
+  const line = text
+    .replace(/[\s\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/`/g, "'")
+    .trim();
+  return `\`${line.length > 200 ? `${line.slice(0, 199)}…` : line || '(empty)'}\``;
+}
 
 export type Comparison =
   | { readonly kind: 'exact' }
@@ -61,27 +73,31 @@ function numbersMatch(expected: number, got: number, c: Comparison): boolean {
   }
 }
 
-function typeName(v: unknown): string {
+function typeName(v: unknown, hidden: boolean): string {
   if (v === null) return 'null';
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (Array.isArray(v)) return hidden ? 'an array' : `an array of length ${v.length}`;
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
 /**
  * Compares recursively (numbers, strings, booleans, arrays, plain objects) and explains the first mismatch.
- * `hideExpected` keeps the expected value out of the message (hidden cases).
+ * `hidden` keeps both values, lengths and positions out of the message.
  */
-export function compare(expected: unknown, got: unknown, c: Comparison, hideExpected = false): Verdict {
-  const want = (v: unknown): string =>
-    hideExpected ? '' : `expected ${typeof v === 'number' ? describeNumber(v) : JSON.stringify(v)}, `;
+export function compare(expected: unknown, got: unknown, c: Comparison, hidden = false): Verdict {
+  const want = (v: unknown): string => `expected ${typeof v === 'number' ? describeNumber(v) : JSON.stringify(v)}, `;
+  const wrong = (e: unknown, shown: string, where: string): string =>
+    hidden ? 'wrong value' : `${want(e)}got ${shown}${where}`;
   const walk = (e: unknown, g: unknown, where: string): string | null => {
     if (typeof e === 'number') {
-      if (typeof g !== 'number') return `${want(e)}got ${typeName(g)}${where}`;
-      return numbersMatch(e, g, c) ? null : `${want(e)}got ${describeNumber(g)}${where}`;
+      if (typeof g !== 'number')
+        return hidden ? `expected a number, got ${typeName(g, true)}` : `${want(e)}got ${typeName(g, false)}${where}`;
+      return numbersMatch(e, g, c) ? null : wrong(e, describeNumber(g), where);
     }
     if (Array.isArray(e)) {
-      if (!Array.isArray(g)) return `expected an array of length ${e.length}, got ${typeName(g)}${where}`;
-      if (g.length !== e.length) return `expected an array of length ${e.length}, got length ${g.length}${where}`;
+      const length = hidden ? 'an array' : `an array of length ${e.length}`;
+      if (!Array.isArray(g)) return `expected ${length}, got ${typeName(g, hidden)}${hidden ? '' : where}`;
+      if (g.length !== e.length)
+        return hidden ? 'an array of the wrong length' : `expected ${length}, got length ${g.length}${where}`;
       for (let i = 0; i < e.length; i++) {
         const m = walk(e[i], g[i], ` at index ${i}${where}`);
         if (m) return m;
@@ -90,9 +106,9 @@ export function compare(expected: unknown, got: unknown, c: Comparison, hideExpe
     }
     if (typeof e === 'object' && e !== null) {
       if (typeof g !== 'object' || g === null || Array.isArray(g))
-        return `expected an object, got ${typeName(g)}${where}`;
+        return `expected an object, got ${typeName(g, hidden)}${hidden ? '' : where}`;
       for (const key of Object.keys(e)) {
-        if (!(key in g)) return `the result has no field '${key}'${where}`;
+        if (!Object.hasOwn(g, key)) return `the result has no field '${key}'${hidden ? '' : where}`;
         const m = walk(
           (e as Record<string, unknown>)[key],
           (g as Record<string, unknown>)[key],
@@ -102,10 +118,8 @@ export function compare(expected: unknown, got: unknown, c: Comparison, hideExpe
       }
       return null;
     }
-    return Object.is(e, g) ? null : `${want(e)}got ${JSON.stringify(g)}${where}`;
+    return Object.is(e, g) ? null : wrong(e, quoted(JSON.stringify(g) ?? String(g)), where);
   };
   const mismatch = walk(expected, got, '');
-  return mismatch === null
-    ? { passed: true, message: 'correct' }
-    : { passed: false, message: mismatch.replace(/, $/, '') };
+  return mismatch === null ? { passed: true, message: 'correct' } : { passed: false, message: mismatch };
 }

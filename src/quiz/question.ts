@@ -23,22 +23,17 @@ export interface CodeCase {
   readonly successMessage?: string;
 }
 
-/** Platform features a question can forbid, written as code names them. */
-export const PLATFORM_FEATURES = [
-  'Float16Array',
-  'Math.f16round',
-  'DataView.prototype.getFloat16',
-  'DataView.prototype.setFloat16',
-] as const;
-export type PlatformFeature = (typeof PLATFORM_FEATURES)[number];
-
-/** What a coding question asks students not to use: the library's own answer, or the platform's. */
-export interface Forbidden {
-  /** Library exports, by name (from src/mp or any of its modules). */
+/**
+ * What a coding question's function may use, when the question says: the library modules and packages listed
+ * here, with everything they import. The question's cases then run in a sandbox whose staged library holds
+ * only those modules (and whose node_modules holds only those packages), without the platform's float16
+ * conversions: whatever else the code reaches is absent, not merely forbidden.
+ */
+export interface Uses {
+  /** Library modules by path under src/mp ('formats/registry'), or folders ('formats': every module in it). */
   readonly library?: readonly string[];
-  /** Every export of these library modules (paths under src/mp, e.g. 'quant/mx'), including ones added later. */
-  readonly libraryModules?: readonly string[];
-  readonly platform?: readonly PlatformFeature[];
+  /** npm packages, e.g. '@tensorflow/tfjs'. */
+  readonly packages?: readonly string[];
 }
 
 export interface CodeQuestion {
@@ -49,8 +44,8 @@ export interface CodeQuestion {
   readonly file: string;
   readonly export: string;
   readonly cases: readonly CodeCase[];
-  /** Nothing is forbidden unless a question says so. */
-  readonly forbidden?: Forbidden;
+  /** What the function may use; without it, everything the library and its packages offer. */
+  readonly uses?: Uses;
   /** In a student release: how many hidden cases, worth how many points, the instructor's grading adds. */
   readonly hiddenCases?: number;
   readonly hiddenPoints?: number;

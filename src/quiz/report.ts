@@ -46,6 +46,7 @@ export function formatTable(report: Report, options: { hiddenPoints?: number } =
     : [];
   return [
     `${report.student}: ${report.earned}/${report.points} (${pct(report.earned, report.points)})`,
+    ...selfCheckLine(report),
     ...hidden,
     '',
     ...body,
@@ -53,9 +54,14 @@ export function formatTable(report: Report, options: { hiddenPoints?: number } =
   ].join('\n');
 }
 
+/** A self-check says so first: its code ran without the OS sandbox that grading relies on. */
+function selfCheckLine(report: Report): string[] {
+  return report.selfCheck ? [`Self-check only, not a grade: ${report.selfCheck}.`] : [];
+}
+
 /**
  * What went wrong, each thing once: files that did not load, questions that scored 0 for one reason (a
- * forbidden call, a denied access), then the failed cases of the other questions. `among`: only these
+ * module its rule leaves out, a denied access), then the failed cases of the other questions. `among`: only these
  * questions' cases (a student's table leaves out lessons not begun and stubs not yet replaced).
  */
 function problemLines(
@@ -127,6 +133,7 @@ export function feedbackMarkdown(report: Report): string {
     '',
     `Score: **${report.earned}/${report.points}** (${pct(report.earned, report.points)})`,
     '',
+    ...selfCheckLine(report).flatMap((l) => [l, '']),
   ];
   for (const f of report.loadFailures) lines.push(`**${f.message}**`, '');
   for (const q of report.questions) {

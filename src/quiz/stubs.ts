@@ -14,7 +14,7 @@ const STUB_NOTE =
 
 /**
  * `notes`: a sentence per question id, added to the doc comment of the function that holds that question's
- * solution block (what the question forbids, say).
+ * solution block (what the question may use, say).
  */
 export function generateStub(
   source: string,
