@@ -17,8 +17,9 @@ export interface ScalerConfig {
 /**
  * l4.q1: torch's GradScaler update after one step: back off and reset on inf/NaN; grow after growthInterval good steps.
  *
- * Graded with only the library's `formats` and the package `@tensorflow/tfjs` available: every other library
- * module and package, and the platform's float16 conversions, are absent while its cases run.
+ * Graded with only the library's `formats/round`, `formats/codec`, `formats/fields` and the package
+ * `@tensorflow/tfjs` available: every other library module and package, and the platform's float16 conversions,
+ * are absent while its cases run.
  */
 export function updateLossScale(state: ScalerState, foundInf: boolean, config: ScalerConfig): ScalerState {
   throw new NotImplementedError('l4.q1');
@@ -33,8 +34,9 @@ export interface MasterUpdate {
  * l4.q2: one SGD step with float32 master weights: master ← fl32(master − fl32(lr·grad)), then the float16 copy
  * the next forward pass uses: compute = round to float16 of the new master (roundValue(…, 'float16')).
  *
- * Graded with only the library's `formats` and the package `@tensorflow/tfjs` available: every other library
- * module and package, and the platform's float16 conversions, are absent while its cases run.
+ * Graded with only the library's `formats/round`, `formats/codec`, `formats/fields` and the package
+ * `@tensorflow/tfjs` available: every other library module and package, and the platform's float16 conversions,
+ * are absent while its cases run.
  */
 export function masterWeightStep(master: number[], grads: number[], lr: number): MasterUpdate {
   throw new NotImplementedError('l4.q2');
@@ -48,8 +50,9 @@ export interface Unscaled {
 /**
  * l4.q3: divide scaled gradients by the loss scale, and say whether every one is finite (else the step is skipped).
  *
- * Graded with only the library's `formats` and the package `@tensorflow/tfjs` available: every other library
- * module and package, and the platform's float16 conversions, are absent while its cases run.
+ * Graded with only the library's `formats/round`, `formats/codec`, `formats/fields` and the package
+ * `@tensorflow/tfjs` available: every other library module and package, and the platform's float16 conversions,
+ * are absent while its cases run.
  */
 export function unscaleGradients(scaled: number[], scale: number): Unscaled {
   throw new NotImplementedError('l4.q3');

@@ -220,6 +220,31 @@ describe('what an exercise may use', function () {
     ]);
   });
 
+  it("covers the training step's SIMD kernels for unscaleGradients, though they lie under formats/", async () => {
+    const unscale = [
+      'const n = Math.ceil(scaled.length / 4) * 4;',
+      'const memory = new WebAssembly.Memory({ initial: 1 });',
+      'const k = ampKernels(memory)!;',
+      'const heap = new Float32Array(memory.buffer);',
+      'heap.set(scaled, 0);',
+      'const finite = k.unscale(0, n * 4, n, scale) === 1;',
+      'return { grads: [...heap.slice(n, n + scaled.length)], finite };',
+    ].join('\n  ');
+    const lesson4 = replaceBody(
+      'lesson4/index.ts',
+      'unscaleGradients',
+      unscale,
+      "import { ampKernels } from '../../src/mp/formats/simd/amp_simd';",
+    );
+    const report = await gradeSubmission(writeSubmission(tempDir('amp'), { 'lesson4/index.ts': lesson4 }), {
+      only: ['l4.q2', 'l4.q3'],
+    });
+    expect(report.questions.map((q) => [q.id, q.earned, q.problem?.replace(/, which.*/, '')])).to.deep.equal([
+      ['l4.q2', 2, undefined],
+      ['l4.q3', 0, 'l4.q3 uses `ampKernels`'],
+    ]);
+  });
+
   it("covers tfjs's own float16 decoder for decodeFloat16", async () => {
     const decode =
       "const w = tf.io.decodeWeights(new Uint16Array([bits]).buffer, [{ name: 'w', shape: [1], dtype: 'float32', quantization: { dtype: 'float16' } }]);\n  return w.w!.dataSync()[0]!;";

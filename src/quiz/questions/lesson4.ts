@@ -9,8 +9,12 @@ import {
 import { hidden, shown, type Question, type Uses } from '../question';
 
 const exact = { compare: { kind: 'exact' } } as const;
-/** Number formats and tensors, not the library's mixed-precision or numerics modules, which answer these. */
-const FORMATS: Uses = { library: ['formats'], packages: ['@tensorflow/tfjs'] };
+/**
+ * Number formats (their rounding, codes and fields) and tensors, not the library's mixed-precision or numerics
+ * modules, which answer these: not amp/, and not the whole formats/ folder, whose simd/amp_simd holds the
+ * training step's SIMD kernels (unscaling with its finiteness flag among them).
+ */
+const FORMATS: Uses = { library: ['formats/round', 'formats/codec', 'formats/fields'], packages: ['@tensorflow/tfjs'] };
 const config = { growthFactor: 2, backoffFactor: 0.5, growthInterval: 3 };
 
 /** The expected state: the library's rule, with the parameters config leaves out as DynamicLossScaler sets them. */

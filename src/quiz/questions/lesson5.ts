@@ -2,8 +2,12 @@ import { memoryPlan } from '../../mp/index';
 import { hidden, shown, type Question, type Uses } from '../question';
 
 const exact = { compare: { kind: 'exact' } } as const;
-/** Number formats and tensors, not the library's mixed-precision or numerics modules, which answer these. */
-const FORMATS: Uses = { library: ['formats'], packages: ['@tensorflow/tfjs'] };
+/**
+ * Number formats (their rounding, codes and fields) and tensors, not the library's mixed-precision or numerics
+ * modules, which answer these: not amp/, and not the whole formats/ folder, whose simd/amp_simd holds the
+ * training step's SIMD kernels (unscaling with its finiteness flag among them).
+ */
+const FORMATS: Uses = { library: ['formats/round', 'formats/codec', 'formats/fields'], packages: ['@tensorflow/tfjs'] };
 const bytes = (params: number, policy: string): number =>
   memoryPlan({ params, activations: 0, policy, optimizer: 'adam' }).totalBytes;
 const intensity = (m: number, n: number, k: number, b: number): number =>
