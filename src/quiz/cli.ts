@@ -19,6 +19,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
+import { ANSWER_RECORDED } from './answers';
 import { hiddenPointsNotRun, questionIds } from './bank';
 import { GRADER_FAULT, type ClassProgress } from './class';
 import { classOutputs, gradeClassFolder, writeRefusals, type Changes } from './class_folder';
@@ -144,8 +145,11 @@ async function main(): Promise<number> {
   if (values.junit) write(values.junit, reports.map(toJUnit).join('\n'));
   if (refused)
     console.log(`${refused} submission file(s) refused: see refused.csv, fix or ask again, then collect again`);
-  // --pass-all: for CI (a GitHub Classroom step), fail unless every case graded passed
-  const short = values['pass-all'] && reports.some((r) => r.earned < r.points);
+  // --pass-all: for CI (a GitHub Classroom step), fail unless every case graded passed; a concept answer a
+  // release can only record (it has no course key) is the instructor's to grade, not a failure here
+  const failed = (r: Report): boolean =>
+    r.questions.some((q) => q.earned < q.points && !q.cases.every((c) => c.message === ANSWER_RECORDED));
+  const short = values['pass-all'] && reports.some(failed);
   return refused || short ? 1 : 0;
 }
 

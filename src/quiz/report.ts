@@ -1,4 +1,5 @@
 /** Reports of graded submissions: a text table, JSON, JUnit XML, a class gradebook (CSV) and per-student feedback. */
+import { ANSWER_RECORDED } from './answers';
 import { toCsv } from './csv';
 import type { QuestionResult, Report } from './grade';
 
@@ -10,9 +11,14 @@ const NOT_STARTED = ['not implemented yet', 'no answer given'];
 const untouched = (q: QuestionResult): boolean =>
   q.cases.length > 0 && q.cases.every((c) => NOT_STARTED.includes(c.message));
 
+/** A concept answer a release records without checking it (it has no course key). */
+const recorded = (q: QuestionResult): boolean =>
+  q.cases.length > 0 && q.cases.every((c) => c.message === ANSWER_RECORDED);
+
 /** A question's state in one word, as a student's table shows it. */
 function status(q: QuestionResult): string {
   if (q.earned === q.points) return 'ok';
+  if (recorded(q)) return 'recorded';
   if (untouched(q)) return q.kind === 'code' ? 'not started' : 'no answer';
   return q.earned === 0 ? 'FAIL' : 'partial';
 }
@@ -74,7 +80,9 @@ function problemLines(
     ...report.loadFailures.map((f) => item(f.message)),
     ...among.flatMap((q) => (q.problem ? [item(q.problem)] : [])),
     ...among
-      .filter((q) => !q.problem && !untouched(q) && !q.cases.every((c) => c.message.startsWith('not run: ')))
+      .filter(
+        (q) => !q.problem && !untouched(q) && !recorded(q) && !q.cases.every((c) => c.message.startsWith('not run: ')),
+      )
       .flatMap((q) =>
         q.cases
           .filter((c) => !c.passed)

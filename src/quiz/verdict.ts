@@ -7,7 +7,7 @@
  */
 import * as path from 'path';
 import { nodeModulesDir, ruleText } from './allowed';
-import { answerHash, courseKey, normaliseAnswer } from './answers';
+import { ANSWER_RECORDED, answerHash, courseKey, normaliseAnswer } from './answers';
 import { compare, quoted } from './compare';
 import type { Failure } from './protocol';
 import { pointsOf, type CodeCase, type CodeQuestion, type ConceptQuestion } from './question';
@@ -200,7 +200,7 @@ export function gradeConcept(q: ConceptQuestion, answer: unknown): CaseResult {
   if (q.answer !== undefined) right = normaliseAnswer(answer) === normaliseAnswer(q.answer);
   else {
     const key = courseKey();
-    if (!key) return { ...base, earned: 0, passed: false, message: 'answered: your instructor grades concept answers' };
+    if (!key) return { ...base, earned: 0, passed: false, message: ANSWER_RECORDED };
     right = answerHash(q.id, answer, key) === q.answerHash;
   }
   return right
