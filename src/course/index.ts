@@ -22,3 +22,7 @@ export { trainMnist, type TrainOptions, type TrainResult, type Progress } from '
 export { timeTrainingSteps } from './experiments/step_time';
 export { trainMnistFp8Delayed } from './experiments/fp8_training';
 export { compareQuantization } from './experiments/compare_quantization';
+
+// Measured data the lessons show (data/): PyTorch's speed figures on a GPU, with their captions
+export { readGpuSpeed, describeLayers, GpuSpeed } from './data/gpu_speed';
+export { MATMUL_DTYPES, GPU_POLICIES, type GpuSpeedFile, type TimedModel } from './data/gpu_speed_file';
