@@ -20,6 +20,13 @@ export { loadMnist, type MnistSplit } from './experiments/mnist';
 export { SEED_MLP, buildMlp, softmaxLoss, forward, accuracy, accuracyAsync } from './experiments/seed_mlp';
 export { trainMnist, type TrainOptions, type TrainResult, type Progress } from './experiments/train';
 export { timeTrainingSteps } from './experiments/step_time';
+export {
+  compareTimings,
+  summarizeTimings,
+  type TimedAlternative,
+  type TimingComparison,
+  type TimingVerdict,
+} from './experiments/timing';
 export { trainMnistFp8Delayed } from './experiments/fp8_training';
 export { compareQuantization } from './experiments/compare_quantization';
 
