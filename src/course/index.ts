@@ -19,6 +19,7 @@ export { precisionSearch } from './experiments/precision_search';
 export { loadMnist, type MnistSplit } from './experiments/mnist';
 export { SEED_MLP, buildMlp, softmaxLoss, forward, accuracy, accuracyAsync } from './experiments/seed_mlp';
 export { trainMnist, type TrainOptions, type TrainResult, type Progress } from './experiments/train';
+export { describeCache, type CacheInfo } from './experiments/run_cache';
 export { timeTrainingSteps } from './experiments/step_time';
 export {
   compareTimings,

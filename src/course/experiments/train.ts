@@ -15,6 +15,7 @@ import { policy as toPolicy, type Policy } from '../../mp/amp/policy';
 import { trainingRows } from './batches';
 import { readLoss, runEpochs } from './epochs';
 import { loadMnist, type MnistSplit } from './mnist';
+import { cachedRun, type CacheInfo } from './run_cache';
 import { accuracyAsync, buildMlp, forward, SEED_MLP, seedRecipe, softmaxLoss, type RecipeOptions } from './seed_mlp';
 
 /** What every MNIST run takes: the recipe, a quick-run limit and progress reports. */
@@ -37,6 +38,11 @@ export interface TrainOptions extends RunOptions {
   readonly lossMultiplier?: number;
   /** Return the trained model (the caller disposes it) instead of disposing it. */
   readonly keepModel?: boolean;
+  /**
+   * Reuse a finished run with the same options from the run cache, or train and store it there
+   * (run_cache.ts: `.cache/runs/` in the course folder, or `dir`). The result says which, in `cache`.
+   */
+  readonly cache?: boolean | { readonly dir: string };
 }
 
 export interface Progress {
@@ -64,6 +70,8 @@ export interface TrainResult extends RunResult {
   readonly scaler: ScalerStats & { readonly finalScale: number; readonly enabled: boolean };
   /** The trained model, with keepModel. */
   readonly model?: tf.Sequential;
+  /** With the cache option: whether the run came from the cache, and its entry. */
+  readonly cache?: CacheInfo;
 }
 
 function makeScaler(option: TrainOptions['lossScale'], p: Policy): LossScaler {
@@ -82,8 +90,14 @@ function rowsOf(split: MnistSplit, from: number, to: number): { x: Float32Array;
 /**
  * Trains the seed's MLP on real MNIST and evaluates it on the 10 000 test images. Every read back is awaited
  * (no dataSync), so the same path runs on cpu, wasm and WebGPU.
+ *
+ *     const run = await trainMnist({ policy: 'mixed_float16', epochs: 2, trainLimit: 10_000, cache: true });
  */
 export async function trainMnist(options: TrainOptions = {}): Promise<TrainResult> {
+  return options.cache ? cachedRun(options, train) : train(options);
+}
+
+async function train(options: TrainOptions): Promise<TrainResult> {
   const p = toPolicy(options.policy ?? 'float32');
   const recipe = seedRecipe(options);
   const { learningRate, validationSplit, seed } = recipe;
