@@ -33,4 +33,11 @@ export { compareQuantization } from './experiments/compare_quantization';
 
 // Measured data the lessons show (data/): PyTorch's speed figures on a GPU, with their captions
 export { readGpuSpeed, describeLayers, GpuSpeed } from './data/gpu_speed';
-export { MATMUL_DTYPES, GPU_POLICIES, type GpuSpeedFile, type TimedModel } from './data/gpu_speed_file';
+export {
+  MATMUL_DTYPES,
+  GPU_POLICIES,
+  type GpuPolicy,
+  type GpuSpeedFile,
+  type MatmulDtype,
+  type TimedModel,
+} from './data/gpu_speed_file';

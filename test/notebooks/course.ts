@@ -17,7 +17,14 @@ export const LESSONS = fs
 
 export interface Notebook {
   metadata: { kernelspec?: { name?: string; display_name?: string; language?: string } };
-  cells: { cell_type: string; source: string | string[]; outputs?: unknown[]; execution_count?: number | null }[];
+  nbformat_minor?: number;
+  cells: {
+    id?: string;
+    cell_type: string;
+    source: string | string[];
+    outputs?: unknown[];
+    execution_count?: number | null;
+  }[];
 }
 
 export function readNotebook(file: string): Notebook {

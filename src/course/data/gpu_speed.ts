@@ -73,28 +73,36 @@ export class GpuSpeed {
   /** The timed model of `part`, in words: 'an MLP 784 → 64 → 10 (one 784×64 layer and …), batch 128, …'. */
   describeModel(part: 'seedMlp' | 'wideMlp'): string {
     const m = this.data[checkChoice('part', part, ['seedMlp', 'wideMlp'] as const)].model;
-    const flops =
-      m.flopsPerStep >= 1e12
-        ? `${(m.flopsPerStep / 1e12).toFixed(3)} TFLOP`
-        : `${(m.flopsPerStep / 1e6).toFixed(1)} MFLOP`;
+    const [scale, unit] =
+      m.flopsPerStep >= 1e12 ? [1e12, 'TFLOP'] : m.flopsPerStep >= 1e9 ? [1e9, 'GFLOP'] : [1e6, 'MFLOP'];
+    const flops = `${(m.flopsPerStep / scale).toPrecision(3)} ${unit}`;
     return (
       `an MLP ${m.layers.join(' → ')} (${describeLayers(m.layers)}, ReLU between them), batch ${m.batch}, ` +
       `${m.optimizer}, loss ${m.loss}, TF32 ${m.tf32 ? 'on' : 'off'}; ${flops} of matrix products per step`
     );
   }
 
-  /** Where and how `part` was measured, for a caption under its figure or table. */
-  caption(part: SpeedPart): string {
+  /** Where the figures were measured: the GPU, its driver, PyTorch, the date, and whether they were carried over. */
+  source(): string {
     const d = this.data;
-    const p = d[checkChoice('part', part, SPEED_PARTS)];
-    const where =
+    const carried = d.carriedOver ? ' (carried over from the previous measurement; see the file)' : '';
+    const quick = d.quick ? ' (a quick smoke run: small sizes, short timings)' : '';
+    return (
       `Measured on an ${d.device.name}${d.device.driver ? ` (driver ${d.device.driver})` : ''} with PyTorch ` +
-      `${d.software.torch}${d.date ? ` on ${d.date.slice(0, 10)}` : ''}`;
+      `${d.software.torch}${d.date ? ` on ${d.date.slice(0, 10)}` : ''}${carried}${quick}`
+    );
+  }
+
+  /** How `part` was measured: what ran (for a training step, the exact model) and how it was timed. */
+  method(part: SpeedPart): string {
+    const p = this.data[checkChoice('part', part, SPEED_PARTS)];
     const what = 'model' in p ? `one training step of ${this.describeModel(part as 'seedMlp' | 'wideMlp')}` : p.what;
-    const timing = p.timing ?? d.timing;
-    const carried = d.carriedOver ? ' Carried over from the previous measurement (see the file).' : '';
-    const quick = d.quick ? ' A quick smoke run: small sizes, short timings.' : '';
-    return `${where}: ${what}. Timing: ${timing}.${carried}${quick}`;
+    return `${what}. Timing: ${p.timing ?? this.data.timing}.`;
+  }
+
+  /** The caption under a figure or table of `part`: source() and method(). */
+  caption(part: SpeedPart): string {
+    return `${this.source()}: ${this.method(part)}`;
   }
 
   /** The row of `part` whose key is `wanted`; the error lists the keys the file has. */

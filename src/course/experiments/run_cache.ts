@@ -166,7 +166,7 @@ export function describeCache(run: TrainResult): string {
   if (!run.cache) return `${run.policy}: trained now (no cache).`;
   const where = path.relative(courseRoot() ?? process.cwd(), run.cache.file);
   return run.cache.hit
-    ? `${run.policy}: from the run cache (${where}), trained on ${run.cache.trainedAt.slice(0, 10)} by an earlier ` +
-        'lesson or run on this machine with the same options and library; delete .cache/runs/ to train it again.'
+    ? `${run.policy}: from the run cache (${where}), trained on ${run.cache.trainedAt.slice(0, 10)} with the same ` +
+        'options and library by an earlier lesson; delete .cache/runs/ to train it again.'
     : `${run.policy}: trained now, and kept in the run cache (${where}) for the lessons that reuse it.`;
 }
