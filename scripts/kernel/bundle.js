@@ -22,8 +22,8 @@ function bundleDir(root) {
   return path.join(root, 'dist', 'kernel');
 }
 
-/** The folders of src/ that are bundled: what notebooks, exercises and solutions import. */
-const ENTRIES = ['course/index', 'quiz/index', 'mp/index', 'quiz/errors'];
+/** What notebooks import; the bundle holds every module these reach (exercises import some of them by path). */
+const ENTRIES = ['course/index', 'quiz/index', 'mp/index'];
 
 function filesUnder(dir) {
   const out = [];
@@ -95,10 +95,10 @@ async function bundleJs(root, outDir) {
   });
   const keys = Object.keys(probe.metafile.inputs)
     .map((input) => moduleKey(root, path.resolve(root, input)))
-    .filter((k) => k !== null)
-    .sort((a, b) => ENTRIES.indexOf(b) - ENTRIES.indexOf(a) || a.localeCompare(b));
-  // the entries first, in ENTRIES' order, so that modules run in the order the library's index gives them
-  const ordered = [...ENTRIES, ...keys.filter((k) => !ENTRIES.includes(k))];
+    .filter((k) => k !== null && !ENTRIES.includes(k))
+    .sort();
+  // the entries first, so that modules run in the order the library's index gives them
+  const ordered = [...ENTRIES, ...keys];
   const entry = [
     ...ordered.map((k, i) => `import * as m${i} from ${JSON.stringify(`./${k}`)};`),
     `export const modules = { ${ordered.map((k, i) => `${JSON.stringify(k)}: m${i}`).join(', ')} };`,
@@ -120,6 +120,7 @@ async function bundleJs(root, outDir) {
           build.onLoad({ filter: /\.ts$/ }, (args) => {
             const code = fs.readFileSync(args.path, 'utf8');
             if (!/\b__dirname\b/.test(code)) return undefined;
+            // outDir is a sibling of dist/kernel (build swaps it in), so the relative path holds there too
             const rel = path.relative(outDir, path.dirname(args.path)).split(path.sep).join('/');
             const shim = `const __dirname = require('path').join(__filename, '..', ${JSON.stringify(rel)});\n`;
             return { contents: shim + code, loader: 'ts' };

@@ -59,7 +59,8 @@ describe("the kernel's prebuilt library", function () {
 
   it('bundles the course, the grader and the library, and is fresh after a build', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(root, 'dist/kernel/manifest.json'), 'utf8'));
-    expect(manifest.modules).to.include.members(['course/index', 'quiz/index', 'mp/index', 'quiz/errors']);
+    expect(manifest.modules.slice(0, 3)).to.deep.equal(['course/index', 'quiz/index', 'mp/index']);
+    expect(manifest.modules).to.include('quiz/errors'); // what exercises import
     expect(fs.existsSync(path.join(root, 'dist/kernel/types/course/index.d.ts'))).to.equal(true);
     expect(bundle.staleReason(root)).to.equal(null);
   });
