@@ -74,7 +74,9 @@ async function libraryBundle() {
 libraryBundle().then((manifest) => {
   if (manifest) {
     const ts = require(require.resolve('@tslab/typescript-for-tslab', { paths: [path.dirname(tslab)] }));
-    require('./kernel_modules').installKernelModules(root, manifest, ts);
+    const { installKernelModules, warmUpTypes } = require('./kernel_modules');
+    installKernelModules(root, manifest, ts);
+    warmUpTypes(path.dirname(tslab));
   }
   require(tslab).startKernel({ configPath: path.resolve(connectionFile), enableFindLocal: false });
 });

@@ -26,7 +26,7 @@ function sourceCopy(): string {
 }
 
 /**
- * Runs `body` in a fresh Node process at `root` after the kernel's mappings are installed there, with `conv`
+ * Runs `body` in a fresh Node process at `root` after the kernel's mappings and warm-up are installed there, with `conv`
  * (tslab's converter), `manifest` and `root` in scope; returns what it printed as JSON.
  */
 function inKernel(root: string, body: string): unknown {
@@ -37,7 +37,9 @@ function inKernel(root: string, body: string): unknown {
     const tslabDir = path.join(root, 'node_modules', 'tslab', 'dist');
     const ts = require(require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] }));
     const manifest = require(path.join(root, 'scripts/kernel/bundle.js')).readManifest(root);
-    require(path.join(root, 'scripts/kernel/kernel_modules.js')).installKernelModules(root, manifest, ts);
+    const kernelModules = require(path.join(root, 'scripts/kernel/kernel_modules.js'));
+    kernelModules.installKernelModules(root, manifest, ts);
+    kernelModules.warmUpTypes(tslabDir); // as the launcher does: the first cell below must still get its outputs
     const conv = require(path.join(tslabDir, 'converter.js')).createConverter();
     const out = (() => { ${body} })();
     process.stdout.write(JSON.stringify(out));
