@@ -2,7 +2,7 @@
 exact setup that produced it, so that the lessons (through src/course/data/gpu_speed.ts) show no figure that
 this script did not measure.
 
-    python bench/gpu_torch.py --out notebooks/data/h200_speed.json        # on the GPU: about a minute
+    python bench/gpu_torch.py --out notebooks/data/h200_speed.json        # on the GPU host
     python bench/gpu_torch.py --quick --device cpu --out /tmp/smoke.json   # a smoke run, on any machine
     python bench/gpu_torch.py --mnist DIR --out gpu-torch.json             # also one MNIST epoch per policy
 

@@ -13,8 +13,8 @@
  *
  * Before tslab starts, the launcher makes sure the library's prebuilt bundle matches src/ (bundle.js; built
  * by npm install, rebuilt here where a source changed) and maps the library's modules onto it
- * (kernel_modules.js): the same import paths, but a first cell that type-checks declarations in about a
- * second instead of compiling the library for fifteen.
+ * (kernel_modules.js): the same import paths, but a first cell that type-checks declarations instead of
+ * compiling the library.
  *
  * Usage (from kernel.json): node launch.js {connection_file}
  */
