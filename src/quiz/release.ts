@@ -50,8 +50,8 @@ export const RELEASE_PATHS = [
   'binder',
   'requirements-jupyter.txt',
 ];
-/** npm scripts kept in a release. */
-const STUDENT_SCRIPTS = ['start', 'html', 'kernel', 'resources', 'grade', 'submit', 'train', 'typecheck'];
+/** npm scripts kept in a release; `prepare` builds the kernel's library bundle when a student installs. */
+const STUDENT_SCRIPTS = ['prepare', 'start', 'html', 'kernel', 'resources', 'grade', 'submit', 'train', 'typecheck'];
 /** Left out of src/quiz in a release. */
 const INSTRUCTOR_ONLY = ['questions'];
 

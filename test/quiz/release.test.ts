@@ -113,6 +113,7 @@ describe('the student release (npm run release)', () => {
       'grade',
       'html',
       'kernel',
+      'prepare',
       'resources',
       'start',
       'submit',
