@@ -8,7 +8,7 @@
  *     verdicts[0].sentence;   // 'mixed_bfloat16 is 1.12× slower than float32 (95 % interval 1.08–1.17×, 20 rounds).'
  */
 import seedrandom from 'seedrandom';
-import { checkChoice, OptionError } from '../../mp/errors';
+import { checkChoice, checkOptionKeys, OptionError } from '../../mp/errors';
 
 export interface TimedAlternative {
   /** The alternative's name ('policy' is what timeTrainingSteps calls it). */
@@ -103,6 +103,7 @@ export function compareTimings(
   if (!Array.isArray(alternatives as unknown) || alternatives.length < 2) {
     throw new OptionError('compareTimings needs at least two timed alternatives.', 'alternatives', alternatives);
   }
+  checkOptionKeys('compareTimings', options, ['baseline', 'tolerance']);
   const names = alternatives.map((a) => a.policy);
   const baseline = checkChoice('baseline', options.baseline ?? names[0], names);
   const tolerance = options.tolerance ?? 0.03;
