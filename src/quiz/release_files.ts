@@ -58,8 +58,20 @@ export function lessonPoints(
   };
 }
 
-/** Kept out of a student's commits: installed packages (node_modules may be a link, so no trailing slash). */
-export const RELEASE_GITIGNORE = ['node_modules', '.venv', 'out/', 'submission.zip', '*.log', ''].join('\n');
+/**
+ * Kept out of a student's commits: installed packages (node_modules may be a link, so no trailing slash), the
+ * kernel's library bundle that npm install builds (dist/), the lessons' run cache (.cache/).
+ */
+export const RELEASE_GITIGNORE = [
+  'node_modules',
+  '.venv',
+  'dist/',
+  '.cache/',
+  'out/',
+  'submission.zip',
+  '*.log',
+  '',
+].join('\n');
 
 /** The student README: start, work, check, submit, update. */
 export function studentReadme(bank: readonly Question[], lessons: readonly Lesson[]): string {

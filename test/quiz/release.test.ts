@@ -192,6 +192,14 @@ describe('a student release as a repository of its own', function () {
     expect(r.status, r.output).to.equal(0);
   });
 
+  it("builds the kernel's library bundle as npm install does (prepare), and keeps it out of commits", () => {
+    const built = run('npm', ['run', 'prepare']);
+    expect(built.status, built.output).to.equal(0);
+    expect(built.output).to.match(/Built the kernel's library bundle \(\d+ modules\)/);
+    expect(run('node', ['scripts/kernel/bundle.js', '--check']).output).to.include('dist/kernel is up to date');
+    expect(run('git', ['status', '--porcelain']).output, 'dist/ is ignored').to.equal('');
+  });
+
   it('grades itself on the public cases, says what hidden cases add, and submits', () => {
     const graded = run('npm', ['run', 'grade']);
     expect(graded.status, graded.output).to.equal(0);
