@@ -155,9 +155,12 @@ export async function generatedFiles(): Promise<Map<string, string>> {
   return files;
 }
 
-/** The check() call a lesson's notebook needs for a question: `check('l1.q1', ex.formatLimits)`. */
+/**
+ * The check() call a lesson's notebook needs for a question: `check('l1.q1', ex.formatLimits)`, or for a concept
+ * question `check('l1.c1')`, which reads exercises/answers.json as saved each time it runs.
+ */
 export function checkCall(q: Question): string {
-  return q.kind === 'code' ? `check('${q.id}', ex.${q.export})` : `check('${q.id}', answers['${q.id}'])`;
+  return q.kind === 'code' ? `check('${q.id}', ex.${q.export})` : `check('${q.id}')`;
 }
 
 /** Where each lesson's notebook disagrees with the bank: a check() cell missing, wrong, repeated or unknown. */
@@ -180,9 +183,9 @@ export function notebookProblems(notebooks = NOTEBOOKS): string[] {
       .filter((c) => c.cell_type === 'code')
       .map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source));
     const source = cells.join('\n');
-    const calls = [...source.matchAll(/check\(\s*(['"])([^'"]+)\1\s*,\s*([^)]*?)\s*\)/g)].map((m) => ({
+    const calls = [...source.matchAll(/check\(\s*(['"])([^'"]+)\1\s*(?:,\s*([^)]*?))?\s*\)/g)].map((m) => ({
       id: m[2]!,
-      call: `check('${m[2]}', ${m[3]!.replace(/"/g, "'")})`,
+      call: m[3] === undefined ? `check('${m[2]}')` : `check('${m[2]}', ${m[3].replace(/"/g, "'")})`,
     }));
     const questions = loadQuestions().filter((q) => lessonOf(q) === lesson);
     for (const q of questions) {
