@@ -69,6 +69,10 @@ export interface WasmBackend {
   typedArrayFromHeap(t: tf.TensorInfo): ArrayBufferView;
   /** The single-threaded build exports its memory (asm.memory); the threaded build imports one (wasmMemory). */
   wasm: { asm?: { memory?: HeapMemory }; wasmMemory?: HeapMemory; _malloc(bytes: number): number };
+  /** Frees a kernel's intermediate (a fused kernel runs several of tfjs-wasm's kernels, ops/wasm_fused.ts). */
+  disposeData(dataId: tf.DataId): boolean;
+  /** One more reference to a tensor's data: a kernel that returns one of its inputs as an output. */
+  incRef(dataId: tf.DataId): void;
 }
 
 /** A WebAssembly.Memory, as far as the heap's users need it. */
@@ -99,6 +103,24 @@ export function activeWasmBackend(): WasmBackend {
     throw new BackendError(`The wasm backend is not the active one (${tf.getBackend()} is).`, 'wasm');
   }
   return tf.backend() as unknown as WasmBackend;
+}
+
+/**
+ * Makes tfjs-wasm's Identity share its input's data (one more reference) as tfjs-cpu's does, instead of copying
+ * it: tensors' data is never written in place. The engine saves every tensor a gradient needs through Identity,
+ * so each training step copied its saved inputs (the batch, the weights) once more. The values are the same.
+ */
+export function shareWasmIdentity(): void {
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Identity',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) => {
+      const x = inputs.x as tf.TensorInfo;
+      (backend as unknown as WasmBackend).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  });
 }
 
 /** The path of a file the wasm package publishes in its wasm-out folder (the threaded build's scripts). */

@@ -15,7 +15,7 @@ import type * as OsModule from 'os';
 import * as tf from '@tensorflow/tfjs';
 import { Worker as NodeWorker, type WorkerOptions } from 'worker_threads';
 import { BackendError, OptionError } from '../errors';
-import { backendStarted, setWasmMultithreading, wasmPackageFile } from '../tfjs_internals';
+import { backendStarted, setWasmMultithreading, shareWasmIdentity, wasmPackageFile } from '../tfjs_internals';
 
 /** The os module object itself (not an import's copy): Emscripten reads os.cpus from it. */
 const nodeOs = require('os') as typeof OsModule;
@@ -142,6 +142,7 @@ export function checkWasmThreads(threads: unknown, option = 'threads'): number {
 }
 
 let fallback: string | null = null;
+let identityShared = false;
 
 /** Why the wasm backend runs one thread although more were the default (the threaded build failed to start). */
 export function wasmThreadsFallback(): string | null {
@@ -161,6 +162,10 @@ export async function startWasm(threads?: number): Promise<void> {
   const asked = threads ?? fromEnv;
   const wanted = asked ?? defaultWasmThreads();
   const pkg = wasmPackage(); // registers the backend
+  if (!identityShared) {
+    shareWasmIdentity();
+    identityShared = true;
+  }
   if (!backendStarted('wasm') && wanted > 1) {
     const start = prepareThreadedStart(wanted);
     let started = false;

@@ -9,6 +9,14 @@
 ;;   transpose: the [rows, cols] matrix at src into its [cols, rows] transpose at dst, 4×4 blocks a turn (the
 ;;   caller moves the last rows mod 4 and cols mod 4): the backward pass's xᵀ, which tfjs-wasm transposes at
 ;;   ~3 ns an element. Each block is four row loads, eight shuffles and four column stores.
+;; The fused dense layer's elementwise steps (ops/dense_fused.ts), each the float32 operation of the tfjs-wasm
+;; kernel it replaces, operands in the same order, four lanes a turn and the last n mod 4 one at a time:
+;;   bias_add: p[r, c] = p[r, c] + b[c] in place (tf.add(xW, b));
+;;   relu: dst = max(src, 0) comparing the bits as int32s, as tfjs-wasm's Relu does (−0 and NaNs with the sign
+;;   bit set become +0); returns 1 where src held such a NaN, whose gradient tfjs makes NaN, else 0;
+;;   relu_grad: out = dy · step(y) with step(y) = 1 where y > 0, y where y is NaN, else 0 (tf.mul(dy, step(x)),
+;;   y relu's output: the same step as its input's but for the NaNs relu cleared, which the caller patches);
+;;   col_sum: out[c] = Σ_r g[r, c], each column added in row order from +0 (tfjs-wasm's Sum over axis 0).
 (module
   (import "env" "memory" (memory 1))
   (func (export "all_finite")
@@ -129,4 +137,345 @@
             (local.set $j (i32.add (local.get $j) (i32.const 4)))
             (br $nextCols)))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
-        (br $nextRows)))))
+        (br $nextRows))))
+  (func (export "bias_add")
+    (param $p i32) (param $b i32) (param $rows i32) (param $cols i32) ;; byte addresses; the matrix's shape
+    (local $r i32) (local $c i32) (local $cols4 i32) (local $row i32) (local $at i32)
+    (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
+    (local.set $row (local.get $p))
+    (block $done
+      (loop $nextRow
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $c (i32.const 0))
+        (block $lanesDone
+          (loop $nextLanes
+            (br_if $lanesDone (i32.ge_u (local.get $c) (local.get $cols4)))
+            (local.set $at (i32.add (local.get $row) (i32.shl (local.get $c) (i32.const 2))))
+            (v128.store (local.get $at)
+              (f32x4.add (v128.load (local.get $at))
+                         (v128.load (i32.add (local.get $b) (i32.shl (local.get $c) (i32.const 2))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $nextLanes)))
+        (block $restDone
+          (loop $nextRest
+            (br_if $restDone (i32.ge_u (local.get $c) (local.get $cols)))
+            (local.set $at (i32.add (local.get $row) (i32.shl (local.get $c) (i32.const 2))))
+            (f32.store (local.get $at)
+              (f32.add (f32.load (local.get $at))
+                       (f32.load (i32.add (local.get $b) (i32.shl (local.get $c) (i32.const 2))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $nextRest)))
+        (local.set $row (i32.add (local.get $row) (i32.shl (local.get $cols) (i32.const 2))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextRow))))
+  (func (export "relu")
+    (param $src i32) (param $dst i32) (param $n i32)               ;; byte addresses, any count
+    (result i32)
+    (local $i i32) (local $end i32) (local $end4 i32) (local $v v128) (local $s i32) (local $nan v128) (local $one i32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end4)))
+        (local.set $v (v128.load (i32.add (local.get $src) (local.get $i))))
+        ;; a NaN with the sign bit: 0xff800001..0xffffffff, as int32s −0x7fffff..−1
+        (local.set $nan (v128.or (local.get $nan)
+          (v128.and (i32x4.gt_s (local.get $v) (v128.const i32x4 0xff800000 0xff800000 0xff800000 0xff800000))
+                    (i32x4.lt_s (local.get $v) (v128.const i32x4 0 0 0 0)))))
+        (v128.store (i32.add (local.get $dst) (local.get $i)) (i32x4.max_s (local.get $v) (v128.const i32x4 0 0 0 0)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $next)))
+    (block $restDone
+      (loop $nextRest
+        (br_if $restDone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $s (i32.load (i32.add (local.get $src) (local.get $i))))
+        (if (i32.and (i32.gt_s (local.get $s) (i32.const 0xff800000)) (i32.lt_s (local.get $s) (i32.const 0)))
+          (then (local.set $one (i32.const 1))))
+        (i32.store (i32.add (local.get $dst) (local.get $i))
+          (select (local.get $s) (i32.const 0) (i32.gt_s (local.get $s) (i32.const 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $nextRest)))
+    (i32.or (local.get $one) (v128.any_true (local.get $nan))))
+  (func (export "relu_grad")
+    (param $dy i32) (param $y i32) (param $out i32) (param $n i32)  ;; byte addresses, any count
+    (local $i i32) (local $end i32) (local $end4 i32) (local $v v128) (local $f f32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end4)))
+        (local.set $v (v128.load (i32.add (local.get $y) (local.get $i))))
+        (v128.store (i32.add (local.get $out) (local.get $i))
+          (f32x4.mul
+            (v128.load (i32.add (local.get $dy) (local.get $i)))
+            (v128.bitselect
+              (local.get $v)
+              (v128.and (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 1 1 1 1))
+              (f32x4.ne (local.get $v) (local.get $v)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $next)))
+    (block $restDone
+      (loop $nextRest
+        (br_if $restDone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $f (f32.load (i32.add (local.get $y) (local.get $i))))
+        (f32.store (i32.add (local.get $out) (local.get $i))
+          (f32.mul
+            (f32.load (i32.add (local.get $dy) (local.get $i)))
+            (select (local.get $f)
+                    (select (f32.const 1) (f32.const 0) (f32.gt (local.get $f) (f32.const 0)))
+                    (f32.ne (local.get $f) (local.get $f)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $nextRest))))
+  (func (export "col_sum")
+    (param $g i32) (param $out i32) (param $rows i32) (param $cols i32) ;; byte addresses; the matrix's shape
+    (local $r i32) (local $c i32) (local $cols4 i32) (local $rowBytes i32) (local $at i32)
+    (local $acc v128) (local $sum f32)
+    (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (block $lanesDone
+      (loop $nextLanes
+        (br_if $lanesDone (i32.ge_u (local.get $c) (local.get $cols4)))
+        (local.set $acc (v128.const f32x4 0 0 0 0))
+        (local.set $at (i32.add (local.get $g) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $r (i32.const 0))
+        (block $rowsDone
+          (loop $nextRow
+            (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $acc (f32x4.add (local.get $acc) (v128.load (local.get $at))))
+            (local.set $at (i32.add (local.get $at) (local.get $rowBytes)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $nextRow)))
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 2))) (local.get $acc))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $nextLanes)))
+    (block $restDone
+      (loop $nextRest
+        (br_if $restDone (i32.ge_u (local.get $c) (local.get $cols)))
+        (local.set $sum (f32.const 0))
+        (local.set $at (i32.add (local.get $g) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $r (i32.const 0))
+        (block $rowsDone2
+          (loop $nextRow2
+            (br_if $rowsDone2 (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $sum (f32.add (local.get $sum) (f32.load (local.get $at))))
+            (local.set $at (i32.add (local.get $at) (local.get $rowBytes)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $nextRow2)))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 2))) (local.get $sum))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $nextRest))))
+  (func (export "gemm")
+    (param $a i32) (param $b i32) (param $c i32) (param $M i32) (param $K i32) (param $N i32)
+    (param $aRow i32) (param $aK i32)                                ;; A's strides in bytes: row, k
+    (local $i i32) (local $j i32) (local $M4 i32) (local $N8 i32) (local $N4 i32)
+    (local $bK i32) (local $cRow i32) (local $ai i32) (local $ci i32)
+    (local.set $M4 (i32.and (local.get $M) (i32.const -4)))
+    (local.set $N8 (i32.and (local.get $N) (i32.const -8)))
+    (local.set $N4 (i32.and (local.get $N) (i32.const -4)))
+    (local.set $bK (i32.shl (local.get $N) (i32.const 2)))
+    (local.set $cRow (local.get $bK))
+    (block $rowsDone
+      (loop $nextRows
+        (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $M)))
+        (local.set $ai (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRow))))
+        (local.set $ci (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $cRow))))
+        (local.set $j (i32.const 0))
+        (if (i32.lt_u (local.get $i) (local.get $M4))
+          (then
+            (block $d8 (loop $n8
+              (br_if $d8 (i32.ge_u (local.get $j) (local.get $N8)))
+              (call $t4x8 (local.get $ai) (local.get $aRow) (local.get $aK)
+                (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $bK)
+                (i32.add (local.get $ci) (i32.shl (local.get $j) (i32.const 2))) (local.get $cRow) (local.get $K))
+              (local.set $j (i32.add (local.get $j) (i32.const 8)))
+              (br $n8)))
+            (block $d4 (loop $n4
+              (br_if $d4 (i32.ge_u (local.get $j) (local.get $N4)))
+              (call $t4x4 (local.get $ai) (local.get $aRow) (local.get $aK)
+                (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $bK)
+                (i32.add (local.get $ci) (i32.shl (local.get $j) (i32.const 2))) (local.get $cRow) (local.get $K))
+              (local.set $j (i32.add (local.get $j) (i32.const 4)))
+              (br $n4)))
+            (block $d1 (loop $n1
+              (br_if $d1 (i32.ge_u (local.get $j) (local.get $N)))
+              (call $t4x1 (local.get $ai) (local.get $aRow) (local.get $aK)
+                (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $bK)
+                (i32.add (local.get $ci) (i32.shl (local.get $j) (i32.const 2))) (local.get $cRow) (local.get $K))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br $n1)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4))))
+          (else
+            (block $e8 (loop $m8
+              (br_if $e8 (i32.ge_u (local.get $j) (local.get $N8)))
+              (call $t1x8 (local.get $ai) (local.get $aRow) (local.get $aK)
+                (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $bK)
+                (i32.add (local.get $ci) (i32.shl (local.get $j) (i32.const 2))) (local.get $cRow) (local.get $K))
+              (local.set $j (i32.add (local.get $j) (i32.const 8)))
+              (br $m8)))
+            (block $e4 (loop $m4
+              (br_if $e4 (i32.ge_u (local.get $j) (local.get $N4)))
+              (call $t1x4 (local.get $ai) (local.get $aRow) (local.get $aK)
+                (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $bK)
+                (i32.add (local.get $ci) (i32.shl (local.get $j) (i32.const 2))) (local.get $cRow) (local.get $K))
+              (local.set $j (i32.add (local.get $j) (i32.const 4)))
+              (br $m4)))
+            (block $e1 (loop $m1
+              (br_if $e1 (i32.ge_u (local.get $j) (local.get $N)))
+              (call $t1x1 (local.get $ai) (local.get $aRow) (local.get $aK)
+                (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $bK)
+                (i32.add (local.get $ci) (i32.shl (local.get $j) (i32.const 2))) (local.get $cRow) (local.get $K))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br $m1)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))))
+        (br $nextRows))))
+  (func $t4x8
+    (param $a i32) (param $aRow i32) (param $aK i32) (param $b i32) (param $bK i32) (param $c i32) (param $cRow i32) (param $K i32)
+    (local $k i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128) (local $v0 v128) (local $v1 v128) (local $s v128)
+    (local.set $p1 (i32.add (local.get $a) (local.get $aRow)))
+    (local.set $p2 (i32.add (local.get $p1) (local.get $aRow)))
+    (local.set $p3 (i32.add (local.get $p2) (local.get $aRow)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $k) (local.get $K)))
+        (local.set $v0 (v128.load offset=0 (local.get $b)))
+        (local.set $v1 (v128.load offset=16 (local.get $b)))
+        (local.set $s (v128.load32_splat (local.get $a)))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $v0))))
+        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $v1))))
+        (local.set $s (v128.load32_splat (local.get $p1)))
+        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $v0))))
+        (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $s) (local.get $v1))))
+        (local.set $s (v128.load32_splat (local.get $p2)))
+        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $v0))))
+        (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $s) (local.get $v1))))
+        (local.set $s (v128.load32_splat (local.get $p3)))
+        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $v0))))
+        (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $s) (local.get $v1))))
+        (local.set $a (i32.add (local.get $a) (local.get $aK)))
+        (local.set $p1 (i32.add (local.get $p1) (local.get $aK)))
+        (local.set $p2 (i32.add (local.get $p2) (local.get $aK)))
+        (local.set $p3 (i32.add (local.get $p3) (local.get $aK)))
+        (local.set $b (i32.add (local.get $b) (local.get $bK)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $next)))
+    (v128.store offset=0 (local.get $c) (local.get $c00))
+    (v128.store offset=16 (local.get $c) (local.get $c01))
+    (local.set $c (i32.add (local.get $c) (local.get $cRow)))
+    (v128.store offset=0 (local.get $c) (local.get $c10))
+    (v128.store offset=16 (local.get $c) (local.get $c11))
+    (local.set $c (i32.add (local.get $c) (local.get $cRow)))
+    (v128.store offset=0 (local.get $c) (local.get $c20))
+    (v128.store offset=16 (local.get $c) (local.get $c21))
+    (local.set $c (i32.add (local.get $c) (local.get $cRow)))
+    (v128.store offset=0 (local.get $c) (local.get $c30))
+    (v128.store offset=16 (local.get $c) (local.get $c31)))
+  (func $t4x4
+    (param $a i32) (param $aRow i32) (param $aK i32) (param $b i32) (param $bK i32) (param $c i32) (param $cRow i32) (param $K i32)
+    (local $k i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
+    (local $c00 v128) (local $c10 v128) (local $c20 v128) (local $c30 v128) (local $v0 v128) (local $v1 v128) (local $s v128)
+    (local.set $p1 (i32.add (local.get $a) (local.get $aRow)))
+    (local.set $p2 (i32.add (local.get $p1) (local.get $aRow)))
+    (local.set $p3 (i32.add (local.get $p2) (local.get $aRow)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $k) (local.get $K)))
+        (local.set $v0 (v128.load offset=0 (local.get $b)))
+        (local.set $s (v128.load32_splat (local.get $a)))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $v0))))
+        (local.set $s (v128.load32_splat (local.get $p1)))
+        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $v0))))
+        (local.set $s (v128.load32_splat (local.get $p2)))
+        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $v0))))
+        (local.set $s (v128.load32_splat (local.get $p3)))
+        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $v0))))
+        (local.set $a (i32.add (local.get $a) (local.get $aK)))
+        (local.set $p1 (i32.add (local.get $p1) (local.get $aK)))
+        (local.set $p2 (i32.add (local.get $p2) (local.get $aK)))
+        (local.set $p3 (i32.add (local.get $p3) (local.get $aK)))
+        (local.set $b (i32.add (local.get $b) (local.get $bK)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $next)))
+    (v128.store offset=0 (local.get $c) (local.get $c00))
+    (local.set $c (i32.add (local.get $c) (local.get $cRow)))
+    (v128.store offset=0 (local.get $c) (local.get $c10))
+    (local.set $c (i32.add (local.get $c) (local.get $cRow)))
+    (v128.store offset=0 (local.get $c) (local.get $c20))
+    (local.set $c (i32.add (local.get $c) (local.get $cRow)))
+    (v128.store offset=0 (local.get $c) (local.get $c30)))
+  (func $t4x1
+    (param $a i32) (param $aRow i32) (param $aK i32) (param $b i32) (param $bK i32) (param $c i32) (param $cRow i32) (param $K i32)
+    (local $k i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
+    (local $acc0 f32) (local $acc1 f32) (local $acc2 f32) (local $acc3 f32) (local $v f32)
+    (local.set $p1 (i32.add (local.get $a) (local.get $aRow)))
+    (local.set $p2 (i32.add (local.get $p1) (local.get $aRow)))
+    (local.set $p3 (i32.add (local.get $p2) (local.get $aRow)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $k) (local.get $K)))
+        (local.set $v (f32.load (local.get $b)))
+        (local.set $acc0 (f32.add (local.get $acc0) (f32.mul (f32.load (local.get $a)) (local.get $v))))
+        (local.set $acc1 (f32.add (local.get $acc1) (f32.mul (f32.load (local.get $p1)) (local.get $v))))
+        (local.set $acc2 (f32.add (local.get $acc2) (f32.mul (f32.load (local.get $p2)) (local.get $v))))
+        (local.set $acc3 (f32.add (local.get $acc3) (f32.mul (f32.load (local.get $p3)) (local.get $v))))
+        (local.set $a (i32.add (local.get $a) (local.get $aK)))
+        (local.set $p1 (i32.add (local.get $p1) (local.get $aK)))
+        (local.set $p2 (i32.add (local.get $p2) (local.get $aK)))
+        (local.set $p3 (i32.add (local.get $p3) (local.get $aK)))
+        (local.set $b (i32.add (local.get $b) (local.get $bK)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $next)))
+    (f32.store (local.get $c) (local.get $acc0))
+    (local.set $c (i32.add (local.get $c) (local.get $cRow)))
+    (f32.store (local.get $c) (local.get $acc1))
+    (local.set $c (i32.add (local.get $c) (local.get $cRow)))
+    (f32.store (local.get $c) (local.get $acc2))
+    (local.set $c (i32.add (local.get $c) (local.get $cRow)))
+    (f32.store (local.get $c) (local.get $acc3)))
+  (func $t1x8
+    (param $a i32) (param $aRow i32) (param $aK i32) (param $b i32) (param $bK i32) (param $c i32) (param $cRow i32) (param $K i32)
+    (local $k i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
+    (local $c00 v128) (local $c01 v128) (local $v0 v128) (local $v1 v128) (local $s v128)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $k) (local.get $K)))
+        (local.set $v0 (v128.load offset=0 (local.get $b)))
+        (local.set $v1 (v128.load offset=16 (local.get $b)))
+        (local.set $s (v128.load32_splat (local.get $a)))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $v0))))
+        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $v1))))
+        (local.set $a (i32.add (local.get $a) (local.get $aK)))
+        (local.set $b (i32.add (local.get $b) (local.get $bK)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $next)))
+    (v128.store offset=0 (local.get $c) (local.get $c00))
+    (v128.store offset=16 (local.get $c) (local.get $c01)))
+  (func $t1x4
+    (param $a i32) (param $aRow i32) (param $aK i32) (param $b i32) (param $bK i32) (param $c i32) (param $cRow i32) (param $K i32)
+    (local $k i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
+    (local $c00 v128) (local $v0 v128) (local $v1 v128) (local $s v128)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $k) (local.get $K)))
+        (local.set $v0 (v128.load offset=0 (local.get $b)))
+        (local.set $s (v128.load32_splat (local.get $a)))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $v0))))
+        (local.set $a (i32.add (local.get $a) (local.get $aK)))
+        (local.set $b (i32.add (local.get $b) (local.get $bK)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $next)))
+    (v128.store offset=0 (local.get $c) (local.get $c00)))
+  (func $t1x1
+    (param $a i32) (param $aRow i32) (param $aK i32) (param $b i32) (param $bK i32) (param $c i32) (param $cRow i32) (param $K i32)
+    (local $k i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
+    (local $acc0 f32) (local $acc1 f32) (local $acc2 f32) (local $acc3 f32) (local $v f32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $k) (local.get $K)))
+        (local.set $v (f32.load (local.get $b)))
+        (local.set $acc0 (f32.add (local.get $acc0) (f32.mul (f32.load (local.get $a)) (local.get $v))))
+        (local.set $a (i32.add (local.get $a) (local.get $aK)))
+        (local.set $b (i32.add (local.get $b) (local.get $bK)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $next)))
+    (f32.store (local.get $c) (local.get $acc0))))

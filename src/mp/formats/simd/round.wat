@@ -17,7 +17,7 @@
 ;; c = v & checkMask in `round` and a in `round_full`. For `round`, the plan sets them to the normal range;
 ;; for `round_full`, to the range its steps get right. In `round`, zeros (c = zeroPass) pass where the
 ;; formula keeps them exact (formats with a signed zero); elsewhere zeroPass is normalStart, which passes anyway.
-;; round.ts fixes flagged lanes afterwards.
+;; round.ts fixes flagged lanes afterwards, from their input, which the kernels leave in dst: so src may be dst.
 ;; The memory is imported, so the same code runs on a buffer of its own or on tfjs-wasm's heap.
 (module
   (import "env" "memory" (memory 1))
@@ -47,52 +47,64 @@
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
         (local.set $v0 (v128.load offset=0 (local.get $src)))
         (local.set $a (v128.and (local.get $v0) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
-        (v128.store offset=0 (local.get $dst)
-          (v128.or
-            (v128.and
-              (i32x4.add (i32x4.add (local.get $a) (local.get $add))
-                         (i32x4.eq (v128.and (local.get $a) (local.get $lsb)) (v128.const i32x4 0 0 0 0)))
-              (local.get $keepV))
-            (v128.xor (local.get $v0) (local.get $a))))
         (local.set $c (v128.and (local.get $v0) (local.get $check)))
         (local.set $s0 (v128.andnot (i32x4.gt_s (i32x4.add (local.get $c) (local.get $lowV)) (local.get $highV))
                                   (i32x4.eq (local.get $c) (local.get $zero))))
+        (v128.store offset=0 (local.get $dst)
+          (v128.bitselect
+            (local.get $v0)
+            (v128.or
+              (v128.and
+                (i32x4.add (i32x4.add (local.get $a) (local.get $add))
+                           (i32x4.eq (v128.and (local.get $a) (local.get $lsb)) (v128.const i32x4 0 0 0 0)))
+                (local.get $keepV))
+              (v128.xor (local.get $v0) (local.get $a)))
+            (local.get $s0)))
         (local.set $v1 (v128.load offset=16 (local.get $src)))
         (local.set $a (v128.and (local.get $v1) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
-        (v128.store offset=16 (local.get $dst)
-          (v128.or
-            (v128.and
-              (i32x4.add (i32x4.add (local.get $a) (local.get $add))
-                         (i32x4.eq (v128.and (local.get $a) (local.get $lsb)) (v128.const i32x4 0 0 0 0)))
-              (local.get $keepV))
-            (v128.xor (local.get $v1) (local.get $a))))
         (local.set $c (v128.and (local.get $v1) (local.get $check)))
         (local.set $s1 (v128.andnot (i32x4.gt_s (i32x4.add (local.get $c) (local.get $lowV)) (local.get $highV))
                                   (i32x4.eq (local.get $c) (local.get $zero))))
+        (v128.store offset=16 (local.get $dst)
+          (v128.bitselect
+            (local.get $v1)
+            (v128.or
+              (v128.and
+                (i32x4.add (i32x4.add (local.get $a) (local.get $add))
+                           (i32x4.eq (v128.and (local.get $a) (local.get $lsb)) (v128.const i32x4 0 0 0 0)))
+                (local.get $keepV))
+              (v128.xor (local.get $v1) (local.get $a)))
+            (local.get $s1)))
         (local.set $v2 (v128.load offset=32 (local.get $src)))
         (local.set $a (v128.and (local.get $v2) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
-        (v128.store offset=32 (local.get $dst)
-          (v128.or
-            (v128.and
-              (i32x4.add (i32x4.add (local.get $a) (local.get $add))
-                         (i32x4.eq (v128.and (local.get $a) (local.get $lsb)) (v128.const i32x4 0 0 0 0)))
-              (local.get $keepV))
-            (v128.xor (local.get $v2) (local.get $a))))
         (local.set $c (v128.and (local.get $v2) (local.get $check)))
         (local.set $s2 (v128.andnot (i32x4.gt_s (i32x4.add (local.get $c) (local.get $lowV)) (local.get $highV))
                                   (i32x4.eq (local.get $c) (local.get $zero))))
+        (v128.store offset=32 (local.get $dst)
+          (v128.bitselect
+            (local.get $v2)
+            (v128.or
+              (v128.and
+                (i32x4.add (i32x4.add (local.get $a) (local.get $add))
+                           (i32x4.eq (v128.and (local.get $a) (local.get $lsb)) (v128.const i32x4 0 0 0 0)))
+                (local.get $keepV))
+              (v128.xor (local.get $v2) (local.get $a)))
+            (local.get $s2)))
         (local.set $v3 (v128.load offset=48 (local.get $src)))
         (local.set $a (v128.and (local.get $v3) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
-        (v128.store offset=48 (local.get $dst)
-          (v128.or
-            (v128.and
-              (i32x4.add (i32x4.add (local.get $a) (local.get $add))
-                         (i32x4.eq (v128.and (local.get $a) (local.get $lsb)) (v128.const i32x4 0 0 0 0)))
-              (local.get $keepV))
-            (v128.xor (local.get $v3) (local.get $a))))
         (local.set $c (v128.and (local.get $v3) (local.get $check)))
         (local.set $s3 (v128.andnot (i32x4.gt_s (i32x4.add (local.get $c) (local.get $lowV)) (local.get $highV))
                                   (i32x4.eq (local.get $c) (local.get $zero))))
+        (v128.store offset=48 (local.get $dst)
+          (v128.bitselect
+            (local.get $v3)
+            (v128.or
+              (v128.and
+                (i32x4.add (i32x4.add (local.get $a) (local.get $add))
+                           (i32x4.eq (v128.and (local.get $a) (local.get $lsb)) (v128.const i32x4 0 0 0 0)))
+                (local.get $keepV))
+              (v128.xor (local.get $v3) (local.get $a)))
+            (local.get $s3)))
         (if (v128.any_true (v128.or (v128.or (local.get $s0) (local.get $s1)) (v128.or (local.get $s2) (local.get $s3))))
           (then
             (local.set $count (call $record (local.get $s0) (local.get $idx) (local.get $count) (local.get $i)))
@@ -239,10 +251,10 @@
             (local.set $r1 (v128.bitselect (local.get $negV) (local.get $r1) (i32x4.lt_s (local.get $v1) (v128.const i32x4 0 0 0 0))))
             (local.set $r2 (v128.bitselect (local.get $negV) (local.get $r2) (i32x4.lt_s (local.get $v2) (v128.const i32x4 0 0 0 0))))
             (local.set $r3 (v128.bitselect (local.get $negV) (local.get $r3) (i32x4.lt_s (local.get $v3) (v128.const i32x4 0 0 0 0))))))
-        (v128.store offset=0 (local.get $dst) (local.get $r0))
-        (v128.store offset=16 (local.get $dst) (local.get $r1))
-        (v128.store offset=32 (local.get $dst) (local.get $r2))
-        (v128.store offset=48 (local.get $dst) (local.get $r3))
+        (v128.store offset=0 (local.get $dst) (v128.bitselect (local.get $v0) (local.get $r0) (local.get $s0)))
+        (v128.store offset=16 (local.get $dst) (v128.bitselect (local.get $v1) (local.get $r1) (local.get $s1)))
+        (v128.store offset=32 (local.get $dst) (v128.bitselect (local.get $v2) (local.get $r2) (local.get $s2)))
+        (v128.store offset=48 (local.get $dst) (v128.bitselect (local.get $v3) (local.get $r3) (local.get $s3)))
         (if (v128.any_true (v128.or (v128.or (local.get $s0) (local.get $s1)) (v128.or (local.get $s2) (local.get $s3))))
           (then
             (local.set $count (call $record (local.get $s0) (local.get $idx) (local.get $count) (local.get $i)))
