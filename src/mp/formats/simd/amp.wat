@@ -17,6 +17,11 @@
 ;;   relu_grad: out = dy · step(y) with step(y) = 1 where y > 0, y where y is NaN, else 0 (tf.mul(dy, step(x)),
 ;;   y relu's output: the same step as its input's but for the NaNs relu cleared, which the caller patches);
 ;;   col_sum: out[c] = Σ_r g[r, c], each column added in row order from +0 (tfjs-wasm's Sum over axis 0).
+;; gemm: c = a·b (c [M, N], b [K, N] row-major; a's element (i, k) at a + i·aRow + k·aK, so a may be read
+;; transposed), each output summed in k order from +0, a product then a sum per k as XNNPACK's kernels do. Tiles
+;; of 4 rows × 8 columns (then 4, then 1) keep 8 sums in registers. Where $list is given (b all finite), the tiles
+;; of a block of 4 rows whose a has zeros in all four rows at a quarter of its k's or more run over the other k's
+;; only: a zero's products are ±0, and a sum from +0 is never −0, so adding ±0 leaves it as it is.
 (module
   (import "env" "memory" (memory 1))
   (func (export "all_finite")
@@ -266,8 +271,9 @@
         (br $nextRest))))
   (func (export "gemm")
     (param $a i32) (param $b i32) (param $c i32) (param $M i32) (param $K i32) (param $N i32)
-    (param $aRow i32) (param $aK i32)                                ;; A's strides in bytes: row, k
-    (local $i i32) (local $j i32) (local $M4 i32) (local $N8 i32) (local $N4 i32)
+    (param $aRow i32) (param $aK i32)                              ;; a's strides in bytes: row, k
+    (param $list i32)                                              ;; K i32s of scratch for the sparse tiles; 0: none
+    (local $i i32) (local $j i32) (local $M4 i32) (local $N8 i32) (local $N4 i32) (local $end i32)
     (local $bK i32) (local $cRow i32) (local $ai i32) (local $ci i32)
     (local.set $M4 (i32.and (local.get $M) (i32.const -4)))
     (local.set $N8 (i32.and (local.get $N) (i32.const -8)))
@@ -282,56 +288,99 @@
         (local.set $j (i32.const 0))
         (if (i32.lt_u (local.get $i) (local.get $M4))
           (then
-            (block $d8 (loop $n8
-              (br_if $d8 (i32.ge_u (local.get $j) (local.get $N8)))
-              (call $t4x8 (local.get $ai) (local.get $aRow) (local.get $aK)
+            ;; sparse tiles where a quarter or more of the k's have zeros in all four rows
+            (local.set $end (i32.const 0))
+            (if (local.get $list)
+              (then (local.set $end (call $nonzero (local.get $ai) (local.get $aRow) (local.get $aK) (local.get $K) (local.get $list)))))
+            (if (i32.and (i32.ne (local.get $list) (i32.const 0))
+                         (i32.le_u (i32.shl (i32.sub (local.get $end) (local.get $list)) (i32.const 2)) (i32.mul (local.get $K) (i32.const 12))))
+              (then
+                (block $s8d (loop $s8n
+                  (br_if $s8d (i32.ge_u (local.get $j) (local.get $N8)))
+                  (call $s4x8 (local.get $ai) (local.get $aRow) (local.get $aK)
+                (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $bK)
+                (i32.add (local.get $ci) (i32.shl (local.get $j) (i32.const 2))) (local.get $cRow) (local.get $list) (local.get $end))
+                  (local.set $j (i32.add (local.get $j) (i32.const 8)))
+                  (br $s8n)))
+                (block $s4d (loop $s4n
+                  (br_if $s4d (i32.ge_u (local.get $j) (local.get $N4)))
+                  (call $s4x4 (local.get $ai) (local.get $aRow) (local.get $aK)
+                (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $bK)
+                (i32.add (local.get $ci) (i32.shl (local.get $j) (i32.const 2))) (local.get $cRow) (local.get $list) (local.get $end))
+                  (local.set $j (i32.add (local.get $j) (i32.const 4)))
+                  (br $s4n))))
+              (else
+                (block $d8d (loop $d8n
+                  (br_if $d8d (i32.ge_u (local.get $j) (local.get $N8)))
+                  (call $t4x8 (local.get $ai) (local.get $aRow) (local.get $aK)
                 (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $bK)
                 (i32.add (local.get $ci) (i32.shl (local.get $j) (i32.const 2))) (local.get $cRow) (local.get $K))
-              (local.set $j (i32.add (local.get $j) (i32.const 8)))
-              (br $n8)))
-            (block $d4 (loop $n4
-              (br_if $d4 (i32.ge_u (local.get $j) (local.get $N4)))
-              (call $t4x4 (local.get $ai) (local.get $aRow) (local.get $aK)
+                  (local.set $j (i32.add (local.get $j) (i32.const 8)))
+                  (br $d8n)))
+                (block $d4d (loop $d4n
+                  (br_if $d4d (i32.ge_u (local.get $j) (local.get $N4)))
+                  (call $t4x4 (local.get $ai) (local.get $aRow) (local.get $aK)
                 (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $bK)
                 (i32.add (local.get $ci) (i32.shl (local.get $j) (i32.const 2))) (local.get $cRow) (local.get $K))
-              (local.set $j (i32.add (local.get $j) (i32.const 4)))
-              (br $n4)))
-            (block $d1 (loop $n1
-              (br_if $d1 (i32.ge_u (local.get $j) (local.get $N)))
+                  (local.set $j (i32.add (local.get $j) (i32.const 4)))
+                  (br $d4n)))))
+            (block $d1d (loop $d1n
+              (br_if $d1d (i32.ge_u (local.get $j) (local.get $N)))
               (call $t4x1 (local.get $ai) (local.get $aRow) (local.get $aK)
                 (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $bK)
                 (i32.add (local.get $ci) (i32.shl (local.get $j) (i32.const 2))) (local.get $cRow) (local.get $K))
               (local.set $j (i32.add (local.get $j) (i32.const 1)))
-              (br $n1)))
+              (br $d1n)))
             (local.set $i (i32.add (local.get $i) (i32.const 4))))
           (else
-            (block $e8 (loop $m8
-              (br_if $e8 (i32.ge_u (local.get $j) (local.get $N8)))
+            (block $e8d (loop $e8n
+              (br_if $e8d (i32.ge_u (local.get $j) (local.get $N8)))
               (call $t1x8 (local.get $ai) (local.get $aRow) (local.get $aK)
                 (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $bK)
                 (i32.add (local.get $ci) (i32.shl (local.get $j) (i32.const 2))) (local.get $cRow) (local.get $K))
               (local.set $j (i32.add (local.get $j) (i32.const 8)))
-              (br $m8)))
-            (block $e4 (loop $m4
-              (br_if $e4 (i32.ge_u (local.get $j) (local.get $N4)))
+              (br $e8n)))
+            (block $e4d (loop $e4n
+              (br_if $e4d (i32.ge_u (local.get $j) (local.get $N4)))
               (call $t1x4 (local.get $ai) (local.get $aRow) (local.get $aK)
                 (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $bK)
                 (i32.add (local.get $ci) (i32.shl (local.get $j) (i32.const 2))) (local.get $cRow) (local.get $K))
               (local.set $j (i32.add (local.get $j) (i32.const 4)))
-              (br $m4)))
-            (block $e1 (loop $m1
-              (br_if $e1 (i32.ge_u (local.get $j) (local.get $N)))
+              (br $e4n)))
+            (block $e1d (loop $e1n
+              (br_if $e1d (i32.ge_u (local.get $j) (local.get $N)))
               (call $t1x1 (local.get $ai) (local.get $aRow) (local.get $aK)
                 (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $bK)
                 (i32.add (local.get $ci) (i32.shl (local.get $j) (i32.const 2))) (local.get $cRow) (local.get $K))
               (local.set $j (i32.add (local.get $j) (i32.const 1)))
-              (br $m1)))
+              (br $e1n)))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))))
         (br $nextRows))))
+  ;; Lists (as i32s from $list) the k where one of four rows of a, from $a, is not ±0; returns the list's end
+  (func $nonzero (param $a i32) (param $aRow i32) (param $aK i32) (param $K i32) (param $list i32) (result i32)
+    (local $k i32) (local $row2 i32) (local $row3 i32)
+    (local.set $row2 (i32.shl (local.get $aRow) (i32.const 1)))
+    (local.set $row3 (i32.add (local.get $row2) (local.get $aRow)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $k) (local.get $K)))
+        (i32.store (local.get $list) (local.get $k))
+        (local.set $list (i32.add (local.get $list)
+          (select (i32.const 4) (i32.const 0)
+            (i32.and
+              (i32.or (i32.or (i32.load (local.get $a)) (i32.load (i32.add (local.get $a) (local.get $aRow))))
+                      (i32.or (i32.load (i32.add (local.get $a) (local.get $row2)))
+                              (i32.load (i32.add (local.get $a) (local.get $row3)))))
+              (i32.const 0x7fffffff)))))
+        (local.set $a (i32.add (local.get $a) (local.get $aK)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $next)))
+    (local.get $list))
   (func $t4x8
     (param $a i32) (param $aRow i32) (param $aK i32) (param $b i32) (param $bK i32) (param $c i32) (param $cRow i32) (param $K i32)
     (local $k i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
-    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128) (local $v0 v128) (local $v1 v128) (local $s v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $v0 v128) (local $v1 v128) (local $s v128)
     (local.set $p1 (i32.add (local.get $a) (local.get $aRow)))
     (local.set $p2 (i32.add (local.get $p1) (local.get $aRow)))
     (local.set $p3 (i32.add (local.get $p2) (local.get $aRow)))
@@ -373,7 +422,8 @@
   (func $t4x4
     (param $a i32) (param $aRow i32) (param $aK i32) (param $b i32) (param $bK i32) (param $c i32) (param $cRow i32) (param $K i32)
     (local $k i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
-    (local $c00 v128) (local $c10 v128) (local $c20 v128) (local $c30 v128) (local $v0 v128) (local $v1 v128) (local $s v128)
+    (local $c00 v128) (local $c10 v128) (local $c20 v128) (local $c30 v128)
+    (local $v0 v128) (local $s v128)
     (local.set $p1 (i32.add (local.get $a) (local.get $aRow)))
     (local.set $p2 (i32.add (local.get $p1) (local.get $aRow)))
     (local.set $p3 (i32.add (local.get $p2) (local.get $aRow)))
@@ -435,7 +485,8 @@
   (func $t1x8
     (param $a i32) (param $aRow i32) (param $aK i32) (param $b i32) (param $bK i32) (param $c i32) (param $cRow i32) (param $K i32)
     (local $k i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
-    (local $c00 v128) (local $c01 v128) (local $v0 v128) (local $v1 v128) (local $s v128)
+    (local $c00 v128) (local $c01 v128)
+    (local $v0 v128) (local $v1 v128) (local $s v128)
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $k) (local.get $K)))
@@ -453,7 +504,8 @@
   (func $t1x4
     (param $a i32) (param $aRow i32) (param $aK i32) (param $b i32) (param $bK i32) (param $c i32) (param $cRow i32) (param $K i32)
     (local $k i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
-    (local $c00 v128) (local $v0 v128) (local $v1 v128) (local $s v128)
+    (local $c00 v128)
+    (local $v0 v128) (local $s v128)
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $k) (local.get $K)))
@@ -468,7 +520,7 @@
   (func $t1x1
     (param $a i32) (param $aRow i32) (param $aK i32) (param $b i32) (param $bK i32) (param $c i32) (param $cRow i32) (param $K i32)
     (local $k i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
-    (local $acc0 f32) (local $acc1 f32) (local $acc2 f32) (local $acc3 f32) (local $v f32)
+    (local $acc0 f32) (local $v f32)
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $k) (local.get $K)))
@@ -478,4 +530,77 @@
         (local.set $b (i32.add (local.get $b) (local.get $bK)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $next)))
-    (f32.store (local.get $c) (local.get $acc0))))
+    (f32.store (local.get $c) (local.get $acc0)))
+  (func $s4x8
+    (param $a i32) (param $aRow i32) (param $aK i32) (param $b i32) (param $bK i32) (param $c i32) (param $cRow i32)
+    (param $list i32) (param $end i32)                              ;; the k list, byte addresses
+    (local $k i32) (local $pa i32) (local $pb i32) (local $row2 i32) (local $row3 i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $v0 v128) (local $v1 v128) (local $s v128)
+    (local.set $row2 (i32.shl (local.get $aRow) (i32.const 1)))
+    (local.set $row3 (i32.add (local.get $row2) (local.get $aRow)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $list) (local.get $end)))
+        (local.set $k (i32.load (local.get $list)))
+        (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $k) (local.get $aK))))
+        (local.set $pb (i32.add (local.get $b) (i32.mul (local.get $k) (local.get $bK))))
+        (local.set $v0 (v128.load offset=0 (local.get $pb)))
+        (local.set $v1 (v128.load offset=16 (local.get $pb)))
+        (local.set $s (v128.load32_splat (local.get $pa)))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $v0))))
+        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $v1))))
+        (local.set $s (v128.load32_splat (i32.add (local.get $pa) (local.get $aRow))))
+        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $v0))))
+        (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $s) (local.get $v1))))
+        (local.set $s (v128.load32_splat (i32.add (local.get $pa) (local.get $row2))))
+        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $v0))))
+        (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $s) (local.get $v1))))
+        (local.set $s (v128.load32_splat (i32.add (local.get $pa) (local.get $row3))))
+        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $v0))))
+        (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $s) (local.get $v1))))
+        (local.set $list (i32.add (local.get $list) (i32.const 4)))
+        (br $next)))
+    (v128.store offset=0 (local.get $c) (local.get $c00))
+    (v128.store offset=16 (local.get $c) (local.get $c01))
+    (local.set $c (i32.add (local.get $c) (local.get $cRow)))
+    (v128.store offset=0 (local.get $c) (local.get $c10))
+    (v128.store offset=16 (local.get $c) (local.get $c11))
+    (local.set $c (i32.add (local.get $c) (local.get $cRow)))
+    (v128.store offset=0 (local.get $c) (local.get $c20))
+    (v128.store offset=16 (local.get $c) (local.get $c21))
+    (local.set $c (i32.add (local.get $c) (local.get $cRow)))
+    (v128.store offset=0 (local.get $c) (local.get $c30))
+    (v128.store offset=16 (local.get $c) (local.get $c31)))
+  (func $s4x4
+    (param $a i32) (param $aRow i32) (param $aK i32) (param $b i32) (param $bK i32) (param $c i32) (param $cRow i32)
+    (param $list i32) (param $end i32)                              ;; the k list, byte addresses
+    (local $k i32) (local $pa i32) (local $pb i32) (local $row2 i32) (local $row3 i32)
+    (local $c00 v128) (local $c10 v128) (local $c20 v128) (local $c30 v128)
+    (local $v0 v128) (local $s v128)
+    (local.set $row2 (i32.shl (local.get $aRow) (i32.const 1)))
+    (local.set $row3 (i32.add (local.get $row2) (local.get $aRow)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $list) (local.get $end)))
+        (local.set $k (i32.load (local.get $list)))
+        (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $k) (local.get $aK))))
+        (local.set $pb (i32.add (local.get $b) (i32.mul (local.get $k) (local.get $bK))))
+        (local.set $v0 (v128.load offset=0 (local.get $pb)))
+        (local.set $s (v128.load32_splat (local.get $pa)))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $v0))))
+        (local.set $s (v128.load32_splat (i32.add (local.get $pa) (local.get $aRow))))
+        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $v0))))
+        (local.set $s (v128.load32_splat (i32.add (local.get $pa) (local.get $row2))))
+        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $v0))))
+        (local.set $s (v128.load32_splat (i32.add (local.get $pa) (local.get $row3))))
+        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $v0))))
+        (local.set $list (i32.add (local.get $list) (i32.const 4)))
+        (br $next)))
+    (v128.store offset=0 (local.get $c) (local.get $c00))
+    (local.set $c (i32.add (local.get $c) (local.get $cRow)))
+    (v128.store offset=0 (local.get $c) (local.get $c10))
+    (local.set $c (i32.add (local.get $c) (local.get $cRow)))
+    (v128.store offset=0 (local.get $c) (local.get $c20))
+    (local.set $c (i32.add (local.get $c) (local.get $cRow)))
+    (v128.store offset=0 (local.get $c) (local.get $c30))))

@@ -25,9 +25,10 @@ export interface AmpKernels {
   colSum(g: number, out: number, rows: number, cols: number): void;
   /**
    * c = a·b for row-major float32 matrices (c [m, n], b [k, n]), each output summed in k order from +0; a's element
-   * (i, l) at byte a + i·aRow + l·aK, so a may be read transposed.
+   * (i, l) at byte a + i·aRow + l·aK, so a may be read transposed. `list`: k int32s of scratch, with which the
+   * kernel skips a's zeros (give it only where b is all finite), or 0.
    */
-  gemm(a: number, b: number, c: number, m: number, k: number, n: number, aRow: number, aK: number): void;
+  gemm(a: number, b: number, c: number, m: number, k: number, n: number, aRow: number, aK: number, list: number): void;
 }
 
 const bound = new WeakMap<WasmMemory, AmpKernels | null>();
