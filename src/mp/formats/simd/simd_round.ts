@@ -191,19 +191,18 @@ let own: BoundKernel | null | undefined;
 /** Rounds src into dst (which may be src) through the kernel's own memory. False where SIMD is unavailable. */
 export function roundWithSimd(src: Float32Array, dst: Float32Array, plan: FloatPlan, one: ScalarRound): boolean {
   if (own === undefined) {
-    // Layout: [flagged-lane indices][input chunk][output chunk]
-    const memory = new WebAssemblyApi.Memory({ initial: (3 * CHUNK_BYTES) / PAGE });
+    // Layout: [flagged-lane indices][a chunk, rounded in place]
+    const memory = new WebAssemblyApi.Memory({ initial: (2 * CHUNK_BYTES) / PAGE });
     const module = compiled(memory);
     own = module && new BoundKernel(module, memory, 0);
   }
   if (!own) return false;
-  const inF = new Float32Array(own.memory.buffer, CHUNK_BYTES, CHUNK);
-  const outF = new Float32Array(own.memory.buffer, 2 * CHUNK_BYTES, CHUNK);
+  const chunk = new Float32Array(own.memory.buffer, CHUNK_BYTES, CHUNK);
   for (let start = 0; start < src.length; start += CHUNK) {
     const len = Math.min(CHUNK, src.length - start);
-    inF.set(src.subarray(start, start + len));
-    own.run(CHUNK_BYTES, 2 * CHUNK_BYTES, len, plan, one);
-    dst.set(outF.subarray(0, len), start);
+    chunk.set(src.subarray(start, start + len));
+    own.run(CHUNK_BYTES, CHUNK_BYTES, len, plan, one);
+    dst.set(chunk.subarray(0, len), start);
   }
   return true;
 }
