@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { FLOAT_FORMAT_NAMES, fakeCast, roundArray, roundValue, useBackend } from '../src/mp';
 import { findPython } from '../scripts/course/python';
-import { recordTarget } from './targets';
+import { recordMissing, recordTarget } from './targets';
 import { mps, printTable, time, timeAlternating } from './timing';
 
 const N = 1 << 20;
@@ -16,30 +16,73 @@ function numpyRates(): Record<string, number> | string {
   return r.status === 0 ? (JSON.parse(r.stdout) as Record<string, number>) : `numpy baseline failed: ${r.stderr}`;
 }
 
+/** The median of `values`, and their lowest and highest. */
+function summary(values: number[]): { median: number; spread: [number, number] } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: sorted[sorted.length >> 1]!, spread: [sorted[0]!, sorted[sorted.length - 1]!] };
+}
+
+/**
+ * roundArray's rate against numpy's and ml_dtypes' astype and against a typed-array copy, in REPEATS rounds: each
+ * runs the numpy baseline (a process of its own) and then ours and the copy in alternation, so that each ratio
+ * compares figures taken moments apart on this shared machine.
+ */
+function roundArrayRates(x: Float32Array): void {
+  const REPEATS = 3;
+  const ratios = { bfloat16: [] as number[], float16: [] as number[], copy: [] as number[] };
+  const rates: Record<string, number[]> = {
+    copy: [],
+    float16: [],
+    bfloat16: [],
+    numpyCopy: [],
+    numpy16: [],
+    mlBf16: [],
+  };
+  let reason: string | undefined;
+  for (let r = 0; r < REPEATS; r++) {
+    const numpy = numpyRates();
+    const [copy, f16, bf16] = timeAlternating(
+      [() => x.slice(), () => roundArray(x, 'float16'), () => roundArray(x, 'bfloat16')],
+      15,
+      3,
+    ).map((t) => mps(N, t)) as [number, number, number];
+    rates.copy!.push(copy);
+    rates.float16!.push(f16);
+    rates.bfloat16!.push(bf16);
+    ratios.copy.push(f16 / copy);
+    if (typeof numpy === 'string') reason = numpy;
+    else {
+      rates.numpyCopy!.push(numpy.copy!);
+      rates.numpy16!.push(numpy.float16!);
+      rates.mlBf16!.push(numpy.bfloat16!);
+      ratios.float16.push(f16 / numpy.float16!);
+      ratios.bfloat16.push(bf16 / numpy.bfloat16!);
+    }
+  }
+  const med = (k: string): number | string => (rates[k]!.length ? summary(rates[k]!).median : 'n/a');
+  printTable(
+    `roundArray, ${N} elements (M elements/s, medians of ${REPEATS} rounds; the output is a new array, as numpy's is)`,
+    ['', 'ours', 'numpy / ml_dtypes'],
+    [
+      ['float32 copy (x.slice(), x.copy())', med('copy'), med('numpyCopy')],
+      ['fp32→float16 (roundArray, astype)', med('float16'), med('numpy16')],
+      ['fp32→bfloat16 (roundArray, ml_dtypes astype)', med('bfloat16'), med('mlBf16')],
+    ],
+  );
+  if (reason) console.log(`  numpy column skipped: ${reason}`);
+  const record = (figure: string, values: number[], target: number): void => {
+    if (values.length === 0) return recordMissing(figure, target, reason ?? 'not measured', { atLeast: true });
+    const { median, spread } = summary(values);
+    recordTarget(figure, median, target, { atLeast: true, spread });
+  };
+  record('roundArray fp32→bfloat16 vs ml_dtypes astype (rate)', ratios.bfloat16, 1);
+  record('roundArray fp32→float16 vs numpy astype (rate)', ratios.float16, 1);
+  record('roundArray fp32→float16 vs a typed-array copy (rate; stretch goal)', ratios.copy, 0.5);
+}
+
 export async function benchFormats(): Promise<void> {
   const x = Float32Array.from({ length: N }, () => (Math.random() - 0.5) * 20);
-  const copy = mps(
-    N,
-    time(() => x.slice()),
-  );
-  const numpy = numpyRates();
-  const rows: (string | number)[][] = [
-    ['float32 copy (x.slice())', copy, '', typeof numpy === 'string' ? '' : numpy.copy!],
-  ];
-  for (const format of ['float16', 'bfloat16']) {
-    const ours = mps(
-      N,
-      time(() => roundArray(x, format)),
-    );
-    const np = typeof numpy === 'string' ? undefined : numpy[format];
-    rows.push([`roundArray fp32→${format}`, ours, np ? `${(ours / np).toFixed(2)}×` : 'n/a', np ?? 'n/a']);
-  }
-  printTable(
-    `roundArray, ${N} elements (M elements/s; ratio = ours / numpy astype, same run)`,
-    ['', 'ours', 'ratio', 'numpy'],
-    rows,
-  );
-  if (typeof numpy === 'string') console.log(`  numpy column skipped: ${numpy}`);
+  roundArrayRates(x);
 
   const values = Array.from(x.subarray(0, 1000));
   const perCall = (format: string): number =>
