@@ -145,6 +145,12 @@ export function backendStarted(name: string): boolean {
   return tf.engine().registry[name] !== undefined;
 }
 
+/** Whether the engine records the kernels run now on a gradient tape (inside tf.grads, variableGrads, …). */
+export function tapeRecording(): boolean {
+  const state = (tf.engine() as unknown as { state: { gradientDepth: number; kernelDepth: number } }).state;
+  return state.gradientDepth > 0 && state.kernelDepth === 0;
+}
+
 /** Every variable tfjs knows, by name. */
 export function registeredVariables(): Readonly<Record<string, tf.Variable>> {
   return tf.engine().registeredVariables;

@@ -19,8 +19,13 @@ import {
 
 const found = jupyterPython();
 
+/** Each lesson's time and plots, then the lessons' total time (a figure for the reader: no test asserts it). */
 function report(runs: NotebookRun[]): string {
-  return runs.map((r) => `${r.notebook}: ${r.seconds} s, ${r.plots} plots${r.error ? ` — ${r.error}` : ''}`).join('\n');
+  const total = runs.reduce((sum, r) => sum + r.seconds, 0);
+  return [
+    ...runs.map((r) => `${r.notebook}: ${r.seconds} s, ${r.plots} plots${r.error ? ` — ${r.error}` : ''}`),
+    `all ${runs.length} lessons: ${total.toFixed(1)} s of execution`,
+  ].join('\n');
 }
 
 /** Scores in an executed notebook: the "<b>l1.q1 title: 4/4</b>" headlines that check() displays. */

@@ -80,6 +80,37 @@ export function roundOnWasmHeap(
   return roundOnHeap(memory, malloc, src, dst, n, plan, scalarConverter(plan, o.seed));
 }
 
+/** Rounds n float32 values at byte address src into dst (which may be src) in a WebAssembly memory. */
+export type HeapRounder = (
+  memory: WasmMemory,
+  malloc: (bytes: number) => number,
+  src: number,
+  dst: number,
+  n: number,
+) => boolean;
+
+const heapRounders = new Map<string, HeapRounder | null>();
+
+/**
+ * roundOnWasmHeap for one float format with the default options (nearest, ties to even: a cast point's rounding),
+ * its plan and converter looked up once: for kernels that cast many small tensors a step. null where the SIMD
+ * kernel does not apply to the format (integer grids).
+ *
+ *     heapRounder('float16')?.(memory, malloc, src, src, n)   // rounds in place
+ */
+export function heapRounder(format: string): HeapRounder | null {
+  let rounder = heapRounders.get(format);
+  if (rounder === undefined) {
+    const f = getFormat(format);
+    const o = resolveRoundOptions();
+    const plan = f.kind === 'float' ? floatPlan(f, o) : undefined;
+    const one = plan && scalarConverter(plan, o.seed);
+    rounder = plan ? (memory, malloc, src, dst, n) => roundOnHeap(memory, malloc, src, dst, n, plan, one!) : null;
+    heapRounders.set(format, rounder);
+  }
+  return rounder;
+}
+
 /** Integer grids round (per `rounding`) and always clamp to [min, max], as quantization does. NaN stays NaN. */
 function roundIntGrid(src: Float32Array, dst: Float32Array, f: IntFormat, o: Required<RoundOptions>): void {
   const rand = seedrandom.alea(String(o.seed));

@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { KERNELS } from './kernel_names';
+import { tapeRecording } from '../tfjs_internals';
 import { registerWasmKernel, type WasmHeap } from './wasm_fused';
 
 export const FUSED_ACTIVATIONS = ['linear', 'relu'] as const;
@@ -25,6 +26,8 @@ export interface FusedDenseAttrs {
   readonly compute: string;
   readonly gradient: string;
   readonly activation: FusedActivation;
+  /** Set where a gradient tape records the call: the forward kernel keeps round_c(x) for the backward one. */
+  readonly taped?: boolean;
 }
 
 type Info = tf.TensorInfo;
@@ -56,14 +59,36 @@ function restoreClearedNaNs(heap: WasmHeap, attrs: FusedDenseAttrs, dy: Info, g:
   });
 }
 
+/**
+ * round_c(x) from taped forward calls, for their backward calls to take instead of casting x again (the batch:
+ * most of a mixed step's casting). At most KEPT at once: a call whose backward never runs (its tape abandoned) has
+ * its copy freed as later calls come, and its backward, if it ever runs, casts again.
+ */
+const castInputs = new Map<FusedDenseAttrs, { heap: WasmHeap; xc: Info }>();
+const KEPT = 8;
+
+function keepCastInput(attrs: FusedDenseAttrs, heap: WasmHeap, xc: Info): void {
+  castInputs.set(attrs, { heap, xc });
+  if (castInputs.size <= KEPT) return;
+  const [oldest, kept] = castInputs.entries().next().value as [FusedDenseAttrs, { heap: WasmHeap; xc: Info }];
+  kept.heap.free(kept.xc);
+  castInputs.delete(oldest);
+}
+
+/** round_c(x) kept by this call's forward kernel (the caller frees it), else cast now. */
+function castInput(attrs: FusedDenseAttrs, heap: WasmHeap, x: Info): Info {
+  const kept = castInputs.get(attrs);
+  castInputs.delete(attrs);
+  return kept?.heap === heap ? kept.xc : heap.castCopy(x, attrs.compute);
+}
+
 registerWasmKernel<FusedDenseAttrs>(KERNELS.denseFused, ({ x, w, b }, attrs, heap) => {
   const { compute, activation } = attrs;
   const [xc, wc] = [heap.castCopy(x!, compute), heap.castCopy(w!, compute)];
   const pre = heap.matMul(xc, wc);
-  heap.freeCopies([
-    [xc, x!],
-    [wc, w!],
-  ]);
+  if (attrs.taped && xc !== x) keepCastInput(attrs, heap, xc);
+  else heap.freeCopies([[xc, x!]]);
+  heap.freeCopies([[wc, w!]]);
   const bc = heap.castCopy(b!, compute);
   const [rows, cols] = pre.shape as [number, number];
   heap.simd.biasAdd(heap.at(pre), heap.at(bc), rows, cols);
@@ -78,7 +103,7 @@ registerWasmKernel<FusedDenseAttrs>(KERNELS.denseFused, ({ x, w, b }, attrs, hea
 
 // [g, dW, db]: g, the gradient at the product, is an output so that the input-gradient kernel can take it
 registerWasmKernel<FusedDenseAttrs>(KERNELS.denseFusedGrad, ({ dy, x, y }, attrs, heap) => {
-  const { compute, gradient, activation } = attrs;
+  const { gradient, activation } = attrs;
   const [rows, cols] = dy!.shape as [number, number];
   let g: Info;
   if (activation === 'relu') {
@@ -90,7 +115,7 @@ registerWasmKernel<FusedDenseAttrs>(KERNELS.denseFusedGrad, ({ dy, x, y }, attrs
   const db = heap.alloc([cols]);
   heap.simd.colSum(heap.at(g), heap.at(db), rows, cols);
   heap.cast(db, gradient);
-  const xc = heap.castCopy(x!, compute);
+  const xc = castInput(attrs, heap, x!);
   const dW = heap.matMul(xc, g, true);
   heap.freeCopies([[xc, x!]]);
   heap.cast(dW, gradient);
@@ -119,11 +144,12 @@ tf.registerGradient({
 });
 
 /**
- * act(round_c(round_c(x)·round_c(W) + round_c(b))) as one kernel on wasm, formats and activation in `attrs`, a
- * fresh object each call. Call it where wasmFused(KERNELS.denseFused) holds (amp/dense.ts does).
+ * act(round_c(round_c(x)·round_c(W) + round_c(b))) as one kernel on wasm, formats and activation in `attrs`.
+ * Call it where wasmFused(KERNELS.denseFused) holds (amp/dense.ts does).
  *
  *     fusedDense(x, w, b, { compute: 'float16', gradient: 'float16', activation: 'relu' })
  */
 export function fusedDense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, attrs: FusedDenseAttrs): tf.Tensor2D {
-  return tf.engine().runKernel(KERNELS.denseFused, { x, w, b }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+  const call: FusedDenseAttrs = { ...attrs, taped: tapeRecording() };
+  return tf.engine().runKernel(KERNELS.denseFused, { x, w, b }, call as unknown as tf.NamedAttrMap) as tf.Tensor2D;
 }

@@ -7,7 +7,7 @@
  * Intermediates are freed before the kernel returns.
  */
 import * as tf from '@tensorflow/tfjs';
-import { roundInto, roundOnWasmHeap } from '../formats/round';
+import { heapRounder, roundInto } from '../formats/round';
 import { ampKernels, type AmpKernels } from '../formats/simd/amp_simd';
 import { BackendError } from '../errors';
 import { activeWasmBackend, tfjsKernel, wasmHeap, type WasmBackend } from '../tfjs_internals';
@@ -133,13 +133,13 @@ export class WasmHeap {
     for (const [copy, source] of pairs) if (copy !== source) this.free(copy);
   }
 
+  private readonly malloc = (bytes: number): number => this.backend.wasm._malloc(bytes);
+
   private roundInto(src: Info, dst: Info, format: string): void {
     const memory = wasmHeap(this.backend);
     const n = tf.util.sizeFromShape(src.shape);
-    const malloc = (bytes: number): number => this.backend.wasm._malloc(bytes);
-    if (!roundOnWasmHeap(memory, malloc, this.at(src), this.at(dst), n, format)) {
-      roundInto(this.f32(src), this.f32(dst), format);
-    }
+    const onHeap = heapRounder(format)?.(memory, this.malloc, this.at(src), this.at(dst), n);
+    if (!onHeap) roundInto(this.f32(src), this.f32(dst), format);
   }
 }
 

@@ -112,14 +112,34 @@ describe('the fused dense kernels on wasm', () => {
 
   it('leave no tensor behind, and skip the input gradient where nobody asks for it', () => {
     const [x, w, b] = [tf.ones([4, 8]), tf.variable(tf.ones([8, 4])), tf.variable(tf.zeros([4]))];
-    const before = tf.memory().numTensors;
+    const before = [tf.memory().numTensors, tf.backend().numDataIds()];
     const { value, grads } = tf.variableGrads(
       () => tf.sum(fused(policy('mixed_float16'), true)(x, w, b)) as tf.Scalar,
       [w, b],
     );
     expect(Object.keys(grads)).to.have.length(2);
     tf.dispose([value, ...Object.values(grads)]);
-    expect(tf.memory().numTensors).to.equal(before);
+    expect([tf.memory().numTensors, tf.backend().numDataIds()], 'tensors, and data on the heap').to.deep.equal(before);
+    tf.dispose([x, w, b]);
+  });
+
+  it('keep a cast input from the forward kernel to the backward one, and at most 8 whose backward never runs', () => {
+    const p = policy('mixed_float16');
+    const [x, w, b] = [tf.randomNormal([4, 8]), tf.variable(tf.randomNormal([8, 4])), tf.variable(tf.zeros([4]))];
+    const buffers = (): number => tf.backend().numDataIds(); // the heap's, kernels' scratch included
+    const before = buffers();
+    tf.tidy(() => {
+      tf.dispose(Object.values(tf.variableGrads(() => tf.sum(fused(p, true)(x, w, b)) as tf.Scalar, [w, b]).grads));
+    });
+    expect(buffers(), 'after a step: nothing kept').to.equal(before);
+    // taped forward calls whose outputs the loss does not use: their backward never runs (the last test here:
+    // it leaves the kept copies behind)
+    const abandoned = (): void =>
+      tf.tidy(() => void tf.grad((v: tf.Tensor) => (fused(p, true)(x, w, b), tf.sum(v)))(x));
+    abandoned();
+    expect(buffers() - before, 'one cast input kept').to.equal(1);
+    for (let i = 0; i < 20; i++) abandoned();
+    expect(buffers() - before, 'cast inputs kept').to.equal(8);
     tf.dispose([x, w, b]);
   });
 });
