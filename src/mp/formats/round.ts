@@ -73,43 +73,19 @@ export function roundOnWasmHeap(
   format: FormatLike,
   options?: RoundOptions,
 ): boolean {
+  const cast = options === undefined && typeof format === 'string' ? castPlans.get(format) : undefined;
+  if (cast) return roundOnHeap(memory, malloc, src, dst, n, cast.plan, cast.one);
   const f = getFormat(format);
   const o = resolveRoundOptions(options);
   if (f.kind !== 'float' || o.rounding === 'stochastic') return false;
   const plan = floatPlan(f, o);
-  return roundOnHeap(memory, malloc, src, dst, n, plan, scalarConverter(plan, o.seed));
+  const one = scalarConverter(plan, o.seed);
+  if (options === undefined && typeof format === 'string') castPlans.set(format, { plan, one });
+  return roundOnHeap(memory, malloc, src, dst, n, plan, one);
 }
 
-/** Rounds n float32 values at byte address src into dst (which may be src) in a WebAssembly memory. */
-export type HeapRounder = (
-  memory: WasmMemory,
-  malloc: (bytes: number) => number,
-  src: number,
-  dst: number,
-  n: number,
-) => boolean;
-
-const heapRounders = new Map<string, HeapRounder | null>();
-
-/**
- * roundOnWasmHeap for one float format with the default options (nearest, ties to even: a cast point's rounding),
- * its plan and converter looked up once: for kernels that cast many small tensors a step. null where the SIMD
- * kernel does not apply to the format (integer grids).
- *
- *     heapRounder('float16')?.(memory, malloc, src, src, n)   // rounds in place
- */
-export function heapRounder(format: string): HeapRounder | null {
-  let rounder = heapRounders.get(format);
-  if (rounder === undefined) {
-    const f = getFormat(format);
-    const o = resolveRoundOptions();
-    const plan = f.kind === 'float' ? floatPlan(f, o) : undefined;
-    const one = plan && scalarConverter(plan, o.seed);
-    rounder = plan ? (memory, malloc, src, dst, n) => roundOnHeap(memory, malloc, src, dst, n, plan, one!) : null;
-    heapRounders.set(format, rounder);
-  }
-  return rounder;
-}
+/** Each float format's plan and converter under the default options, by name: kernels cast many small tensors. */
+const castPlans = new Map<string, { plan: FloatPlan; one: ScalarRound }>();
 
 /** Integer grids round (per `rounding`) and always clamp to [min, max], as quantization does. NaN stays NaN. */
 function roundIntGrid(src: Float32Array, dst: Float32Array, f: IntFormat, o: Required<RoundOptions>): void {

@@ -7,7 +7,7 @@
  * Intermediates are freed before the kernel returns.
  */
 import * as tf from '@tensorflow/tfjs';
-import { heapRounder, roundInto } from '../formats/round';
+import { roundInto, roundOnWasmHeap } from '../formats/round';
 import { ampKernels, type AmpKernels } from '../formats/simd/amp_simd';
 import { BackendError } from '../errors';
 import { activeWasmBackend, tfjsKernel, wasmHeap, type WasmBackend } from '../tfjs_internals';
@@ -138,8 +138,9 @@ export class WasmHeap {
   private roundInto(src: Info, dst: Info, format: string): void {
     const memory = wasmHeap(this.backend);
     const n = tf.util.sizeFromShape(src.shape);
-    const onHeap = heapRounder(format)?.(memory, this.malloc, this.at(src), this.at(dst), n);
-    if (!onHeap) roundInto(this.f32(src), this.f32(dst), format);
+    if (!roundOnWasmHeap(memory, this.malloc, this.at(src), this.at(dst), n, format)) {
+      roundInto(this.f32(src), this.f32(dst), format);
+    }
   }
 }
 
