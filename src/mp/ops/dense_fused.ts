@@ -6,20 +6,21 @@
  *     backward     g  = round_g(dy · act′),   dW = round_g(round_c(x)ᵀ·g),   db = round_g(Σ_rows g)
  *     input grad   dx = round_g(g·round_c(W)ᵀ)      (a kernel of its own: only where x needs a gradient)
  * These are the values of the op-by-op path (amp/dense.ts's MpDense, or MpMatMul and tf.add in float32, then
- * tf.relu), step for step: the products sum in tfjs-wasm's order (wasm_fused.ts), the casts are the rounding
- * plan's kernel, and the bias add, ReLU, its gradient and the bias gradient's column sums amp.wat's, each the
- * float32 operation of the tfjs-wasm kernel it replaces. One thing ReLU loses: a NaN with its sign bit set becomes +0, where the op-by-op
- * gradient (dy·step(x), x ReLU's input) is NaN; the forward kernel records those entries, rare as they are (an
- * overflow in the product), for the backward kernel to restore. The record hangs on the call's attrs, the one
- * object the engine hands to the forward kernel and, through the tape, to its gradient.
+ * tf.relu), step for step (wasm_fused.ts says where a NaN's sign may differ): the products sum in tfjs-wasm's
+ * order, the casts are the rounding plan's kernel, and the bias add, ReLU, its gradient and the bias gradient's
+ * column sums amp.wat's, each the float32 operation of the tfjs-wasm kernel it replaces.
+ *
+ * What the backward kernel needs of the forward one hangs on the call's attrs, the one object the engine hands
+ * to the forward kernel and, through the tape, to its gradient: round_c(x), so that the batch is cast once a
+ * step, and where ReLU cleared a NaN with its sign bit (to +0, where the op-by-op gradient dy·step(x), x ReLU's
+ * input, is NaN), rare as that is (an overflow in the product).
  */
 import * as tf from '@tensorflow/tfjs';
 import { KERNELS } from './kernel_names';
 import { tapeRecording } from '../tfjs_internals';
 import { registerWasmKernel, type WasmHeap } from './wasm_fused';
 
-export const FUSED_ACTIVATIONS = ['linear', 'relu'] as const;
-export type FusedActivation = (typeof FUSED_ACTIVATIONS)[number];
+export type FusedActivation = 'linear' | 'relu';
 
 export interface FusedDenseAttrs {
   /** The formats of the casts (float32: none). */

@@ -68,14 +68,9 @@ tf.registerGradient({
   kernelName: KERNELS.softmaxCrossEntropy,
   inputsToSave: ['labels', 'logits'],
   gradFunc: (dy, [labels, logits]) => {
+    const inputs = { dy: dy as tf.Tensor, labels: labels!, logits: logits! };
     const grad = (wrt: GradAttrs['wrt']) => (): tf.Tensor =>
-      tf.engine().runKernel(
-        KERNELS.softmaxCrossEntropyGrad,
-        { dy: dy as tf.Tensor, labels: labels!, logits: logits! },
-        {
-          wrt,
-        },
-      );
+      tf.engine().runKernel(KERNELS.softmaxCrossEntropyGrad, inputs, { wrt });
     return { logits: grad('logits'), labels: grad('labels') };
   },
 });

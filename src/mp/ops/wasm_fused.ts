@@ -3,7 +3,8 @@
  * exp, log, reductions) through their kernel functions, and the library's SIMD kernels (amp.wat, the rounding
  * plan's) in between, on the heap. The engine then dispatches one kernel and the tape records one node where
  * tfjs's ops make several of each: on a small model, that bookkeeping costs more than the arithmetic. Each step is
- * the float32 operation of the op it replaces, operands in the same order, so the results are the same bits.
+ * the float32 operation of the op it replaces, operands in the same order, so the results are the same bits (but
+ * a NaN's sign and payload where two NaNs meet, which WebAssembly leaves to the engine's code for each kernel).
  * Intermediates are freed before the kernel returns.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -55,10 +56,10 @@ export class WasmHeap {
     for (const t of ts) this.backend.disposeData(t.dataId);
   }
 
-  /** `t` again as a kernel output (one more reference to its data), with `shape` if given: tfjs's reshape. */
-  reuse(t: Info, shape = t.shape): Info {
+  /** `t` again as a kernel output: one more reference to its data. */
+  reuse(t: Info): Info {
     this.backend.incRef(t.dataId);
-    return { dataId: t.dataId, shape, dtype: t.dtype };
+    return { dataId: t.dataId, shape: t.shape, dtype: t.dtype };
   }
 
   /** `t`'s data seen with another shape, for a kernel's input (no new reference: free `t` itself). */
