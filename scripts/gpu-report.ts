@@ -196,17 +196,18 @@ async function matmulTable(kinds: (KernelKind | 'tfjs')[]) {
   return rows;
 }
 
+/** The parts of bench/gpu_torch.py's output (the schema of notebooks/data/h200_speed.json) this report reads. */
 interface TorchFigures {
-  matmul: { n: number; dtype: string; TFLOPs: number }[];
-  mnist: { policy: string; secondsPerEpoch: number[]; testAccuracy: number }[];
-  wideMlp: { policy: string; msPerStep: number }[];
+  matmul: { rows: { n: number; dtype: string; TFLOPs: number }[] };
+  mnistEpoch?: { rows: { policy: string; secondsPerEpoch: number; testAccuracy: number }[] };
+  wideMlp: { rows: { policy: string; msPerStep: number }[] };
 }
 
 /** The targets' ratios at each size: f32 against torch fp32, tensor cores against f32 and against torch fp16. */
 function ratios(rows: Record<string, unknown>[], torch: TorchFigures | null) {
   const at = (kernel: string, n: number): number | undefined =>
     rows.find((r) => r['kernel'] === kernel && r['M'] === n && r['TFLOPs'] !== undefined)?.['TFLOPs'] as number;
-  const torchAt = (dtype: string, n: number) => torch?.matmul.find((r) => r.dtype === dtype && r.n === n)?.TFLOPs;
+  const torchAt = (dtype: string, n: number) => torch?.matmul.rows.find((r) => r.dtype === dtype && r.n === n)?.TFLOPs;
   const ratio = (x?: number, y?: number): number | null => (x && y ? +(x / y).toFixed(2) : null);
   const sizes = [...new Set(rows.filter((r) => r['TFLOPs'] !== undefined).map((r) => r['M'] as number))];
   return sizes.map((n) => ({
@@ -415,7 +416,12 @@ function measured(report: Record<string, unknown>, torch: TorchFigures | null) {
     toggles,
     tfjs,
     backend,
-    torch: torch ? { mnist: torch.mnist, wideMlp: torch.wideMlp } : null,
+    torch: torch
+      ? {
+          mnist: torch.mnistEpoch?.rows.map((r) => ({ ...r, secondsPerEpoch: [r.secondsPerEpoch] })),
+          wideMlp: torch.wideMlp.rows.map(({ policy, msPerStep }) => ({ policy, msPerStep })),
+        }
+      : null,
     matmul: report['matmulRatios'],
     opCosts: report['opCosts'],
     quantize: report['quantize'],

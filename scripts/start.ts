@@ -5,7 +5,7 @@
  * the pinned stack (requirements-jupyter.txt) into it. The kernel is registered each time, so that it points
  * at this copy of the course. Options pass through to `jupyter lab` (e.g. --no-browser, --port 9999).
  * Where JupyterLab cannot be set up (no Python, no wheels), or with --html, it executes the lessons without
- * Jupyter and writes them as HTML pages to out/html instead.
+ * Jupyter and writes them as HTML pages to out/html instead. As root it adds --allow-root (rootArgs).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -29,6 +29,19 @@ function jupyter(): string {
   return venvProgram('jupyter');
 }
 
+/**
+ * Jupyter refuses to start as root ("Running as root is not recommended. Use --allow-root to bypass.") and
+ * serves nothing, yet root is the usual user in a container. As root, npm start passes --allow-root itself and
+ * says so in one line; `uid` is the user's id (none on Windows).
+ */
+export function rootArgs(args: readonly string[], uid: number | undefined): { args: string[]; warning?: string } {
+  if (uid !== 0 || args.includes('--allow-root')) return { args: [...args] };
+  return {
+    args: [...args, '--allow-root'],
+    warning: 'Running as root (usual in a container): starting JupyterLab with --allow-root.',
+  };
+}
+
 async function html(): Promise<never> {
   const ok = await writeHtml();
   console.log(`Open ${path.join(HTML_DIR, path.basename(FIRST_LESSON, '.ipynb') + '.html')} in a browser.`);
@@ -50,15 +63,14 @@ async function main(): Promise<void> {
     installKernel(VENV);
     configureLab(VENV);
   }
-  const args = [
-    'lab',
-    `--ServerApp.root_dir=${ROOT}`,
-    `--LabApp.default_url=/lab/tree/${FIRST_LESSON}`,
-    ...process.argv.slice(2),
-  ];
+  const { args, warning } = rootArgs(
+    ['lab', `--ServerApp.root_dir=${ROOT}`, `--LabApp.default_url=/lab/tree/${FIRST_LESSON}`, ...process.argv.slice(2)],
+    process.getuid?.(),
+  );
+  if (warning) console.warn(warning);
   const lab = spawn(command, args, { stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => lab.kill(signal));
   lab.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
-void main();
+if (require.main === module) void main();

@@ -13,7 +13,10 @@ export interface Limits {
 /**
  * l1.q1: the limits of an IEEE-style binary format with `expBits` exponent and `manBits` mantissa bits.
  *
- * Not allowed here (the question scores 0 if used): the library's `getFormat`.
+ * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
+ * available while its cases run.
+ *
+ * 按纯 TypeScript 评分：运行用例时没有任何库模块和包，也没有平台自带的 float16 转换。
  */
 export function formatLimits(expBits: number, manBits: number): Limits {
   throw new NotImplementedError('l1.q1');
@@ -22,8 +25,10 @@ export function formatLimits(expBits: number, manBits: number): Limits {
 /**
  * l1.q2: the value of a float16 bit pattern (0..65535): sign, 5 exponent bits, 10 mantissa bits.
  *
- * Not allowed here (the question scores 0 if used): the library's `decode`, `decodeBits`, `encode`, `fields`;
- * the platform's `Float16Array`, `DataView.prototype.getFloat16`.
+ * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
+ * available while its cases run.
+ *
+ * 按纯 TypeScript 评分：运行用例时没有任何库模块和包，也没有平台自带的 float16 转换。
  */
 export function decodeFloat16(bits: number): number {
   throw new NotImplementedError('l1.q2');
@@ -32,7 +37,10 @@ export function decodeFloat16(bits: number): number {
 /**
  * l1.q3: bytes to store `count` values in a format of `bits` bits, packed (e.g. float4 packs two per byte).
  *
- * Not allowed here (the question scores 0 if used): the library's `bytesPerValue`, `memoryPlan`.
+ * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
+ * available while its cases run.
+ *
+ * 按纯 TypeScript 评分：运行用例时没有任何库模块和包，也没有平台自带的 float16 转换。
  */
 export function storageBytes(count: number, bits: number): number {
   throw new NotImplementedError('l1.q3');

@@ -13,8 +13,10 @@ export interface AffineQParams {
  * to include 0, scale = (max − min)/(qmax − qmin) (at least eps = 2^-23), zeroPoint = qmin − round(min/scale)
  * (round half to even), clamped to [qmin, qmax]. Compute in float32 (Math.fround) as torch does.
  *
- * Not allowed here (the question scores 0 if used): the library's `HistogramObserver`, `MinMaxObserver`,
- * `MovingAverageMinMaxObserver`, `ObserverBase`, `PerChannelMinMaxObserver`, `weightQParams`, `weightQParamsOf`.
+ * Graded with only the package `@tensorflow/tfjs` available: every other library module and package, and the
+ * platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限包 `@tensorflow/tfjs`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function affineQParams(min: number, max: number, qmin: number, qmax: number): AffineQParams {
   throw new NotImplementedError('l2.q1');
@@ -23,8 +25,10 @@ export function affineQParams(min: number, max: number, qmin: number, qmax: numb
 /**
  * l2.q2: the fake quantizer's forward pass: (clamp(round(x/scale) + zeroPoint, qmin, qmax) − zeroPoint)·scale, ties to even.
  *
- * Not allowed here (the question scores 0 if used): the library's `affineQuantize`, `fakeCast`, `fakeQuantize`,
- * `fakeQuantizePerChannel`, `quantize`.
+ * Graded with only the package `@tensorflow/tfjs` available: every other library module and package, and the
+ * platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限包 `@tensorflow/tfjs`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function fakeQuantForward(
   values: number[],
@@ -39,8 +43,10 @@ export function fakeQuantForward(
 /**
  * l2.q3: the clipping straight-through estimator's gradient mask: 1 where round(x/scale) + zeroPoint lies in [qmin, qmax], else 0.
  *
- * Not allowed here (the question scores 0 if used): the library's `affineQuantize`, `fakeCast`, `fakeQuantize`,
- * `fakeQuantizePerChannel`, `quantize`.
+ * Graded with only the package `@tensorflow/tfjs` available: every other library module and package, and the
+ * platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限包 `@tensorflow/tfjs`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function steMask(values: number[], scale: number, zeroPoint: number, qmin: number, qmax: number): number[] {
   throw new NotImplementedError('l2.q3');

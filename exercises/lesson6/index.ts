@@ -6,7 +6,10 @@ import { NotImplementedError } from '../../src/quiz/errors';
 /**
  * l6.q1: the value of a float8_e4m3fn code (0..255): bias 7, no infinities, NaN only at 0x7f and 0xff.
  *
- * Not allowed here (the question scores 0 if used): the library's `decode`, `decodeBits`, `encode`, `fields`.
+ * Graded with only the library's `formats/registry` available: every other library module and package, and the
+ * platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats/registry`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function decodeE4M3(code: number): number {
   throw new NotImplementedError('l6.q1');
@@ -15,7 +18,10 @@ export function decodeE4M3(code: number): number {
 /**
  * l6.q2: Transformer Engine's delayed scale: fp8Max / max(amaxHistory) / 2^margin, or 1 while the history holds no non-zero amax.
  *
- * Not allowed here (the question scores 0 if used): the library's `DelayedScaling`.
+ * Graded with only the library's `formats/registry` available: every other library module and package, and the
+ * platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats/registry`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function delayedScale(amaxHistory: number[], fp8Max: number, margin: number): number {
   throw new NotImplementedError('l6.q2');
@@ -25,8 +31,10 @@ export function delayedScale(amaxHistory: number[], fp8Max: number, margin: numb
  * l6.q3: the shared scale exponent of an OCP MX block: floor(log2(max |v|)) − emaxElement (e.g. 8 for e4m3
  * elements), so the largest element lands in the element format's top binade. Return −127 for an all-zero block.
  *
- * Not allowed here (the question scores 0 if used): the library's `floorLog2`, `mxCastTensor`, `mxQuantize`,
- * `mxSharedExponent`, `perTensorQuantize`.
+ * Graded with only the library's `formats/registry` available: every other library module and package, and the
+ * platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats/registry`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function mxScaleExponent(values: number[], emaxElement: number): number {
   throw new NotImplementedError('l6.q3');

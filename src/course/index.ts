@@ -48,7 +48,9 @@ export {
 /** @deprecated Renamed MNIST_MLP: its "seed" meant the course's source text, and read as a random seed. */
 export const SEED_MLP = MNIST_MLP;
 export { type Progress, type RunOptions, type RunResult } from './experiments/epochs';
-export { trainMnist, type TrainOptions, type TrainResult } from './experiments/train';
+export { trainMnist } from './experiments/train';
+export type { TrainOptions, TrainResult, CacheInfo } from './experiments/train_options';
+export { describeCache } from './experiments/run_cache';
 export {
   timeTrainingSteps,
   STEP_CLOCKS,
@@ -56,6 +58,15 @@ export {
   type StepTimeOptions,
   type StepTiming,
 } from './experiments/step_time';
+export {
+  compareTimings,
+  summarizeTimings,
+  TIMING_VERDICTS,
+  type CompareTimingsOptions,
+  type TimedAlternative,
+  type TimingComparison,
+  type TimingVerdict,
+} from './experiments/timing';
 export {
   trainMnistFp8,
   trainMnistFp8Delayed,
@@ -70,3 +81,20 @@ export {
   type IntegerCheck,
 } from './experiments/compare_quantization';
 export type { QatTrainOptions } from './experiments/qat';
+
+// Measured data the lessons show (data/): PyTorch's speed figures on a GPU, with their captions
+export { readGpuSpeed, describeLayers, GpuSpeed } from './data/gpu_speed';
+export {
+  MATMUL_DTYPES,
+  GPU_POLICIES,
+  STORAGE_DTYPES,
+  SPEED_PARTS,
+  type GpuModelPart,
+  type GpuPolicy,
+  type GpuSpeedFile,
+  type GpuSpeedPart,
+  type MatmulDtype,
+  type SpeedPart,
+  type StorageDtype,
+  type TimedModel,
+} from './data/gpu_speed_file';

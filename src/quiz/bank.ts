@@ -21,8 +21,11 @@ let cached: Question[] | undefined;
  * tsx process for the bank, in the wire format that bank.json uses.
  */
 function requireQuestions(): Question[] {
+  // a computed path, which bundlers leave alone: the kernel's bundle (scripts/kernel/bundle.js) carries no
+  // hidden case, and builds in a student release, which has no questions/ folder
+  const questions = path.join(__dirname, 'questions', 'index');
   if ('.ts' in require.extensions && !('__tslab__' in globalThis))
-    return (require('./questions/index') as { QUESTIONS: Question[] }).QUESTIONS;
+    return (require(questions) as { QUESTIONS: Question[] }).QUESTIONS;
   const script = 'process.stdout.write(require("./wire").toWire(require("./questions/index").QUESTIONS))';
   const out = execFileSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], {
     cwd: __dirname,

@@ -1,6 +1,10 @@
-/** Grading a class: every submission through the shared pool of grading children, with progress. */
+/**
+ * Grading a class: every submission through the shared pool of grading sandboxes, with progress. Each
+ * submission is graded on its own: whatever goes wrong with one (even a fault of the grader's own) becomes
+ * that student's report, with a message, and the class goes on.
+ */
 import { loadQuestions } from './bank';
-import { gradeSubmission, type GradeOptions, type Report } from './grade';
+import { failedReport, gradeSubmission, type GradeOptions, type Report } from './grade';
 import { POOL } from './pool';
 
 export interface ClassProgress {
@@ -8,6 +12,9 @@ export interface ClassProgress {
   readonly total: number;
   readonly seconds: number;
 }
+
+/** How a report begins whose student could not be graded for the grader's own fault. */
+export const GRADER_FAULT = 'could not be graded, by a fault of the grader';
 
 /** Grades each folder (one student each); reports come back in the order of `submissions`. */
 export async function gradeClass(
@@ -25,7 +32,13 @@ export async function gradeClass(
     while (next < submissions.length) {
       const i = next++;
       const { dir, student } = submissions[i]!;
-      reports[i] = await gradeSubmission(dir, { ...options, student });
+      reports[i] = await gradeSubmission(dir, { ...options, student }).catch((e: unknown) => {
+        const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        return failedReport(dir, `${GRADER_FAULT} (${why}): grade it again`, {
+          ...options,
+          student,
+        });
+      });
       onProgress?.({ done: ++done, total: submissions.length, seconds: (Date.now() - start) / 1000 });
     }
   };

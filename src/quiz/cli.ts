@@ -3,6 +3,7 @@
  *                                                 errors as warnings (file and line)
  * npm run grade -- --only l3                      one lesson, or questions: --only l1.q1,l3.q2
  * npm run grade -- --only l3 --pass-all           exits 1 unless every case graded passed (for CI)
+ * npm run grade -- --lang zh                      feedback in Chinese (default: MP_LANG, else English)
  * npm run grade -- --submission DIR --json OUT.json [--junit OUT.xml]
  * npm run grade -- --class DIR                    every folder in DIR is one student's submission:
  *                                                 DIR/gradebook.csv and DIR/feedback/<student>.md, graded
@@ -20,20 +21,22 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { hiddenPointsNotRun, questionIds } from './bank';
-import { type ClassProgress } from './class';
+import { GRADER_FAULT, type ClassProgress } from './class';
 import { classOutputs, gradeClassFolder, writeRefusals, type Changes } from './class_folder';
 import { collectClass, REFUSED_CSV, type Collection } from './collect';
 import { gradeSubmission, type GradeOptions, type Report } from './grade';
 import { parseLms } from './lms';
 import { POOL } from './pool';
-import { formatTable, toJUnit } from './report';
+import { MSG } from './messages';
+import { formatTable, recorded, toJUnit } from './report';
 import { readSubmission } from './stage';
+import { inLang, studentLang } from './text';
 import { typeWarnings } from './typecheck';
 
 const USAGE = `Usage: npm run grade -- [--submission DIR | [--collect DOWNLOAD] --class DIR] [--json FILE] [--junit FILE]
                        [--lms canvas|moodle|none] [--roster CLASS.csv] [--assignment NAME] [--gradebook FILE]
                        [--feedback DIR] [--only l3 | --only l1.q1,l3.q2] [--pass-all] [--timeout MS]
-                       [--load-timeout MS]`;
+                       [--load-timeout MS] [--lang en|zh]`;
 
 function write(file: string, text: string): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -78,7 +81,7 @@ async function gradeOne(dir: string, options: GradeOptions): Promise<Report> {
   console.log(`\n${formatTable(report, { hiddenPoints: hiddenPointsNotRun() })}`);
   const warnings = typeWarnings(readSubmission(dir));
   if (warnings.length) {
-    console.log('\nType errors (warnings: grading runs the code as it is, but these often point at the bug):');
+    console.log(`\n${inLang(MSG.typeWarnings, report.lang ?? 'en')}`);
     for (const w of warnings) console.log(`  ${w}`);
   }
   return report;
@@ -101,6 +104,7 @@ async function main(): Promise<number> {
       timeout: { type: 'string' },
       'load-timeout': { type: 'string' },
       'pass-all': { type: 'boolean', default: false },
+      lang: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -112,6 +116,7 @@ async function main(): Promise<number> {
     ...(values.only ? { only: questionIds(values.only) } : {}), // an unknown id fails here, naming the valid ones
     ...(values.timeout ? { timeoutMs: Number(values.timeout) } : {}),
     ...(values['load-timeout'] ? { loadTimeoutMs: Number(values['load-timeout']) } : {}),
+    lang: studentLang(values.lang), // an unknown language fails here, naming the valid ones
   };
   let reports: Report[];
   let refused = 0;
@@ -128,6 +133,10 @@ async function main(): Promise<number> {
     const graded = await gradeClassFolder(values.class, options, outputs, progress);
     reports = graded.reports;
     for (const file of graded.written) console.log(`wrote ${file}`);
+    const selfCheck = reports.find((r) => r.selfCheck)?.selfCheck;
+    if (selfCheck) console.log(`SELF-CHECK ONLY, NOT GRADES: ${selfCheck}; grade on Linux with bubblewrap`);
+    const faults = reports.filter((r) => r.loadFailures.some((f) => f.message.startsWith(GRADER_FAULT)));
+    if (faults.length) console.log(`${GRADER_FAULT}: ${faults.map((r) => r.student).join(', ')}; grade them again`);
     if (graded.changes) printChanges(graded.changes);
     for (const w of graded.warnings) console.log(`warning: ${w}`);
   } else {
@@ -140,8 +149,10 @@ async function main(): Promise<number> {
   if (values.junit) write(values.junit, reports.map(toJUnit).join('\n'));
   if (refused)
     console.log(`${refused} submission file(s) refused: see refused.csv, fix or ask again, then collect again`);
-  // --pass-all: for CI (a GitHub Classroom step), fail unless every case graded passed
-  const short = values['pass-all'] && reports.some((r) => r.earned < r.points);
+  // --pass-all: for CI (a GitHub Classroom step), fail unless every case graded passed; a concept answer a
+  // release can only record (it has no course key) is the instructor's to grade, not a failure here
+  const failed = (r: Report): boolean => r.questions.some((q) => q.earned < q.points && !recorded(q));
+  const short = values['pass-all'] && reports.some(failed);
   return refused || short ? 1 : 0;
 }
 

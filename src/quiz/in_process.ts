@@ -1,8 +1,10 @@
 /**
- * The fallback for check(): a function that cannot be sent to the sandboxed child (it uses notebook state)
- * runs in the notebook's own process. Asynchronous work has a time limit; a synchronous infinite loop needs
- * the kernel's Interrupt, which is why check() says when it took this path.
+ * check()'s last resort: a cell's function that needs notebook state, which cannot go to a sandbox, runs in
+ * the notebook's own process. Asynchronous work has a time limit; a synchronous infinite loop needs the
+ * kernel's Interrupt. Nothing isolates or limits it otherwise, which is why check() calls such a result
+ * unchecked.
  */
+import { MSG } from './messages';
 import type { CallOutcome } from './runner';
 import { fromWire, toWire } from './wire';
 
@@ -26,12 +28,13 @@ export async function callInProcess(
       }),
     ]);
     const mutated = toWire(copy) !== before;
-    return { status: 'ok', value: toWire(value), type: typeof value, leaked: tensors() - live, mutated };
+    const decoded = value === undefined || typeof value === 'function' ? null : fromWire(toWire(value) ?? 'null');
+    return { status: 'ok', value: decoded, type: typeof value, leaked: tensors() - live, mutated };
   } catch (e) {
     const err = e as Error;
     return err?.name === 'Timeout'
-      ? { status: 'timeout', detail: `did not finish within ${timeoutMs} ms (an infinite loop?)` }
-      : { status: 'error', error: { name: err?.name ?? 'Error', message: String(err?.message ?? e) } };
+      ? { status: 'timeout', detail: MSG.inProcessTimeout(timeoutMs) }
+      : { status: 'error', error: { name: String(err?.name ?? 'Error'), message: String(err?.message ?? e) } };
   } finally {
     clearTimeout(timer);
   }

@@ -1,12 +1,12 @@
 /**
  * The student release: the repository minus solutions/, the instructor's question sources and tests, plus
- * bank.json: public cases only, hidden cases counted but not included, concept answers as hashes. It is a
- * repository of its own (release_files.ts): a README for students, a .gitignore, the LICENSE, and a GitHub
- * Classroom workflow that runs the public checks.
+ * bank.json: public cases only, hidden cases counted but not included, concept answers as HMACs under the
+ * instructor's course key (answers.ts), which stays behind. It is a repository of its own (release_files.ts):
+ * a README for students, a .gitignore, the LICENSE, and a GitHub Classroom workflow that runs the public checks.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { answerHash } from './answers';
+import { answerHash, courseKey } from './answers';
 import { loadQuestions } from './bank';
 import { GradingError } from './errors';
 import type { Question } from './question';
@@ -17,7 +17,7 @@ import { toWire } from './wire';
 export function publicQuestion(q: Question): object {
   if (q.kind !== 'code') {
     const { answer, ...rest } = q;
-    return { ...rest, answerHash: answerHash(q.id, answer) };
+    return { ...rest, answerHash: answerHash(q.id, answer, courseKey(true)!) };
   }
   const hidden = q.cases.filter((c) => c.hidden);
   return {
@@ -50,8 +50,8 @@ export const RELEASE_PATHS = [
   'binder',
   'requirements-jupyter.txt',
 ];
-/** npm scripts kept in a release. */
-const STUDENT_SCRIPTS = ['start', 'html', 'kernel', 'resources', 'grade', 'submit', 'train', 'typecheck'];
+/** npm scripts kept in a release; `prepare` builds the kernel's library bundle when a student installs. */
+const STUDENT_SCRIPTS = ['prepare', 'start', 'html', 'kernel', 'resources', 'grade', 'submit', 'train', 'typecheck'];
 /** Left out of src/quiz in a release. */
 const INSTRUCTOR_ONLY = ['questions'];
 

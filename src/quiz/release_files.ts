@@ -39,29 +39,49 @@ export function lessonsIn(root: string): Lesson[] {
 }
 
 /**
- * Points per lesson in a release's bank: those its public cases and answers give, and those hidden cases add.
+ * Points per lesson in a release's bank: those its public cases give, which a student can check; those hidden
+ * cases add; and those of its concept answers, which a release cannot check (their hashes are keyed with the
+ * instructor's course key) and the instructor grades from the submission.
  *
- *     lessonPoints(bank, 1) // { shown: 9, hidden: 8 }
+ *     lessonPoints(bank, 1) // { shown: 7, hidden: 8, concept: 2 }
  */
-export function lessonPoints(bank: readonly Question[], lesson: number): { shown: number; hidden: number } {
+export function lessonPoints(
+  bank: readonly Question[],
+  lesson: number,
+): { shown: number; hidden: number; concept: number } {
   const mine = bank.filter((q) => q.id.startsWith(`l${lesson}.`));
+  const sum = (points: (q: Question) => number): number => mine.reduce((s, q) => s + points(q), 0);
   return {
-    shown: mine.reduce((s, q) => s + (q.kind === 'code' ? q.cases.reduce((t, c) => t + c.points, 0) : q.points), 0),
-    hidden: mine.reduce((s, q) => s + (q.kind === 'code' ? (q.hiddenPoints ?? 0) : 0), 0),
+    shown: sum((q) => (q.kind === 'code' ? q.cases.reduce((t, c) => t + c.points, 0) : 0)),
+    hidden: sum((q) => (q.kind === 'code' ? (q.hiddenPoints ?? 0) : 0)),
+    concept: sum((q) => (q.kind === 'code' ? 0 : q.points)),
   };
 }
 
-/** Kept out of a student's commits: installed packages (node_modules may be a link, so no trailing slash). */
-export const RELEASE_GITIGNORE = ['node_modules', '.venv', 'out/', 'submission.zip', '*.log', ''].join('\n');
+/**
+ * Kept out of a student's commits: installed packages (node_modules may be a link, so no trailing slash), the
+ * kernel's library bundle that npm install builds (dist/), the lessons' run cache (.cache/).
+ */
+export const RELEASE_GITIGNORE = [
+  'node_modules',
+  '.venv',
+  'dist/',
+  '.cache/',
+  'out/',
+  'submission.zip',
+  '*.log',
+  '',
+].join('\n');
 
 /** The student README: start, work, check, submit, update. */
 export function studentReadme(bank: readonly Question[], lessons: readonly Lesson[]): string {
   const rows = lessons.map((l) => {
-    const { shown, hidden } = lessonPoints(bank, l.number);
+    const { shown, hidden, concept } = lessonPoints(bank, l.number);
     const count = bank.filter((q) => q.id.startsWith(`l${l.number}.`)).length;
-    return `| ${l.number} | [${l.title}](notebooks/${encodeURI(l.notebook)}) | ${count} | ${shown} | ${hidden} |`;
+    return `| ${l.number} | [${l.title}](notebooks/${encodeURI(l.notebook)}) | ${count} | ${shown} | ${hidden} | ${concept} |`;
   });
   const hidden = lessons.reduce((s, l) => s + lessonPoints(bank, l.number).hidden, 0);
+  const concept = lessons.reduce((s, l) => s + lessonPoints(bank, l.number).concept, 0);
   return `# Mixed-precision training, measured
 
 A TypeScript course on mixed-precision training, in JupyterLab: ${lessons.length} lessons that measure each claim on a
@@ -80,16 +100,18 @@ later. Node.js 20.19 or later is needed. On a course hub all of this is done for
 
 ## Lessons and exercises
 
-| lesson | notebook | questions | points you can check | points in hidden cases |
-| --- | --- | ---: | ---: | ---: |
+| lesson | notebook | questions | points you can check | points in hidden cases | points in concept answers |
+| --- | --- | ---: | ---: | ---: | ---: |
 ${rows.join('\n')}
 
 Write each exercise in \`exercises/lessonN/index.ts\` (replace the \`throw new NotImplementedError(…)\`), and put
 the concept answers in \`exercises/answers.json\`. Each lesson's last cells check them:
-\`await check('l1.q1', ex.formatLimits)\`.
+\`await check('l1.q1', ex.formatLimits)\` for a function, \`await check('l1.c1')\` for an answer as saved.
 
 What you can check here are the public cases. Hidden cases, worth ${hidden} more points, are graded after you
-submit, by your instructor; their feedback says what your code returned, never the expected value.
+submit, by your instructor; their feedback says which passed, never the expected value or what your code
+returned. So are your concept answers (${concept} points): here, their check records an answer without
+checking it.
 
 ## Commands
 

@@ -1,8 +1,9 @@
 /**
  * The compilers grading uses, loaded on first use (a notebook that never calls check() does not pay for
  * them): esbuild, which compiles submissions exactly as tsx runs them, and the TypeScript compiler API, with
- * which the static check parses them. (Not named after the packages: in a tslab kernel, require('esbuild')
- * from this folder would load a module of ours by that name.)
+ * which the stage reads the library's index and typecheck.ts finds a submission's type errors. (Not named
+ * after the packages: in a tslab kernel, require('esbuild') from this folder would load a module of ours by
+ * that name.)
  */
 import type * as Esbuild from 'esbuild';
 import type * as TS from 'typescript';

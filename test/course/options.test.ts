@@ -3,6 +3,7 @@ import {
   barFigure,
   buildMlp,
   compareQuantization,
+  compareTimings,
   DynamicLossScaler,
   lineFigure,
   log2HistogramFigure,
@@ -33,6 +34,11 @@ describe('every public function of the course rejects an unknown option', () => 
     trainMnist: (o) => trainMnist(o),
     trainMnistFp8: (o) => trainMnistFp8(o),
     timeTrainingSteps: (o) => timeTrainingSteps(['float32'], o),
+    compareTimings: (o) =>
+      compareTimings(
+        ['a', 'b'].map((policy) => ({ policy, samples: [1, 1, 1, 1, 1] })),
+        o,
+      ),
     fineTuneQat: (o) => fineTuneQat(none as QatMlp, none as MnistSplit, o),
     compareQuantization: (o) => compareQuantization(none as tf.Sequential, o),
     precisionSearch: (o) => precisionSearch([], { images: new Float32Array(0), labels: new Uint8Array(0) }, o),

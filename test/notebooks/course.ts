@@ -17,7 +17,14 @@ export const LESSONS = fs
 
 export interface Notebook {
   metadata: { kernelspec?: { name?: string; display_name?: string; language?: string } };
-  cells: { cell_type: string; source: string | string[]; outputs?: unknown[]; execution_count?: number | null }[];
+  nbformat_minor?: number;
+  cells: {
+    id?: string;
+    cell_type: string;
+    source: string | string[];
+    outputs?: unknown[];
+    execution_count?: number | null;
+  }[];
 }
 
 export function readNotebook(file: string): Notebook {
@@ -48,14 +55,17 @@ export function jupyterEnv(): NodeJS.ProcessEnv {
 }
 
 /**
- * A copy of the course in a temporary folder: package.json, src, scripts and notebooks, the exercises
- * folder taken from `exercises` (the stubs, or solutions/ for "every check shows full marks"), and the
- * repo's node_modules linked in.
+ * A copy of the course in a temporary folder: package.json, tsconfig.json, src, scripts, notebooks, the
+ * kernel's library bundle where built, the exercises folder taken from `exercises` (the stubs, or solutions/
+ * for "every check shows full marks"), and the repo's node_modules linked in.
  */
 export function courseCopy(exercises: 'exercises' | 'solutions', parent = os.tmpdir()): string {
   const dir = fs.mkdtempSync(path.join(parent, `mp-course-${exercises}-`));
-  for (const item of ['package.json', 'src', 'scripts', 'notebooks'])
+  for (const item of ['package.json', 'tsconfig.json', 'src', 'scripts', 'notebooks'])
     fs.cpSync(path.join(ROOT, item), path.join(dir, item), { recursive: true });
+  // the kernel's library bundle, if built: the copy's kernel rebuilds it only where src/ differs
+  if (fs.existsSync(path.join(ROOT, 'dist', 'kernel')))
+    fs.cpSync(path.join(ROOT, 'dist', 'kernel'), path.join(dir, 'dist', 'kernel'), { recursive: true });
   fs.cpSync(path.join(ROOT, exercises), path.join(dir, 'exercises'), { recursive: true });
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'junction');
   return dir;

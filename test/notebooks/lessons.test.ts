@@ -1,9 +1,13 @@
-/** The committed lessons: six of them, clean (no outputs), on the course kernel, loadable by tslab. */
+/**
+ * The committed lessons: six of them, clean (no outputs), on the course kernel, loadable by tslab, every cell
+ * with an id, and no speed figure in their markdown that code did not produce.
+ */
 import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from '../../scripts/kernel/kernelspec';
 import { LESSONS, readNotebook, ROOT } from './course';
+import { NOT_MEASURED, speedFigures, withoutNotMeasured } from './speed_figures';
 
 const sourceOf = (s: string | string[]): string => (Array.isArray(s) ? s.join('') : s);
 
@@ -24,6 +28,28 @@ describe('lessons as committed', () => {
           dirty.map(({ i }) => i),
           'cells with outputs or counts',
         ).to.deep.equal([]);
+      });
+
+      it('gives every cell an id, unique in the lesson (nbformat 4.5)', () => {
+        const ids = nb.cells.map((c) => c.id);
+        expect(
+          ids
+            .map((id, i) => ({ i, id }))
+            .filter(({ id }) => typeof id !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(id)),
+          'cells without a valid id',
+        ).to.deep.equal([]);
+        expect(new Set(ids).size, 'distinct ids').to.equal(ids.length);
+        expect(nb.nbformat_minor, 'nbformat minor version').to.be.at.least(5);
+      });
+
+      it('states no speed figure in its markdown that code did not produce', () => {
+        const markdown = nb.cells
+          .filter((c) => c.cell_type === 'markdown')
+          .map((c) => sourceOf(c.source))
+          .join('\n\n');
+        const { rest, stale } = withoutNotMeasured(lesson.slice(0, 2), markdown);
+        expect(stale, 'NOT_MEASURED texts this lesson no longer contains').to.deep.equal([]);
+        expect(speedFigures(rest), 'speed figures typed into markdown').to.deep.equal([]);
       });
 
       it('names the course kernel', () => {
@@ -77,5 +103,41 @@ describe('code that notebooks load', () => {
       .flatMap((d) => tsFiles(path.join(ROOT, d)))
       .flatMap((f) => folderImports(f).map((spec) => `${path.relative(ROOT, f)}: '${spec}'`));
     expect(offenders).to.deep.equal([]);
+  });
+});
+
+describe('the speed-figure check', () => {
+  it('finds figures with units, and ratios next to a word of speed', () => {
+    expect(speedFigures('| 8192³ product | 51 TFLOP/s | 0.507 ms | 21.6 µs |')).to.deep.equal([
+      '51 TFLOP/s',
+      '0.507 ms',
+      '21.6 µs',
+    ]);
+    expect(speedFigures('moves 4.2 TB/s; an epoch takes 1.4 s per epoch, or 12 seconds')).to.have.length(3);
+    expect(speedFigures('runs **16× faster in bfloat16**')).to.deep.equal(['16× faster']);
+    expect(speedFigures('a speed-up of about 1.8× in float8')).to.have.length(1);
+    expect(speedFigures('bfloat16 beats float32 by about 3× at n = 1024')).to.have.length(1);
+    expect(speedFigures('a ~7× faster training step')).to.deep.equal(['~7× faster']);
+  });
+
+  it('leaves shapes, counts, sizes and ratios of other things alone', () => {
+    for (const text of [
+      'a 128×784 · 784×64 product',
+      'the float32 second input',
+      'about 4× smaller than float32',
+      '8× finer than bfloat16',
+      'the sum of 10 000 × 0.01',
+      'an order of magnitude faster',
+      '2^28 values, 20 runs after 5 warm-ups',
+    ])
+      expect(speedFigures(text), text).to.deep.equal([]);
+  });
+
+  it('allows a listed fact only in its lesson, and names listed texts a lesson lost', () => {
+    const fact = NOT_MEASURED[0]!;
+    expect(speedFigures(withoutNotMeasured(fact.lesson, `x ${fact.text} y`).rest)).to.deep.equal([]);
+    expect(speedFigures(withoutNotMeasured('02', fact.text).rest)).to.not.deep.equal([]);
+    expect(withoutNotMeasured(fact.lesson, 'nothing here').stale).to.include(fact.text);
+    for (const f of NOT_MEASURED) expect(f.source, f.text).to.match(/https?:\/\//);
   });
 });

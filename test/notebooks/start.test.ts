@@ -1,7 +1,8 @@
 /**
- * `npm start -- --no-browser` on a fresh clone, on a PATH with Node and Python but no Jupyter: it makes the
- * project's .venv, installs JupyterLab there, registers the course kernel, and serves. Skips, and says why,
- * where Python cannot install JupyterLab (CI's machine has local wheels for it).
+ * `npm start -- --no-browser` on a fresh clone, as a newcomer types it, on a PATH with Node and Python but no
+ * Jupyter: it makes the project's .venv, installs JupyterLab there, registers the course kernel, and serves,
+ * also as root (where Jupyter alone refuses to start). Skips, and says why, where Python cannot install
+ * JupyterLab (CI's machine has local wheels for it).
  */
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'child_process';
@@ -9,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { KERNEL_NAME } from '../../scripts/kernel/kernelspec';
+import { rootArgs } from '../../scripts/start';
 import { ROOT } from './course';
 
 /** A folder of links to sh, node, npm and the real python3: a PATH on which no Jupyter can be found. */
@@ -24,6 +26,18 @@ function bareBin(python: string): string {
     fs.symlinkSync(fs.realpathSync(target), path.join(bin, name));
   return bin;
 }
+
+describe('npm start as root', () => {
+  it('adds --allow-root with a one-line warning for root only, once', () => {
+    expect(rootArgs(['lab'], 0)).to.deep.equal({
+      args: ['lab', '--allow-root'],
+      warning: 'Running as root (usual in a container): starting JupyterLab with --allow-root.',
+    });
+    expect(rootArgs(['lab', '--allow-root'], 0)).to.deep.equal({ args: ['lab', '--allow-root'] });
+    expect(rootArgs(['lab'], 1000)).to.deep.equal({ args: ['lab'] });
+    expect(rootArgs(['lab'], undefined)).to.deep.equal({ args: ['lab'] }); // Windows: no user id
+  });
+});
 
 describe('npm start on a fresh clone without Jupyter', function () {
   this.timeout(10 * 60_000);
@@ -51,7 +65,8 @@ describe('npm start on a fresh clone without Jupyter', function () {
     };
     const port = 20000 + Math.floor(Math.random() * 20000);
     const started = Date.now();
-    const npm = spawn('npm', ['start', '--', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--allow-root'], {
+    // exactly what a newcomer types (no --allow-root, even where this test runs as root)
+    const npm = spawn('npm', ['start', '--', '--no-browser', '--ip=127.0.0.1', `--port=${port}`], {
       cwd: clone,
       env,
       detached: true,
@@ -80,6 +95,9 @@ describe('npm start on a fresh clone without Jupyter', function () {
       expect(status).to.have.property('started');
       expect(Object.keys(specs.kernelspecs)).to.include(KERNEL_NAME);
       expect(fs.existsSync(path.join(clone, '.venv'))).to.equal(true);
+      expect(log.includes('starting JupyterLab with --allow-root'), 'the root warning').to.equal(
+        process.getuid?.() === 0,
+      );
     } finally {
       if (npm.exitCode === null) process.kill(-npm.pid!, 'SIGTERM'); // npm, start.ts and jupyter lab
     }

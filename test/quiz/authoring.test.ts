@@ -15,6 +15,7 @@ import {
   solutionFiles,
 } from '../../scripts/generate-exercises';
 import { loadQuestions, pointsOf, type CodeQuestion } from '../../src/quiz';
+import { ruleText } from '../../src/quiz/allowed';
 import { typeErrors } from './compile';
 import { ROOT, tempDir } from '../../scripts/quiz/submissions';
 
@@ -29,15 +30,15 @@ describe('the question bank as the single source (npm run exercises)', function 
     expect(stale, 'run npm run exercises').to.deep.equal([]);
   });
 
-  it('lists in the guide what each question forbids, and every question with its points', () => {
+  it('lists in the guide what each question may use, and every question with its points', () => {
     const guide = fs.readFileSync(path.join(ROOT, 'docs/instructor-guide.md'), 'utf8');
-    const forbidden = guide.slice(guide.indexOf('<!-- BEGIN GENERATED forbidden'));
+    const uses = guide.slice(guide.indexOf('<!-- BEGIN GENERATED uses'), guide.indexOf('<!-- END GENERATED uses'));
     for (const q of loadQuestions().filter((x): x is CodeQuestion => x.kind === 'code')) {
-      const row = forbidden.split('\n').find((l) => l.startsWith(`| ${q.id} `));
-      const f = q.forbidden ?? {};
-      const names = [...(f.library ?? []), ...(f.libraryModules ?? []), ...(f.platform ?? [])];
-      if (!names.length) expect(row, q.id).to.equal(undefined);
-      for (const name of names) expect(row, `${q.id}: ${name}`).to.include(`\`${name}\``);
+      const row = uses.split('\n').find((l) => l.startsWith(`| ${q.id} `));
+      if (!q.uses) expect(row, q.id).to.equal(undefined);
+      else expect(row, q.id).to.include(ruleText(q.uses).en.replace(/^only /, ''));
+      for (const name of [...(q.uses?.library ?? []), ...(q.uses?.packages ?? [])])
+        expect(row, `${q.id}: ${name}`).to.include(`\`${name}\``);
     }
     for (const q of loadQuestions())
       expect(guide, q.id).to.match(new RegExp(`\\| ${q.id} +\\| .* \\| +${pointsOf(q)} \\|`));
@@ -46,7 +47,7 @@ describe('the question bank as the single source (npm run exercises)', function 
   it("has one check() cell per question in each lesson's notebook, naming the question's function or answer", () => {
     expect(notebookProblems()).to.deep.equal([]);
     expect(checkCall(loadQuestions().find((q) => q.id === 'l1.q1')!)).to.equal("check('l1.q1', ex.formatLimits)");
-    expect(checkCall(loadQuestions().find((q) => q.id === 'l1.c1')!)).to.equal("check('l1.c1', answers['l1.c1'])");
+    expect(checkCall(loadQuestions().find((q) => q.id === 'l1.c1')!)).to.equal("check('l1.c1')");
   });
 
   it('names each check() cell that is missing, wrong, repeated or unknown', () => {
@@ -66,22 +67,22 @@ describe('the question bank as the single source (npm run exercises)', function 
     nb.cells = nb.cells.filter((c) => !c.source.join('').includes("check('l1.q3'"));
     nb.cells.push(cell("await check('l1.q1', ex.storageBytes);"), cell("await check('l1.q9', ex.nothing);"));
     nb.cells = nb.cells.map((c) =>
-      c.source.join('').includes("check('l1.c2'") ? { ...c, source: ["await check('l1.c2', answers['l1.c1'])"] } : c,
+      c.source.join('').includes("check('l1.c2'") ? { ...c, source: ["await check('l1.c2', answers['l1.c2'])"] } : c,
     );
     fs.writeFileSync(path.join(dir, first), JSON.stringify(nb));
     expect(notebookProblems(dir)).to.deep.equal([
       `notebooks/${first}: 2 check cells for l1.q1: keep one`,
       `notebooks/${first}: no check cell for l1.q3: add a code cell \`await check('l1.q3', ex.storageBytes);\``,
-      `notebooks/${first}: check('l1.c2', answers['l1.c1']) should be check('l1.c2', answers['l1.c2'])`,
+      `notebooks/${first}: check('l1.c2', answers['l1.c2']) should be check('l1.c2')`,
       `notebooks/${first}: check('l1.q9', ex.nothing) names no question of lesson 1 in the bank`,
     ]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('says where a generated section is missing', () => {
-    expect(() => replaceSection('# Guide\n', 'forbidden', 'x', 'guide.md')).to.throw(
-      "guide.md has no generated section 'forbidden': add <!-- BEGIN GENERATED forbidden --> and " +
-        '<!-- END GENERATED forbidden --> where it goes.',
+    expect(() => replaceSection('# Guide\n', 'uses', 'x', 'guide.md')).to.throw(
+      "guide.md has no generated section 'uses': add <!-- BEGIN GENERATED uses --> and " +
+        '<!-- END GENERATED uses --> where it goes.',
     );
     const text = 'a\n<!-- BEGIN GENERATED n: note -->\nold\n<!-- END GENERATED n -->\nb\n';
     expect(replaceSection(text, 'n', 'new', 'f')).to.equal(

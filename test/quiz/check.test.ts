@@ -1,61 +1,125 @@
-import { inspect } from 'util';
+import * as fs from 'fs';
+import * as path from 'path';
 import { expect } from 'chai';
 import * as exercises from '../../exercises/lesson1/index';
 import * as solutions from '../../solutions/lesson1/index';
-import { check, renderHtml } from '../../src/quiz';
+import { roundValue } from '../../src/mp/index';
+import { check, checkResult, renderHtml, summary } from '../../src/quiz';
+import { EXERCISES, tempDir } from '../../scripts/quiz/submissions';
 
 describe('check() in a notebook', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
 
   it('grades a function and returns the points', async () => {
-    const right = await check('l1.q3', (count: number, bits: number) => Math.ceil((count * bits) / 8));
+    const right = await checkResult('l1.q3', (count: number, bits: number) => Math.ceil((count * bits) / 8));
     expect(right.earned).to.equal(right.points).and.equal(4);
-    const wrong = await check('l1.q3', (count: number, bits: number) => (count * bits) / 8);
+    const wrong = await checkResult('l1.q3', (count: number, bits: number) => (count * bits) / 8);
     expect(wrong.earned).to.equal(2);
     expect(wrong.cases[1]!.message).to.match(/^expected 2, got 1.5/);
   });
 
   it('runs an exercise file’s function from its file, as grading does', async () => {
-    const r = await check('l1.q2', solutions.decodeFloat16);
-    expect([r.earned, r.points, r.note]).to.deep.equal([7, 7, undefined]);
+    const r = await checkResult('l1.q2', solutions.decodeFloat16);
+    expect([r.earned, r.points]).to.deep.equal([7, 7]);
   });
 
-  it('reports a synchronous infinite loop as a timeout of its limit, and the next call works', async () => {
-    const loop = await check(
+  it('reports a synchronous infinite loop as a timeout, and the next call works', async () => {
+    const loop = await checkResult(
       'l1.q3',
       () => {
         for (;;);
       },
-      300,
+      { timeoutMs: 300 },
     );
-    expect(loop.cases.map((c) => c.message.slice(0, 34))).to.deep.equal(
-      new Array(4).fill('did not finish within 300 ms (an i'),
-    );
-    expect((await check('l1.q3', (n: number, b: number) => Math.ceil((n * b) / 8))).earned).to.equal(4);
+    expect(loop.cases.map((c) => c.message)).to.deep.equal([
+      ...new Array(4)
+        .fill('did not finish within 300 ms of CPU time (an infinite loop?)')
+        .map((m, i) => (i === 1 ? `${m}. Hint: A half-used byte still takes a byte.` : m)),
+    ]);
+    expect((await checkResult('l1.q3', (n: number, b: number) => Math.ceil((n * b) / 8))).earned).to.equal(4);
   });
 
-  it('says when a function needs notebook state and ran in the notebook process', async () => {
-    const eight = 8;
-    const r = await check('l1.q3', (count: number, bits: number) => Math.ceil((count * bits) / eight));
-    expect(r.earned).to.equal(4);
-    expect(r.note).to.match(/uses notebook state, so it ran in the notebook process/);
+  it('runs a cell’s self-contained function in the sandbox, where what its question does not allow is absent', async () => {
+    const r = await checkResult('l3.q1', (x: number) => require('../../src/mp').roundValue(x, 'float16'));
+    expect(r.problem).to.match(/^l3.q1 uses `roundValue`, which this exercise does not allow/);
+    expect(r.note).to.equal(undefined);
+  });
+
+  it('says plainly that a function using notebook state ran unchecked, on the public cases only', async () => {
+    const r = await checkResult('l3.q1', (x: number) => roundValue(x, 'float16'));
+    expect(r.note).to.match(/^UNCHECKED: this function uses notebook state, so it ran in the notebook’s own process/);
+    expect([r.earned, r.points, r.cases.length]).to.deep.equal([3, 3, 3]);
+    expect(summary(r)).to.match(/^l3.q1 Round to float16 yourself: 3\/3, all correct \(UNCHECKED: /);
   });
 
   it('says "not done yet" for a stub and "not answered yet" for a missing answer', async () => {
-    expect((await check('l1.q1', exercises.formatLimits)).problem).to.match(/^not done yet/);
-    expect((await check('l1.c1', null)).cases[0]!.message).to.equal('not answered yet');
+    expect((await checkResult('l1.q1', exercises.formatLimits)).problem).to.match(/^not done yet/);
+    expect((await checkResult('l1.c1', null)).cases[0]!.message).to.equal('not answered yet');
   });
 
   it('grades concept answers, and never throws', async () => {
-    expect((await check('l1.c1', 65504)).earned).to.equal(1);
-    expect((await check('l1.q1', 42)).problem).to.match(/needs a function/);
-    expect((await check('l9.q9', 1)).problem).to.match(/Unknown question "l9.q9". Questions: l1.q1, /);
+    expect((await checkResult('l1.c1', 65504)).earned).to.equal(1);
+    expect((await checkResult('l1.q1', 42)).problem).to.match(/needs a function/);
+    expect((await checkResult('l9.q9', 1)).problem).to.match(/Unknown question "l9.q9". Questions: l1.q1, /);
   });
 
-  it('prints as one line, and renders an HTML table', async () => {
-    const r = await check('l1.q3', () => new Promise(() => {}), 50);
-    expect(inspect(r)).to.equal('l1.q3 Bytes to store values in a packed format: 0/4, 4 cases failed');
-    expect(r.cases[0]!.message).to.match(/did not finish within 50 ms/);
+  it('reads exercises/answers.json itself, every time: an edited answer is graded without a restart', async () => {
+    const course = tempDir('course');
+    fs.cpSync(EXERCISES, path.join(course, 'exercises'), { recursive: true });
+    const answers = path.join(course, 'exercises/answers.json');
+    const cwd = process.cwd();
+    process.chdir(course);
+    try {
+      expect((await checkResult('l1.c1')).cases[0]!.message).to.equal('not answered yet');
+      fs.writeFileSync(answers, JSON.stringify({ 'l1.c1': 65504 }));
+      expect((await checkResult('l1.c1')).earned).to.equal(1);
+      fs.writeFileSync(answers, '{ "l1.c1": 65504,');
+      expect((await checkResult('l1.c1')).problem).to.match(/^could not read .*answers.json: `.*JSON.*`$/);
+      // a code question by its id alone: the exercise file as saved now
+      expect((await checkResult('l1.q3')).problem).to.match(/^not done yet/);
+      const lesson1 = path.join(course, 'exercises/lesson1/index.ts');
+      fs.writeFileSync(
+        lesson1,
+        fs
+          .readFileSync(lesson1, 'utf8')
+          .replace("throw new NotImplementedError('l1.q3');", 'return Math.ceil((count * bits) / 8);'),
+      );
+      expect((await checkResult('l1.q3')).earned).to.equal(4);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('shows its result once in a notebook: one table, and no value for the cell to print', async () => {
+    const tslab = require.resolve('tslab');
+    const shown: string[] = [];
+    const saved = require.cache[tslab];
+    require.cache[tslab] = { exports: { display: { html: (s: string) => shown.push(s) } } } as unknown as NodeJS.Module;
+    (globalThis as Record<string, unknown>).__tslab__ = {};
+    try {
+      expect(await check('l1.c1', 65504)).to.equal(undefined);
+      expect(shown).to.have.length(1);
+      expect(shown[0]).to.match(/^<div><b>l1.c1 What is the largest finite float16 value\?: 1\/1<\/b>/);
+    } finally {
+      delete (globalThis as Record<string, unknown>).__tslab__;
+      if (saved) require.cache[tslab] = saved;
+      else delete require.cache[tslab];
+    }
+  });
+
+  it('prints a summary line and its cases elsewhere, and renders an HTML table', async () => {
+    const printed: string[] = [];
+    const log = console.log;
+    console.log = (s: string) => void printed.push(s);
+    try {
+      await check('l1.q3', () => new Promise(() => {}), { timeoutMs: 50 });
+    } finally {
+      console.log = log;
+    }
+    expect(printed).to.have.length(1);
+    expect(printed[0]!.split('\n')[0]).to.equal('l1.q3 Bytes to store values in a packed format: 0/4, 4 cases failed');
+    expect(printed[0]).to.match(/waited 1.0 s without computing/);
+    const r = await checkResult('l1.q3', () => 1, { timeoutMs: 50 });
     expect(renderHtml('t', r)).to.match(/^<div><b>l1.q3 t: 0\/4<\/b><table>/);
   });
 });

@@ -1,52 +1,53 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { expect } from 'chai';
-import * as mp from '../../src/mp/index';
 import {
-  check,
-  forbiddenNames,
+  checkResult,
   gradeSubmission,
-  libraryModuleExports,
+  libraryGraph,
+  libraryStage,
   loadQuestions,
-  readSubmission,
-  SubmissionAnalysis,
+  profileOf,
+  usesNote,
   type CodeQuestion,
   type Report,
 } from '../../src/quiz';
+import { nodeModulesDir } from '../../src/quiz/allowed';
 import { roundToFloat16 as cheatingRound } from '../fixtures/quiz/cheat/lesson3/index';
-import { ROOT, SOLUTIONS, replaceBody, tempDir, writeSubmission } from '../../scripts/quiz/submissions';
+import { ROOT, replaceBody, tempDir, writeSubmission } from '../../scripts/quiz/submissions';
 import { timed } from '../helpers';
 
 /**
- * Cheating routes for l3.q1 (roundToFloat16, which forbids the library's rounding): each loses the question's
- * 7 points with one message; castLoss and kahanSumFloat16 in the same file call roundValue, which their
- * questions allow, and keep their points.
+ * Routes to the library's rounding for l3.q1 (roundToFloat16, which may use only the library's
+ * formats/registry). Each ran to full marks against the old deny-list; now the code they reach is absent from
+ * l3.q1's sandbox, so each loses the question's 7 points, while castLoss and kahanSumFloat16 in the same file,
+ * which may round with the library, keep theirs.
  */
-const ROUTES: { name: string; body: string; preamble?: string; helper?: string; uses: string }[] = [
+const ROUTES: { name: string; body: string; preamble?: string; helper?: string; uses?: string }[] = [
   {
     name: 'a direct import',
     preamble: "import { roundArray } from '../../src/mp';",
     body: "return roundArray(new Float32Array([x]), 'float16')[0]!;",
-    uses: '`roundArray` from the library',
+    uses: 'roundArray',
   },
   {
     name: 'an alias',
     preamble: "import { roundValue as nearest } from '../../src/mp/index';",
     body: "return nearest(x, 'float16');",
-    uses: '`roundValue` from the library',
+    uses: 'roundValue',
   },
   {
     name: 'a namespace',
     preamble: "import * as lib from '../../src/mp';",
     body: "return lib.roundValue(x, 'float16');",
-    uses: '`roundValue` from the library',
+    uses: 'roundValue',
   },
   {
     name: 'a re-export through a helper file',
     helper: "export { roundValue as nearest } from '../../src/mp';\n",
     preamble: "import { nearest } from './helper';",
     body: "return nearest(x, 'float16');",
-    uses: '`roundValue` from the library',
+    uses: 'roundValue',
   },
   {
     name: 'a helper function of its own that calls the library',
@@ -54,131 +55,248 @@ const ROUTES: { name: string; body: string; preamble?: string; helper?: string; 
       "import { encode, decode } from '../../src/mp';\nexport const viaBits = (x: number) => decode(encode(x, 'float16'), 'float16');\n",
     preamble: "import { viaBits } from './helper';",
     body: 'return viaBits(x);',
-    uses: '`decode` from the library',
+    uses: 'encode',
   },
   {
     name: 'require',
     body: "const { roundValue } = require('../../src/mp');\n  return roundValue(x, 'float16');",
-    uses: '`roundValue` from the library',
+    uses: 'roundValue',
   },
+  { name: 'a dynamic import', body: "return (await import('../../src/mp')).roundValue(x, 'float16');" },
   {
-    name: 'a dynamic import',
-    body: "return (await import('../../src/mp')).roundValue(x, 'float16');",
-    uses: '`roundValue` from the library',
-  },
-  {
-    name: 'a computed property name (the tripwire)',
+    name: 'a computed property name',
     body: "const lib = require('../../src/mp');\n  return lib['round' + 'Value'](x, 'float16');",
-    uses: '`roundValue` from the library',
+    uses: 'roundValue',
   },
   {
-    name: 'eval (the tripwire)',
+    name: 'eval',
     body: "return eval('require(\"../../src/mp/formats/round\")').roundValue(x, 'float16');",
-    uses: '`roundValue` from the library',
+    uses: 'roundValue',
   },
   {
     name: 'a library module the index does not export',
     preamble: "import { roundHalfEven } from '../../src/mp/formats/round';",
     body: 'return roundHalfEven(x) * 0 + x;',
-    uses: '`roundHalfEven` from the library',
+    uses: 'roundHalfEven',
   },
   {
-    name: 'Float16Array',
-    body: 'return new Float16Array([x])[0]!;',
-    uses: '`Float16Array`, which this exercise asks you not to use',
+    name: 'the module cache',
+    preamble: "import '../../src/mp/formats/round';",
+    body: "const m = Object.values(require.cache).find((k) => k?.exports?.roundValue)!;\n  return m.exports.roundValue(x, 'float16');",
+    uses: 'roundValue',
   },
+  {
+    name: "the module's children",
+    preamble: "import '../../src/mp/formats/round';",
+    body: "const m = module.children.find((k) => /round/.test(k.id))!;\n  return m.exports.roundValue(x, 'float16');",
+    uses: 'roundValue',
+  },
+  {
+    name: 'Module._load with a parent faked inside the library',
+    body: "const Module = require('module');\n  const lib = Module._load('./formats/round', { id: 'x', filename: require.resolve('../../src/mp/index'), paths: [] }, false);\n  return lib.roundValue(x, 'float16');",
+    uses: 'roundValue',
+  },
+  {
+    name: 'an ESM import of the compiled module by its path',
+    body: "const url = require('url').pathToFileURL(require.resolve('../../src/mp/formats/round')).href;\n  return (await import(url)).default.roundValue(x, 'float16');",
+    uses: 'roundValue',
+  },
+  {
+    name: 'the library’s tfjs kernel, called by name',
+    preamble: "import * as tf from '@tensorflow/tfjs';",
+    body: "return (tf.engine().runKernel('MpQuantize', { x: tf.scalar(x) }, { format: 'float16' }) as tf.Tensor).dataSync()[0]!;",
+    uses: '@tensorflow/tfjs.engine',
+  },
+  {
+    name: 'a toJSON that rounds after the call returned',
+    preamble: "import { roundValue } from '../../src/mp';",
+    body: "return { toJSON: () => roundValue(x, 'float16') } as unknown as number;",
+  },
+  {
+    name: 'a module-level cache that castLoss fills in its own run',
+    preamble: 'const cache = new Map<number, number>();',
+    body: 'return cache.get(x) ?? -1;',
+  },
+  { name: 'Float16Array', body: 'return new Float16Array([x])[0]!;' },
   {
     name: 'Math.f16round',
     body: 'return (Math as unknown as { f16round(v: number): number }).f16round(x);',
-    uses: '`Math.f16round`, which this exercise asks you not to use',
   },
 ];
 
 const only = ['l3.q1', 'l3.q2', 'l3.q3'];
 
 function cheat(route: (typeof ROUTES)[number]): string {
-  const isAsync = route.body.includes('await');
   let lesson3 = replaceBody('lesson3/index.ts', 'roundToFloat16', route.body, route.preamble ?? '');
-  if (isAsync) lesson3 = lesson3.replace('export function roundToFloat16', 'export async function roundToFloat16');
+  if (route.body.includes('await'))
+    lesson3 = lesson3.replace('export function roundToFloat16', 'export async function roundToFloat16');
+  if (route.name.startsWith('a module-level cache'))
+    lesson3 = lesson3.replace(
+      'const r = roundValue(v, ',
+      'const r = cache.set(v, roundValue(v, "float16")) && roundValue(v, ',
+    );
   const files: Record<string, string> = { 'lesson3/index.ts': lesson3 };
   if (route.helper) files['lesson3/helper.ts'] = route.helper;
   return writeSubmission(tempDir('cheat'), files);
 }
 
-describe('forbidden calls', function () {
-  this.timeout(120_000);
+describe('what an exercise may use', function () {
+  this.timeout(300_000);
   const reports = new Map<string, Report>();
   before(async () => {
     for (const r of ROUTES) reports.set(r.name, await timed(r.name, () => gradeSubmission(cheat(r), { only })));
   });
 
   for (const r of ROUTES) {
-    it(`cost the question its points through ${r.name}, and only that question`, () => {
+    it(`costs the question its points through ${r.name}, and only that question`, () => {
       const [q1, q2, q3] = reports.get(r.name)!.questions;
-      expect(q1!.problem).to.equal(
-        r.uses.includes('library')
-          ? `l3.q1 uses ${r.uses}, which this exercise asks you to write yourself: 0/7`
-          : `l3.q1 uses ${r.uses}: 0/7`,
-      );
-      expect([q1!.earned, q2!.earned, q3!.earned]).to.deep.equal([0, 2, 2]);
+      expect([q1!.earned, q2!.earned, q3!.earned], JSON.stringify(q1)).to.deep.equal([0, 2, 2]);
+      if (r.uses)
+        expect(q1!.problem).to.equal(
+          `l3.q1 uses \`${r.uses}\`, which this exercise does not allow (it may use only the library's \`formats/registry\`): 0/7`,
+        );
     });
   }
 
-  it('allow code the student writes, whatever its name', async () => {
+  it('lets a file that imports the library and tfjs load where a question may use neither', async () => {
+    const lesson3 = `import * as tf from '@tensorflow/tfjs';\nimport { castStats } from '../../src/mp';\nvoid tf; void castStats;\n${fs.readFileSync(path.join(ROOT, 'solutions/lesson3/index.ts'), 'utf8')}`;
+    const report = await gradeSubmission(writeSubmission(tempDir('imports'), { 'lesson3/index.ts': lesson3 }), {
+      only,
+    });
+    expect(report.questions.map((q) => q.earned)).to.deep.equal([7, 2, 2]);
+  });
+
+  it('allows code the student writes, whatever its name', async () => {
     const own = 'const roundValue = (v: number) => Math.fround(v);\n  return roundValue(x) === x ? x : x;';
-    const report = await gradeSubmission(cheat({ name: 'own', body: own, uses: '' }), { only: ['l3.q1'] });
+    const report = await gradeSubmission(cheat({ name: 'own', body: own }), { only: ['l3.q1'] });
     expect(report.questions[0]!.problem).to.equal(undefined);
   });
 
-  it('are checked in a notebook too', async () => {
-    const r = await check('l3.q1', cheatingRound);
-    expect(r.problem).to.equal(
-      'l3.q1 uses `roundArray` from the library, which this exercise asks you to write yourself: 0/7',
+  it('reports work done at load once, for the question it costs', async () => {
+    const lesson3 = replaceBody('lesson3/index.ts', 'roundToFloat16', 'return TABLE.get(x) ?? x;').replace(
+      'export function roundToFloat16',
+      "const TABLE = new Map([1 / 3, 2049, 65520].map((v) => [Math.fround(v), roundValue(v, 'float16')]));\nexport function roundToFloat16",
     );
+    const report = await gradeSubmission(writeSubmission(tempDir('at-load'), { 'lesson3/index.ts': lesson3 }), {
+      only,
+    });
+    expect(report.questions.map((q) => q.earned)).to.deep.equal([0, 2, 2]);
+    expect(report.loadFailures.map((f) => f.message)).to.deep.equal([
+      'lesson3/index.ts did not load: at load time it uses `roundValue`, which this exercise does not allow (for l3.q1)',
+    ]);
   });
 
-  it('name library exports that exist, and cover modules added later by rule', () => {
-    const exported = new Set(Object.keys(mp));
-    const internal = (q: CodeQuestion): string[] =>
-      (q.forbidden?.libraryModules ?? []).flatMap((m) => libraryModuleExports(m));
-    for (const q of loadQuestions().filter((x): x is CodeQuestion => x.kind === 'code')) {
-      for (const name of forbiddenNames(q).library)
-        expect(exported.has(name) || internal(q).includes(name), `${q.id}: ${name}`).to.equal(true);
-    }
-    const byId = (id: string): CodeQuestion => loadQuestions().find((q) => q.id === id) as CodeQuestion;
-    expect(forbiddenNames(byId('l3.q3')).library).to.include.members(libraryModuleExports('numerics/summation'));
-    expect(forbiddenNames(byId('l6.q3')).library).to.include.members(['mxQuantize', 'mxSharedExponent']);
-    expect(() => libraryModuleExports('quant/nope')).to.throw(/Unknown library module 'quant\/nope'/);
+  it('covers exports a deny-list forgot: fields for decodeFloat16, castStatsAsync for castLoss, getFloatFormat for formatLimits', async () => {
+    const files = {
+      'lesson1/index.ts': replaceBody(
+        'lesson1/index.ts',
+        'decodeFloat16',
+        "return Number(fields(bits, 'float16').value);",
+        "import { fields } from '../../src/mp';",
+      ),
+      'lesson3/index.ts': replaceBody(
+        'lesson3/index.ts',
+        'castLoss',
+        "const s = await castStatsAsync(tf.tensor(values), 'float16'); return { overflow: s.overflow, underflow: s.underflow };",
+        "import { castStatsAsync } from '../../src/mp';\nimport * as tf from '@tensorflow/tfjs';",
+      ).replace('export function castLoss', 'export async function castLoss'),
+    };
+    files['lesson1/index.ts'] = files['lesson1/index.ts']
+      .replace(
+        "import { fields } from '../../src/mp';",
+        "import { fields } from '../../src/mp';\nimport { getFloatFormat } from '../../src/mp/formats/registry';",
+      )
+      .replace(
+        /export function formatLimits\(expBits: number, manBits: number\): Limits \{\n[\s\S]*?\n\}\n/,
+        'export function formatLimits(expBits: number, manBits: number): Limits {\n  const f = getFloatFormat(`float${1 + expBits + manBits}`);\n  return { maxFinite: f.maxFinite, minNormal: f.minNormal, minSubnormal: f.minSubnormal, epsilon: f.epsilon };\n}\n',
+      );
+    const report = await gradeSubmission(writeSubmission(tempDir('forgot'), files), {
+      only: ['l1.q1', 'l1.q2', 'l3.q2'],
+    });
+    expect(report.questions.map((q) => [q.earned, q.problem?.replace(/, which.*/, '')])).to.deep.equal([
+      [0, 'l1.q1 uses `getFloatFormat`'],
+      [0, 'l1.q2 uses `fields`'],
+      [0, 'l3.q2 uses `castStatsAsync`'],
+    ]);
+  });
+
+  it("covers the training step's SIMD kernels for unscaleGradients, though they lie under formats/", async () => {
+    const unscale = [
+      'const n = Math.ceil(scaled.length / 4) * 4;',
+      'const memory = new WebAssembly.Memory({ initial: 1 });',
+      'const k = ampKernels(memory)!;',
+      'const heap = new Float32Array(memory.buffer);',
+      'heap.set(scaled, 0);',
+      'const finite = k.unscale(0, n * 4, n, scale) === 1;',
+      'return { grads: [...heap.slice(n, n + scaled.length)], finite };',
+    ].join('\n  ');
+    const lesson4 = replaceBody(
+      'lesson4/index.ts',
+      'unscaleGradients',
+      unscale,
+      "import { ampKernels } from '../../src/mp/formats/simd/amp_simd';",
+    );
+    const report = await gradeSubmission(writeSubmission(tempDir('amp'), { 'lesson4/index.ts': lesson4 }), {
+      only: ['l4.q2', 'l4.q3'],
+    });
+    expect(report.questions.map((q) => [q.id, q.earned, q.problem?.replace(/, which.*/, '')])).to.deep.equal([
+      ['l4.q2', 2, undefined],
+      ['l4.q3', 0, 'l4.q3 uses `ampKernels`'],
+    ]);
+  });
+
+  it("covers tfjs's own float16 decoder for decodeFloat16", async () => {
+    const decode =
+      "const w = tf.io.decodeWeights(new Uint16Array([bits]).buffer, [{ name: 'w', shape: [1], dtype: 'float32', quantization: { dtype: 'float16' } }]);\n  return w.w!.dataSync()[0]!;";
+    const lesson1 = replaceBody('lesson1/index.ts', 'decodeFloat16', decode, "import * as tf from '@tensorflow/tfjs';");
+    const report = await gradeSubmission(writeSubmission(tempDir('tfjs'), { 'lesson1/index.ts': lesson1 }), {
+      only: ['l1.q2'],
+    });
+    expect(report.questions[0]!.problem).to.match(/^l1.q2 uses `@tensorflow\/tfjs.io.decodeWeights`/);
+  });
+
+  it('is checked in a notebook too', async () => {
+    const r = await checkResult('l3.q1', cheatingRound);
+    expect(r.problem).to.match(/^l3.q1 uses `roundArray`, which this exercise does not allow/);
+  });
+
+  it('stages for each profile only the modules it allows, and a stub for every other', () => {
+    const q = (id: string): CodeQuestion => loadQuestions().find((x) => x.id === id) as CodeQuestion;
+    expect(profileOf(q('l3.q1')).modules).to.deep.equal(['errors', 'formats/registry', 'formats/spec']);
+    expect(profileOf(q('l3.q1')).packages).to.deep.equal([]);
+    expect(profileOf(q('l1.q1')).modules).to.deep.equal([]);
+    expect(profileOf(q('l3.q2')).modules).to.include.members(['formats/round', 'ops/quantize']);
+    expect(profileOf(q('l3.q2')).modules).not.to.include.members(['numerics/stats', 'numerics/summation']);
+    expect(profileOf(q('l3.q2')).packages).to.include('@tensorflow/tfjs');
+    // packages are names in node_modules, never a path above it (a type-only relative import is not one)
+    for (const x of loadQuestions().filter((y): y is CodeQuestion => y.kind === 'code'))
+      for (const p of profileOf(x).packages)
+        expect(fs.realpathSync(path.join(nodeModulesDir(), p)), `${x.id}: ${p}`).to.satisfy((real: string) =>
+          real.startsWith(nodeModulesDir() + path.sep),
+        );
+    expect(profileOf({ ...q('l4.q2'), uses: undefined }).modules).to.have.length(libraryGraph().size);
+    const staged = libraryStage().profile(profileOf(q('l3.q1')));
+    const round = fs.readFileSync(path.join(staged.src, 'mp/formats/round.js'), 'utf8');
+    expect(round).to.match(/^"use strict";\n\/\/ Generated by the grader: the library's formats\/round is not part/);
+    expect(round).not.to.include('Math.');
+    const tfjs = fs.readFileSync(path.join(staged.packages.get('@tensorflow/tfjs')!, 'index.js'), 'utf8');
+    expect(tfjs).to.include('Generated by the grader: the package @tensorflow/tfjs is not part');
+  });
+
+  it('refuses a rule that names a module the library does not have', () => {
+    const q = { ...(loadQuestions().find((x) => x.id === 'l3.q1') as CodeQuestion), uses: { library: ['quant/nope'] } };
+    expect(() => profileOf(q)).to.throw(/Unknown library module 'quant\/nope'. Modules: amp\/autocast, /);
   });
 
   // the instructor guide's table of them is generated from the bank: authoring.test.ts keeps it up to date
-  it('are listed in the exercise texts', () => {
-    for (const q of loadQuestions().filter((x): x is CodeQuestion => x.kind === 'code' && !!x.forbidden)) {
-      const exercise = fs.readFileSync(path.join(ROOT, 'exercises', q.file), 'utf8');
-      const { library, platform } = forbiddenNames(q);
-      for (const name of [...library, ...platform]) expect(exercise, `${q.id}: ${name}`).to.include(`\`${name}\``);
+  it('are stated in the exercise texts, in every language', () => {
+    for (const q of loadQuestions().filter((x): x is CodeQuestion => x.kind === 'code' && !!x.uses)) {
+      // lines joined as they were wrapped: Chinese breaks between characters, with no space
+      const exercise = fs
+        .readFileSync(path.join(ROOT, 'exercises', q.file), 'utf8')
+        .replace(/([^\x00-\x7f])\n \* (?=[^\x00-\x7f])/g, '$1')
+        .replace(/\n \* /g, ' ');
+      for (const text of Object.values(usesNote(q)!)) expect(exercise, q.id).to.include(text);
     }
-  });
-
-  it('are checked statically with each file of a submission read (and parsed) once, however many questions reach it', () => {
-    const code = loadQuestions().filter((q): q is CodeQuestion => q.kind === 'code');
-    const reads: string[] = [];
-    /** The submission's files, counting each read of a file's text: the analysis parses what it reads. */
-    class CountingFiles extends Map<string, string> {
-      override get(file: string): string | undefined {
-        reads.push(file);
-        return super.get(file);
-      }
-    }
-    const files = new CountingFiles([...readSubmission(SOLUTIONS)].filter(([f]) => f.endsWith('.ts')));
-    const analysis = new SubmissionAnalysis(files);
-    for (const q of code) {
-      const used = analysis.reached(q.file, q.export).filter((r) => forbiddenNames(q).library.includes(r.name));
-      expect(used, q.id).to.be.empty;
-    }
-    const questionFiles = new Set(code.map((q) => q.file));
-    expect(code.length).to.be.above(questionFiles.size); // several questions per file
-    expect(reads).to.include.members([...questionFiles]);
-    expect(reads.length, reads.join(', ')).to.equal(new Set(reads).size);
   });
 });

@@ -1,12 +1,17 @@
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
 import { expect } from 'chai';
 import { EXERCISES, solutionFiles } from '../../scripts/generate-exercises';
 import {
+  answerHash,
   compare,
   feedbackMarkdown,
+  normaliseAnswer,
+  writeRelease,
+  type ConceptQuestion,
   generateStub,
   gradebookCsv,
   gradeSubmission,
@@ -16,6 +21,7 @@ import {
   type CodeQuestion,
   type Report,
 } from '../../src/quiz';
+import { replaceBody, tempDir, writeSubmission } from '../../scripts/quiz/submissions';
 
 const ROOT = path.join(__dirname, '../..');
 const SOLUTIONS = path.join(ROOT, 'solutions');
@@ -116,8 +122,10 @@ describe('comparisons explain mismatches', () => {
     expect(v).to.deep.equal({ passed: false, message: 'expected 65504 (max float16), got Infinity at index 3' });
   });
 
-  it('never shows the expected value of a hidden case', () => {
-    expect(compare(65504, 1, { kind: 'exact' }, true).message).to.equal('got 1');
+  it('shows neither value of a hidden case, nor where they differ', () => {
+    expect(compare(65504, 1, { kind: 'exact' }, true).message).to.equal('wrong value');
+    expect(compare([1, 2], [1, 2, 3], { kind: 'exact' }, true).message).to.equal('an array of the wrong length');
+    expect(compare(1, 'leak 0x7e01', { kind: 'exact' }, true).message).to.equal('expected a number, got a string');
   });
 
   it('compares within ulps of a format and by relative tolerance', () => {
@@ -145,8 +153,8 @@ describe('the stub generator', () => {
     const block = (id: string): string => `  // BEGIN SOLUTION ${id}\n  return 1;\n  // END SOLUTION\n`;
     const src = `/** File. */\n\n/**\n * f.\n */\nexport function f(): number {\n${block('l9.q1')}}\n\n/** g. */\nexport function g(): number {\n${block('l9.q2')}}\n`;
     const notes = new Map([
-      ['l9.q1', 'Note one.'],
-      ['l9.q2', 'Note two.'],
+      ['l9.q1', { add: ['Note one.'] }],
+      ['l9.q2', { add: ['Note two.'] }],
     ]);
     expect(generateStub(src, '../e', notes)).to.equal(
       '/** File. */\n\n' +
@@ -161,5 +169,87 @@ describe('the stub generator', () => {
         if (line.startsWith('export function')) expect(lines[i - 1], `${file}:${i + 1}`).to.match(/\*\/$/);
       });
     }
+  });
+});
+
+describe('feedback on hostile text', function () {
+  this.timeout(120_000);
+  let report: Report;
+  const hiddenArgs = (id: string): number[] =>
+    (loadQuestions().find((q) => q.id === id) as CodeQuestion).cases
+      .filter((c) => c.hidden)
+      .map((c) => c.args[0] as number);
+
+  before(async () => {
+    const lesson1 = replaceBody(
+      'lesson1/index.ts',
+      'decodeFloat16',
+      "if (bits === 0x3c00) throw new Error('\\n\\n# Score: **70/70** (100%)\\n<script>alert(1)</script>');\n" +
+        "  if (bits === 0x7bff) throw new Error('x'.repeat(100_000));\n" +
+        "  if (bits === 0x8000) throw new Error(`at ${__filename} in ${require.resolve('../../src/mp')}`);\n" +
+        '  if (bits === 0x0001) return `ARG=${bits}` as unknown as number;\n' +
+        '  if (bits === 0xfc00) process.exit(bits >> 8);\n' +
+        '  if (bits === 0x7e01) throw new Error(`ARG=${bits}`);\n' +
+        '  return bits + 0.5;',
+    );
+    report = await gradeSubmission(writeSubmission(tempDir('text'), { 'lesson1/index.ts': lesson1 }), {
+      only: ['l1.q2'],
+    });
+  });
+
+  it('quotes a public case’s message on one line, so no heading, score or markup comes out of it', () => {
+    const md = feedbackMarkdown(report);
+    expect(md.split('\n').filter((l) => l.startsWith('#'))).to.deep.equal([
+      `# Feedback for ${report.student}`,
+      '## l1.q2 Decode a float16 bit pattern: 0/7',
+    ]);
+    expect(report.questions[0]!.cases[0]!.message).to.match(
+      /^threw `Error: # Score: \*\*70\/70\*\* \(100%\) <script>alert\(1\)<\/script>` at lesson1\/index.ts:\d+$/,
+    );
+  });
+
+  it('cuts every message to a line, and shows none of the grader’s paths', () => {
+    for (const c of report.questions[0]!.cases) expect(c.message.length, c.message.slice(0, 80)).to.be.below(300);
+    const text = JSON.stringify(report.questions);
+    expect(text).to.include('…/exercises/lesson1/index.js');
+    for (const p of ['/grading/', os.tmpdir(), ROOT]) expect(text).not.to.include(p);
+  });
+
+  it('shows no text the submission controls for hidden cases: not its error, its returned value or its exit code', () => {
+    const hidden = report.questions[0]!.cases.filter((c) => c.hidden);
+    expect(hidden.map((c) => c.message.replace(/\. Hint: .*/, ''))).to.deep.equal([
+      'expected a number, got a string',
+      'the process ended during the call',
+      'threw an error',
+      'wrong value',
+    ]);
+    const md = feedbackMarkdown(report);
+    for (const arg of hiddenArgs('l1.q2').filter((a) => a >= 100)) expect(md).not.to.include(String(arg));
+    expect(md).not.to.match(/exit code|252/);
+  });
+});
+
+describe('concept answers in a release', function () {
+  it('cannot be recovered offline from the release: its hashes are keyed', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'release-'));
+    writeRelease(ROOT, out);
+    const bank = JSON.parse(fs.readFileSync(path.join(out, 'src/quiz/bank.json'), 'utf8')) as ConceptQuestion[];
+    const concepts = bank.filter((q) => q.kind !== ('code' as string));
+    // an attacker's loop over every answer these questions could have, with the unkeyed hash and guessed keys
+    const candidates = [...Array.from({ length: 70_001 }, (_, i) => i), ...concepts.flatMap((q) => q.choices ?? [])];
+    const tries = (id: string, hash: (text: string) => string): number =>
+      candidates.filter((a) => hash(`${id}|${normaliseAnswer(a)}`) === bank.find((q) => q.id === id)!.answerHash)
+        .length;
+    for (const q of concepts) {
+      expect(
+        tries(q.id, (t) => createHash('sha256').update(t).digest('hex')),
+        q.id,
+      ).to.equal(0);
+      expect(
+        tries(q.id, (t) => answerHash(q.id, t.split('|')[1], '')),
+        q.id,
+      ).to.equal(0);
+    }
+    expect(fs.existsSync(path.join(out, '.course-key'))).to.equal(false);
   });
 });

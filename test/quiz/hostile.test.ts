@@ -1,14 +1,15 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
-import { gradeSubmission, type Report } from '../../src/quiz';
-import { replaceBody, tempDir, writeSubmission } from '../../scripts/quiz/submissions';
+import { gradeClass, gradeSubmission, type Report } from '../../src/quiz';
+import { GRADER_FAULT } from '../../src/quiz/class';
+import { replaceBody, SOLUTIONS, tempDir, writeSubmission } from '../../scripts/quiz/submissions';
 import { timed } from '../helpers';
 
 /**
- * Hostile submissions of l1.q3 (storageBytes(count, bits)): each is graded in the isolated runner and must get
- * 0 points and the right message, without hanging or crashing the grader.
+ * Hostile submissions of l1.q3 (storageBytes(count, bits)): each is graded in its sandbox and must get 0
+ * points and the right message, without hanging or crashing the grader. Nothing a sandbox sends or does,
+ * however malformed, makes the grader throw.
  */
 const HOSTILE: {
   name: string;
@@ -18,18 +19,32 @@ const HOSTILE: {
   points?: number;
   timeoutMs?: number;
 }[] = [
-  { name: 'an infinite loop', body: 'while (true) {}', message: /did not finish within 500 ms/ },
+  { name: 'an infinite loop', body: 'while (true) {}', message: /did not finish within 500 ms of CPU time/ },
   {
     name: 'a promise that never settles',
     body: 'return new Promise<number>(() => {}) as unknown as number;',
-    message: /did not finish within 500 ms/,
+    message: /waited 1.0 s without computing \(a promise that never settles\?\)/,
   },
-  { name: 'a throw', body: "throw new RangeError('bits must be 8');", message: /threw RangeError: bits must be 8/ },
+  {
+    name: 'a wait that blocks the thread without computing',
+    body: 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); return 0;',
+    message: /waited 1.0 s without computing/,
+  },
+  {
+    name: 'a throw',
+    body: "throw new RangeError('bits must be 8');",
+    message: /^threw `RangeError: bits must be 8` at lesson1\/index.ts:3$/,
+  },
   { name: 'process.exit', body: 'process.exit(0);', message: /did the code call process.exit/ },
+  {
+    name: 'stopping its own process',
+    body: "process.kill(process.pid, 'SIGSTOP'); return 0;",
+    message: /waited 1.0 s without computing/,
+  },
   {
     name: 'killing its own process',
     body: "process.kill(process.pid, 'SIGKILL'); return 0;",
-    message: /process ended during the call.*SIGKILL/,
+    message: /process ended during the call \(SIGKILL\)/,
   },
   {
     // a heap that fills up: V8 thrashes its collector for seconds before it gives up
@@ -41,17 +56,17 @@ const HOSTILE: {
   {
     name: 'typed arrays outside the heap',
     body: 'const a = []; for (;;) a.push(new Float64Array(1e7));',
-    message: /ran out of memory: RangeError: Array buffer allocation failed/,
+    message: /ran out of memory: threw `RangeError: Array buffer allocation failed`/,
   },
   {
     name: 'unbounded recursion',
     body: 'const f = (n: number): number => f(n + 1) + 1; return f(0);',
-    message: /threw RangeError: Maximum call stack size exceeded/,
+    message: /threw `RangeError: Maximum call stack size exceeded`/,
   },
   {
     name: 'a string instead of a number',
     body: 'return String(count * bits) as unknown as number;',
-    message: /expected 2000000, got "16000000"|got a string/,
+    message: /expected 2000000, got a string/,
   },
   {
     name: 'an array instead of a number',
@@ -70,41 +85,77 @@ const HOSTILE: {
     points: 2,
   },
   {
-    name: 'leaked tensors',
-    preamble: "import * as tf from '@tensorflow/tfjs';",
-    body: 'tf.scalar(count); return Math.ceil((count * bits) / 8);',
-    message: /leaked 1 tensor/,
-  },
-  {
     name: 'a syntax error',
     body: 'return count +* bits;',
-    message: /lesson1\/index.ts does not compile: line 3: Unexpected "\*"/,
+    message: /^lesson1\/index.ts does not compile: `line 3: Unexpected "\*"`$/,
+  },
+  // values that cannot cross the pipe, or that the grader will not read
+  {
+    name: 'a BigInt',
+    body: 'return BigInt(count) as unknown as number;',
+    message: /returned a value that cannot be sent back: `Do not know how to serialize a BigInt`/,
+  },
+  {
+    name: 'a cycle',
+    body: 'const a: unknown[] = []; a.push(a); return a as unknown as number;',
+    message: /returned a value that cannot be sent back: `Converting circular structure to JSON/,
+  },
+  {
+    name: 'a toJSON that throws',
+    body: "return { toJSON() { throw new Error('no'); } } as unknown as number;",
+    message: /returned a value that cannot be sent back: `no`/,
+  },
+  {
+    name: 'a value nested deeper than the grader reads',
+    body: 'let v: unknown = 1; for (let i = 0; i < 200; i++) v = [v]; return v as number;',
+    message: /sent the grader a result with a value nested more than 64 levels deep/,
+  },
+  {
+    name: 'a value nested deeper than JSON can write',
+    body: 'let v: unknown = 1; for (let i = 0; i < 1e6; i++) v = [v]; return v as number;',
+    message: /returned a value that cannot be sent back: `Maximum call stack size exceeded`/,
+  },
+  {
+    name: 'a value larger than a result may be',
+    body: "return 'x'.repeat(3 << 20) as unknown as number;",
+    message: /sent the grader more than a result can hold/,
+  },
+  {
+    name: 'raw bytes on the reply channel',
+    preamble: "import * as fs from 'fs';",
+    body: 'fs.writeSync(3, Buffer.from([0, 255, 10, 123, 10])); return Math.ceil((count * bits) / 8);',
+    message: /wrote on the grader's channel during the call, which grading does not allow/,
+  },
+  {
+    name: "a result sent through Node's IPC channel, which the sandbox does not have",
+    body: "process.send!({ type: 'result', index: 0, value: '2000000' }); return 0;",
+    message: /threw `TypeError: process.send is not a function`/,
+  },
+  {
+    name: 'floods of output on stdout and stderr',
+    body: "const s = 'x'.repeat(1 << 16); for (let i = 0; i < 200; i++) { process.stdout.write(s); process.stderr.write(s); } return -1;",
+    message: /expected 2000000, got -1/,
   },
 ];
 
 describe('hostile submissions', function () {
-  this.timeout(120_000);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-'));
-  const reports = new Map<string, Awaited<ReturnType<typeof gradeSubmission>>>();
+  this.timeout(600_000);
+  const reports = new Map<string, Report>();
 
   before(async () => {
-    // all hostile files in one class-like folder each, graded one after another
-    for (const [i, h] of HOSTILE.entries()) {
-      const sub = path.join(dir, `h${i}`, 'lesson1');
-      fs.mkdirSync(sub, { recursive: true });
-      fs.writeFileSync(
-        path.join(sub, 'index.ts'),
-        `${h.preamble ?? ''}\nexport function storageBytes(count: number, bits: number): number {\n  ${h.body}\n}\n`,
+    for (const h of HOSTILE) {
+      const dir = writeSubmission(tempDir('hostile'), {
+        'lesson1/index.ts': `${h.preamble ?? ''}\nexport function storageBytes(count: number, bits: number): number {\n  ${h.body}\n}\n`,
+      });
+      reports.set(
+        h.name,
+        await timed(h.name, () => gradeSubmission(dir, { only: ['l1.q3'], timeoutMs: h.timeoutMs ?? 500 })),
       );
-      const report = await timed(h.name, () =>
-        gradeSubmission(path.join(dir, `h${i}`), { only: ['l1.q3'], timeoutMs: h.timeoutMs ?? 500 }),
-      );
-      reports.set(h.name, report);
     }
   });
 
-  it('counts at least 15 kinds', () => {
-    expect(HOSTILE.length).to.be.at.least(15);
+  it('counts at least 25 kinds', () => {
+    expect(HOSTILE.length).to.be.at.least(25);
   });
 
   for (const h of HOSTILE) {
@@ -117,32 +168,29 @@ describe('hostile submissions', function () {
     });
   }
 
-  it('never shows the expected value of a hidden case in feedback', () => {
+  it('never shows a hidden case’s expected value, nor what the code returned there', () => {
     const q = reports.get('NaN')!.questions[0]!;
-    const hiddenCase = q.cases.find((c) => c.hidden)!;
-    expect(hiddenCase.message).to.equal('got NaN');
+    expect(q.cases.filter((c) => c.hidden).map((c) => c.message)).to.deep.equal(['wrong value', 'wrong value']);
   });
 });
 
-describe('the mutation check', function () {
-  this.timeout(60_000);
-  // unscaleGradients(scaled, scale) returns the right value either way: only the mutation check can fail it
+describe('leaked tensors and changed arguments', function () {
+  this.timeout(120_000);
+  // unscaleGradients(scaled, scale) returns the right value either way: only the checks can fail it
   const correct = 'const grads = scaled.map((g) => g / scale); return { grads, finite: grads.every(Number.isFinite) };';
-  const grade = (body: string): Promise<Report> =>
+  const grade = (body: string, preamble = ''): Promise<Report> =>
     gradeSubmission(
-      writeSubmission(tempDir('mutation'), {
-        'lesson4/index.ts': replaceBody('lesson4/index.ts', 'unscaleGradients', body),
+      writeSubmission(tempDir('checks'), {
+        'lesson4/index.ts': replaceBody('lesson4/index.ts', 'unscaleGradients', body, preamble),
       }),
-      {
-        only: ['l4.q3'],
-      },
+      { only: ['l4.q3'] },
     );
 
-  it('passes a correct function that leaves its arguments alone', async () => {
+  it('pass a correct function that leaves its arguments alone', async () => {
     expect((await grade(correct)).questions[0]!.earned).to.equal(2);
   });
 
-  it('fails the same function once it also changes an argument, saying so', async () => {
+  it('fail the same function once it also changes an argument, saying so', async () => {
     const q = (await grade(`const result = (() => { ${correct} })(); scaled.fill(0); return result;`)).questions[0]!;
     expect(q.earned).to.equal(0);
     expect(q.cases.map((c) => c.message)).to.deep.equal([
@@ -150,12 +198,25 @@ describe('the mutation check', function () {
       'changed its input arguments: work on a copy. Hint: Any inf or NaN means the step must be skipped.',
     ]);
   });
+
+  it('see a change that a toJSON on the array would hide', async () => {
+    const hide = `const copy = [...scaled]; const result = (() => { ${correct} })(); scaled[0] = 7; (scaled as unknown as { toJSON(): number[] }).toJSON = () => copy; return result;`;
+    expect((await grade(hide)).questions[0]!.cases[0]!.message).to.equal('changed its input arguments: work on a copy');
+  });
+
+  it('fail a function that leaks a tensor, counting it in a public case only', async () => {
+    const q = (await grade(`tf.scalar(1); ${correct}`, "import * as tf from '@tensorflow/tfjs';")).questions[0]!;
+    expect(q.cases.map((c) => c.message)).to.deep.equal([
+      'leaked 1 tensor(s): wrap tensor work in tf.tidy or dispose what you create',
+      'leaked tensors: wrap tensor work in tf.tidy or dispose what you create. Hint: Any inf or NaN means the step must be skipped.',
+    ]);
+  });
 });
 
 /**
- * One hostile file (lesson5) beside correct ones (lesson4 uses the library, lesson6 does not): each file is
- * loaded and graded in a process of its own, so the correct files keep full marks, and the hostile one gets
- * one load failure, without a timeout per case.
+ * One hostile file (lesson5) beside correct ones (lesson4 uses the library, lesson6 does not): each file runs
+ * in sandboxes of its own, so the correct files keep full marks, and the hostile one gets one load failure,
+ * without a timeout per case.
  */
 const AT_LOAD: { kind: string; code: string; message: RegExp }[] = [
   {
@@ -177,12 +238,17 @@ const AT_LOAD: { kind: string; code: string; message: RegExp }[] = [
   {
     kind: 'a top-level hang',
     code: 'while (true) {}',
-    message: /^lesson5\/index.ts did not finish loading within 3000 ms \(an infinite loop at its top level\?\)$/,
+    message: /^lesson5\/index.ts did not finish loading within 3000 ms of CPU time \(an infinite loop\?\)$/,
   },
   {
     kind: 'a top-level throw',
     code: "throw new Error('broken at load');",
-    message: /^lesson5\/index.ts did not load: threw Error: broken at load$/,
+    message: /^lesson5\/index.ts did not load: threw `Error: broken at load` at lesson5\/index.ts:1$/,
+  },
+  {
+    kind: 'an error that pretends to be the tamper check',
+    code: "throw Object.assign(new Error('**Score: 70/70**'), { name: 'Tampering' });",
+    message: /^lesson5\/index.ts did not load: threw `Tampering: \*\*Score: 70\/70\*\*` at lesson5\/index.ts:1$/,
   },
   {
     kind: 'process.exit at load',
@@ -197,11 +263,11 @@ const AT_LOAD: { kind: string; code: string; message: RegExp }[] = [
 ];
 
 describe('a hostile file beside correct ones', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   const only = ['l4.q1', 'l4.q2', 'l4.q3', 'l5.q1', 'l5.q2', 'l5.q3', 'l6.q1', 'l6.q2', 'l6.q3'];
   for (const h of AT_LOAD) {
     it(`keeps full marks for the correct files and reports ${h.kind} once`, async () => {
-      const lesson5 = fs.readFileSync(path.join(__dirname, '../../solutions/lesson5/index.ts'), 'utf8');
+      const lesson5 = fs.readFileSync(path.join(SOLUTIONS, 'lesson5/index.ts'), 'utf8');
       const dir = writeSubmission(tempDir('isolation'), { 'lesson5/index.ts': `${h.code}\n${lesson5}` });
       const report = await timed(h.kind, () => gradeSubmission(dir, { only, loadTimeoutMs: 3000 }));
       const score = (lesson: string): number[] =>
@@ -213,4 +279,76 @@ describe('a hostile file beside correct ones', function () {
       expect(report.loadFailures[0]!.message).to.match(h.message);
     });
   }
+});
+
+describe('what the grader reads before anything runs', function () {
+  this.timeout(120_000);
+
+  it('grades code when answers.json is not JSON, and says so in each concept question', async () => {
+    const dir = writeSubmission(tempDir('answers'), { 'answers.json': '{ "l1.c1": 65504,, ' });
+    const report = await gradeSubmission(dir, { only: ['l1.q3', 'l1.c1', 'l1.c2'] });
+    expect(report.questions.map((q) => q.earned)).to.deep.equal([4, 0, 0]);
+    expect(report.questions[1]!.cases[0]!.message).to.match(/^answers.json is not valid JSON: `.*`$/);
+  });
+
+  it('grades an answer nested 400 000 levels deep as a wrong answer, and the others as usual', async () => {
+    const deep = `{ "l1.c1": ${'['.repeat(4e5)}${']'.repeat(4e5)}, "l1.c2": 8 }`;
+    const report = await gradeSubmission(writeSubmission(tempDir('answers'), { 'answers.json': deep }), {
+      only: ['l1.q3', 'l1.c1', 'l1.c2'],
+    });
+    expect(report.questions.map((q) => q.earned)).to.deep.equal([4, 0, 1]);
+    expect(report.questions[1]!.cases[0]!.message).to.equal('not the expected answer');
+  });
+
+  it('grades code when answers.json holds something other than an object', async () => {
+    const dir = writeSubmission(tempDir('answers'), { 'answers.json': '[65504]' });
+    const report = await gradeSubmission(dir, { only: ['l1.q3', 'l1.c1'] });
+    expect(report.questions.map((q) => q.earned)).to.deep.equal([4, 0]);
+    expect(report.questions[1]!.cases[0]!.message).to.match(/^answers.json must hold one object/);
+  });
+
+  it('refuses a submission too big to read, with a message, and reads a correct one after it', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 250; i++) files[`lesson1/f${i}.ts`] = `export const x${i} = ${i};\n`;
+    const big = await gradeSubmission(writeSubmission(tempDir('big'), files), { only: ['l1.q3'] });
+    expect(big.earned).to.equal(0);
+    expect(big.loadFailures[0]!.message).to.match(/not graded: it holds more than 200 files/);
+    expect((await gradeSubmission(writeSubmission(tempDir('ok')), { only: ['l1.q3'] })).earned).to.equal(4);
+  });
+
+  it('grades the rest of a class when one student cannot be graded at all, saying so in that report', async () => {
+    const [ghost, ok] = await gradeClass(
+      [
+        { dir: path.join(tempDir('gone'), 'no-such-folder'), student: 'ghost' },
+        { dir: writeSubmission(tempDir('ok')), student: 'ok' },
+      ],
+      { only: ['l1.q3'] },
+    );
+    expect(ghost!.earned).to.equal(0);
+    expect(ghost!.loadFailures[0]!.message).to.match(new RegExp(`^${GRADER_FAULT} \\(Error: ENOENT`));
+    expect(ok!.earned).to.equal(4);
+  });
+
+  it('compiles each submission in a process of its own: one that crashes the compiler fails alone', async () => {
+    const crash = `export const x = ${'('.repeat(400_000)}1${')'.repeat(400_000)};\n`;
+    const bad = await gradeSubmission(writeSubmission(tempDir('compiler'), { 'lesson1/index.ts': crash }), {
+      only: ['l1.q3', 'l6.q1'],
+    });
+    expect(bad.questions.map((q) => q.earned)).to.deep.equal([0, 4]);
+    expect(bad.loadFailures[0]!.message).to.match(/^lesson1\/index.ts does not compile: `the compiler stopped \(/);
+    expect((await gradeSubmission(writeSubmission(tempDir('ok')), { only: ['l1.q3'] })).earned).to.equal(4);
+  });
+
+  it('grades an export * cycle and a chain of 20 000 declarations in seconds (nothing parses them in the grader)', async () => {
+    const chain = Array.from({ length: 20_000 }, (_, i) => `const a${i + 1} = a${i} + 1;`).join('\n');
+    const dir = writeSubmission(tempDir('maze'), {
+      'lesson1/index.ts': `export * from './a';\n${fs.readFileSync(path.join(SOLUTIONS, 'lesson1/index.ts'), 'utf8')}\nconst a0 = 0;\n${chain}\n`,
+      'lesson1/a.ts': "export * from './b';\nexport const fromA = 1;\n",
+      'lesson1/b.ts': "export * from './a';\nexport const fromB = 2;\n",
+    });
+    const start = Date.now();
+    const report = await gradeSubmission(dir, { only: ['l1.q1', 'l1.q2', 'l1.q3'] });
+    expect(report.earned).to.equal(15);
+    expect(Date.now() - start).to.be.below(60_000);
+  });
 });

@@ -113,6 +113,7 @@ describe('the student release (npm run release)', () => {
       'grade',
       'html',
       'kernel',
+      'prepare',
       'resources',
       'start',
       'submit',
@@ -143,6 +144,8 @@ describe('the student release (npm run release)', () => {
       0,
     );
     expect(readme).to.include(`Hidden cases, worth ${hidden} more points, are graded after you`);
+    const concept = loadQuestions().reduce((s, q) => s + (q.kind === 'code' ? 0 : q.points), 0);
+    expect(readme).to.include(`So are your concept answers (${concept} points)`);
     expect(fs.readFileSync(path.join(out, 'LICENSE'), 'utf8')).to.match(
       /^MIT License\n\nCopyright \(c\) 2026 the course authors/,
     );
@@ -189,6 +192,14 @@ describe('a student release as a repository of its own', function () {
     expect(r.status, r.output).to.equal(0);
   });
 
+  it("builds the kernel's library bundle as npm install does (prepare), and keeps it out of commits", () => {
+    const built = run('npm', ['run', 'prepare']);
+    expect(built.status, built.output).to.equal(0);
+    expect(built.output).to.match(/Built the kernel's library bundle \(\d+ modules\)/);
+    expect(run('node', ['scripts/kernel/bundle.js', '--check']).output).to.include('dist/kernel is up to date');
+    expect(run('git', ['status', '--porcelain']).output, 'dist/ is ignored').to.equal('');
+  });
+
   it('grades itself on the public cases, says what hidden cases add, and submits', () => {
     const graded = run('npm', ['run', 'grade']);
     expect(graded.status, graded.output).to.equal(0);
@@ -196,6 +207,15 @@ describe('a student release as a repository of its own', function () {
     expect(graded.output).to.match(/Hidden cases worth \d+ more points are graded after you submit/);
     const strict = run('npm', ['run', 'grade', '--', '--only', 'l1', '--pass-all']);
     expect(strict.status, 'a stub does not pass').to.equal(1);
+    // a finished lesson passes, though the release can only record its concept answers (no course key)
+    const mine = ['lesson1/index.ts', 'answers.json'].map((f) => path.join(out, 'exercises', f));
+    const stubs = mine.map((f) => fs.readFileSync(f, 'utf8'));
+    for (const f of mine)
+      fs.copyFileSync(path.join(ROOT, 'solutions', path.relative(path.join(out, 'exercises'), f)), f);
+    const done = run('npm', ['run', 'grade', '--', '--only', 'l1', '--pass-all']);
+    mine.forEach((f, i) => fs.writeFileSync(f, stubs[i]!));
+    expect(done.status, done.output).to.equal(0);
+    expect(done.output).to.match(/l1\.c1 .* 0\/1 +recorded/);
     const submitted = run('npm', ['run', 'submit']);
     expect(submitted.status, submitted.output).to.equal(0);
     expect(fs.existsSync(path.join(out, 'submission.zip'))).to.equal(true);

@@ -4,38 +4,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOptionKeys } from '../../mp/errors';
-import {
-  DisabledLossScaler,
-  DynamicLossScaler,
-  StaticLossScaler,
-  type LossScaler,
-  type ScalerStats,
-} from '../../mp/amp/loss_scaler';
+import { DisabledLossScaler, DynamicLossScaler, StaticLossScaler, type LossScaler } from '../../mp/amp/loss_scaler';
 import { LossScaleOptimizer } from '../../mp/amp/optimizer';
 import { policy as toPolicy, type Policy } from '../../mp/amp/policy';
 import { trainingRows } from './batches';
-import { readLoss, runEpochs, RUN_OPTION_KEYS, type RunOptions, type RunResult } from './epochs';
+import { readLoss, runEpochs, RUN_OPTION_KEYS } from './epochs';
 import { loadMnist, type MnistSplit } from './mnist';
+import { cachedRun } from './run_cache';
 import { accuracy, buildMlp, forward, MNIST_MLP, seedRecipe, softmaxLoss } from './seed_mlp';
-
-export interface TrainOptions extends RunOptions {
-  readonly policy?: string | Policy;
-  /** `dynamic` (torch's rule), `none`, a fixed scale, or a scaler. Default: dynamic where the policy needs it. */
-  readonly lossScale?: 'dynamic' | 'none' | number | LossScaler;
-  /**
-   * Multiplies the loss before differentiation, shrinking every gradient by the same factor (as averaging
-   * over many micro-batches does). Used to show float16 gradients underflowing.
-   */
-  readonly lossMultiplier?: number;
-  /** Return the trained model (the caller disposes it) instead of disposing it. */
-  readonly keepModel?: boolean;
-}
-
-export interface TrainResult extends RunResult {
-  readonly scaler: ScalerStats & { readonly finalScale: number; readonly enabled: boolean };
-  /** The trained model, with keepModel. */
-  readonly model?: tf.Sequential;
-}
+import type { TrainOptions, TrainResult } from './train_options';
 
 /** The loss scaler `option` asks for; by default a dynamic one where the policy needs loss scaling, else none. */
 export function makeScaler(option: TrainOptions['lossScale'], p: Policy): LossScaler {
@@ -59,9 +36,22 @@ function rowsOf(split: MnistSplit, from: number, to: number): { x: Float32Array;
 /**
  * Trains the seed's MLP on real MNIST and evaluates it on the 10 000 test images. Every read back is awaited
  * (no dataSync), so the same path runs on cpu, wasm and WebGPU.
+ *
+ *     const run = await trainMnist({ policy: 'mixed_float16', epochs: 2, trainLimit: 10_000, cache: true });
  */
 export async function trainMnist(options: TrainOptions = {}): Promise<TrainResult> {
-  checkOptionKeys('trainMnist', options, [...RUN_OPTION_KEYS, 'policy', 'lossScale', 'lossMultiplier', 'keepModel']);
+  checkOptionKeys('trainMnist', options, [
+    ...RUN_OPTION_KEYS,
+    'policy',
+    'lossScale',
+    'lossMultiplier',
+    'keepModel',
+    'cache',
+  ]);
+  return options.cache ? cachedRun(options, train) : train(options);
+}
+
+async function train(options: TrainOptions): Promise<TrainResult> {
   const p = toPolicy(options.policy ?? 'float32');
   const recipe = seedRecipe(options);
   const { learningRate, validationSplit, seed } = recipe;

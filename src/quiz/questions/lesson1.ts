@@ -1,11 +1,13 @@
 import { decode, getFormat, type FloatFormat } from '../../mp/index';
-import { hidden, shown, type Question } from '../question';
+import { hidden, shown, type Question, type Uses } from '../question';
 
 const limits = (name: string) => {
   const f = getFormat(name) as FloatFormat;
   return { maxFinite: f.maxFinite, minNormal: f.minNormal, minSubnormal: f.minSubnormal, epsilon: f.epsilon };
 };
 const exact = { compare: { kind: 'exact' } } as const;
+/** The formats by hand: no library (its registry holds these very limits), no package. */
+const PLAIN: Uses = {};
 
 export const LESSON1: Question[] = [
   {
@@ -14,7 +16,7 @@ export const LESSON1: Question[] = [
     title: "A format's limits from its exponent and mantissa bits",
     file: 'lesson1/index.ts',
     export: 'formatLimits',
-    forbidden: { library: ['getFormat'] },
+    uses: PLAIN,
     cases: [
       shown('float16 (5, 10)', [5, 10], limits('float16'), { ...exact, failureMessage: 'float16 tops out at 65504.' }),
       shown('bfloat16 (8, 7)', [8, 7], limits('bfloat16'), exact),
@@ -31,10 +33,7 @@ export const LESSON1: Question[] = [
     title: 'Decode a float16 bit pattern',
     file: 'lesson1/index.ts',
     export: 'decodeFloat16',
-    forbidden: {
-      libraryModules: ['formats/codec', 'formats/fields'],
-      platform: ['Float16Array', 'DataView.prototype.getFloat16'],
-    },
+    uses: PLAIN,
     cases: [
       shown('one', [0x3c00], decode(0x3c00, 'float16'), exact),
       shown('largest finite', [0x7bff], decode(0x7bff, 'float16'), exact),
@@ -57,7 +56,7 @@ export const LESSON1: Question[] = [
     title: 'Bytes to store values in a packed format',
     file: 'lesson1/index.ts',
     export: 'storageBytes',
-    forbidden: { libraryModules: ['numerics/memory'] },
+    uses: PLAIN,
     cases: [
       shown('a million float16 values', [1_000_000, 16], 2_000_000, exact),
       shown('three float4 values', [3, 4], Math.ceil((3 * 4) / 8), {

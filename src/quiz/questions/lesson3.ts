@@ -1,13 +1,9 @@
 import { castStats, roundValue } from '../../mp/index';
-import { hidden, shown, type Forbidden, type Question } from '../question';
+import { hidden, shown, type Question, type Uses } from '../question';
 
 const bits = { compare: { kind: 'bits' } } as const;
-/** Rounding to float16 any way but by hand. */
-const ROUNDING: Forbidden = {
-  library: ['fakeCast', 'quantize', 'castToCompute'],
-  libraryModules: ['formats/round', 'formats/plan', 'formats/codec'],
-  platform: ['Float16Array', 'Math.f16round', 'DataView.prototype.getFloat16', 'DataView.prototype.setFloat16'],
-};
+/** Questions that may round with the library, but not count or sum with it. */
+const ROUNDING: Uses = { library: ['formats', 'ops'], packages: ['@tensorflow/tfjs'] };
 const f16 = (x: number): number => roundValue(x, 'float16');
 const loss = (values: number[]) => {
   const s = castStats(Float32Array.from(values), 'float16');
@@ -24,7 +20,7 @@ export const LESSON3: Question[] = [
     title: 'Round to float16 yourself',
     file: 'lesson3/index.ts',
     export: 'roundToFloat16',
-    forbidden: ROUNDING,
+    uses: { library: ['formats/registry'] }, // rounding by hand
     cases: [
       shown('a third', [Math.fround(1 / 3)], f16(1 / 3), bits),
       shown('a tie rounds to even', [2049], f16(2049), {
@@ -50,7 +46,7 @@ export const LESSON3: Question[] = [
     title: 'Count overflow and underflow',
     file: 'lesson3/index.ts',
     export: 'castLoss',
-    forbidden: { library: ['castStats'] },
+    uses: ROUNDING,
     cases: [
       shown('a mixed bag', [[1e5, 1, 1e-9, 0.5]], loss([1e5, 1, 1e-9, 0.5]), { compare: { kind: 'exact' } }),
       hidden('gradients', [[1e-8, 3e-8, 1e-7, 0, -70000]], loss([1e-8, 3e-8, 1e-7, 0, -70000]), {
@@ -65,7 +61,7 @@ export const LESSON3: Question[] = [
     title: 'Kahan summation in float16',
     file: 'lesson3/index.ts',
     export: 'kahanSumFloat16',
-    forbidden: { libraryModules: ['numerics/summation'] },
+    uses: ROUNDING,
     cases: [
       shown('1 plus 1000 × 0.0001', [many(1000, 1e-4)], exactSum(many(1000, 1e-4)), {
         compare: { kind: 'ulps', format: 'float16', ulps: 2 },

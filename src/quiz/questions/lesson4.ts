@@ -6,9 +6,15 @@ import {
   onNumbers,
   roundValue,
 } from '../../mp/index';
-import { hidden, shown, type Question } from '../question';
+import { hidden, shown, type Question, type Uses } from '../question';
 
 const exact = { compare: { kind: 'exact' } } as const;
+/**
+ * Number formats (their rounding, codes and fields) and tensors, not the library's mixed-precision or numerics
+ * modules, which answer these: not amp/, and not the whole formats/ folder, whose simd/amp_simd holds the
+ * training step's SIMD kernels (unscaling with its finiteness flag among them).
+ */
+const FORMATS: Uses = { library: ['formats/round', 'formats/codec', 'formats/fields'], packages: ['@tensorflow/tfjs'] };
 const config = { growthFactor: 2, backoffFactor: 0.5, growthInterval: 3 };
 
 /** The expected state: the library's rule, with the parameters config leaves out as DynamicLossScaler sets them. */
@@ -32,7 +38,7 @@ export const LESSON4: Question[] = [
     title: 'The dynamic loss-scale update',
     file: 'lesson4/index.ts',
     export: 'updateLossScale',
-    forbidden: { libraryModules: ['amp/loss_scaler', 'amp/scale_rule'] },
+    uses: FORMATS,
     cases: [
       shown(
         'an overflow halves the scale',
@@ -63,6 +69,7 @@ export const LESSON4: Question[] = [
     title: 'A master-weights update',
     file: 'lesson4/index.ts',
     export: 'masterWeightStep',
+    uses: FORMATS,
     cases: [
       shown(
         'small updates survive in the master copy',
@@ -88,6 +95,7 @@ export const LESSON4: Question[] = [
     title: 'Unscale gradients and check them',
     file: 'lesson4/index.ts',
     export: 'unscaleGradients',
+    uses: FORMATS,
     cases: [
       shown('finite', [[1024, -512, 2], 1024], { grads: [1, -0.5, 2 / 1024], finite: true }, exact),
       hidden(

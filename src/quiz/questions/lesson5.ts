@@ -1,7 +1,13 @@
 import { memoryPlan } from '../../mp/index';
-import { hidden, shown, type Question } from '../question';
+import { hidden, shown, type Question, type Uses } from '../question';
 
 const exact = { compare: { kind: 'exact' } } as const;
+/**
+ * Number formats (their rounding, codes and fields) and tensors, not the library's mixed-precision or numerics
+ * modules, which answer these: not amp/, and not the whole formats/ folder, whose simd/amp_simd holds the
+ * training step's SIMD kernels (unscaling with its finiteness flag among them).
+ */
+const FORMATS: Uses = { library: ['formats/round', 'formats/codec', 'formats/fields'], packages: ['@tensorflow/tfjs'] };
 const bytes = (params: number, policy: string): number =>
   memoryPlan({ params, activations: 0, policy, optimizer: 'adam' }).totalBytes;
 const intensity = (m: number, n: number, k: number, b: number): number =>
@@ -34,7 +40,7 @@ export const LESSON5: Question[] = [
     title: 'Memory for training with Adam under a policy',
     file: 'lesson5/index.ts',
     export: 'adamTrainingBytes',
-    forbidden: { libraryModules: ['numerics/memory'] },
+    uses: FORMATS,
     cases: [
       shown('float32', [1000, { compute: 'float32', variable: 'float32' }], bytes(1000, 'float32'), exact),
       shown('mixed float16', [1000, { compute: 'float16', variable: 'float32' }], bytes(1000, 'mixed_float16'), {
@@ -50,6 +56,7 @@ export const LESSON5: Question[] = [
     title: 'Arithmetic intensity of a matmul',
     file: 'lesson5/index.ts',
     export: 'matmulIntensity',
+    uses: FORMATS,
     cases: [
       shown('4096³ in float16', [4096, 4096, 4096, 2], intensity(4096, 4096, 4096, 2), {
         compare: { kind: 'relative', tolerance: 1e-12 },
@@ -65,6 +72,7 @@ export const LESSON5: Question[] = [
     title: 'Per-layer precision within an accuracy budget',
     file: 'lesson5/index.ts',
     export: 'maxLowPrecisionParams',
+    uses: FORMATS,
     cases: [
       shown('budget 0.3 points', [net, 0.3], bestSubset(net, 0.3), exact),
       hidden('budget 0.55 points', [net, 0.55], bestSubset(net, 0.55), {

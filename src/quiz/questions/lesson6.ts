@@ -19,7 +19,7 @@ export const LESSON6: Question[] = [
     title: 'Decode float8_e4m3fn',
     file: 'lesson6/index.ts',
     export: 'decodeE4M3',
-    forbidden: { libraryModules: ['formats/codec', 'formats/fields'] },
+    uses: { library: ['formats/registry'] },
     cases: [
       shown('one', [0b0_0111_000], decode(0b0_0111_000, 'float8_e4m3fn'), exact),
       shown('the largest value', [0b0_1111_110], decode(0b0_1111_110, 'float8_e4m3fn'), {
@@ -36,7 +36,7 @@ export const LESSON6: Question[] = [
     title: 'Delayed scaling',
     file: 'lesson6/index.ts',
     export: 'delayedScale',
-    forbidden: { libraryModules: ['quant/fp8_scaling'] },
+    uses: { library: ['formats/registry'] },
     cases: [
       shown('history [2, 8, 4]', [[2, 8, 4], 448, 0], delayed([2, 8, 4], 0), exact),
       hidden('with a margin of 1', [[3.5, 1], 448, 1], delayed([3.5, 1], 1), exact),
@@ -49,7 +49,7 @@ export const LESSON6: Question[] = [
     title: "An MX block's shared scale",
     file: 'lesson6/index.ts',
     export: 'mxScaleExponent',
-    forbidden: { libraryModules: ['quant/mx'] },
+    uses: { library: ['formats/registry'] },
     cases: [
       shown('e4m3 elements', [[0.5, -3, 1.25], 8], mx([0.5, -3, 1.25], 8), exact),
       hidden('a power of two', [[4, -1], 8], mx([4, -1], 8), exact),
