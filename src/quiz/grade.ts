@@ -7,7 +7,9 @@
  */
 import * as path from 'path';
 import { profileOf, type Profile } from './allowed';
+import { answerIn } from './answers';
 import { loadQuestions } from './bank';
+import { runJudges } from './judges';
 import { quoted } from './compare';
 import { POOL, type Pool } from './pool';
 import type { CodeQuestion, ConceptQuestion, Question } from './question';
@@ -199,7 +201,7 @@ export async function gradeFiles(
               hidden: false,
               message: inLang(answers.problem, lang),
             }
-          : gradeConcept(q, Object.hasOwn(answers.answers, q.id) ? answers.answers[q.id] : undefined, lang);
+          : gradeConcept(q, Object.hasOwn(answers.answers, q.id) ? answerIn(answers.answers[q.id]) : undefined, lang);
       results.set(q.id, conceptResult(q, c, lang));
     } else if (!files.has(q.file)) {
       results.set(q.id, allCasesFail(q, MSG.missingFile(q.file), lang));
@@ -261,7 +263,8 @@ async function runAll(
     }
     let next = 0;
     for (const q of run.questions) {
-      results.set(q.id, judgeQuestion(q, outcome.outcomes.slice(next, next + q.cases.length), lang));
+      const outcomes = outcome.outcomes.slice(next, next + q.cases.length);
+      results.set(q.id, judgeQuestion(q, outcomes, lang, await runJudges(q, outcomes)));
       next += q.cases.length;
     }
   };

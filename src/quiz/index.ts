@@ -5,11 +5,17 @@
  * notebook alike.
  */
 export { NotImplementedError, GradingError } from './errors';
-export { compare, describeNumber, quoted, type Comparison, type Verdict } from './compare';
+export { compare, explainMismatch, describeNumber, quoted, type Comparison, type Verdict } from './compare';
 export {
   shown,
   hidden,
+  mistake,
+  judged,
   pointsOf,
+  POINTS_PER_MINUTE,
+  type Misconception,
+  type AnswerTest,
+  type Mistake,
   type Question,
   type CodeQuestion,
   type ConceptQuestion,
@@ -31,3 +37,4 @@ export { writeRelease, publicQuestion, RELEASE_PATHS } from './release';
 export { generateStub } from './stubs';
 export { submit, packSubmission, type Submission } from './submit';
 export { answerHash, normaliseAnswer, courseKey } from './answers';
+export { judgedBy, runJudge, PROBES, JUDGE_TIMEOUT_MS, type JudgeSpec, type JudgeVerdict } from './judges';

@@ -7,9 +7,11 @@
  */
 import * as path from 'path';
 import { nodeModulesDir, ruleText } from './allowed';
-import { answerHash, courseKey, normaliseAnswer } from './answers';
+import { answerHash, choiceLetters, choiceOf, courseKey, normaliseAnswer } from './answers';
 import { explainMismatch, quoted } from './compare';
+import { JUDGE_TIMEOUT_MS, type JudgeOutcome } from './judges';
 import { MSG } from './messages';
+import { matchingHints } from './misconceptions';
 import type { Failure } from './protocol';
 import { pointsOf, type CodeCase, type CodeQuestion, type ConceptQuestion } from './question';
 import type { CallOutcome } from './runner';
@@ -96,15 +98,10 @@ const MEMORY = /allocation failed|Invalid array length|Invalid typed array lengt
 const TAMPERING =
   /^it changed (the built-in|the library's) (`[\w$.[\]]{1,80}`) while loading, which grading does not allow$/;
 
-/** What a finished call means for one case, in `lang`. */
-export function judge(c: CodeCase, outcome: CallOutcome, lang: Lang = 'en'): CaseResult {
+/** What a finished call means for one case, in `lang`; `judged`: its judge's outcome, for a judged case. */
+export function judge(c: CodeCase, outcome: CallOutcome, lang: Lang = 'en', judged?: JudgeOutcome): CaseResult {
   const base = { name: inLang(c.name, lang), points: c.points, hidden: c.hidden };
-  const fail = (why: Text): CaseResult => ({
-    ...base,
-    earned: 0,
-    passed: false,
-    message: inLang(c.failureMessage ? MSG.hints(why, [c.failureMessage]) : why, lang),
-  });
+  const fail = (why: Text): CaseResult => ({ ...base, earned: 0, passed: false, message: inLang(why, lang) });
   switch (outcome.status) {
     case 'timeout':
       return fail(outcome.detail!);
@@ -131,11 +128,28 @@ export function judge(c: CodeCase, outcome: CallOutcome, lang: Lang = 'en'): Cas
       if (outcome.type === 'function' || outcome.type === 'undefined') return fail(MSG.notAValue(outcome.type));
       if (outcome.leaked! > 0) return fail(MSG.leaked(c.hidden ? undefined : outcome.leaked));
       if (outcome.mutated) return fail(MSG.mutated);
+      if (c.judge) return judgedResult(c, judged, lang);
       const mismatch = explainMismatch(c.expected, outcome.value, c.compare ?? { kind: 'exact' }, c.hidden);
-      if (mismatch) return fail(mismatch);
-      return { ...base, earned: c.points, passed: true, message: inLang(c.successMessage ?? MSG.correct, lang) };
+      if (!mismatch) return { ...base, earned: c.points, passed: true, message: inLang(MSG.correct, lang) };
+      // a wrong value, unlike a timeout or an error, says which mistake it was: the hints of those it matches
+      const why = c.hidden && c.catches ? MSG.catches(mismatch, c.catches) : mismatch;
+      return fail(MSG.hints(why, matchingHints(c, outcome.value)));
     }
   }
+}
+
+/** A judged case's result: its points times the judge's score; a hidden case shows only the grader's words. */
+function judgedResult(c: CodeCase, j: JudgeOutcome | undefined, lang: Lang): CaseResult {
+  const base = { name: inLang(c.name, lang), points: c.points, hidden: c.hidden };
+  if (!j || 'failed' in j) {
+    const why = j?.failed === 'timeout' ? MSG.judgeTimeout(c.judge!.timeoutMs ?? JUDGE_TIMEOUT_MS) : MSG.judgeFailed;
+    return { ...base, earned: 0, passed: false, message: inLang(why, lang) };
+  }
+  const passed = j.score >= 1;
+  // the judge's message may quote the returned value, which could carry a hidden case's arguments out
+  const hiddenWhy = c.catches ? MSG.catches(MSG.wrongValue, c.catches) : MSG.wrongValue;
+  const message = !c.hidden ? j.message : passed ? MSG.correct : hiddenWhy;
+  return { ...base, earned: Math.round(c.points * j.score * 100) / 100, passed, message: inLang(message, lang) };
 }
 
 /** Every case of the question at 0, with one message (a missing file, a file that did not load). */
@@ -170,7 +184,12 @@ const usedName = (absent: string | undefined, lang: Lang): string =>
  * module threw) or a denied access costs the whole question; what was used is named only when a public case
  * shows it.
  */
-export function judgeQuestion(q: CodeQuestion, outcomes: readonly CallOutcome[], lang: Lang = 'en'): QuestionResult {
+export function judgeQuestion(
+  q: CodeQuestion,
+  outcomes: readonly CallOutcome[],
+  lang: Lang = 'en',
+  judged: ReadonlyMap<number, JudgeOutcome> = new Map(),
+): QuestionResult {
   const shown = (i: number): boolean => !q.cases[i]?.hidden;
   const first = (test: (e: Failure) => boolean): [Failure, boolean] | undefined => {
     const order = outcomes.map((_, i) => i).sort((a, b) => Number(shown(b)) - Number(shown(a)));
@@ -184,7 +203,7 @@ export function judgeQuestion(q: CodeQuestion, outcomes: readonly CallOutcome[],
   }
   const refused = first((e) => denied(e, false, lang) !== undefined);
   if (refused) return questionProblem(q, denied(refused[0], refused[1], lang)!, lang, true);
-  const cases = q.cases.map((c, i) => judge(c, outcomes[i]!, lang));
+  const cases = q.cases.map((c, i) => judge(c, outcomes[i]!, lang, judged.get(i)));
   return {
     id: q.id,
     title: inLang(q.title, lang),
@@ -223,13 +242,14 @@ export function gradeConcept(q: ConceptQuestion, answer: unknown, lang: Lang = '
     message: inLang(message, lang),
     ...(state ? { state } : {}),
   });
-  if (answer === undefined || answer === null) return result(0, MSG.noAnswer, 'unanswered');
+  if (answer === undefined || answer === null || answer === '') return result(0, MSG.noAnswer, 'unanswered');
+  if (q.choices && !choiceOf(answer, q.choices)) return result(0, MSG.notAChoice(choiceLetters(q.choices).join(', ')));
   let right: boolean;
-  if (q.answer !== undefined) right = normaliseAnswer(answer) === normaliseAnswer(q.answer);
+  if (q.answer !== undefined) right = normaliseAnswer(answer, q.choices) === normaliseAnswer(q.answer, q.choices);
   else {
     const key = courseKey();
     if (!key) return result(0, MSG.recorded, 'recorded');
-    right = answerHash(q.id, answer, key) === q.answerHash;
+    right = answerHash(q.id, answer, key, q.choices) === q.answerHash;
   }
   return right ? result(q.points, MSG.correct) : result(0, MSG.notExpected);
 }
