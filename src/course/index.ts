@@ -131,7 +131,9 @@ export {
 export { readSeedStudy, SeedStudy, type SeedRun, type SeedSetting, type SeedStudyFile } from './data/accuracy_seeds';
 export {
   readGpuChecklist,
+  loadGpuChecklist,
   GpuChecklist,
+  GPU_CHECKLIST_FILE,
   CHECKLIST_MODELS,
   CHECKLIST_SETTINGS,
   type AlignmentRow,
@@ -141,3 +143,4 @@ export {
   type ProfileRow,
   type SweepRow,
 } from './data/gpu_checklist';
+export { windowLossRecorder, stepsToLoss, type WindowLosses } from './experiments/convergence';

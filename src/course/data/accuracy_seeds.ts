@@ -1,7 +1,7 @@
 /**
  * The one reader of notebooks/data/accuracy_seeds.json: the seed's recipe in full (60 000 MNIST images, 5
  * epochs) trained under several settings with several seeds, each run with its score on every test image.
- * scripts/accuracy-seeds.ts writes it (a run of every setting and seed takes minutes, too long for a lesson).
+ * scripts/lessons/accuracy_seeds.ts writes it (a run of every setting and seed takes minutes, too long for a lesson).
  *
  *     import seeds from './notebooks/data/accuracy_seeds.json';
  *     const study = mp.readSeedStudy(seeds);

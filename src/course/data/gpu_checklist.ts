@@ -4,10 +4,11 @@
  * small, steps the CPU cannot launch fast enough, casts, TF32). Every figure comes back with a caption naming
  * the device, PyTorch and how it was timed, so a lesson types none of them.
  *
- *     import checklist from './notebooks/data/gpu_checklist.json';
- *     const gpu = mp.readGpuChecklist(checklist);
- *     gpu.step('wideMlp', 4096, 'mixed_bfloat16').msPerStep;
+ *     const gpu = mp.loadGpuChecklist();   // null until the file has been measured
+ *     gpu?.step('wideMlp', 4096, 'mixed_bfloat16').msPerStep;
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { checkChoice, OptionError } from '../../mp/errors';
 
 export const CHECKLIST_SETTINGS = ['float32', 'tf32', 'mixed_bfloat16'] as const;
@@ -147,4 +148,19 @@ export function readGpuChecklist(data: unknown): GpuChecklist {
     checkChoice(`rows[${i}].setting`, r.setting, CHECKLIST_SETTINGS);
   }
   return new GpuChecklist(d as GpuChecklistFile);
+}
+
+/** Where bench/gpu_checklist.py writes its file, relative to the course folder. */
+export const GPU_CHECKLIST_FILE = 'notebooks/data/gpu_checklist.json';
+
+/**
+ * The checklist measurements if bench/gpu_checklist.py has been run on a GPU and its file committed, else null
+ * (a lesson then says what is not measured yet). `root` is the course folder; default: the working directory,
+ * where the course kernel runs.
+ *
+ *     mp.loadGpuChecklist()?.caption('alignment');
+ */
+export function loadGpuChecklist(root = process.cwd()): GpuChecklist | null {
+  const file = path.join(root, GPU_CHECKLIST_FILE);
+  return fs.existsSync(file) ? readGpuChecklist(JSON.parse(fs.readFileSync(file, 'utf8'))) : null;
 }

@@ -103,8 +103,8 @@ export function mcnemarTest(
   const p = pValue < 0.001 ? pValue.toExponential(1) : pValue.toFixed(pValue < 0.01 ? 3 : 2);
   const [x, y] = names;
   const verdict = significant
-    ? `a real difference at the ${100 * alpha} % level: ${accuracy[0] > accuracy[1] ? x : y} is better`
-    : `no evidence of a difference: a ${gap}-point gap is what chance gives at this many disagreements`;
+    ? `these two networks differ at the ${100 * alpha} % level: ${accuracy[0] > accuracy[1] ? x : y} gets more of the disputed images right`
+    : `no evidence that these two networks differ: a ${gap}-point gap is what chance gives at this many disagreements`;
   const sentence =
     `${x} and ${y} disagree on ${count(discordant)} of ${count(n)} images (${x} alone right on ${count(onlyFirst)}, ` +
     `${y} alone on ${count(onlySecond)}); exact McNemar test p = ${p}: ${verdict}.`;

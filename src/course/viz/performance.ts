@@ -4,7 +4,7 @@
  *
  *     showFigure(dotsFigure('Test accuracy per seed', { float32: [97.1, 96.9], bfloat16: [96.8, 96.7] }, { y: '%' }));
  */
-import { OptionError } from '../../mp/errors';
+import { checkOptionKeys, OptionError } from '../../mp/errors';
 import type { Figure, Trace } from './figure';
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
@@ -23,6 +23,7 @@ export function dotsFigure(
   groups: Readonly<Record<string, readonly number[]>>,
   axes: { y?: string } = {},
 ): Figure {
+  checkOptionKeys('dotsFigure', axes, ['y']);
   const names = Object.keys(groups);
   if (names.length === 0) throw new OptionError('dotsFigure needs at least one group.', 'groups', groups);
   names.forEach((n) => finite(`groups.${n}`, groups[n]!));
@@ -68,6 +69,7 @@ export function stackedBarFigure(
   series: Readonly<Record<string, readonly number[]>>,
   axes: { x?: string; y?: string } = {},
 ): Figure {
+  checkOptionKeys('stackedBarFigure', axes, ['x', 'y']);
   for (const [name, ys] of Object.entries(series)) {
     finite(`series.${name}`, ys);
     if (ys.length !== categories.length) {
@@ -231,7 +233,8 @@ export interface MemorySetting {
  * one bar per model, one segment per memory component, a dropdown over settings (which traces show) and a
  * slider over a size such as the micro-batch (the bars' heights). The two controls change different trace
  * attributes (visible, y) of the same traces, named by index, so each keeps the other's choice. Dashed lines
- * mark device memory sizes.
+ * mark device memory sizes; the axis ends at 1.5 times the largest, so a bar that runs off the top does not fit
+ * (its hover label still gives its size).
  */
 export function memoryCalculatorFigure(args: {
   title: string;
@@ -242,6 +245,15 @@ export function memoryCalculatorFigure(args: {
   stepLabel: string;
   limits: readonly { name: string; gib: number }[];
 }): Figure {
+  checkOptionKeys('memoryCalculatorFigure', args, [
+    'title',
+    'models',
+    'components',
+    'settings',
+    'steps',
+    'stepLabel',
+    'limits',
+  ]);
   const { title, models, components, settings, steps, stepLabel, limits } = args;
   for (const s of settings) {
     const ok =
@@ -293,7 +305,12 @@ export function memoryCalculatorFigure(args: {
       barmode: 'stack',
       xaxis: { title: { text: 'model' }, automargin: true },
       xaxis2: { overlaying: 'x', range: [0, 1], visible: false },
-      yaxis: { title: { text: 'GiB per GPU (log scale)' }, type: 'log', automargin: true },
+      // linear, so that stacked segments keep their proportions; bars that do not fit run off the top
+      yaxis: {
+        title: { text: 'GiB per GPU' },
+        range: [0, 1.5 * Math.max(...limits.map((l) => l.gib))],
+        automargin: true,
+      },
       updatemenus: [
         {
           type: 'dropdown',

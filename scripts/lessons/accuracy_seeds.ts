@@ -4,12 +4,12 @@
  * each test image. Lesson 5 compares the settings with McNemar's test per seed and the sign-flip test over seeds;
  * the runs take minutes, too long to train in a lesson.
  *
- *     npx tsx scripts/accuracy-seeds.ts --out notebooks/data/accuracy_seeds.json [--seeds 8]
+ *     npx tsx scripts/lessons/accuracy_seeds.ts --out notebooks/data/accuracy_seeds.json [--seeds 8]
  */
 import * as fs from 'fs';
-import { backendInfo, loadMnist, trainMnist, useBackend, MNIST_MLP } from '../src/course/index';
-import { correctOnRows } from '../src/course/experiments/paired_test';
-import { packBits, type SeedRun, type SeedSetting, type SeedStudyFile } from '../src/course/data/accuracy_seeds';
+import { backendInfo, loadMnist, trainMnist, useBackend, MNIST_MLP } from '../../src/course/index';
+import { correctOnRows } from '../../src/course/experiments/paired_test';
+import { packBits, type SeedRun, type SeedSetting, type SeedStudyFile } from '../../src/course/data/accuracy_seeds';
 
 const SETTINGS: SeedSetting[] = [
   { name: 'float32', policy: 'float32', lossScale: 'default', what: 'float32 throughout' },
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   }
   const file: SeedStudyFile = {
     schema: 1,
-    command: `npx tsx scripts/accuracy-seeds.ts --seeds ${seeds.length}`,
+    command: `npx tsx scripts/lessons/accuracy_seeds.ts --seeds ${seeds.length}`,
     date: new Date().toISOString(),
     machine: backendInfo().summary,
     recipe: { epochs: MNIST_MLP.epochs, trainLimit: null, testImages: test.count },
