@@ -11,6 +11,8 @@ import { NotImplementedError } from '../../src/quiz/errors';
  *
  * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
  * available while its cases run.
+ *
+ * 按纯 TypeScript 评分：运行用例时没有任何库模块和包，也没有平台自带的 float16 转换。
  */
 export function mcnemarPValue(first: number[], second: number[]): number {
   throw new NotImplementedError('l5.q1');
@@ -23,6 +25,8 @@ export function mcnemarPValue(first: number[], second: number[]): number {
  *
  * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
  * available while its cases run.
+ *
+ * 按纯 TypeScript 评分：运行用例时没有任何库模块和包，也没有平台自带的 float16 转换。
  */
 export function attainableTflops(
   m: number,
@@ -55,6 +59,8 @@ export interface LayerShape {
  *
  * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
  * available while its cases run.
+ *
+ * 按纯 TypeScript 评分：运行用例时没有任何库模块和包，也没有平台自带的 float16 转换。
  */
 export function activationBytes(
   shape: LayerShape,
@@ -77,6 +83,8 @@ export interface LayerOption {
  *
  * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
  * available while its cases run.
+ *
+ * 按纯 TypeScript 评分：运行用例时没有任何库模块和包，也没有平台自带的 float16 转换。
  */
 export function maxLowPrecisionParams(layers: LayerOption[], budget: number): number {
   throw new NotImplementedError('l5.q4');
