@@ -86,171 +86,322 @@ export const LESSON5: Question[] = [
   {
     kind: 'code',
     id: 'l5.q1',
-    title: "McNemar's exact test from two score vectors",
+    title: { en: "McNemar's exact test from two score vectors", zh: '由两个得分向量做 McNemar 精确检验' },
+    prompt: {
+      en:
+        "McNemar's exact test. `first[i]` and `second[i]` are 1 where each classifier gets test image i right, 0 where " +
+        'it gets it wrong. Return the two-sided p-value: how likely a split of the disagreements at least as uneven as ' +
+        'the observed one would be if each disagreement were a fair coin flip. No disagreement at all gives 1, a ' +
+        'p-value is never above 1, and thousands of disagreements must still give a finite number.',
+      zh:
+        'McNemar 精确检验。`first[i]` 和 `second[i]` 在对应分类器答对第 i 张测试图片时为 1，答错时为 0。返回双侧 p 值：' +
+        '如果每一处不一致都像抛一枚公平硬币，出现至少和观察到的一样不均匀的分法的概率有多大。完全没有不一致时为 1；' +
+        'p 值永远不超过 1；不一致的图片有几千张时也必须得到有限的数。',
+    },
     file: 'lesson5/index.ts',
     export: 'mcnemarPValue',
     uses: NOTHING,
     cases: [
-      shown('6 disagreements against 2', scores(90, 6, 2), mcnemar(6, 2), {
+      shown({ en: '6 disagreements against 2', zh: '不一致 6 比 2' }, scores(90, 6, 2), mcnemar(6, 2), {
         ...close,
-        failureMessage: 'Only the images the two disagree on count, and the test is two-sided.',
+        failureMessage: {
+          en: 'Only the images the two disagree on count, and the test is two-sided.',
+          zh: '只有两者意见不一致的图片才算数，而且检验是双侧的。',
+        },
       }),
-      shown('no disagreement at all', scores(50, 0, 0, 3), 1, close),
-      hidden('an even split', scores(40, 7, 7, 2), mcnemar(7, 7), {
+      shown({ en: 'no disagreement at all', zh: '完全没有不一致' }, scores(50, 0, 0, 3), 1, close),
+      hidden({ en: 'an even split', zh: '均匀的分法' }, scores(40, 7, 7, 2), mcnemar(7, 7), {
         ...close,
-        failureMessage: 'Twice a tail can exceed 1: a p-value cannot.',
+        failureMessage: {
+          en: 'Twice a tail can exceed 1 when the split is even: a p-value cannot.',
+          zh: '分法均匀时，尾部概率的两倍可能超过 1；p 值不可能大于 1。',
+        },
       }),
-      hidden('a lopsided split among many agreements', scores(900, 20, 60, 40), mcnemar(20, 60), {
-        ...close,
-        failureMessage: 'Exact and two-sided: not the chi-square approximation, not one tail.',
-      }),
-      hidden('thousands of disagreements', scores(100, 3000, 3100), mcnemar(3000, 3100), {
+      hidden(
+        { en: 'a lopsided split among many agreements', zh: '大量一致中的悬殊分法' },
+        scores(900, 20, 60, 40),
+        mcnemar(20, 60),
+        {
+          ...close,
+          failureMessage: {
+            en: 'Exact and two-sided: not the chi-square approximation, not one tail, not two accuracies compared as proportions.',
+            zh: '要精确、双侧：不是卡方近似，不是单侧，也不是把两个准确率当成两个比例来比较。',
+          },
+        },
+      ),
+      hidden({ en: 'thousands of disagreements', zh: '几千处不一致' }, scores(100, 3000, 3100), mcnemar(3000, 3100), {
         ...close,
         points: 2,
-        failureMessage: 'C(n, i) and 2^n overflow a double long before n = 6100: build the terms in log space.',
+        failureMessage: {
+          en: 'C(n, i) and 2^n overflow a double long before thousands of disagreements: build each term from the previous one in log space.',
+          zh: '不一致的图片有几千张时，C(n, i) 和 2^n 早就超出了 double 的范围：在对数空间里由前一项递推出下一项。',
+        },
       }),
     ],
   },
   {
     kind: 'code',
     id: 'l5.q2',
-    title: "A product's bound on the roofline",
+    title: { en: "A product's bound on the roofline", zh: '一次矩阵乘法在屋顶线上的上界' },
+    prompt: {
+      en:
+        "The roofline's bound, in TFLOP/s, for one product of an m×k matrix by a k×n matrix whose elements take " +
+        '`bytesPerElement` bytes, on a chip with peak `peakTflops` and memory bandwidth `bandwidthTBs` (TB/s): the ' +
+        'product reads A and B and writes C once, at the very least.',
+      zh:
+        '一次 m×k 乘 k×n 的矩阵乘法在屋顶线模型下的上界（TFLOP/s）：每个元素占 `bytesPerElement` 字节，芯片峰值为 ' +
+        '`peakTflops`、显存带宽为 `bandwidthTBs`（TB/s）；这次乘法至少要把 A 和 B 读一遍、把 C 写一遍。',
+    },
     file: 'lesson5/index.ts',
     export: 'attainableTflops',
     uses: NOTHING,
     cases: [
       shown(
-        '4096³ in bfloat16 on an H200-like chip',
+        { en: '4096³ in bfloat16 on an H200-like chip', zh: '类 H200 芯片上 bfloat16 的 4096³' },
         [4096, 4096, 4096, 2, 795, 4.24],
         roofline(4096, 4096, 4096, 2, 795, 4.24),
         close,
       ),
-      shown("the seed MLP's second layer in float32", [128, 10, 64, 4, 51, 4.24], roofline(128, 10, 64, 4, 51, 4.24), {
-        ...close,
-        failureMessage:
-          'Below the ridge the bound is bandwidth × intensity, with 2·m·n·k FLOPs over b·(m·k + k·n + m·n) bytes.',
-      }),
+      shown(
+        { en: "the seed MLP's second layer in float32", zh: '原题 MLP 的第二层，float32' },
+        [128, 10, 64, 4, 51, 4.24],
+        roofline(128, 10, 64, 4, 51, 4.24),
+        {
+          ...close,
+          failureMessage: {
+            en: 'Below the ridge the bound is bandwidth × intensity: each multiply-add is two FLOPs, and every byte read or written moves.',
+            zh: '在脊点以下，上界是带宽 × 算术强度：每次乘加是两次浮点运算，读和写的每个字节都要搬运。',
+          },
+        },
+      ),
       hidden(
-        'one vector through a 4096×4096 layer',
+        { en: 'one vector through a 4096×4096 layer', zh: '一个向量经过 4096×4096 的层' },
         [1, 4096, 4096, 2, 990, 4.8],
         roofline(1, 4096, 4096, 2, 990, 4.8),
         {
           ...close,
-          failureMessage: 'The bound is the smaller of the two limits.',
+          failureMessage: {
+            en: 'The bound is the smaller of the two limits: an operation beats neither its arithmetic nor its bandwidth.',
+            zh: '上界应取两个限制中较小的那个：运算既快不过算力，也快不过带宽。',
+          },
         },
       ),
-      hidden('a thin inner dimension', [4096, 4096, 64, 2, 1000, 4.24], roofline(4096, 4096, 64, 2, 1000, 4.24), {
-        ...close,
-        failureMessage: 'C is written once too: its m·n elements count.',
-      }),
+      hidden(
+        { en: 'a thin inner dimension', zh: '很薄的内维度' },
+        [4096, 4096, 64, 2, 1000, 4.24],
+        roofline(4096, 4096, 64, 2, 1000, 4.24),
+        {
+          ...close,
+          failureMessage: {
+            en: 'C is written once too: its m·n elements move as well.',
+            zh: 'C 也要写一遍：它的 m·n 个元素同样要搬运。',
+          },
+        },
+      ),
     ],
   },
   {
     kind: 'code',
     id: 'l5.q3',
-    title: 'Activation bytes of a transformer layer',
+    title: { en: 'Activation bytes of a transformer layer', zh: '一个 Transformer 层的激活值字节数' },
+    prompt: {
+      en:
+        'The bytes one transformer layer keeps for its backward pass, after Korthikanti et al. (2022, §4.1), with x = s·b·h and y = a·s²·b. What it keeps, in elements:\n' +
+        "- attention: the input of the Q, K, V products (x), Q and K (2x), the softmax output (y), the softmax dropout's mask (y), the dropout's output (y), V (x), the input of the output projection (x), its dropout's mask (x);\n" +
+        "- MLP: the inputs of its two linear layers (x and 4x), the GeLU's input (4x), the dropout's mask (x);\n" +
+        '- the inputs of the two layer norms (x each).\n' +
+        "A dropout mask takes 1 byte per element; every other element takes `valueBytes`. With `recompute` 'selective' the layer keeps none of the y-sized tensors (they are recomputed); with 'full' it keeps only its input (x).",
+      zh:
+        '一个 Transformer 层为反向传播保存的字节数，依据 Korthikanti 等（2022，§4.1），记 x = s·b·h、y = a·s²·b。它保存的张量（按元素计）：\n' +
+        '- 注意力：Q、K、V 乘法的输入（x），Q 和 K（2x），softmax 输出（y），softmax 后 dropout 的掩码（y），dropout 的输出（y），V（x），输出投影的输入（x），其 dropout 的掩码（x）；\n' +
+        '- MLP：两个线性层的输入（x 和 4x），GeLU 的输入（4x），dropout 的掩码（x）；\n' +
+        '- 两个 LayerNorm 的输入（各 x）。\n' +
+        "dropout 掩码每个元素占 1 字节，其余每个元素占 `valueBytes` 字节。`recompute` 为 'selective' 时不保存任何 y 大小的张量（它们会被重新计算）；为 'full' 时只保存该层的输入（x）。",
+    },
     file: 'lesson5/index.ts',
     export: 'activationBytes',
     uses: NOTHING,
     cases: [
-      shown('GPT-3 175B layer, 16-bit, no recomputation', [gpt3, 2, 'none'], activations(gpt3, 2, 'none'), exact),
-      shown('a small layer, full recomputation, 16-bit', [small, 2, 'full'], activations(small, 2, 'full'), exact),
-      hidden('float32 values, no recomputation', [gpt3, 4, 'none'], activations(gpt3, 4, 'none'), {
-        ...exact,
-        points: 2,
-        failureMessage: 'Dropout masks take one byte whatever the values take.',
-      }),
-      hidden('selective recomputation, 16-bit', [small, 2, 'selective'], activations(small, 2, 'selective'), exact),
-      hidden('full recomputation, float32', [small, 4, 'full'], activations(small, 4, 'full'), {
-        ...exact,
-        failureMessage: "The kept input takes the values' bytes.",
-      }),
+      shown(
+        { en: 'GPT-3 175B layer, 16-bit, no recomputation', zh: 'GPT-3 175B 的一层，16 位，不重计算' },
+        [gpt3, 2, 'none'],
+        activations(gpt3, 2, 'none'),
+        exact,
+      ),
+      shown(
+        { en: 'a small layer, full recomputation, 16-bit', zh: '一个小层，完全重计算，16 位' },
+        [small, 2, 'full'],
+        activations(small, 2, 'full'),
+        exact,
+      ),
+      hidden(
+        { en: 'float32 values, no recomputation', zh: 'float32 数值，不重计算' },
+        [gpt3, 4, 'none'],
+        activations(gpt3, 4, 'none'),
+        {
+          ...exact,
+          points: 2,
+          failureMessage: {
+            en: 'A dropout mask takes one byte per element whatever the values take; the paper’s 34 and 5 hold for 2-byte values only.',
+            zh: 'dropout 掩码每个元素只占 1 字节，与数值宽度无关；论文里的 34 和 5 只对 2 字节数值成立。',
+          },
+        },
+      ),
+      hidden(
+        { en: 'selective recomputation, 16-bit', zh: '选择性重计算，16 位' },
+        [small, 2, 'selective'],
+        activations(small, 2, 'selective'),
+        {
+          ...exact,
+          failureMessage: {
+            en: 'Selective recomputation keeps none of the y-sized tensors, masks included.',
+            zh: '选择性重计算不保存任何 y 大小的张量，掩码也不保存。',
+          },
+        },
+      ),
+      hidden(
+        { en: 'full recomputation, float32', zh: '完全重计算，float32' },
+        [small, 4, 'full'],
+        activations(small, 4, 'full'),
+        {
+          ...exact,
+          failureMessage: {
+            en: "The kept input takes the values' bytes.",
+            zh: '保存的输入按数值的字节数计算。',
+          },
+        },
+      ),
     ],
   },
   {
     kind: 'code',
     id: 'l5.q4',
-    title: 'Per-layer precision within an accuracy budget',
+    title: { en: 'Per-layer precision within an accuracy budget', zh: '在精度损失预算内按层选择精度' },
+    prompt: {
+      en:
+        'Choose layers to run in low precision so that the total accuracy drop stays within `budget` points, moving ' +
+        'as many parameters as possible to low precision. Return that largest parameter count.',
+      zh:
+        '选出若干层改用低精度，使准确率的总下降不超过 `budget` 个百分点，并让尽可能多的参数改为低精度。' +
+        '返回这个最大的参数个数。',
+    },
     file: 'lesson5/index.ts',
     export: 'maxLowPrecisionParams',
     uses: NOTHING,
     cases: [
-      shown('budget 0.3 points', [net, 0.3], bestSubset(net, 0.3), exact),
-      hidden('budget 0.55 points', [net, 0.55], bestSubset(net, 0.55), {
+      shown({ en: 'budget 0.3 points', zh: '预算 0.3 个百分点' }, [net, 0.3], bestSubset(net, 0.3), exact),
+      hidden({ en: 'budget 0.55 points', zh: '预算 0.55 个百分点' }, [net, 0.55], bestSubset(net, 0.55), {
         ...exact,
-        failureMessage: 'Greedy by size is not optimal: try every subset.',
+        failureMessage: {
+          en: 'A greedy choice (by size, or by parameters per point) is not optimal: try every subset; there are only 2^layers.',
+          zh: '贪心选择（按大小，或按每个百分点换来的参数）并不是最优的：要尝试每个子集，一共只有 2^层数 个。',
+        },
       }),
-      hidden('no budget', [net, 0], bestSubset(net, 0), exact),
+      hidden({ en: 'no budget', zh: '没有预算' }, [net, 0], bestSubset(net, 0), exact),
     ],
   },
   {
     kind: 'choice',
     id: 'l5.c1',
-    title:
-      'Training with Adam, a mixed policy keeps every activation in 16 bits. Why does the memory per parameter not fall?',
+    title: {
+      en: 'Training with Adam, a mixed policy keeps every activation in 16 bits. Why does the memory per parameter not fall?',
+      zh: '用 Adam 训练时，混合精度策略把所有激活值都存成 16 位。为什么每个参数占用的内存并不减少？',
+    },
     points: 1,
     choices: [
-      'the float32 master weights, gradients and both moments stay, and a 16-bit copy of the weights comes on top',
-      'a 16-bit value is stored in a 32-bit slot on the GPU',
-      'the loss scaler keeps a float32 copy of every gradient',
-      'it does fall by half, as the number of bits does',
+      { en: 'a 16-bit value is stored in a 32-bit slot on the GPU', zh: 'GPU 上 16 位的值要存放在 32 位的槽里' },
+      {
+        en: 'the float32 master weights, gradients and both moments stay, and a 16-bit copy of the weights comes on top',
+        zh: 'float32 主权重、梯度和两个矩都还在，还要再加一份 16 位的权重副本',
+      },
+      { en: 'the loss scaler keeps a float32 copy of every gradient', zh: '损失缩放器为每个梯度保存一份 float32 副本' },
+      { en: 'it does fall by half, as the number of bits does', zh: '它确实会减半，和位数一样' },
     ],
-    answer: 'a',
+    answer: 'b',
   },
   {
     kind: 'choice',
     id: 'l5.c2',
-    title: "Why is the seed's MLP slower under bfloat16 autocast than in float32 on an H200?",
+    title: {
+      en: "Why is the seed's MLP slower under bfloat16 autocast than in float32 on an H200?",
+      zh: '为什么在 H200 上，原题的 MLP 在 bfloat16 autocast 下反而比 float32 慢？',
+    },
     points: 1,
     choices: [
-      'its products are far too small for the tensor cores: the step is launch-bound, and autocast adds cast kernels',
-      'bfloat16 arithmetic is slower than float32 arithmetic on tensor cores',
-      'lower precision needs more steps to converge',
-      'the H200 has no bfloat16 tensor cores',
+      {
+        en: 'bfloat16 arithmetic is slower than float32 arithmetic on tensor cores',
+        zh: '在张量核心上 bfloat16 运算比 float32 慢',
+      },
+      { en: 'lower precision needs more steps to converge', zh: '低精度需要更多步才能收敛' },
+      {
+        en: 'its products are far too small for the tensor cores: the step is launch-bound, and autocast adds cast kernels',
+        zh: '它的矩阵乘法对张量核心来说太小了：训练步受限于内核启动，而 autocast 还增加了类型转换内核',
+      },
+      { en: 'the H200 has no bfloat16 tensor cores', zh: 'H200 没有 bfloat16 张量核心' },
     ],
-    answer: 'a',
+    answer: 'c',
   },
   {
     kind: 'choice',
     id: 'l5.c3',
-    title:
-      "mixed_float16 and float32, trained from the same seed, disagree on 6 test images, all 6 in mixed_float16's favour: McNemar's p = 0.03. What does this show?",
+    title: {
+      en: "mixed_float16 and float32, trained from the same seed, disagree on 6 test images, all 6 in mixed_float16's favour: McNemar's p = 0.03. What does this show?",
+      zh: '从同一个随机种子训练的 mixed_float16 和 float32 在 6 张测试图片上意见不一致，6 张全都是 mixed_float16 答对：McNemar 检验 p = 0.03。这说明了什么？',
+    },
     points: 2,
     choices: [
-      'that these two networks differ; whether the policy changes accuracy needs several seeds per policy',
-      'that mixed_float16 trains more accurate models than float32',
-      'nothing: a gap below one standard error of an accuracy is noise',
-      'that float16 rounding acts as a regulariser',
+      {
+        en: 'that these two networks differ; whether the policy changes accuracy needs several seeds per policy',
+        zh: '这两个网络不同；策略是否改变准确率，需要每种策略跑多个种子才能知道',
+      },
+      {
+        en: 'that mixed_float16 trains more accurate models than float32',
+        zh: 'mixed_float16 训练出的模型比 float32 更准',
+      },
+      {
+        en: 'nothing: a gap below one standard error of an accuracy is noise',
+        zh: '什么也说明不了：小于一个准确率标准误的差距就是噪声',
+      },
+      { en: 'that float16 rounding acts as a regulariser', zh: 'float16 的舍入起到了正则化的作用' },
     ],
     answer: 'a',
   },
   {
     kind: 'choice',
     id: 'l5.c4',
-    title:
-      'Your float32 baseline ran with TF32 on. Why is the speed-up of bfloat16 autocast over it far smaller than the bfloat16 ÷ float32 matmul throughput suggests?',
+    title: {
+      en: 'Your float32 baseline ran with TF32 on. Why is the speed-up of bfloat16 autocast over it far smaller than the bfloat16 ÷ float32 matmul throughput suggests?',
+      zh: '你的 float32 基线开着 TF32。为什么 bfloat16 autocast 相对它的加速，远小于 bfloat16 与 float32 矩阵乘法吞吐之比所暗示的？',
+    },
     points: 1,
     choices: [
-      'TF32 already runs the float32 products on tensor cores, with 10-bit mantissa inputs',
-      'TF32 stores tensors in 19 bits and halves the memory traffic',
-      'TF32 turns autocast off',
-      'bfloat16 products are slower than TF32 ones',
+      { en: 'TF32 stores tensors in 19 bits and halves the memory traffic', zh: 'TF32 用 19 位存储张量，显存流量减半' },
+      { en: 'TF32 turns autocast off', zh: 'TF32 会关闭 autocast' },
+      { en: 'bfloat16 products are slower than TF32 ones', zh: 'bfloat16 乘法比 TF32 乘法慢' },
+      {
+        en: 'TF32 already runs the float32 products on tensor cores, with 10-bit mantissa inputs',
+        zh: 'TF32 已经让 float32 乘法在张量核心上运行，输入尾数为 10 位',
+      },
     ],
-    answer: 'a',
+    answer: 'd',
   },
   {
     kind: 'numeric',
     id: 'l5.c5',
-    title:
-      'Two classifiers disagree on 10 test images, 9 to 1. The exact two-sided McNemar p-value is N/1024: what is N?',
+    title: {
+      en: 'Two classifiers disagree on 10 test images, 9 to 1. The exact two-sided McNemar p-value is N/1024: what is N?',
+      zh: '两个分类器在 10 张测试图片上意见不一致，比例是 9 比 1。McNemar 精确检验的双侧 p 值是 N/1024：N 是多少？',
+    },
     points: 2,
     answer: Math.round(mcnemar(9, 1) * 1024),
   },
   {
     kind: 'numeric',
     id: 'l5.c6',
-    title:
-      'A 13B-parameter model, mixed-precision Adam, ZeRO stage 2 over 16 GPUs: model states per GPU, in GB (10⁹ bytes)?',
+    title: {
+      en: 'A 13B-parameter model, mixed-precision Adam, ZeRO stage 2 over 16 GPUs: model states per GPU, in GB (10⁹ bytes)?',
+      zh: '一个 130 亿参数的模型，混合精度 Adam，在 16 块 GPU 上用 ZeRO 阶段 2：每块 GPU 上的模型状态是多少 GB（10⁹ 字节）？',
+    },
     points: 2,
     answer: (2 * 13e9 + ((2 + 12) * 13e9) / 16) / 1e9,
   },
