@@ -15,8 +15,8 @@ function finite(where: string, values: readonly number[]): void {
 }
 
 /**
- * One column of dots per group (one dot per run), with each group's mean as a short bar: the spread of runs
- * against the gap between groups.
+ * One column of dots per group (one dot per run), with each group's mean as a short bar where it has several
+ * runs: the spread of runs against the gap between groups.
  */
 export function dotsFigure(
   title: string,
@@ -31,15 +31,17 @@ export function dotsFigure(
     const ys = groups[name]!;
     const mean = ys.reduce((s, y) => s + y, 0) / ys.length;
     const color = PALETTE[i % PALETTE.length]!;
+    const dots: Trace = {
+      type: 'scatter',
+      mode: 'markers',
+      name,
+      x: ys.map(() => name),
+      y: ys,
+      marker: { size: 9, color, opacity: 0.8 },
+    };
+    if (ys.length === 1) return [dots]; // a mean of one dot is the dot
     return [
-      {
-        type: 'scatter',
-        mode: 'markers',
-        name,
-        x: ys.map(() => name),
-        y: ys,
-        marker: { size: 9, color, opacity: 0.8 },
-      },
+      dots,
       {
         type: 'scatter',
         mode: 'markers',
