@@ -1,13 +1,15 @@
 /**
  * Lesson 5's questions. Expected values come from formulas written here for the grader: the exact binomial tail
  * in integers (BigInt), the roofline, the activation inventory of Korthikanti et al. (2022) checked against the
- * paper's equation 1, and a brute-force subset search. The wrong formulas next to them are the usual mistakes,
- * whose values the cases recognise.
+ * paper's equation 1, and a brute-force subset search. The wrong formulas next to them are the usual mistakes:
+ * a case recognises the value each gives for its arguments and answers with that mistake's hint.
  */
-import { hidden, shown, type Question, type Uses } from '../question';
+import { hidden, mistake, shown, type Question, type Uses } from '../question';
 
 const exact = { compare: { kind: 'exact' } } as const;
-const close = { compare: { kind: 'relative', tolerance: 1e-9 } } as const;
+const close = { kind: 'relative', tolerance: 1e-9 } as const;
+/** Wrong formulas computed with approximations (erfc) are recognised within this. */
+const roughly = { kind: 'relative', tolerance: 1e-4 } as const;
 /** Plain arithmetic: nothing of the library, which holds the answers (memory plans, sums in a format). */
 const NOTHING: Uses = { library: [], packages: [] };
 
@@ -25,22 +27,146 @@ function ratio(a: bigint, b: bigint): number {
   return Number(a >> shift) / Number(b >> shift);
 }
 
-/** The exact two-sided McNemar p-value from the split of the disagreements, in integers: 2·Σ_{i≤k} C(n, i) / 2^n. */
-function mcnemar(a: number, b: number): number {
-  const n = a + b;
+/** P(X ≤ k) for X ~ Binomial(n, 1/2), in integers: Σ_{i≤k} C(n, i) / 2^n. */
+function lowerTail(k: number, n: number): number {
   let term = 1n;
   let sum = 1n;
-  for (let i = 1; i <= Math.min(a, b); i++) {
+  for (let i = 1; i <= k; i++) {
     term = (term * BigInt(n - i + 1)) / BigInt(i);
     sum += term;
   }
-  return Math.min(1, ratio(2n * sum, 1n << BigInt(n)));
+  return ratio(sum, 1n << BigInt(n));
 }
+
+/** The split of two score vectors: images only the first gets right, only the second, and all images. */
+function split(first: number[], second: number[]): { a: number; b: number; n: number; right: [number, number] } {
+  let [a, b, r1, r2] = [0, 0, 0, 0];
+  first.forEach((x, i) => {
+    const y = second[i]!;
+    [r1, r2] = [r1 + x, r2 + y];
+    if (x > y) a++;
+    else if (y > x) b++;
+  });
+  return { a, b, n: first.length, right: [r1, r2] };
+}
+const mcnemar = (first: number[], second: number[]): number => {
+  const { a, b } = split(first, second);
+  return Math.min(1, 2 * lowerTail(Math.min(a, b), a + b));
+};
+
+/** erfc by Abramowitz and Stegun 7.1.26 (error below 1.5e-7): enough to recognise a normal approximation. */
+function erfc(x: number): number {
+  const t = 1 / (1 + 0.3275911 * x);
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  return poly * Math.exp(-x * x);
+}
+const MCNEMAR_MISTAKES = [
+  mistake(
+    (first: number[], second: number[]) => {
+      const { a, b } = split(first, second);
+      return lowerTail(Math.min(a, b), a + b);
+    },
+    {
+      en: 'one tail only: a split as uneven the other way is as surprising, so the two-sided p-value doubles the tail.',
+      zh: '只算了一侧的尾部：反方向同样不均匀的分法同样意外，双侧 p 值要把尾部概率乘以 2。',
+    },
+    close,
+  ),
+  mistake(
+    (first: number[], second: number[]) => {
+      const { a, b } = split(first, second);
+      return 2 * lowerTail(Math.min(a, b), a + b);
+    },
+    {
+      en: 'twice a tail can exceed 1 when the split is even: a probability cannot; cap it at 1.',
+      zh: '分法均匀时，尾部概率的两倍可能超过 1；概率不可能大于 1，要截断到 1。',
+    },
+    close,
+  ),
+  mistake(
+    (first: number[], second: number[]) => {
+      const { a, b } = split(first, second);
+      return erfc(Math.sqrt(Math.max(0, Math.abs(a - b) - 1) ** 2 / (a + b) / 2));
+    },
+    {
+      en: 'the chi-square approximation, (|b − c| − 1)²/(b + c): the task asks for the exact test, the binomial tail itself.',
+      zh: '用了卡方近似 (|b − c| − 1)²/(b + c)：题目要求的是精确检验，也就是二项分布的尾部概率本身。',
+    },
+    roughly,
+  ),
+  mistake(
+    (first: number[], second: number[]) => {
+      const { a, b } = split(first, second);
+      return erfc(Math.sqrt((a - b) ** 2 / (a + b) / 2));
+    },
+    {
+      en: 'the chi-square approximation without even its continuity correction: the task asks for the exact binomial tail.',
+      zh: '用了不带连续性校正的卡方近似：题目要求的是精确的二项分布尾部概率。',
+    },
+    roughly,
+  ),
+  mistake(
+    (first: number[], second: number[]) => {
+      const { n, right } = split(first, second);
+      const [p1, p2] = [right[0] / n, right[1] / n];
+      const p = (p1 + p2) / 2;
+      return erfc(Math.abs(p1 - p2) / Math.sqrt((2 * p * (1 - p)) / n) / Math.SQRT2);
+    },
+    {
+      en: 'two accuracies compared as two proportions: the images are shared, and only those the two disagree on carry information.',
+      zh: '把两个准确率当成两个独立比例来比较：两者用的是同一批图片，只有意见不一致的图片才有信息量。',
+    },
+    roughly,
+  ),
+];
+const OVERFLOW = {
+  test: { kind: 'nonFinite' },
+  hint: {
+    en: 'C(n, i) and 2^n overflow a double long before thousands of disagreements: build each term from the previous one in log space.',
+    zh: '不一致的图片有几千张时，C(n, i) 和 2^n 早就超出了 double 的范围：在对数空间里由前一项递推出下一项。',
+  },
+} as const;
+
 // ---------------------------------------------------------------------------------------------------- l5.q2
+type Roof = [m: number, n: number, k: number, b: number, peak: number, bw: number];
 const intensity = (m: number, n: number, k: number, b: number): number =>
   (2 * m * n * k) / (b * (m * k + k * n + m * n));
-const roofline = (m: number, n: number, k: number, b: number, peak: number, bw: number): number =>
-  Math.min(peak, bw * intensity(m, n, k, b));
+const roofline = (...[m, n, k, b, peak, bw]: Roof): number => Math.min(peak, bw * intensity(m, n, k, b));
+const ROOF_MISTAKES = [
+  mistake(
+    (...[m, n, k, b, peak, bw]: Roof) => Math.min(peak, (bw * 2 * m * n * k) / (b * (m * k + k * n))),
+    {
+      en: 'C is not counted: the product writes its m·n outputs once, and those bytes move too.',
+      zh: '漏算了 C：乘积要把 m·n 个输出写一次，这些字节也要搬运。',
+    },
+    close,
+  ),
+  mistake(
+    (...[m, n, k, b, peak, bw]: Roof) => Math.min(peak, (bw * intensity(m, n, k, b)) / 2),
+    {
+      en: 'half the FLOPs: each multiply-add is two floating-point operations, 2·m·n·k in all.',
+      zh: 'FLOPs 少了一半：每次乘加是两次浮点运算，总共 2·m·n·k。',
+    },
+    close,
+  ),
+  mistake(
+    (...[m, n, k, b, peak, bw]: Roof) => Math.max(peak, bw * intensity(m, n, k, b)),
+    {
+      en: 'the bound is the smaller of the two limits: an operation cannot beat either its arithmetic or its bandwidth.',
+      zh: '上界应取两个限制中较小的那个：运算既快不过算力，也快不过带宽。',
+    },
+    close,
+  ),
+  mistake(
+    (...[m, n, k, b, peak, bw]: Roof) => Math.min(peak, bw * intensity(m, n, k, 8 * b)),
+    {
+      en: 'bits where bytes belong: bandwidth is in bytes per second, so divide the FLOPs by the bytes moved.',
+      zh: '把字节当成了位：带宽以每秒字节数计，FLOPs 要除以搬运的字节数。',
+    },
+    close,
+  ),
+];
+
 // ---------------------------------------------------------------------------------------------------- l5.q3
 interface LayerShape {
   tokens: number;
@@ -48,13 +174,46 @@ interface LayerShape {
   hidden: number;
   heads: number;
 }
+type Recompute = 'none' | 'selective' | 'full';
+const xy = (s: LayerShape): [number, number] => [s.tokens * s.batch * s.hidden, s.heads * s.tokens ** 2 * s.batch];
 /** Korthikanti et al.'s inventory: 16x + 2y elements of `v` bytes and 2x + y one-byte masks (x = sbh, y = as²b). */
-function activations(shape: LayerShape, v: number, recompute: 'none' | 'selective' | 'full'): number {
-  const x = shape.tokens * shape.batch * shape.hidden;
-  const y = shape.heads * shape.tokens ** 2 * shape.batch;
+function activations(shape: LayerShape, v: number, recompute: Recompute): number {
+  const [x, y] = xy(shape);
   if (recompute === 'full') return v * x;
   return recompute === 'selective' ? (16 * v + 2) * x : (16 * v + 2) * x + (2 * v + 1) * y;
 }
+const ACTIVATION_MISTAKES = [
+  mistake(
+    (s: LayerShape, v: number, r: Recompute) => {
+      const [x, y] = xy(s);
+      return r === 'full' ? v * x : r === 'selective' ? v * 18 * x : v * (18 * x + 3 * y);
+    },
+    {
+      en: 'the dropout masks are counted at the values’ width: a mask takes one byte per element whatever the values take.',
+      zh: 'dropout 掩码按数值的宽度算了：掩码每个元素只占 1 字节，与数值占几个字节无关。',
+    },
+  ),
+  mistake(
+    (s: LayerShape, v: number, r: Recompute) => {
+      const [x, y] = xy(s);
+      return r === 'full' ? v * x : r === 'selective' ? v * 16 * x : v * (16 * x + 2 * y);
+    },
+    {
+      en: 'the dropout masks are missing: three of them are kept, two of x elements and one of y.',
+      zh: '漏了 dropout 掩码：一共保存三个，两个各 x 个元素，一个 y 个元素。',
+    },
+  ),
+  mistake(
+    (s: LayerShape, _v: number, r: Recompute) => {
+      const [x, y] = xy(s);
+      return r === 'full' ? 2 * x : r === 'selective' ? 34 * x : 34 * x + 5 * y;
+    },
+    {
+      en: 'the paper’s 16-bit formula used for every width: its 34 and 5 hold for 2-byte values only; count from the inventory.',
+      zh: '不论数值宽度都套用了论文的 16 位公式：其中的 34 和 5 只对 2 字节数值成立；要按清单逐项计算。',
+    },
+  ),
+];
 const gpt3: LayerShape = { tokens: 2048, batch: 1, hidden: 12288, heads: 96 };
 const small: LayerShape = { tokens: 512, batch: 4, hidden: 1024, heads: 16 };
 // the inventory at 16 bits is the paper's equation 1, sbh(34 + 5as/h)
@@ -62,8 +221,9 @@ const eq1 = gpt3.tokens * gpt3.batch * gpt3.hidden * (34 + (5 * gpt3.heads * gpt
 if (activations(gpt3, 2, 'none') !== eq1) throw new Error('lesson5.ts: the activation inventory must give equation 1');
 
 // ---------------------------------------------------------------------------------------------------- l5.q4
+type Layer = { params: number; drop: number };
 /** Brute force over subsets: the most parameters that fit the accuracy budget. */
-function bestSubset(layers: { params: number; drop: number }[], budget: number): number {
+function bestSubset(layers: Layer[], budget: number): number {
   let best = 0;
   for (let mask = 0; mask < 1 << layers.length; mask++) {
     const chosen = layers.filter((_, i) => mask & (1 << i));
@@ -75,6 +235,24 @@ function bestSubset(layers: { params: number; drop: number }[], budget: number):
   }
   return best;
 }
+/** Greedy choices, which are not optimal: layers taken in an order while they fit. */
+function greedy(layers: Layer[], budget: number, order: (l: Layer) => number): number {
+  let left = budget + 1e-12;
+  let total = 0;
+  for (const l of [...layers].sort((a, b) => order(b) - order(a)))
+    if (l.drop <= left) [left, total] = [left - l.drop, total + l.params];
+  return total;
+}
+const SUBSET_MISTAKES = [
+  mistake((layers: Layer[], budget: number) => greedy(layers, budget, (l) => l.params), {
+    en: 'greedy by size is not optimal: a large layer can crowd out two smaller ones that together move more; try every subset (there are only 2^layers).',
+    zh: '按大小贪心选择并不是最优的：一个大层可能挤掉两个加起来参数更多的小层；要尝试每个子集（一共只有 2^层数 个）。',
+  }),
+  mistake((layers: Layer[], budget: number) => greedy(layers, budget, (l) => l.params / l.drop), {
+    en: 'greedy by parameters per point of accuracy is not optimal either: try every subset (there are only 2^layers).',
+    zh: '按“每损失一个百分点能换多少参数”贪心选择也不是最优的：要尝试每个子集（一共只有 2^层数 个）。',
+  }),
+];
 const net = [
   { name: 'embed', params: 4000, drop: 0.4 },
   { name: 'block1', params: 3000, drop: 0.1 },
@@ -98,45 +276,49 @@ export const LESSON5: Question[] = [
         '如果每一处不一致都像抛一枚公平硬币，出现至少和观察到的一样不均匀的分法的概率有多大。完全没有不一致时为 1；' +
         'p 值永远不超过 1；不一致的图片有几千张时也必须得到有限的数。',
     },
+    minutes: 20,
     file: 'lesson5/index.ts',
     export: 'mcnemarPValue',
     uses: NOTHING,
     cases: [
-      shown({ en: '6 disagreements against 2', zh: '不一致 6 比 2' }, scores(90, 6, 2), mcnemar(6, 2), {
-        ...close,
-        failureMessage: {
-          en: 'Only the images the two disagree on count, and the test is two-sided.',
-          zh: '只有两者意见不一致的图片才算数，而且检验是双侧的。',
-        },
+      shown({ en: '6 disagreements against 2', zh: '不一致 6 比 2' }, scores(90, 6, 2), mcnemar(...scores(90, 6, 2)), {
+        compare: close,
+        mistakes: MCNEMAR_MISTAKES,
       }),
-      shown({ en: 'no disagreement at all', zh: '完全没有不一致' }, scores(50, 0, 0, 3), 1, close),
-      hidden({ en: 'an even split', zh: '均匀的分法' }, scores(40, 7, 7, 2), mcnemar(7, 7), {
-        ...close,
-        failureMessage: {
-          en: 'Twice a tail can exceed 1 when the split is even: a p-value cannot.',
-          zh: '分法均匀时，尾部概率的两倍可能超过 1；p 值不可能大于 1。',
-        },
+      shown({ en: 'no disagreement at all', zh: '完全没有不一致' }, scores(50, 0, 0, 3), 1, {
+        compare: close,
+        mistakes: MCNEMAR_MISTAKES,
+      }),
+      hidden({ en: 'an even split', zh: '均匀的分法' }, scores(40, 7, 7, 2), mcnemar(...scores(40, 7, 7, 2)), {
+        compare: close,
+        mistakes: MCNEMAR_MISTAKES,
+        catches: { en: 'a p-value above 1', zh: 'p 值大于 1' },
       }),
       hidden(
         { en: 'a lopsided split among many agreements', zh: '大量一致中的悬殊分法' },
         scores(900, 20, 60, 40),
-        mcnemar(20, 60),
+        mcnemar(...scores(900, 20, 60, 40)),
         {
-          ...close,
-          failureMessage: {
-            en: 'Exact and two-sided: not the chi-square approximation, not one tail, not two accuracies compared as proportions.',
-            zh: '要精确、双侧：不是卡方近似，不是单侧，也不是把两个准确率当成两个比例来比较。',
+          compare: close,
+          mistakes: MCNEMAR_MISTAKES,
+          catches: {
+            en: 'an approximation or one tail in place of the exact two-sided test',
+            zh: '用近似或单侧代替了精确的双侧检验',
           },
         },
       ),
-      hidden({ en: 'thousands of disagreements', zh: '几千处不一致' }, scores(100, 3000, 3100), mcnemar(3000, 3100), {
-        ...close,
-        points: 2,
-        failureMessage: {
-          en: 'C(n, i) and 2^n overflow a double long before thousands of disagreements: build each term from the previous one in log space.',
-          zh: '不一致的图片有几千张时，C(n, i) 和 2^n 早就超出了 double 的范围：在对数空间里由前一项递推出下一项。',
+      hidden(
+        { en: 'thousands of disagreements', zh: '几千处不一致' },
+        scores(100, 3000, 3100),
+        mcnemar(...scores(100, 3000, 3100)),
+        {
+          compare: close,
+          points: 2,
+          mistakes: MCNEMAR_MISTAKES,
+          misconceptions: [OVERFLOW],
+          catches: { en: 'terms that overflow for large counts', zh: '计数较大时各项溢出' },
         },
-      }),
+      ),
     ],
   },
   {
@@ -152,6 +334,7 @@ export const LESSON5: Question[] = [
         '一次 m×k 乘 k×n 的矩阵乘法在屋顶线模型下的上界（TFLOP/s）：每个元素占 `bytesPerElement` 字节，芯片峰值为 ' +
         '`peakTflops`、显存带宽为 `bandwidthTBs`（TB/s）；这次乘法至少要把 A 和 B 读一遍、把 C 写一遍。',
     },
+    minutes: 8,
     file: 'lesson5/index.ts',
     export: 'attainableTflops',
     uses: NOTHING,
@@ -160,30 +343,22 @@ export const LESSON5: Question[] = [
         { en: '4096³ in bfloat16 on an H200-like chip', zh: '类 H200 芯片上 bfloat16 的 4096³' },
         [4096, 4096, 4096, 2, 795, 4.24],
         roofline(4096, 4096, 4096, 2, 795, 4.24),
-        close,
+        { compare: close, mistakes: ROOF_MISTAKES },
       ),
       shown(
         { en: "the seed MLP's second layer in float32", zh: '原题 MLP 的第二层，float32' },
         [128, 10, 64, 4, 51, 4.24],
         roofline(128, 10, 64, 4, 51, 4.24),
-        {
-          ...close,
-          failureMessage: {
-            en: 'Below the ridge the bound is bandwidth × intensity: each multiply-add is two FLOPs, and every byte read or written moves.',
-            zh: '在脊点以下，上界是带宽 × 算术强度：每次乘加是两次浮点运算，读和写的每个字节都要搬运。',
-          },
-        },
+        { compare: close, mistakes: ROOF_MISTAKES },
       ),
       hidden(
         { en: 'one vector through a 4096×4096 layer', zh: '一个向量经过 4096×4096 的层' },
         [1, 4096, 4096, 2, 990, 4.8],
         roofline(1, 4096, 4096, 2, 990, 4.8),
         {
-          ...close,
-          failureMessage: {
-            en: 'The bound is the smaller of the two limits: an operation beats neither its arithmetic nor its bandwidth.',
-            zh: '上界应取两个限制中较小的那个：运算既快不过算力，也快不过带宽。',
-          },
+          compare: close,
+          mistakes: ROOF_MISTAKES,
+          catches: { en: 'the larger limit taken where the smaller binds', zh: '在较小限制起作用的地方取了较大的限制' },
         },
       ),
       hidden(
@@ -191,11 +366,9 @@ export const LESSON5: Question[] = [
         [4096, 4096, 64, 2, 1000, 4.24],
         roofline(4096, 4096, 64, 2, 1000, 4.24),
         {
-          ...close,
-          failureMessage: {
-            en: 'C is written once too: its m·n elements move as well.',
-            zh: 'C 也要写一遍：它的 m·n 个元素同样要搬运。',
-          },
+          compare: close,
+          mistakes: ROOF_MISTAKES,
+          catches: { en: 'bytes of the output left out', zh: '漏算了输出的字节' },
         },
       ),
     ],
@@ -218,6 +391,7 @@ export const LESSON5: Question[] = [
         '- 两个 LayerNorm 的输入（各 x）。\n' +
         "dropout 掩码每个元素占 1 字节，其余每个元素占 `valueBytes` 字节。`recompute` 为 'selective' 时不保存任何 y 大小的张量（它们会被重新计算）；为 'full' 时只保存该层的输入（x）。",
     },
+    minutes: 15,
     file: 'lesson5/index.ts',
     export: 'activationBytes',
     uses: NOTHING,
@@ -226,13 +400,13 @@ export const LESSON5: Question[] = [
         { en: 'GPT-3 175B layer, 16-bit, no recomputation', zh: 'GPT-3 175B 的一层，16 位，不重计算' },
         [gpt3, 2, 'none'],
         activations(gpt3, 2, 'none'),
-        exact,
+        { ...exact, mistakes: ACTIVATION_MISTAKES },
       ),
       shown(
         { en: 'a small layer, full recomputation, 16-bit', zh: '一个小层，完全重计算，16 位' },
         [small, 2, 'full'],
         activations(small, 2, 'full'),
-        exact,
+        { ...exact, mistakes: ACTIVATION_MISTAKES },
       ),
       hidden(
         { en: 'float32 values, no recomputation', zh: 'float32 数值，不重计算' },
@@ -241,9 +415,10 @@ export const LESSON5: Question[] = [
         {
           ...exact,
           points: 2,
-          failureMessage: {
-            en: 'A dropout mask takes one byte per element whatever the values take; the paper’s 34 and 5 hold for 2-byte values only.',
-            zh: 'dropout 掩码每个元素只占 1 字节，与数值宽度无关；论文里的 34 和 5 只对 2 字节数值成立。',
+          mistakes: ACTIVATION_MISTAKES,
+          catches: {
+            en: 'one-byte masks counted at the values’ width, or 16-bit constants kept for float32',
+            zh: '1 字节的掩码按数值宽度计算，或在 float32 下沿用 16 位的常数',
           },
         },
       ),
@@ -253,9 +428,10 @@ export const LESSON5: Question[] = [
         activations(small, 2, 'selective'),
         {
           ...exact,
-          failureMessage: {
-            en: 'Selective recomputation keeps none of the y-sized tensors, masks included.',
-            zh: '选择性重计算不保存任何 y 大小的张量，掩码也不保存。',
+          mistakes: ACTIVATION_MISTAKES,
+          catches: {
+            en: 'y-sized tensors kept under selective recomputation',
+            zh: '选择性重计算时仍保存了 y 大小的张量',
           },
         },
       ),
@@ -265,9 +441,10 @@ export const LESSON5: Question[] = [
         activations(small, 4, 'full'),
         {
           ...exact,
-          failureMessage: {
-            en: "The kept input takes the values' bytes.",
-            zh: '保存的输入按数值的字节数计算。',
+          mistakes: ACTIVATION_MISTAKES,
+          catches: {
+            en: 'the kept input counted at two bytes whatever the width',
+            zh: '保存的输入不论宽度都按 2 字节计算',
           },
         },
       ),
@@ -285,19 +462,24 @@ export const LESSON5: Question[] = [
         '选出若干层改用低精度，使准确率的总下降不超过 `budget` 个百分点，并让尽可能多的参数改为低精度。' +
         '返回这个最大的参数个数。',
     },
+    minutes: 15,
     file: 'lesson5/index.ts',
     export: 'maxLowPrecisionParams',
     uses: NOTHING,
     cases: [
-      shown({ en: 'budget 0.3 points', zh: '预算 0.3 个百分点' }, [net, 0.3], bestSubset(net, 0.3), exact),
+      shown({ en: 'budget 0.3 points', zh: '预算 0.3 个百分点' }, [net, 0.3], bestSubset(net, 0.3), {
+        ...exact,
+        mistakes: SUBSET_MISTAKES,
+      }),
       hidden({ en: 'budget 0.55 points', zh: '预算 0.55 个百分点' }, [net, 0.55], bestSubset(net, 0.55), {
         ...exact,
-        failureMessage: {
-          en: 'A greedy choice (by size, or by parameters per point) is not optimal: try every subset; there are only 2^layers.',
-          zh: '贪心选择（按大小，或按每个百分点换来的参数）并不是最优的：要尝试每个子集，一共只有 2^层数 个。',
-        },
+        mistakes: SUBSET_MISTAKES,
+        catches: { en: 'a greedy choice in place of the best subset', zh: '用贪心选择代替了最优子集' },
       }),
-      hidden({ en: 'no budget', zh: '没有预算' }, [net, 0], bestSubset(net, 0), exact),
+      hidden({ en: 'no budget', zh: '没有预算' }, [net, 0], bestSubset(net, 0), {
+        ...exact,
+        catches: { en: 'a layer taken although its drop exceeds the budget', zh: '下降量超出预算的层仍被选中' },
+      }),
     ],
   },
   {
@@ -308,6 +490,7 @@ export const LESSON5: Question[] = [
       zh: '用 Adam 训练时，混合精度策略把所有激活值都存成 16 位。为什么每个参数占用的内存并不减少？',
     },
     points: 1,
+    minutes: 2,
     choices: [
       { en: 'a 16-bit value is stored in a 32-bit slot on the GPU', zh: 'GPU 上 16 位的值要存放在 32 位的槽里' },
       {
@@ -327,6 +510,7 @@ export const LESSON5: Question[] = [
       zh: '为什么在 H200 上，原题的 MLP 在 bfloat16 autocast 下反而比 float32 慢？',
     },
     points: 1,
+    minutes: 2,
     choices: [
       {
         en: 'bfloat16 arithmetic is slower than float32 arithmetic on tensor cores',
@@ -349,6 +533,7 @@ export const LESSON5: Question[] = [
       zh: '从同一个随机种子训练的 mixed_float16 和 float32 在 6 张测试图片上意见不一致，6 张全都是 mixed_float16 答对：McNemar 检验 p = 0.03。这说明了什么？',
     },
     points: 2,
+    minutes: 3,
     choices: [
       {
         en: 'that these two networks differ; whether the policy changes accuracy needs several seeds per policy',
@@ -374,6 +559,7 @@ export const LESSON5: Question[] = [
       zh: '你的 float32 基线开着 TF32。为什么 bfloat16 autocast 相对它的加速，远小于 bfloat16 与 float32 矩阵乘法吞吐之比所暗示的？',
     },
     points: 1,
+    minutes: 2,
     choices: [
       { en: 'TF32 stores tensors in 19 bits and halves the memory traffic', zh: 'TF32 用 19 位存储张量，显存流量减半' },
       { en: 'TF32 turns autocast off', zh: 'TF32 会关闭 autocast' },
@@ -393,7 +579,8 @@ export const LESSON5: Question[] = [
       zh: '两个分类器在 10 张测试图片上意见不一致，比例是 9 比 1。McNemar 精确检验的双侧 p 值是 N/1024：N 是多少？',
     },
     points: 2,
-    answer: Math.round(mcnemar(9, 1) * 1024),
+    minutes: 5,
+    answer: Math.round(2 * lowerTail(1, 10) * 1024),
   },
   {
     kind: 'numeric',
@@ -403,6 +590,7 @@ export const LESSON5: Question[] = [
       zh: '一个 130 亿参数的模型，混合精度 Adam，在 16 块 GPU 上用 ZeRO 阶段 2：每块 GPU 上的模型状态是多少 GB（10⁹ 字节）？',
     },
     points: 2,
+    minutes: 4,
     answer: (2 * 13e9 + ((2 + 12) * 13e9) / 16) / 1e9,
   },
 ];
