@@ -4,7 +4,8 @@
  * paper's equation 1, and a brute-force subset search. The wrong formulas next to them are the usual mistakes:
  * a case recognises the value each gives for its arguments and answers with that mistake's hint.
  */
-import { hidden, mistake, shown, type Question, type Uses } from '../question';
+import { judgedBy } from '../judges';
+import { hidden, judged, mistake, shown, type Question, type Uses } from '../question';
 
 const exact = { compare: { kind: 'exact' } } as const;
 const close = { kind: 'relative', tolerance: 1e-9 } as const;
@@ -480,6 +481,42 @@ export const LESSON5: Question[] = [
         ...exact,
         catches: { en: 'a layer taken although its drop exceeds the budget', zh: '下降量超出预算的层仍被选中' },
       }),
+    ],
+  },
+  {
+    kind: 'code',
+    id: 'l5.q5',
+    title: { en: 'Open task: the fewest GPUs that fit Chinchilla', zh: '开放题：放下 Chinchilla 最少要几块 GPU' },
+    prompt: {
+      en:
+        'Chinchilla (70B; `mp.TRANSFORMER_SHAPES`), trained with mixed-precision Adam on 2048-token sequences, micro-batch 1 ' +
+        'per GPU, full activation recomputation and ZeRO stage 3, on GPUs of 40 GB (40·10⁹ bytes) each: over how few ' +
+        'data-parallel GPUs does it fit? Find it any way you like (the calculator of §4d, `mp.trainingMemory` in a cell, ' +
+        'or by hand) and return that number, a power of two as data-parallel groups usually are. The grader asks the ' +
+        "course's memory calculator whether your number fits, and whether half as many would.",
+      zh:
+        'Chinchilla（70B；`mp.TRANSFORMER_SHAPES`）用混合精度 Adam 训练，序列长 2048 个 token，每块 GPU 的微批大小为 1，' +
+        '完全激活重计算，ZeRO 阶段 3，每块 GPU 40 GB（40·10⁹ 字节）：最少要多少块数据并行的 GPU 才放得下？用什么方法找都' +
+        '可以（§4d 的计算器、在单元格里调用 `mp.trainingMemory`，或者手算），返回这个数；和通常的数据并行组一样，取 2 的幂。' +
+        '评分程序会用课程的显存计算器检查你的数是否放得下，以及减半后是否也放得下。',
+    },
+    minutes: 10,
+    file: 'lesson5/index.ts',
+    export: 'fewestGpus',
+    uses: NOTHING,
+    cases: [
+      judged(
+        { en: 'Chinchilla on 40 GB GPUs', zh: '40 GB GPU 上的 Chinchilla' },
+        [],
+        judgedBy('numberConfirmed', {
+          lo: 1,
+          hi: 4096,
+          probe: 'fitsInMemory',
+          args: { model: 'Chinchilla (70B)', tokens: 2048, batch: 1, recompute: 'full', budgetBytes: 40e9 },
+          smallest: 2,
+        }),
+        { points: 4 },
+      ),
     ],
   },
   {
