@@ -126,23 +126,24 @@ export function maxLowPrecisionParams(layers: LayerOption[], budget: number): nu
  * l5.q5: Open task: the fewest GPUs that fit Chinchilla
  * 开放题：放下 Chinchilla 最少要几块 GPU
  *
- * Chinchilla (70B; `mp.TRANSFORMER_SHAPES`), trained with mixed-precision Adam on 2048-token sequences,
- * micro-batch 1 per GPU, full activation recomputation and ZeRO stage 3, on GPUs of 40 GB (40·10⁹ bytes) each:
- * over how few data-parallel GPUs does it fit? Find it any way you like (the calculator of §4d,
- * `mp.trainingMemory` in a cell, or by hand) and return that number, a power of two as data-parallel groups
- * usually are. The grader asks the course's memory calculator whether your number fits, and whether half as many
- * would.
+ * Chinchilla (70B parameters, 80 layers of width 8192, vocabulary 32 000), trained with mixed-precision Adam on
+ * 2048-token sequences, micro-batch 1 per GPU, full activation recomputation and ZeRO stage 3, on GPUs of
+ * `gpuGB` GB (10⁹ bytes) each: over how few data-parallel GPUs does it fit? Return that number, a power of two
+ * as data-parallel groups usually are. Count it your way (§4b–§4d give the accounting; `mp.trainingMemory` in a
+ * cell lets you check your function); the grader asks the course's memory calculator whether your number fits,
+ * and whether half as many GPUs would.
  *
- * Chinchilla（70B；`mp.TRANSFORMER_SHAPES`）用混合精度 Adam 训练，序列长 2048 个 token，每块 GPU 的微批大小为 1，
- * 完全激活重计算，ZeRO 阶段 3，每块 GPU 40 GB（40·10⁹ 字节）：最少要多少块数据并行的 GPU 才放得下？用什么方法找
- * 都可以（§4d 的计算器、在单元格里调用 `mp.trainingMemory`，或者手算），返回这个数；和通常的数据并行组一样，取 2
- * 的幂。评分程序会用课程的显存计算器检查你的数是否放得下，以及减半后是否也放得下。
+ * Chinchilla（700 亿参数，80 层，宽度 8192，词表 32 000）用混合精度 Adam 训练，序列长 2048 个 token，每块 GPU 的
+ * 微批大小为 1，完全激活重计算，ZeRO 阶段 3，每块 GPU 有 `gpuGB` GB（10⁹ 字节）：最少要多少块数据并行的 GPU 才放
+ * 得下？返回这个数；和通常的数据并行组一样，取 2 的幂。怎么算由你决定（§4b–§4d 给出了记账方法；可以在单元格里用
+ * `mp.trainingMemory` 检验你的函数）；评分程序会用课程的显存计算器检查你的数是否放得下，以及 GPU 减半后是否也放
+ * 得下。
  *
  * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
  * available while its cases run.
  *
  * 按纯 TypeScript 评分：运行用例时没有任何库模块和包，也没有平台自带的 float16 转换。
  */
-export function fewestGpus(): number {
+export function fewestGpus(gpuGB: number): number {
   throw new NotImplementedError('l5.q5');
 }

@@ -107,16 +107,16 @@ export function maxLowPrecisionParams(layers: LayerOption[], budget: number): nu
 }
 
 /**
- * l5.q5 (open): over how few data-parallel GPUs of 40 GB does Chinchilla (70B) train with mixed-precision Adam,
+ * l5.q5 (open): over how few data-parallel GPUs of `gpuGB` GB does Chinchilla (70B) train with mixed-precision Adam,
  * 2048-token sequences, micro-batch 1, full recomputation and ZeRO stage 3? A power of two.
  */
-export function fewestGpus(): number {
+export function fewestGpus(gpuGB: number): number {
   // BEGIN SOLUTION l5.q5
   const [params, layers, hidden, vocab, tokens] = [70e9, 80, 8192, 32000, 2048];
   // full recomputation keeps each layer's 16-bit input; outside the layers, float32 logits and sbh(1 + 2·2) bytes
   const activations = layers * 2 * tokens * hidden + 4 * tokens * vocab + 5 * tokens * hidden;
   let gpus = 1;
-  while ((16 * params) / gpus + activations > 40e9) gpus *= 2; // ZeRO-3 shards all 16 bytes per parameter
+  while ((16 * params) / gpus + activations > gpuGB * 1e9) gpus *= 2; // ZeRO-3 shards all 16 bytes per parameter
   return gpus;
   // END SOLUTION
 }

@@ -261,6 +261,17 @@ const net = [
   { name: 'head', params: 500, drop: 0.3 },
 ];
 
+// ---------------------------------------------------------------------------------------------------- l5.q5
+/** Judged by the course's calculator: the student's GPU count fits the budget, and half as many would not. */
+const fits = (budgetBytes: number) =>
+  judgedBy('numberConfirmed', {
+    lo: 1,
+    hi: 4096,
+    probe: 'fitsInMemory',
+    args: { model: 'Chinchilla (70B)', tokens: 2048, batch: 1, recompute: 'full', budgetBytes },
+    smallest: 2,
+  });
+
 export const LESSON5: Question[] = [
   {
     kind: 'code',
@@ -489,34 +500,32 @@ export const LESSON5: Question[] = [
     title: { en: 'Open task: the fewest GPUs that fit Chinchilla', zh: '开放题：放下 Chinchilla 最少要几块 GPU' },
     prompt: {
       en:
-        'Chinchilla (70B; `mp.TRANSFORMER_SHAPES`), trained with mixed-precision Adam on 2048-token sequences, micro-batch 1 ' +
-        'per GPU, full activation recomputation and ZeRO stage 3, on GPUs of 40 GB (40·10⁹ bytes) each: over how few ' +
-        'data-parallel GPUs does it fit? Find it any way you like (the calculator of §4d, `mp.trainingMemory` in a cell, ' +
-        'or by hand) and return that number, a power of two as data-parallel groups usually are. The grader asks the ' +
-        "course's memory calculator whether your number fits, and whether half as many would.",
+        'Chinchilla (70B parameters, 80 layers of width 8192, vocabulary 32 000), trained with mixed-precision Adam on ' +
+        '2048-token sequences, micro-batch 1 per GPU, full activation recomputation and ZeRO stage 3, on GPUs of ' +
+        '`gpuGB` GB (10⁹ bytes) each: over how few data-parallel GPUs does it fit? Return that number, a power of two ' +
+        'as data-parallel groups usually are. Count it your way (§4b–§4d give the accounting; `mp.trainingMemory` in a ' +
+        "cell lets you check your function); the grader asks the course's memory calculator whether your number fits, " +
+        'and whether half as many GPUs would.',
       zh:
-        'Chinchilla（70B；`mp.TRANSFORMER_SHAPES`）用混合精度 Adam 训练，序列长 2048 个 token，每块 GPU 的微批大小为 1，' +
-        '完全激活重计算，ZeRO 阶段 3，每块 GPU 40 GB（40·10⁹ 字节）：最少要多少块数据并行的 GPU 才放得下？用什么方法找都' +
-        '可以（§4d 的计算器、在单元格里调用 `mp.trainingMemory`，或者手算），返回这个数；和通常的数据并行组一样，取 2 的幂。' +
-        '评分程序会用课程的显存计算器检查你的数是否放得下，以及减半后是否也放得下。',
+        'Chinchilla（700 亿参数，80 层，宽度 8192，词表 32 000）用混合精度 Adam 训练，序列长 2048 个 token，每块 GPU 的' +
+        '微批大小为 1，完全激活重计算，ZeRO 阶段 3，每块 GPU 有 `gpuGB` GB（10⁹ 字节）：最少要多少块数据并行的 GPU 才放' +
+        '得下？返回这个数；和通常的数据并行组一样，取 2 的幂。怎么算由你决定（§4b–§4d 给出了记账方法；可以在单元格里用 ' +
+        '`mp.trainingMemory` 检验你的函数）；评分程序会用课程的显存计算器检查你的数是否放得下，以及 GPU 减半后是否也放得下。',
     },
-    minutes: 10,
+    minutes: 12,
     file: 'lesson5/index.ts',
     export: 'fewestGpus',
     uses: NOTHING,
     cases: [
-      judged(
-        { en: 'Chinchilla on 40 GB GPUs', zh: '40 GB GPU 上的 Chinchilla' },
-        [],
-        judgedBy('numberConfirmed', {
-          lo: 1,
-          hi: 4096,
-          probe: 'fitsInMemory',
-          args: { model: 'Chinchilla (70B)', tokens: 2048, batch: 1, recompute: 'full', budgetBytes: 40e9 },
-          smallest: 2,
-        }),
-        { points: 4 },
-      ),
+      judged({ en: 'GPUs of 40 GB', zh: '40 GB 的 GPU' }, [40], fits(40e9), { points: 3 }),
+      {
+        ...judged({ en: 'GPUs of 80 GB', zh: '80 GB 的 GPU' }, [80], fits(80e9), { points: 2 }),
+        hidden: true,
+        catches: {
+          en: 'a number found for one memory size, not computed from gpuGB',
+          zh: '只针对一种显存大小找出的数，而不是由 gpuGB 算出来的',
+        },
+      },
     ],
   },
   {
