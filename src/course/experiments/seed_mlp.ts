@@ -88,7 +88,7 @@ export function forward(model: tf.Sequential, x: tf.Tensor): tf.Tensor {
 export type Rows = tf.Tensor2D | Float32Array;
 
 /** The predicted digit of rows start..start+size−1. */
-function predictRows(model: tf.Sequential, images: Rows, start: number, size: number): tf.Tensor1D {
+export function predictRows(model: tf.Sequential, images: Rows, start: number, size: number): tf.Tensor1D {
   const { inputs } = MNIST_MLP;
   return tf.tidy(() => {
     const x =
