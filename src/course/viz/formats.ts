@@ -126,15 +126,15 @@ export function spacingFigure(formats: readonly FormatLike[], options: SpacingFi
     button('all formats', () => true, `${title}: all formats`, shownFirst ? whole : firstAxes),
     ...names.map((name) => button(name, (n) => n === name, `${title}: ${name}`)),
   ];
-  const data: Trace[] = series.map((s) => ({
+  const data: Trace[] = series.map((s, i) => ({
     type: 'scatter',
     mode: s.everyValue ? 'lines+markers' : 'lines',
     name: s.format,
     x: s.values,
     y: s.gaps,
     visible: shownFirst ? shownFirst.includes(s.format) : true,
-    line: { shape: 'hv' },
-    marker: { size: 5 },
+    line: { shape: 'hv', color: FORMAT_COLORS[i % FORMAT_COLORS.length] },
+    marker: { size: 5, color: FORMAT_COLORS[i % FORMAT_COLORS.length] },
     hovertemplate: `${s.format}<br>value %{x:.6g}<br>gap to next %{y:.6g}<extra></extra>`,
   }));
   const range = (axis: 'x' | 'y') => (zoomed ? { range: zoomed[axis] } : {});
@@ -171,6 +171,29 @@ export function spacingFigure(formats: readonly FormatLike[], options: SpacingFi
     },
   };
 }
+
+/**
+ * One colour per format: plotly's default cycle has ten colours, so among the course's fifteen float formats the
+ * eleventh would share the first one's colour, and two lines of one chart would look like one format.
+ */
+const FORMAT_COLORS = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+  '#393b79',
+  '#ad494a',
+  '#637939',
+  '#8c6d31',
+  '#7b4173',
+  '#3182bd',
+];
 
 /**
  * Plotly's log-axis ranges (log10 units) for values in `zoom`: x is the zoom itself; y spans the gaps the shown

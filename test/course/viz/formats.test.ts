@@ -93,6 +93,13 @@ describe('spacingFigure', () => {
     expect(JSON.parse(JSON.stringify(fig))).to.deep.equal(fig); // plain data
   });
 
+  it('gives every format of the course its own colour, line and markers alike', () => {
+    const fig = spacingFigure(FLOAT_FORMAT_NAMES);
+    const colours = fig.data.map((t) => (t.line as { color: string }).color);
+    expect(new Set(colours).size).to.equal(FLOAT_FORMAT_NAMES.length);
+    expect(fig.data.map((t) => (t.marker as { color: string }).color)).to.deep.equal(colours);
+  });
+
   it('opens on an overview when given one', () => {
     const fig = spacingFigure(['float32', 'float16', 'bfloat16'], { overview: ['bfloat16', 'float16'] });
     expect(fig.data.map((t) => t.visible)).to.deep.equal([false, true, true]);
