@@ -288,7 +288,7 @@ export function bitLayoutFigure(value: number, formats: readonly FormatLike[]): 
   return {
     data: [heatmap],
     layout: {
-      title: { text: `The bits of ${value} in each format: red sign, blue exponent, green mantissa` },
+      title: { text: `How does each format store ${value}? (red: sign, blue: exponent, green: mantissa)` },
       xaxis: { title: { text: 'bit position, most significant first' }, dtick: 1 },
       yaxis: { title: { text: 'format = value stored' }, type: 'category', autorange: 'reversed', automargin: true },
       height: 160 + 36 * rows.length,
