@@ -75,7 +75,7 @@ function checkFormatList(formats: readonly FormatLike[], what: string): void {
 
 /** The options of spacingFigure. */
 export interface SpacingFigureOptions {
-  /** The question the figure answers; each view adds its name ("…: overview", "…: float16"). */
+  /** The question the figure answers; each view adds its name ("… (overview)", "… (float16)"). */
   readonly title?: string;
   /** A few of the formats, shown first (the dropdown offers all of them, or any one). */
   readonly overview?: readonly FormatLike[];
@@ -120,11 +120,11 @@ export function spacingFigure(formats: readonly FormatLike[], options: SpacingFi
     args: [{ visible: names.map(show) }, { 'title.text': text, ...axes }],
   });
   const firstAxes = zoomed ? { 'xaxis.range': zoomed.x, 'yaxis.range': zoomed.y } : whole;
-  const firstTitle = shownFirst ? `${title}: overview` : `${title}: all formats`;
+  const firstTitle = shownFirst ? `${title} (overview)` : `${title} (all formats)`;
   const buttons = [
     ...(shownFirst ? [button('overview', (n) => shownFirst.includes(n), firstTitle, firstAxes)] : []),
-    button('all formats', () => true, `${title}: all formats`, shownFirst ? whole : firstAxes),
-    ...names.map((name) => button(name, (n) => n === name, `${title}: ${name}`)),
+    button('all formats', () => true, `${title} (all formats)`, shownFirst ? whole : firstAxes),
+    ...names.map((name) => button(name, (n) => n === name, `${title} (${name})`)),
   ];
   const data: Trace[] = series.map((s, i) => ({
     type: 'scatter',
