@@ -11,7 +11,10 @@ export interface Limits {
 }
 
 /**
- * l1.q1: the limits of an IEEE-style binary format with `expBits` exponent and `manBits` mantissa bits.
+ * l1.q1: the limits of an IEEE-style binary format with `expBits` exponent and `manBits` mantissa bits: bias
+ * 2^(expBits−1) − 1, the all-ones exponent reserved for ±∞ and NaN, subnormals at exponent field 0.
+ *
+ *     formatLimits(5, 10).maxFinite   // 65504 (float16)
  *
  * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
  * available while its cases run.
@@ -21,21 +24,58 @@ export function formatLimits(expBits: number, manBits: number): Limits {
 }
 
 /**
- * l1.q2: the value of a float16 bit pattern (0..65535): sign, 5 exponent bits, 10 mantissa bits.
+ * A small float format: `expBits` exponent bits with the usual bias 2^(expBits−1) − 1, `manBits` mantissa bits,
+ * a sign bit, and which codes are special:
+ * - `'ieee'` (float16, bfloat16, float8_e5m2): the all-ones exponent holds ±∞ (mantissa 0) and NaN (any other);
+ * - `'fn'` (float8_e4m3fn): no infinity; only the codes with every exponent and mantissa bit set are NaN, and
+ *   the all-ones exponent otherwise holds ordinary numbers;
+ * - `'none'` (float4_e2m1fn, the float6 formats): every code is a finite number.
+ */
+export interface SmallFloatSpec {
+  expBits: number;
+  manBits: number;
+  special: 'ieee' | 'fn' | 'none';
+}
+
+/**
+ * l1.q2: the number that the code `bits` (an unsigned integer of 1 + expBits + manBits bits, the sign bit on top)
+ * stands for in the format `spec`, as ml_dtypes decodes it: −0 where the sign bit is set on a zero, NaN for
+ * every NaN code, ±Infinity for the infinities.
+ *
+ *     decodeFloat(0x3c00, { expBits: 5, manBits: 10, special: 'ieee' })   // 1 (float16)
  *
  * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
  * available while its cases run.
  */
-export function decodeFloat16(bits: number): number {
+export function decodeFloat(bits: number, spec: SmallFloatSpec): number {
   throw new NotImplementedError('l1.q2');
 }
 
 /**
- * l1.q3: bytes to store `count` values in a format of `bits` bits, packed (e.g. float4 packs two per byte).
+ * l1.q3: `x` (a float32 value) stored in the IEEE-style format (as in l1.q1) with `expBits` exponent and `manBits`
+ * mantissa bits, as a cast in ml_dtypes or torch stores it: the representable value nearest to x, a tie going to the
+ * neighbour whose last mantissa bit is 0; values too large for the format become ±Infinity, and the sign of a
+ * result that is zero is kept. NaN stays NaN.
+ *
+ *     roundToFormat(0.1, 5, 10)   // 0.0999755859375 (float16)
  *
  * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
  * available while its cases run.
  */
-export function storageBytes(count: number, bits: number): number {
+export function roundToFormat(x: number, expBits: number, manBits: number): number {
   throw new NotImplementedError('l1.q3');
+}
+
+/**
+ * l1.q4: the smallest power of two u such that w + u, stored in the IEEE-style format with `expBits` exponent and
+ * `manBits` mantissa bits (as roundToFormat stores it), is no longer w. `w` is a finite value of that format:
+ * think of it as a weight kept in that format and of u as the smallest update that moves it.
+ *
+ *     smallestChange(1, 8, 7)   // 2^-7 (bfloat16): 1 + 2^-8 is a tie, and goes back to 1
+ *
+ * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
+ * available while its cases run.
+ */
+export function smallestChange(w: number, expBits: number, manBits: number): number {
+  throw new NotImplementedError('l1.q4');
 }
