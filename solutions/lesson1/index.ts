@@ -1,5 +1,6 @@
-/** Lesson 1: what mixed precision is: the formats themselves. */
+/** Lesson 1: what mixed precision is: the formats themselves. 第1课：什么是混合精度训练——格式本身。 */
 
+/** A format's limits (l1.q1). 格式的极限（l1.q1）。 */
 export interface Limits {
   maxFinite: number;
   minNormal: number;
@@ -33,6 +34,12 @@ export function formatLimits(expBits: number, manBits: number): Limits {
  * - `'fn'` (float8_e4m3fn): no infinity; only the codes with every exponent and mantissa bit set are NaN, and
  *   the all-ones exponent otherwise holds ordinary numbers;
  * - `'none'` (float4_e2m1fn, the float6 formats): every code is a finite number.
+ *
+ * 一种小浮点格式：`expBits` 个指数位（偏置按惯例为 2^(expBits−1) − 1）、`manBits` 个尾数位、一个符号位，以及哪些
+ * 编码是特殊值：
+ * - `'ieee'`（float16、bfloat16、float8_e5m2）：全 1 指数域表示 ±∞（尾数为 0）和 NaN（尾数非 0）；
+ * - `'fn'`（float8_e4m3fn）：没有无穷大；只有指数位和尾数位全为 1 的编码是 NaN，全 1 指数域的其他编码都是普通数；
+ * - `'none'`（float4_e2m1fn 和 float6 格式）：每个编码都是有限数。
  */
 export interface SmallFloatSpec {
   expBits: number;

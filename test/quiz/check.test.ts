@@ -50,7 +50,7 @@ describe('check() in a notebook', function () {
       () => {
         for (;;);
       },
-      300,
+      { timeoutMs: 300 },
     );
     expect(loop.cases.map((c) => c.message)).to.deep.equal(
       new Array(5).fill('did not finish within 300 ms of CPU time (an infinite loop?)'),
@@ -131,7 +131,7 @@ describe('check() in a notebook', function () {
     const log = console.log;
     console.log = (s: string) => void printed.push(s);
     try {
-      await check('l1.q1', () => new Promise(() => {}), 50);
+      await check('l1.q1', () => new Promise(() => {}), { timeoutMs: 50 });
     } finally {
       console.log = log;
     }
@@ -140,7 +140,7 @@ describe('check() in a notebook', function () {
       "l1.q1 A format's limits from its exponent and mantissa bits: 0/5, 5 cases failed",
     );
     expect(printed[0]).to.match(/waited 1.0 s without computing/);
-    const r = await checkResult('l1.q1', () => 1, 50);
+    const r = await checkResult('l1.q1', () => 1, { timeoutMs: 50 });
     expect(renderHtml('t', r)).to.match(/^<div><b>l1.q1 t: 0\/5<\/b><table>/);
   });
 });
