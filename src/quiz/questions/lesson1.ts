@@ -40,16 +40,23 @@ const limits = (f: FloatFormat) => ({
   minSubnormal: f.minSubnormal,
   epsilon: f.epsilon,
 });
-const limitsCase = (f: FloatFormat, show: boolean): CodeCase =>
-  (show ? shown : hidden)(`${f.name} (${f.expBits}, ${f.manBits})`, [f.expBits, f.manBits], limits(f), exact);
+/** A public case names its format; a hidden one says what it is (`what`), not which. */
+const limitsCase = (f: FloatFormat, what?: Text): CodeCase =>
+  what
+    ? hidden(what, [f.expBits, f.manBits], limits(f), exact)
+    : shown(`${f.name} (${f.expBits}, ${f.manBits})`, [f.expBits, f.manBits], limits(f), exact);
 
 /** l1.q2's spec argument for a registry format, and the library's value of `code` in it. */
 const SPECIAL = { ieee: 'ieee', 'all-ones': 'fn', none: 'none' } as const;
 function decodeCase(name: string, code: number, what: Text, show: boolean): CodeCase {
   const f = floatFormat(name);
   const spec = { expBits: f.expBits, manBits: f.manBits, special: SPECIAL[f.nan as keyof typeof SPECIAL] };
-  const hex = `0x${code.toString(16)}`;
-  return (show ? shown : hidden)(label(`${name} ${hex}: `, what), [code, spec], decode(code, f), exact);
+  return (show ? shown : hidden)(
+    label(show ? `${name} 0x${code.toString(16)}: ` : `${name}: `, what),
+    [code, spec],
+    decode(code, f),
+    exact,
+  );
 }
 
 /** l1.q3: `x` stored in the IEEE-style format `name`, as the library (bit-identical to ml_dtypes) stores it. */
@@ -115,11 +122,11 @@ export const LESSON1: Question[] = [
     export: 'formatLimits',
     uses: PLAIN,
     cases: [
-      limitsCase(floatFormat('float16'), true),
-      limitsCase(floatFormat('bfloat16'), true),
-      limitsCase(floatFormat('float8_e5m2'), false),
-      limitsCase(floatFormat('float8_e3m4'), false),
-      limitsCase(E6M3, false),
+      limitsCase(floatFormat('float16')),
+      limitsCase(floatFormat('bfloat16')),
+      limitsCase(floatFormat('float8_e5m2'), { en: 'a float8 format', zh: '一种 float8 格式' }),
+      limitsCase(floatFormat('float8_e3m4'), { en: 'a format with few exponent bits', zh: '指数位很少的格式' }),
+      limitsCase(E6M3, { en: 'a format outside the registry', zh: '不在格式注册表中的格式' }),
     ],
   },
   {
@@ -231,8 +238,8 @@ export const LESSON1: Question[] = [
       changeCase('bfloat16', 1, '1', true),
       changeCase('float16', 1, '1', true),
       changeCase('bfloat16', 1 + 2 ** -7, { en: 'the value just above 1', zh: '紧挨在 1 上面的值' }, false),
-      changeCase('bfloat16', -1, '-1', false),
-      changeCase('float16', 0, '0', false),
+      changeCase('bfloat16', -1, { en: 'a negative weight', zh: '一个负的权重' }, false),
+      changeCase('float16', 0, { en: 'zero', zh: '零' }, false),
       changeCase('float16', 65_504, { en: 'the largest finite value', zh: '最大有限值' }, false),
     ],
   },
