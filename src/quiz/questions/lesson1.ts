@@ -150,7 +150,7 @@ export const LESSON1: Question[] = [
     export: 'decodeFloat',
     uses: PLAIN,
     cases: [
-      decodeCase('float16', 0x3c00, { en: 'one', zh: '1' }, true),
+      decodeCase('float16', 0x3c00, { en: 'one', zh: '数值 1' }, true),
       decodeCase('float16', 0x8000, { en: 'negative zero', zh: '负零' }, true),
       decodeCase('float8_e4m3fn', 0x7e, { en: 'the largest finite value', zh: '最大有限值' }, true),
       decodeCase('float16', 0x0001, { en: 'a subnormal', zh: '一个次正规数' }, false),
@@ -186,8 +186,8 @@ export const LESSON1: Question[] = [
       roundCase('float16', 70_000, '70000', true),
       roundCase('bfloat16', 1 + 2 ** -8, '1 + 2^-8', true),
       roundCase(
-        'bfloat16',
-        1 + 3 * 2 ** -8,
+        'float16',
+        2049,
         { en: 'a value halfway between two neighbours', zh: '恰在两个相邻值正中间的值' },
         false,
       ),
