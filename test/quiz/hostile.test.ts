@@ -295,9 +295,9 @@ describe('what the grader reads before anything runs', function () {
   });
 
   it('grades an answer nested 400 000 levels deep as a wrong answer, and the others as usual', async () => {
-    const deep = `{ "l1.c1": ${'['.repeat(4e5)}${']'.repeat(4e5)}, "l1.c2": 7.5625 }`;
+    const deep = `{ "l1.c5": ${'['.repeat(4e5)}${']'.repeat(4e5)}, "l1.c2": 7.5625 }`;
     const report = await gradeSubmission(writeSubmission(tempDir('answers'), { 'answers.json': deep }), {
-      only: ['l1.q1', 'l1.c1', 'l1.c2'],
+      only: ['l1.q1', 'l1.c5', 'l1.c2'],
     });
     expect(report.questions.map((q) => q.earned)).to.deep.equal([5, 0, 3]);
     expect(report.questions[1]!.cases[0]!.message).to.equal('not the expected answer');
