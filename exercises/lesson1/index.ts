@@ -124,3 +124,24 @@ export function roundToFormat(x: number, expBits: number, manBits: number): numb
 export function smallestChange(w: number, expBits: number, manBits: number): number {
   throw new NotImplementedError('l1.q4');
 }
+
+/**
+ * l1.q5: Open task: a value both 16-bit formats store badly
+ * 开放题：两种 16 位格式都存不准的值
+ *
+ * A value x ≠ 0 that float32 holds exactly (Math.fround(x) === x) and that bfloat16 and float16 both store more
+ * than 1 % off (relative error |stored − x| / |x|); a value both store more than 10 % off earns the last point.
+ * Any such value passes: the grader stores it in both formats and measures.
+ *
+ * 返回一个 float32 能精确表示（Math.fround(x) === x）的非零值 x，且 bfloat16 和 float16 存它时的相对误差（|存储
+ * 值 − x| / |x|）都超过 1%；两种格式的误差都超过 10% 时得到最后 1 分。任何满足条件的值都能得分：评分程序会把它存
+ * 进两种格式并测量误差。
+ *
+ * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
+ * available while its cases run.
+ *
+ * 按纯 TypeScript 评分：运行用例时没有任何库模块和包，也没有平台自带的 float16 转换。
+ */
+export function hardToStore(): number {
+  throw new NotImplementedError('l1.q5');
+}

@@ -109,3 +109,17 @@ export function smallestChange(w: number, expBits: number, manBits: number): num
   return u;
   // END SOLUTION
 }
+
+/**
+ * l1.q5 (open): a value that float32 holds exactly and that bfloat16 and float16 both store more than 1 % off.
+ *
+ *     hardToStore()   // one such value
+ */
+export function hardToStore(): number {
+  // BEGIN SOLUTION l1.q5
+  // bfloat16 stores any value of its normal range within 2^-8 ≈ 0.4 %, so the value lies below 2^-126, among its
+  // subnormals (2^-133 apart), where float16 has long flushed to zero. Halfway between two of them, 1.5 · 2^-133 is
+  // a tie that rounds to the even neighbour 2^-132: a third off.
+  return 1.5 * 2 ** -133;
+  // END SOLUTION
+}

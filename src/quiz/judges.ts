@@ -80,6 +80,16 @@ export const PROBES = {
       const r = roundValue(v * scale, args.format);
       return Number.isFinite(r) && r !== 0;
     }),
+  /**
+   * Whether float32 holds `x` exactly (and x ≠ 0) while each of `formats` stores it more than `relError` off
+   * (relative error): a value every one of those formats gets wrong.
+   *
+   *     PROBES.lostInAll(1.5 * 2 ** -133, { formats: ['bfloat16', 'float16'], relError: 0.01 }) // true
+   */
+  lostInAll: (x: number, args: { formats: readonly string[]; relError: number }): boolean =>
+    x !== 0 &&
+    Math.fround(x) === x &&
+    args.formats.every((f) => Math.abs(roundValue(x, f) - x) > args.relError * Math.abs(x)),
 } as const;
 export type ProbeName = keyof typeof PROBES;
 
@@ -154,7 +164,8 @@ const numberConfirmed: Judge<ConfirmedParams> = {
     const out = inRange(value, p.lo, p.hi);
     if (out) return out;
     const x = value as number;
-    const probe = PROBES[p.probe];
+    // the bank pairs each probe with its own args (judgedBy's types), so any probe takes these
+    const probe = PROBES[p.probe] as (x: number, args: ConfirmedParams['args']) => boolean;
     if (!probe(x, p.args))
       return {
         score: 0,

@@ -6,7 +6,8 @@
  */
 import { decode, getFormat, roundValue, type FloatFormat } from '../../mp/index';
 import { deriveFloat } from '../../mp/formats/spec';
-import { hidden, mistake, shown, type CaseOptions, type CodeCase, type Question, type Uses } from '../question';
+import { judgedBy } from '../judges';
+import { hidden, judged, mistake, shown, type CaseOptions, type CodeCase, type Question, type Uses } from '../question';
 import type { Text } from '../text';
 
 /** The formats by hand: no library (its registry holds these very limits and roundings), no package. */
@@ -353,6 +354,15 @@ function changeCase(name: string, w: number, what: Text, show: boolean, more: Ca
   return (show ? shown : hidden)(label(`${name}, w = `, what), args, smallestChangeOf(w, f), options);
 }
 
+/** l1.q5's judge: the library stores the returned value in bfloat16 and float16 and measures the error. */
+const lostInBoth = (relError: number) =>
+  judgedBy('numberConfirmed', {
+    lo: -3.4028234663852886e38,
+    hi: 3.4028234663852886e38,
+    probe: 'lostInAll',
+    args: { formats: ['bfloat16', 'float16'], relError },
+  });
+
 /** l1.c2: a bfloat16 weight of 6 that gets 50 updates of +0.02, each sum stored in bfloat16 again. */
 function bfloat16Walk(): number {
   let w = 6;
@@ -616,6 +626,37 @@ export const LESSON1: Question[] = [
         catches: {
           en: 'the largest finite weight (a sum that rounds to ∞ is a change)',
           zh: '最大有限权重（舍入成 ∞ 的和也是改变）',
+        },
+      }),
+    ],
+  },
+  {
+    kind: 'code',
+    id: 'l1.q5',
+    title: { en: 'Open task: a value both 16-bit formats store badly', zh: '开放题：两种 16 位格式都存不准的值' },
+    minutes: 10,
+    prompt: {
+      en:
+        'A value x ≠ 0 that float32 holds exactly (Math.fround(x) === x) and that bfloat16 and float16 both store ' +
+        'more than 1 % off (relative error |stored − x| / |x|); a value both store more than 10 % off earns the last ' +
+        'point. Any such value passes: the grader stores it in both formats and measures.',
+      zh:
+        '返回一个 float32 能精确表示（Math.fround(x) === x）的非零值 x，且 bfloat16 和 float16 存它时的相对误差' +
+        '（|存储值 − x| / |x|）都超过 1%；两种格式的误差都超过 10% 时得到最后 1 分。任何满足条件的值都能得分：评分' +
+        '程序会把它存进两种格式并测量误差。',
+    },
+    file: 'lesson1/index.ts',
+    export: 'hardToStore',
+    uses: PLAIN,
+    cases: [
+      judged({ en: 'both formats more than 1 % off', zh: '两种格式的误差都超过 1%' }, [], lostInBoth(0.01), {
+        points: 2,
+      }),
+      hidden({ en: 'both formats more than 10 % off', zh: '两种格式的误差都超过 10%' }, [], undefined, {
+        judge: lostInBoth(0.1),
+        catches: {
+          en: 'a value that one of the formats stores within 10 %: far enough from zero, its gaps are finer than that',
+          zh: '其中一种格式存它的误差不到 10%：离零足够远时，它的间距比这更细',
         },
       }),
     ],
