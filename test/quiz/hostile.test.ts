@@ -299,8 +299,9 @@ describe('what the grader reads before anything runs', function () {
     const report = await gradeSubmission(writeSubmission(tempDir('answers'), { 'answers.json': deep }), {
       only: ['l1.q1', 'l1.c5', 'l1.c2'],
     });
-    expect(report.questions.map((q) => q.earned)).to.deep.equal([5, 0, 3]);
-    expect(report.questions[1]!.cases[0]!.message).to.equal('not the expected answer');
+    // in the bank's order: l1.q1, l1.c2, l1.c5
+    expect(report.questions.map((q) => q.earned)).to.deep.equal([5, 3, 0]);
+    expect(report.questions[2]!.cases[0]!.message).to.equal('not the expected answer');
   });
 
   it('grades code when answers.json holds something other than an object', async () => {
