@@ -86,7 +86,7 @@ const KINDS: Kind[] = [
     files: () => ({
       'lesson1/index.ts': replaceBody(
         'lesson1/index.ts',
-        'decodeFloat16',
+        'decodeFloat',
         'require(\'fs\').writeSync(3, \'x {"type":"result","index":0,"value":"1","valueType":"number","leaked":0,"mutated":false}\\n\'); return 1;',
       ),
     }),
@@ -103,7 +103,7 @@ const KINDS: Kind[] = [
   },
   {
     name: 'breaks-answers-json',
-    files: () => ({ 'answers.json': '{ "l1.c1": 65504,' }),
+    files: () => ({ 'answers.json': '{ "l1.c2": 7.5625,' }),
     zero: (id) => !isCode(id),
     message: /answers.json is not valid JSON/,
   },

@@ -67,6 +67,7 @@ export {
   type TimingComparison,
   type TimingVerdict,
 } from './experiments/timing';
+export { timeAlternatives, type TimeAlternativesOptions } from './experiments/time_alternatives';
 export {
   trainMnistFp8,
   trainMnistFp8Delayed,

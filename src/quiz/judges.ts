@@ -97,6 +97,16 @@ export const PROBES = {
     const m = trainingMemory(model, { precision: 'mixed', tokens, batch, recompute, zeroStage: 3, gpus });
     return m.totalBytes <= args.budgetBytes;
   },
+  /**
+   * Whether float32 holds `x` exactly (and x ≠ 0) while each of `formats` stores it more than `relError` off
+   * (relative error): a value every one of those formats gets wrong.
+   *
+   *     PROBES.lostInAll(1.5 * 2 ** -133, { formats: ['bfloat16', 'float16'], relError: 0.01 }) // true
+   */
+  lostInAll: (x: number, args: { formats: readonly string[]; relError: number }): boolean =>
+    x !== 0 &&
+    Math.fround(x) === x &&
+    args.formats.every((f) => Math.abs(roundValue(x, f) - x) > args.relError * Math.abs(x)),
 } as const;
 export type ProbeName = keyof typeof PROBES;
 

@@ -14,6 +14,7 @@ import {
   progressRecorder,
   numberLine,
   spacingFigure,
+  timeAlternatives,
   timeTrainingSteps,
   trainMnist,
   trainMnistFp8,
@@ -40,6 +41,7 @@ describe('every public function of the course rejects an unknown option', () => 
     trainMnist: (o) => trainMnist(o),
     trainMnistFp8: (o) => trainMnistFp8(o),
     timeTrainingSteps: (o) => timeTrainingSteps(['float32'], o),
+    timeAlternatives: (o) => timeAlternatives({ a: () => 0, b: () => 0 }, o),
     compareTimings: (o) =>
       compareTimings(
         ['a', 'b'].map((policy) => ({ policy, samples: [1, 1, 1, 1, 1] })),

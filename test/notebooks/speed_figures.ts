@@ -40,11 +40,6 @@ const H200_SPECS =
 
 export const NOT_MEASURED: readonly NotMeasured[] = [
   {
-    lesson: '01',
-    text: 'dense peaks of 67 TFLOP/s float32, 495 tf32,\n990 float16/bfloat16 and 1979 float8',
-    source: H200_SPECS,
-  },
-  {
     lesson: '05',
     text: '4.8 TB/s of HBM3e, about 67 TFLOP/s in\nfloat32 and 989 TFLOP/s dense in bfloat16',
     source: H200_SPECS,

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Report } from '../../src/quiz';
+import { loadQuestions, type Report } from '../../src/quiz';
 import { typeErrors } from './compile';
 import { ROOT, tempDir } from '../../scripts/quiz/submissions';
 
@@ -19,9 +19,12 @@ function guideSteps(): { blocks: string[]; commands: string[]; cell: string } {
   const section = guide.slice(start, guide.indexOf('\n## ', start + 1));
   const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!.replace(/^ {3}/gm, ''));
   const commands = [...section.matchAll(/\*\*`(npm run [^`]+)`\*\*/g)].map((m) => m[1]!);
-  const cell = /`(await check\('l1\.q4', [^`]+)`/.exec(section)?.[1] ?? 'no check cell in the guide';
+  const cell = /`(await check\('l1\.q9', [^`]+)`/.exec(section)?.[1] ?? 'no check cell in the guide';
   return { blocks, commands, cell };
 }
+
+/** The bank's coding exercises before the guide's steps add one. */
+const codeQuestions = loadQuestions().filter((q) => q.kind === 'code').length;
 
 const COPIED = [
   'package.json',
@@ -78,12 +81,14 @@ describe("the guide's steps to add an exercise, followed in a copy of the reposi
     expect(generated.output).to.include(`add a code cell \`${steps.cell}\``);
     const stub = fs.readFileSync(path.join(copy, 'exercises/lesson1/index.ts'), 'utf8');
     expect(stub).to.include(
-      "export function valuesPerBytes(bytes: number, bits: number): number {\n  throw new NotImplementedError('l1.q4');\n}",
+      "export function valuesPerBytes(bytes: number, bits: number): number {\n  throw new NotImplementedError('l1.q9');\n}",
     );
     expect(fs.readFileSync(path.join(copy, 'docs/instructor-guide.md'), 'utf8')).to.match(
-      /\| l1\.q4 +\| `valuesPerBytes` in `exercises\/lesson1\/index\.ts` +\| +3 \| +2 \| +1 \|/,
+      /\| l1\.q9 +\| `valuesPerBytes` in `exercises\/lesson1\/index\.ts` +\| +3 \| +2 \| +1 \|/,
     );
-    expect(fs.readFileSync(path.join(copy, 'README.md'), 'utf8')).to.match(/\b19 coding exercises\b/);
+    expect(fs.readFileSync(path.join(copy, 'README.md'), 'utf8')).to.match(
+      new RegExp(`\\b${codeQuestions + 1} coding exercises\\b`),
+    );
   });
 
   it('leaves nothing out of date once the notebook has the cell', () => {
@@ -99,7 +104,7 @@ describe("the guide's steps to add an exercise, followed in a copy of the reposi
   it('grades the reference to full points and the stub to 0, with the same signatures', () => {
     const grade = (dir: string): Report => {
       const out = path.join(copy, `${dir}.json`);
-      const r = run(copy, 'npx', ['tsx', 'src/quiz/cli.ts', '--submission', dir, '--only', 'l1.q4', '--json', out]);
+      const r = run(copy, 'npx', ['tsx', 'src/quiz/cli.ts', '--submission', dir, '--only', 'l1.q9', '--json', out]);
       expect(r.status, r.output).to.equal(0);
       return JSON.parse(fs.readFileSync(out, 'utf8')) as Report;
     };

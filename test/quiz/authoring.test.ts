@@ -131,14 +131,14 @@ describe('the question bank as the single source (npm run exercises)', function 
     const first = fs.readdirSync(dir).find((f) => f.startsWith('01_'))!;
     const nb = JSON.parse(fs.readFileSync(path.join(dir, first), 'utf8')) as { cells: Cell[] };
     nb.cells = nb.cells.filter((c) => !c.source.join('').includes("check('l1.q3'"));
-    nb.cells.push(cell("await check('l1.q1', ex.storageBytes);"), cell("await check('l1.q9', ex.nothing);"));
+    nb.cells.push(cell("await check('l1.q1', ex.roundToFormat);"), cell("await check('l1.q9', ex.nothing);"));
     nb.cells = nb.cells.map((c) =>
       c.source.join('').includes("check('l1.c2'") ? { ...c, source: ["await check('l1.c2', answers['l1.c2'])"] } : c,
     );
     fs.writeFileSync(path.join(dir, first), JSON.stringify(nb));
     expect(notebookProblems(dir)).to.deep.equal([
       `notebooks/${first}: 2 check cells for l1.q1: keep one`,
-      `notebooks/${first}: no check cell for l1.q3: add a code cell \`await check('l1.q3', ex.storageBytes);\``,
+      `notebooks/${first}: no check cell for l1.q3: add a code cell \`await check('l1.q3', ex.roundToFormat);\``,
       `notebooks/${first}: check('l1.c2', answers['l1.c2']) should be check('l1.c2')`,
       `notebooks/${first}: check('l1.q9', ex.nothing) names no question of lesson 1 in the bank`,
     ]);

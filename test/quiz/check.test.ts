@@ -7,25 +7,46 @@ import { roundValue } from '../../src/mp/index';
 import { check, checkResult, renderHtml, summary } from '../../src/quiz';
 import { EXERCISES, tempDir } from '../../scripts/quiz/submissions';
 
+/** l1.q1's limits of an IEEE-style format, self-contained (the sandbox runs it alone). */
+function limitsOf(expBits: number, manBits: number) {
+  const bias = 2 ** (expBits - 1) - 1;
+  const maxExp = 2 ** expBits - 2 - bias;
+  return {
+    maxFinite: (2 - 2 ** -manBits) * 2 ** maxExp,
+    minNormal: 2 ** (1 - bias),
+    minSubnormal: 2 ** (1 - bias - manBits),
+    epsilon: 2 ** -manBits,
+  };
+}
+
 describe('check() in a notebook', function () {
   this.timeout(120_000);
 
   it('grades a function and returns the points', async () => {
-    const right = await checkResult('l1.q3', (count: number, bits: number) => Math.ceil((count * bits) / 8));
-    expect(right.earned).to.equal(right.points).and.equal(4);
-    const wrong = await checkResult('l1.q3', (count: number, bits: number) => (count * bits) / 8);
+    const right = await checkResult('l1.q1', limitsOf);
+    expect(right.earned).to.equal(right.points).and.equal(5);
+    // float16's bias for every format: right for the two formats with 5 exponent bits only
+    const wrong = await checkResult('l1.q1', (expBits: number, manBits: number) => {
+      const maxExp = 2 ** expBits - 2 - 15;
+      return {
+        maxFinite: (2 - 2 ** -manBits) * 2 ** maxExp,
+        minNormal: 2 ** -14,
+        minSubnormal: 2 ** (-14 - manBits),
+        epsilon: 2 ** -manBits,
+      };
+    });
     expect(wrong.earned).to.equal(2);
-    expect(wrong.cases[1]!.message).to.match(/^expected 2, got 1.5/);
+    expect(wrong.cases[1]!.message).to.match(/^expected 3\.389\d*e\+38 \(max bfloat16\), got .* in field 'maxFinite'$/);
   });
 
   it('runs an exercise file’s function from its file, as grading does', async () => {
-    const r = await checkResult('l1.q2', solutions.decodeFloat16);
-    expect([r.earned, r.points]).to.deep.equal([7, 7]);
+    const r = await checkResult('l1.q2', solutions.decodeFloat);
+    expect([r.earned, r.points]).to.deep.equal([9, 9]);
   });
 
   it('reports a synchronous infinite loop as a timeout, and the next call works', async () => {
     const loop = await checkResult(
-      'l1.q3',
+      'l1.q1',
       () => {
         for (;;);
       },
@@ -33,9 +54,9 @@ describe('check() in a notebook', function () {
     );
     // a timeout says nothing of which mistake it was: no hint
     expect(loop.cases.map((c) => c.message)).to.deep.equal(
-      new Array(4).fill('did not finish within 300 ms of CPU time (an infinite loop?)'),
+      new Array(5).fill('did not finish within 300 ms of CPU time (an infinite loop?)'),
     );
-    expect((await checkResult('l1.q3', (n: number, b: number) => Math.ceil((n * b) / 8))).earned).to.equal(4);
+    expect((await checkResult('l1.q1', limitsOf)).earned).to.equal(5);
   });
 
   it('runs a cell’s self-contained function in the sandbox, where what its question does not allow is absent', async () => {
@@ -53,7 +74,7 @@ describe('check() in a notebook', function () {
 
   it('says "not done yet" for a stub and "not answered yet" for a missing answer', async () => {
     expect((await checkResult('l1.q1', exercises.formatLimits)).problem).to.match(/^not done yet/);
-    expect((await checkResult('l1.c1', null)).cases[0]!.message).to.equal('not answered yet');
+    expect((await checkResult('l1.c2', null)).cases[0]!.message).to.equal('not answered yet');
   });
 
   it('shows a choice question’s choices until it is answered right, and takes a letter or a choice’s text', async () => {
@@ -72,7 +93,7 @@ describe('check() in a notebook', function () {
   });
 
   it('grades concept answers, and never throws', async () => {
-    expect((await checkResult('l1.c1', 65504)).earned).to.equal(1);
+    expect((await checkResult('l1.c2', 7.5625)).earned).to.equal(3);
     expect((await checkResult('l1.q1', 42)).problem).to.match(/needs a function/);
     expect((await checkResult('l9.q9', 1)).problem).to.match(/Unknown question "l9.q9". Questions: l1.q1, /);
   });
@@ -84,21 +105,21 @@ describe('check() in a notebook', function () {
     const cwd = process.cwd();
     process.chdir(course);
     try {
-      expect((await checkResult('l1.c1')).cases[0]!.message).to.equal('not answered yet');
-      fs.writeFileSync(answers, JSON.stringify({ 'l1.c1': 65504 }));
-      expect((await checkResult('l1.c1')).earned).to.equal(1);
-      fs.writeFileSync(answers, '{ "l1.c1": 65504,');
-      expect((await checkResult('l1.c1')).problem).to.match(/^could not read .*answers.json: `.*JSON.*`$/);
+      expect((await checkResult('l1.c2')).cases[0]!.message).to.equal('not answered yet');
+      fs.writeFileSync(answers, JSON.stringify({ 'l1.c2': 7.5625 }));
+      expect((await checkResult('l1.c2')).earned).to.equal(3);
+      fs.writeFileSync(answers, '{ "l1.c2": 7.5625,');
+      expect((await checkResult('l1.c2')).problem).to.match(/^could not read .*answers.json: `.*JSON.*`$/);
       // a code question by its id alone: the exercise file as saved now
-      expect((await checkResult('l1.q3')).problem).to.match(/^not done yet/);
+      expect((await checkResult('l1.q1')).problem).to.match(/^not done yet/);
       const lesson1 = path.join(course, 'exercises/lesson1/index.ts');
       fs.writeFileSync(
         lesson1,
         fs
           .readFileSync(lesson1, 'utf8')
-          .replace("throw new NotImplementedError('l1.q3');", 'return Math.ceil((count * bits) / 8);'),
+          .replace("throw new NotImplementedError('l1.q1');", `return (${limitsOf.toString()})(expBits, manBits);`),
       );
-      expect((await checkResult('l1.q3')).earned).to.equal(4);
+      expect((await checkResult('l1.q1')).earned).to.equal(5);
     } finally {
       process.chdir(cwd);
     }
@@ -111,9 +132,9 @@ describe('check() in a notebook', function () {
     require.cache[tslab] = { exports: { display: { html: (s: string) => shown.push(s) } } } as unknown as NodeJS.Module;
     (globalThis as Record<string, unknown>).__tslab__ = {};
     try {
-      expect(await check('l1.c1', 65504)).to.equal(undefined);
+      expect(await check('l1.c2', 7.5625)).to.equal(undefined);
       expect(shown).to.have.length(1);
-      expect(shown[0]).to.match(/^<div><b>l1.c1 What is the largest finite float16 value\?: 1\/1<\/b>/);
+      expect(shown[0]).to.match(/^<div><b>l1.c2 A weight is kept in bfloat16 .*: 3\/3<\/b>/);
     } finally {
       delete (globalThis as Record<string, unknown>).__tslab__;
       if (saved) require.cache[tslab] = saved;
@@ -126,14 +147,16 @@ describe('check() in a notebook', function () {
     const log = console.log;
     console.log = (s: string) => void printed.push(s);
     try {
-      await check('l1.q3', () => new Promise(() => {}), { timeoutMs: 50 });
+      await check('l1.q1', () => new Promise(() => {}), { timeoutMs: 50 });
     } finally {
       console.log = log;
     }
     expect(printed).to.have.length(1);
-    expect(printed[0]!.split('\n')[0]).to.equal('l1.q3 Bytes to store values in a packed format: 0/4, 4 cases failed');
+    expect(printed[0]!.split('\n')[0]).to.equal(
+      "l1.q1 A format's limits from its exponent and mantissa bits: 0/5, 5 cases failed",
+    );
     expect(printed[0]).to.match(/waited 1.0 s without computing/);
-    const r = await checkResult('l1.q3', () => 1, { timeoutMs: 50 });
-    expect(renderHtml('t', r)).to.match(/^<div><b>l1.q3 t: 0\/4<\/b><table>/);
+    const r = await checkResult('l1.q1', () => 1, { timeoutMs: 50 });
+    expect(renderHtml('t', r)).to.match(/^<div><b>l1.q1 t: 0\/5<\/b><table>/);
   });
 });

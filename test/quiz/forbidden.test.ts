@@ -186,13 +186,13 @@ describe('what an exercise may use', function () {
     ]);
   });
 
-  it('covers exports a deny-list forgot: fields for decodeFloat16, castStatsAsync for castLoss, getFloatFormat for formatLimits', async () => {
+  it('covers exports a deny-list forgot: decode for decodeFloat, castStatsAsync for castLoss, getFloatFormat for formatLimits', async () => {
     const files = {
       'lesson1/index.ts': replaceBody(
         'lesson1/index.ts',
-        'decodeFloat16',
-        "return Number(fields(bits, 'float16').value);",
-        "import { fields } from '../../src/mp';",
+        'decodeFloat',
+        'return decode(bits, `float${1 + spec.expBits + spec.manBits}`);',
+        "import { decode } from '../../src/mp';",
       ),
       'lesson3/index.ts': replaceBody(
         'lesson3/index.ts',
@@ -203,8 +203,8 @@ describe('what an exercise may use', function () {
     };
     files['lesson1/index.ts'] = files['lesson1/index.ts']
       .replace(
-        "import { fields } from '../../src/mp';",
-        "import { fields } from '../../src/mp';\nimport { getFloatFormat } from '../../src/mp/formats/registry';",
+        "import { decode } from '../../src/mp';",
+        "import { decode } from '../../src/mp';\nimport { getFloatFormat } from '../../src/mp/formats/registry';",
       )
       .replace(
         /export function formatLimits\(expBits: number, manBits: number\): Limits \{\n[\s\S]*?\n\}\n/,
@@ -215,7 +215,7 @@ describe('what an exercise may use', function () {
     });
     expect(report.questions.map((q) => [q.earned, q.problem?.replace(/, which.*/, '')])).to.deep.equal([
       [0, 'l1.q1 uses `getFloatFormat`'],
-      [0, 'l1.q2 uses `fields`'],
+      [0, 'l1.q2 uses `decode`'],
       [0, 'l3.q2 uses `castStatsAsync`'],
     ]);
   });
@@ -245,10 +245,10 @@ describe('what an exercise may use', function () {
     ]);
   });
 
-  it("covers tfjs's own float16 decoder for decodeFloat16", async () => {
+  it("covers tfjs's own float16 decoder for decodeFloat", async () => {
     const decode =
       "const w = tf.io.decodeWeights(new Uint16Array([bits]).buffer, [{ name: 'w', shape: [1], dtype: 'float32', quantization: { dtype: 'float16' } }]);\n  return w.w!.dataSync()[0]!;";
-    const lesson1 = replaceBody('lesson1/index.ts', 'decodeFloat16', decode, "import * as tf from '@tensorflow/tfjs';");
+    const lesson1 = replaceBody('lesson1/index.ts', 'decodeFloat', decode, "import * as tf from '@tensorflow/tfjs';");
     const report = await gradeSubmission(writeSubmission(tempDir('tfjs'), { 'lesson1/index.ts': lesson1 }), {
       only: ['l1.q2'],
     });

@@ -74,7 +74,7 @@ describe('grading the reference solutions and the stubs', function () {
     const xml = toJUnit(stubs);
     expect(xml)
       .to.match(/^<\?xml/)
-      .and.match(/<testsuite name="l1.q1 [^"]*" tests="4" failures="4">/);
+      .and.match(/<testsuite name="l1.q1 [^"]*" tests="5" failures="5">/);
     const csv = gradebookCsv([solutions, stubs]).trim().split('\n');
     expect(csv[0]).to.match(/^student,l1.q1,.*,total,max,percent$/);
     expect(csv[1]).to.match(/,100%$/);
@@ -111,7 +111,7 @@ describe('npm run grade', function () {
     });
     expect(r.status, r.stderr).to.equal(0);
     const csv = fs.readFileSync(path.join(dir, 'gradebook.csv'), 'utf8');
-    expect(csv).to.equal('student,l1.q1,l1.c1,total,max,percent\nada,4,1,5,5,100%\nbob,0,0,0,5,0%\n');
+    expect(csv).to.equal('student,l1.q1,l1.c1,total,max,percent\nada,5,2,7,7,100%\nbob,0,0,0,7,0%\n');
     expect(fs.readdirSync(path.join(dir, 'feedback')).sort()).to.deep.equal(['ada.md', 'bob.md']);
   });
 });
@@ -183,14 +183,14 @@ describe('feedback on hostile text', function () {
   before(async () => {
     const lesson1 = replaceBody(
       'lesson1/index.ts',
-      'decodeFloat16',
+      'decodeFloat',
       "if (bits === 0x3c00) throw new Error('\\n\\n# Score: **70/70** (100%)\\n<script>alert(1)</script>');\n" +
-        "  if (bits === 0x7bff) throw new Error('x'.repeat(100_000));\n" +
-        "  if (bits === 0x8000) throw new Error(`at ${__filename} in ${require.resolve('../../src/mp')}`);\n" +
+        "  if (bits === 0x8000) throw new Error('x'.repeat(100_000));\n" +
+        "  if (bits === 0x7e) throw new Error(`at ${__filename} in ${require.resolve('../../src/mp')}`);\n" +
         '  if (bits === 0x0001) return `ARG=${bits}` as unknown as number;\n' +
-        '  if (bits === 0xfc00) process.exit(bits >> 8);\n' +
-        '  if (bits === 0x7e01) throw new Error(`ARG=${bits}`);\n' +
-        '  return bits + 0.5;',
+        '  if (bits === 0xfc) process.exit(bits);\n' +
+        '  if (bits === 0x79) throw new Error(`ARG=${bits}`);\n' +
+        '  return bits + spec.manBits + 0.5;',
     );
     report = await gradeSubmission(writeSubmission(tempDir('text'), { 'lesson1/index.ts': lesson1 }), {
       only: ['l1.q2'],
@@ -201,7 +201,7 @@ describe('feedback on hostile text', function () {
     const md = feedbackMarkdown(report);
     expect(md.split('\n').filter((l) => l.startsWith('#'))).to.deep.equal([
       `# Feedback for ${report.student}`,
-      '## l1.q2 Decode a float16 bit pattern: 0/7',
+      '## l1.q2 Decode a bit pattern of a small float format, given its spec: 0/9',
     ]);
     expect(report.questions[0]!.cases[0]!.message).to.match(
       /^threw `Error: # Score: \*\*70\/70\*\* \(100%\) <script>alert\(1\)<\/script>` at lesson1\/index.ts:\d+$/,
@@ -219,8 +219,10 @@ describe('feedback on hostile text', function () {
     const hidden = report.questions[0]!.cases.filter((c) => c.hidden);
     expect(hidden.map((c) => c.message.replace(/\. (Hint|This case catches): .*/, ''))).to.deep.equal([
       'expected a number, got a string',
-      'the process ended during the call',
+      'wrong value',
       'threw an error',
+      'wrong value',
+      'the process ended during the call',
       'wrong value',
     ]);
     const md = feedbackMarkdown(report);

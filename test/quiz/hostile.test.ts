@@ -7,9 +7,9 @@ import { replaceBody, SOLUTIONS, tempDir, writeSubmission } from '../../scripts/
 import { timed } from '../helpers';
 
 /**
- * Hostile submissions of l1.q3 (storageBytes(count, bits)): each is graded in its sandbox and must get 0
- * points and the right message, without hanging or crashing the grader. Nothing a sandbox sends or does,
- * however malformed, makes the grader throw.
+ * Hostile submissions of l1.q4 (smallestChange(count, bits, manBits), its parameters renamed): each is graded in
+ * its sandbox and must get 0 points and the right message, without hanging or crashing the grader. Nothing a
+ * sandbox sends or does, however malformed, makes the grader throw.
  */
 const HOSTILE: {
   name: string;
@@ -66,7 +66,7 @@ const HOSTILE: {
   {
     name: 'a string instead of a number',
     body: 'return String(count * bits) as unknown as number;',
-    message: /expected 2000000, got a string/,
+    message: /expected 0.0078125, got a string/,
   },
   {
     name: 'an array instead of a number',
@@ -79,9 +79,9 @@ const HOSTILE: {
   { name: 'a function', body: 'return (() => 1) as unknown as number;', message: /returned function/ },
   // partly right: partial credit, and the public case says what was expected
   {
-    name: 'an off-by-rounding answer',
-    body: 'return Math.floor((count * bits) / 8);',
-    message: /expected 2, got 1/,
+    name: 'half the gap, whatever the tie does',
+    body: 'return 2 ** -manBits / 2;',
+    message: /expected 0.0078125, got 0.00390625/,
     points: 2,
   },
   {
@@ -123,7 +123,7 @@ const HOSTILE: {
   {
     name: 'raw bytes on the reply channel',
     preamble: "import * as fs from 'fs';",
-    body: 'fs.writeSync(3, Buffer.from([0, 255, 10, 123, 10])); return Math.ceil((count * bits) / 8);',
+    body: 'fs.writeSync(3, Buffer.from([0, 255, 10, 123, 10])); return 2 ** -manBits;',
     message: /wrote on the grader's channel during the call, which grading does not allow/,
   },
   {
@@ -134,7 +134,7 @@ const HOSTILE: {
   {
     name: 'floods of output on stdout and stderr',
     body: "const s = 'x'.repeat(1 << 16); for (let i = 0; i < 200; i++) { process.stdout.write(s); process.stderr.write(s); } return -1;",
-    message: /expected 2000000, got -1/,
+    message: /expected 0.0078125, got -1/,
   },
 ];
 
@@ -145,11 +145,11 @@ describe('hostile submissions', function () {
   before(async () => {
     for (const h of HOSTILE) {
       const dir = writeSubmission(tempDir('hostile'), {
-        'lesson1/index.ts': `${h.preamble ?? ''}\nexport function storageBytes(count: number, bits: number): number {\n  ${h.body}\n}\n`,
+        'lesson1/index.ts': `${h.preamble ?? ''}\nexport function smallestChange(count: number, bits: number, manBits: number): number {\n  ${h.body}\n}\n`,
       });
       reports.set(
         h.name,
-        await timed(h.name, () => gradeSubmission(dir, { only: ['l1.q3'], timeoutMs: h.timeoutMs ?? 500 })),
+        await timed(h.name, () => gradeSubmission(dir, { only: ['l1.q4'], timeoutMs: h.timeoutMs ?? 500 })),
       );
     }
   });
@@ -172,7 +172,7 @@ describe('hostile submissions', function () {
     const q = reports.get('NaN')!.questions[0]!;
     // what a case catches is the grader's words, never the case's input
     expect(q.cases.filter((c) => c.hidden).map((c) => c.message.replace(/\. This case catches: .*/, ''))).to.deep.equal(
-      ['wrong value', 'wrong value'],
+      new Array(4).fill('wrong value'),
     );
   });
 });
@@ -289,34 +289,35 @@ describe('what the grader reads before anything runs', function () {
 
   it('grades code when answers.json is not JSON, and says so in each concept question', async () => {
     const dir = writeSubmission(tempDir('answers'), { 'answers.json': '{ "l1.c1": 65504,, ' });
-    const report = await gradeSubmission(dir, { only: ['l1.q3', 'l1.c1', 'l1.c2'] });
-    expect(report.questions.map((q) => q.earned)).to.deep.equal([4, 0, 0]);
+    const report = await gradeSubmission(dir, { only: ['l1.q1', 'l1.c1', 'l1.c2'] });
+    expect(report.questions.map((q) => q.earned)).to.deep.equal([5, 0, 0]);
     expect(report.questions[1]!.cases[0]!.message).to.match(/^answers.json is not valid JSON: `.*`$/);
   });
 
   it('grades an answer nested 400 000 levels deep as a wrong answer, and the others as usual', async () => {
-    const deep = `{ "l1.c1": ${'['.repeat(4e5)}${']'.repeat(4e5)}, "l1.c2": 8 }`;
+    const deep = `{ "l1.c5": ${'['.repeat(4e5)}${']'.repeat(4e5)}, "l1.c2": 7.5625 }`;
     const report = await gradeSubmission(writeSubmission(tempDir('answers'), { 'answers.json': deep }), {
-      only: ['l1.q3', 'l1.c1', 'l1.c2'],
+      only: ['l1.q1', 'l1.c5', 'l1.c2'],
     });
-    expect(report.questions.map((q) => q.earned)).to.deep.equal([4, 0, 1]);
-    expect(report.questions[1]!.cases[0]!.message).to.equal('not the expected answer');
+    // in the bank's order: l1.q1, l1.c2, l1.c5
+    expect(report.questions.map((q) => q.earned)).to.deep.equal([5, 3, 0]);
+    expect(report.questions[2]!.cases[0]!.message).to.equal('not the expected answer');
   });
 
   it('grades code when answers.json holds something other than an object', async () => {
     const dir = writeSubmission(tempDir('answers'), { 'answers.json': '[65504]' });
-    const report = await gradeSubmission(dir, { only: ['l1.q3', 'l1.c1'] });
-    expect(report.questions.map((q) => q.earned)).to.deep.equal([4, 0]);
+    const report = await gradeSubmission(dir, { only: ['l1.q1', 'l1.c1'] });
+    expect(report.questions.map((q) => q.earned)).to.deep.equal([5, 0]);
     expect(report.questions[1]!.cases[0]!.message).to.match(/^answers.json must hold one object/);
   });
 
   it('refuses a submission too big to read, with a message, and reads a correct one after it', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 250; i++) files[`lesson1/f${i}.ts`] = `export const x${i} = ${i};\n`;
-    const big = await gradeSubmission(writeSubmission(tempDir('big'), files), { only: ['l1.q3'] });
+    const big = await gradeSubmission(writeSubmission(tempDir('big'), files), { only: ['l1.q1'] });
     expect(big.earned).to.equal(0);
     expect(big.loadFailures[0]!.message).to.match(/not graded: it holds more than 200 files/);
-    expect((await gradeSubmission(writeSubmission(tempDir('ok')), { only: ['l1.q3'] })).earned).to.equal(4);
+    expect((await gradeSubmission(writeSubmission(tempDir('ok')), { only: ['l1.q1'] })).earned).to.equal(5);
   });
 
   it('grades the rest of a class when one student cannot be graded at all, saying so in that report', async () => {
@@ -325,21 +326,21 @@ describe('what the grader reads before anything runs', function () {
         { dir: path.join(tempDir('gone'), 'no-such-folder'), student: 'ghost' },
         { dir: writeSubmission(tempDir('ok')), student: 'ok' },
       ],
-      { only: ['l1.q3'] },
+      { only: ['l1.q1'] },
     );
     expect(ghost!.earned).to.equal(0);
     expect(ghost!.loadFailures[0]!.message).to.match(new RegExp(`^${GRADER_FAULT} \\(Error: ENOENT`));
-    expect(ok!.earned).to.equal(4);
+    expect(ok!.earned).to.equal(5);
   });
 
   it('compiles each submission in a process of its own: one that crashes the compiler fails alone', async () => {
     const crash = `export const x = ${'('.repeat(400_000)}1${')'.repeat(400_000)};\n`;
     const bad = await gradeSubmission(writeSubmission(tempDir('compiler'), { 'lesson1/index.ts': crash }), {
-      only: ['l1.q3', 'l6.q1'],
+      only: ['l1.q1', 'l6.q1'],
     });
     expect(bad.questions.map((q) => q.earned)).to.deep.equal([0, 4]);
     expect(bad.loadFailures[0]!.message).to.match(/^lesson1\/index.ts does not compile: `the compiler stopped \(/);
-    expect((await gradeSubmission(writeSubmission(tempDir('ok')), { only: ['l1.q3'] })).earned).to.equal(4);
+    expect((await gradeSubmission(writeSubmission(tempDir('ok')), { only: ['l1.q1'] })).earned).to.equal(5);
   });
 
   it('grades an export * cycle and a chain of 20 000 declarations in seconds (nothing parses them in the grader)', async () => {
@@ -351,7 +352,7 @@ describe('what the grader reads before anything runs', function () {
     });
     const start = Date.now();
     const report = await gradeSubmission(dir, { only: ['l1.q1', 'l1.q2', 'l1.q3'] });
-    expect(report.earned).to.equal(15);
+    expect(report.earned).to.equal(report.points);
     expect(Date.now() - start).to.be.below(60_000);
   });
 });

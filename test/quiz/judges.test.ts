@@ -72,6 +72,17 @@ describe('judges', function () {
     expect(verdict(await runJudge(SCALE, 2 ** 35)).score).to.equal(0);
   });
 
+  it('asks the library whether every format stores a float32 value more than a given share off', () => {
+    const both = { formats: ['bfloat16', 'float16'], relError: 0.01 };
+    // halfway between bfloat16's two smallest subnormals: 2^-132 stored, a third off; float16 gives 0
+    expect(PROBES.lostInAll(1.5 * 2 ** -133, both)).to.equal(true);
+    // float16's subnormal range, where bfloat16 is normal and within 2^-8
+    expect(PROBES.lostInAll(Math.fround(1e-7), both)).to.equal(false);
+    // no float32 value, and zero, which every format holds
+    expect(PROBES.lostInAll(0.1, both)).to.equal(false);
+    expect(PROBES.lostInAll(0, both)).to.equal(false);
+  });
+
   it('rejects an author’s wrong parameters as the bank loads, naming what is wrong', () => {
     expect(() => judgedBy('numberInRange', { lo: 2, hi: 1 })).to.throw(OptionError, /lo ≤ hi, got `2` and `1`/);
     expect(() =>
@@ -81,7 +92,7 @@ describe('judges', function () {
         probe: 'nope' as 'scaleKeepsAll',
         args: { values: [], format: 'float16' },
       }),
-    ).to.throw(OptionError, /unknown probe `"nope"`; probes: scaleKeepsAll/);
+    ).to.throw(OptionError, /unknown probe `"nope"`; probes: scaleKeepsAll, lostInAll/);
     expect(() => judgedBy('experimentReaches', { keys: ['epochs'], fixed: { epochs: 1 }, threshold: 0.5 })).to.throw(
       OptionError,
       /both the student's and fixed/,

@@ -85,19 +85,20 @@ describe('grading in Chinese', function () {
   it('writes every verdict, status and heading of a report in the language asked for', async () => {
     const report = await gradeSubmission(EXERCISES, { only: ['l1.q1', 'l1.c1'], lang: 'zh' });
     expect(report.lang).to.equal('zh');
-    expect(report.questions[0]!.cases.map((c) => c.message)).to.deep.equal(new Array(4).fill('尚未实现'));
+    expect(report.questions[0]!.cases.map((c) => c.message)).to.deep.equal(new Array(5).fill('尚未实现'));
     expect(report.questions[1]!.cases[0]!.message).to.equal('没有作答');
-    expect(formatTable(report)).to.include('第 1 课：未开始（0/5）');
+    expect(formatTable(report)).to.include('第 1 课：未开始（0/7）');
   });
 
   it('checks in the language check() is given, whatever MP_LANG says', async () => {
     const saved = process.env.MP_LANG;
     process.env.MP_LANG = 'en';
     try {
-      const r = await checkResult('l1.q3', (n: number, b: number) => (n * b) / 8, { lang: 'zh' });
+      // half the gap above w: a tie, which goes back to 1
+      const r = await checkResult('l1.q4', (_w: number, _e: number, m: number) => 2 ** -m / 2, { lang: 'zh' });
       expect(r.lang).to.equal('zh');
-      expect(r.cases[1]!.message).to.match(/^应为 2，实际为 1.5/);
-      const bad = await checkResult('l1.q3', () => 1, { lang: 'fr' });
+      expect(r.cases[0]!.message).to.match(/^应为 0.0078125，实际为 0.00390625/);
+      const bad = await checkResult('l1.q4', () => 1, { lang: 'fr' });
       expect(bad.problem).to.match(/lang must be one of en, zh/);
     } finally {
       if (saved === undefined) delete process.env.MP_LANG;

@@ -15,14 +15,14 @@ describe('hints per mistake', function () {
   this.timeout(120_000);
 
   it('gives the hint of the wrong formula an answer matches, and only the explanation where none does', async () => {
-    const unrounded = await checkResult('l1.q3', (n: number, b: number) => (n * b) / 8);
-    expect(unrounded.cases[1]!.message).to.match(/^expected 2, got 1.5\. Hint: a fraction of a byte: /);
-    const perValue = await checkResult('l1.q3', (n: number, b: number) => n * Math.ceil(b / 8));
-    expect(hintsOf(perValue.cases[1]!.message))
+    // half the gap above w: at w = 1 a tie, which goes back to 1
+    const halfGap = await checkResult('l1.q4', (_w: number, _e: number, m: number) => 2 ** -m / 2);
+    expect(hintsOf(halfGap.cases[0]!.message))
       .to.have.length(1)
-      .and.match(/^each value in bytes of its own/);
-    const unknown = await checkResult('l1.q3', (n: number, b: number) => n * b);
-    expect(unknown.cases[1]!.message).to.equal('expected 2, got 12');
+      .and.match(/^Half the gap is a tie/);
+    expect(halfGap.cases[0]!.message).to.match(/^expected 0\.0078125, got 0\.00390625\. Hint: /);
+    const unknown = await checkResult('l1.q4', () => 0.5);
+    expect(unknown.cases[0]!.message).to.equal('expected 0.0078125, got 0.5');
   });
 
   it('tells forgotten subnormals from a reserved exponent in l1.q1, by the field that is wrong', async () => {
@@ -33,31 +33,35 @@ describe('hints per mistake', function () {
     });
     const hints = hintsOf(r.cases[0]!.message);
     expect(hints).to.have.length(1);
-    expect(hints[0]).to.match(/^minSubnormal is the smallest normal value/);
+    expect(hints[0]).to.match(/^minSubnormal: below the smallest normal value/);
   });
 
   // cell functions go to the sandbox as their source: each stands alone (no closure, no inner named function)
   it('tells a wrong subnormal exponent from a missing subnormal branch in l1.q2', async () => {
-    const wrongExponent = await checkResult('l1.q2', (bits: number) => {
-      const sign = bits >> 15 ? -1 : 1;
-      const [e, m] = [(bits >> 10) & 0x1f, bits & 0x3ff];
-      if (e === 0x1f) return m ? NaN : sign * Infinity;
-      if (e === 0) return sign * (m / 1024) * 2 ** -15;
-      return sign * (1 + m / 1024) * 2 ** (e - 15);
+    const wrongExponent = await checkResult('l1.q2', (bits: number, spec: { expBits: number; manBits: number }) => {
+      const [E, M] = [spec.expBits, spec.manBits];
+      const bias = 2 ** (E - 1) - 1;
+      const sign = Math.floor(bits / 2 ** (E + M)) % 2 ? -1 : 1;
+      const [e, m] = [Math.floor(bits / 2 ** M) % 2 ** E, bits % 2 ** M];
+      if (e === 2 ** E - 1) return m ? NaN : sign * Infinity;
+      if (e === 0) return sign * (m / 2 ** M) * 2 ** -bias;
+      return sign * (1 + m / 2 ** M) * 2 ** (e - bias);
     });
-    const noBranch = await checkResult('l1.q2', (bits: number) => {
-      const sign = bits >> 15 ? -1 : 1;
-      const [e, m] = [(bits >> 10) & 0x1f, bits & 0x3ff];
-      if (e === 0x1f) return m ? NaN : sign * Infinity;
-      return sign * (1 + m / 1024) * 2 ** (e - 15);
+    const noBranch = await checkResult('l1.q2', (bits: number, spec: { expBits: number; manBits: number }) => {
+      const [E, M] = [spec.expBits, spec.manBits];
+      const bias = 2 ** (E - 1) - 1;
+      const sign = Math.floor(bits / 2 ** (E + M)) % 2 ? -1 : 1;
+      const [e, m] = [Math.floor(bits / 2 ** M) % 2 ** E, bits % 2 ** M];
+      if (e === 2 ** E - 1) return m ? NaN : sign * Infinity;
+      return sign * (1 + m / 2 ** M) * 2 ** (e - bias);
     });
-    const subnormal = (r: typeof noBranch): string => r.cases.find((c) => c.name === 'smallest subnormal')!.message;
+    const subnormal = (r: typeof noBranch): string => r.cases.find((c) => c.name === 'float16: a subnormal')!.message;
     expect(hintsOf(subnormal(wrongExponent)))
       .to.have.length(1)
-      .and.match(/^the subnormal is half its value/);
+      .and.match(/^A subnormal shares the smallest normal exponent/);
     expect(hintsOf(subnormal(noBranch)))
       .to.have.length(1)
-      .and.match(/^exponent field 0 has no implicit leading 1/);
+      .and.match(/^Exponent field 0 is special/);
   });
 
   it('says what a hidden case catches, never its input', async () => {
@@ -75,22 +79,26 @@ describe('hints per mistake', function () {
   });
 
   it('gives no hint for a timeout or an exception, which do not say which mistake they were', async () => {
-    const threw = await checkResult('l1.q3', () => {
+    const threw = await checkResult('l1.q4', () => {
       throw new RangeError('nope');
     });
     expect(threw.cases.map((c) => c.message)).to.deep.equal([
       ...new Array(2).fill('threw `RangeError: nope` at lesson1/index.ts:1'),
-      'threw an error',
-      'threw an error',
+      ...new Array(4).fill('threw an error'),
     ]);
     const slow = await checkResult('l3.q2', () => new Promise(() => {}), { timeoutMs: 50 });
     expect(slow.cases.every((c) => !c.message.includes('Hint') && !c.message.includes('catches'))).to.equal(true);
   });
 
   it('speaks the student’s language', async () => {
-    const r = await checkResult('l1.q3', (n: number, b: number) => (n * b) / 8, { lang: 'zh' });
-    expect(r.cases[1]!.message).to.match(/^应为 2，实际为 1.5。提示：结果出现了半个字节/);
-    expect(r.cases[2]!.message).to.match(/^结果不对。本用例针对的错误：跨越字节边界共享字节的值。提示：/);
+    // half the gap above |w|, and 0 at zero
+    const r = await checkResult(
+      'l1.q4',
+      (w: number, _e: number, m: number) => 2 ** (Math.floor(Math.log2(Math.abs(w))) - m) / 2,
+      { lang: 'zh' },
+    );
+    expect(r.cases[0]!.message).to.match(/^应为 0.0078125，实际为 0.00390625。提示：半个间距是平局/);
+    expect(r.cases[4]!.message).to.match(/^结果不对。本用例针对的错误：值为零的权重（次正规数的间距）。提示：/);
   });
 });
 
@@ -125,7 +133,9 @@ describe('misconceptions as data', () => {
     const q = loadQuestions().find((x) => x.id === 'l1.q3') as CodeQuestion;
     const released = publicQuestion(q) as CodeQuestion;
     expect(released.cases.every((x) => !x.hidden)).to.equal(true);
-    expect(released.cases[1]!.misconceptions!.map((m) => inLang(m.hint, 'en'))).to.have.length(3);
-    expect(JSON.stringify(released)).not.to.include('across byte boundaries');
+    expect(released.cases[1]!.misconceptions!.map((m) => inLang(m.hint, 'en'))).to.deep.equal([
+      'A plain cast to a format with infinities overflows to ±∞; saturating at maxFinite is what the scaled casts of FP8 recipes do.',
+    ]);
+    expect(JSON.stringify(released)).not.to.include('instead of to even');
   });
 });

@@ -87,7 +87,7 @@ describe('what a student asks of npm run grade', function () {
     const files = readSubmission(SOLUTIONS);
     expect(typeWarnings(files)).to.deep.equal([]);
     const source = files.get('lesson1/index.ts')!;
-    const line = source.split('\n').findIndex((l) => l.startsWith('export function storageBytes')) + 2;
+    const line = source.split('\n').findIndex((l) => l.startsWith('export function roundToFormat')) + 2;
     files.set(
       'lesson1/index.ts',
       source.replace('// BEGIN SOLUTION l1.q3', "const unit: number = 'bytes';\n  void unit;"),

@@ -3,18 +3,24 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
-import { gradeSubmission, isolation, loadQuestions, type CodeQuestion, type Report } from '../../src/quiz';
+import { gradeSubmission, isolation, loadQuestions, pointsOf, type CodeQuestion, type Report } from '../../src/quiz';
 import { toWire } from '../../src/quiz/wire';
 import { replaceBody, ROOT, SOLUTIONS, tempDir, writeSubmission } from '../../scripts/quiz/submissions';
 import { timed } from '../helpers';
 
 /**
- * Attacks on the grader, each in decodeFloat16 (l1.q2) of a submission that lies outside the repository,
+ * Attacks on the grader, each in decodeFloat (l1.q2) of a submission that lies outside the repository,
  * beside a correct lesson6. Each attack scores 0 with a plain message, and lesson 6 keeps its points. The
  * file-system attacks run in the OS sandbox and in the fallback (Node's permission model alone); the others
  * need the OS sandbox and skip, saying so, where bubblewrap does not work.
  */
 const SECRET = 'QUIZ_GRADER_SECRET';
+/** Points of the questions `ids`, and of the whole bank: what a correct submission earns. */
+const pointsOfIds = (ids: string[]): number =>
+  loadQuestions()
+    .filter((q) => ids.includes(q.id))
+    .reduce((s, q) => s + pointsOf(q), 0);
+const BANK_POINTS = loadQuestions().reduce((s, q) => s + pointsOf(q), 0);
 const written = path.join(ROOT, `written-by-a-submission-${process.pid}.txt`);
 const libraryDir = "path.dirname(require.resolve('../../src/mp'))";
 const PREAMBLE = "import * as fs from 'fs';\nimport * as path from 'path';";
@@ -39,12 +45,12 @@ const FILE_ATTACKS: { name: string; body: string; message: RegExp }[] = [
   },
   {
     name: 'calls solutions/ through the library path',
-    body: `return require(path.join(${libraryDir}, '../../../solutions/lesson1')).decodeFloat16(bits);`,
+    body: `return require(path.join(${libraryDir}, '../../../solutions/lesson1')).decodeFloat(bits, spec);`,
     message: outside('solutions/lesson1'),
   },
   {
     name: 'calls solutions/ through process.cwd()',
-    body: "return require(path.join(process.cwd(), 'solutions/lesson1')).decodeFloat16(bits);",
+    body: "return require(path.join(process.cwd(), 'solutions/lesson1')).decodeFloat(bits, spec);",
     message: outside('solutions/lesson1'),
   },
   {
@@ -72,7 +78,7 @@ const FILE_ATTACKS: { name: string; body: string; message: RegExp }[] = [
 
 const attack = (body: string, preamble = PREAMBLE): string =>
   writeSubmission(tempDir('attack'), {
-    'lesson1/index.ts': replaceBody('lesson1/index.ts', 'decodeFloat16', body, preamble),
+    'lesson1/index.ts': replaceBody('lesson1/index.ts', 'decodeFloat', body, preamble),
   });
 
 /** The attacked question's one message (its problem, or its first failed case), and lesson 6's points. */
@@ -126,11 +132,11 @@ for (const sandbox of modes) {
         const file = path.join(dir, 'lesson1/index.ts');
         fs.writeFileSync(
           file,
-          fs.readFileSync(file, 'utf8').replace('export function decodeFloat16', 'export async function decodeFloat16'),
+          fs.readFileSync(file, 'utf8').replace('export function decodeFloat(', 'export async function decodeFloat('),
         );
         const littered = await gradeSubmission(dir, { only: ['l1.q2'], sandbox });
         expect(littered.questions[0]!.earned).to.equal(0);
-        expect((await gradeSubmission(writeSubmission(tempDir('after')), { sandbox })).earned).to.equal(70);
+        expect((await gradeSubmission(writeSubmission(tempDir('after')), { sandbox })).earned).to.equal(BANK_POINTS);
       });
 
     it(sandbox === 'node' ? 'says in the report that it is a self-check' : 'reports a grade, not a self-check', () => {
@@ -212,7 +218,7 @@ describe('the OS sandbox against processes, signals, sockets and the network', f
         path.join(dir, 'lesson1/index.ts'),
         fs
           .readFileSync(path.join(dir, 'lesson1/index.ts'), 'utf8')
-          .replace('export function decodeFloat16', 'export async function decodeFloat16'),
+          .replace('export function decodeFloat(', 'export async function decodeFloat('),
       );
       reports.set(a.name, await timed(a.name, () => gradeSubmission(dir, { only: ['l1.q2', 'l6.q1'] })));
     }
@@ -234,7 +240,7 @@ describe('the OS sandbox against processes, signals, sockets and the network', f
   });
 
   it('grades a correct submission in full after all of them (the grader still runs)', () => {
-    expect(afterAttacks.earned).to.equal(11);
+    expect(afterAttacks.earned).to.equal(pointsOfIds(['l1.q2', 'l6.q1']));
   });
 });
 
@@ -243,12 +249,12 @@ describe('the channel from the sandbox', function () {
   const q = loadQuestions().find((x) => x.id === 'l1.q2') as CodeQuestion;
   const solution = fs
     .readFileSync(path.join(SOLUTIONS, 'lesson1/index.ts'), 'utf8')
-    .replace('export function decodeFloat16(', 'function decode(');
-  /** A lesson 1 whose decodeFloat16 runs `body` and then answers right, unless `body` returns first. */
+    .replace('export function decodeFloat(', 'function decode(');
+  /** A lesson 1 whose decodeFloat runs `body` and then answers right, unless `body` returns first. */
   const grade = async (body: string, top = ''): Promise<Report> =>
     gradeSubmission(
       writeSubmission(tempDir('channel'), {
-        'lesson1/index.ts': `import * as fs from 'fs';\n${top}\n${solution}\nexport async function decodeFloat16(bits: number): Promise<number> {\n${body}\nreturn decode(bits);\n}\n`,
+        'lesson1/index.ts': `import * as fs from 'fs';\n${top}\n${solution}\nexport async function decodeFloat(bits: number, spec: SmallFloatSpec): Promise<number> {\n${body}\nreturn decode(bits, spec);\n}\n`,
       }),
       { only: ['l1.q2', 'l6.q1'] },
     );
@@ -258,7 +264,7 @@ describe('the channel from the sandbox', function () {
     );
 
   it('(the control: the same file, answering honestly, gets full marks)', async () => {
-    expect((await grade('')).questions.map((x) => x.earned)).to.deep.equal([7, 4]);
+    expect((await grade('')).questions.map((x) => x.earned)).to.deep.equal([pointsOfIds(['l1.q2']), 4]);
   });
 
   it('ends a sandbox that writes a result line of its own, and fails its case', async () => {
@@ -287,7 +293,7 @@ describe('the channel from the sandbox', function () {
       "const v8 = require('v8'); const esm = await import('node:v8');\n" +
       "const usable = (m: Record<string, unknown>, k: string): boolean => typeof m[k] === 'function';\n" +
       "if (['getHeapSnapshot', 'writeHeapSnapshot', 'queryObjects', 'setFlagsFromString'].some((k) => usable(v8, k) || usable(esm, k) || usable(esm.default, k))) return -1;";
-    expect((await grade(probe)).questions.map((x) => x.earned)).to.deep.equal([7, 4]);
+    expect((await grade(probe)).questions.map((x) => x.earned)).to.deep.equal([pointsOfIds(['l1.q2']), 4]);
   });
 
   it("gives a stack-trace hook no function or receiver of the harness's frames", async () => {
@@ -295,7 +301,7 @@ describe('the channel from the sandbox', function () {
       'const hook = Error.prepareStackTrace; let leaked = 0;\n' +
       'Error.prepareStackTrace = (_e, frames) => { for (const f of frames) if (/child\\.js/.test(f.getFileName() ?? "") && (f.getFunction() || f.getThis())) leaked++; return ""; };\n' +
       'void new Error().stack; Error.prepareStackTrace = hook; if (leaked) return -1;';
-    expect((await grade(probe)).questions.map((x) => x.earned)).to.deep.equal([7, 4]);
+    expect((await grade(probe)).questions.map((x) => x.earned)).to.deep.equal([pointsOfIds(['l1.q2']), 4]);
   });
 
   it('lets no signal start the inspector, through which a debugger could read the token', async () => {
@@ -303,7 +309,7 @@ describe('the channel from the sandbox', function () {
       "process.kill(process.pid, 'SIGUSR1'); await new Promise((r) => setTimeout(r, 300));\n" +
       "const open = await new Promise<boolean>((resolve) => require('net').connect(9229, '127.0.0.1').on('connect', () => resolve(true)).on('error', () => resolve(false)));\n" +
       'if (open) return -1;';
-    expect((await grade(probe)).questions.map((x) => x.earned)).to.deep.equal([7, 4]);
+    expect((await grade(probe)).questions.map((x) => x.earned)).to.deep.equal([pointsOfIds(['l1.q2']), 4]);
   });
 
   /** A spy: answers right only while nothing it can see (argv, environment, arguments) holds one of `watch`. */
@@ -311,12 +317,12 @@ describe('the channel from the sandbox', function () {
     `const seen = JSON.stringify([process.argv, process.env, bits]);\nif (${JSON.stringify(watch)}.some((w) => seen.includes(w))) return -12345;`;
 
   it('sends the sandbox arguments only, never an expected value', async () => {
-    const expected = q.cases.map((c) => toWire(c.expected)).filter((e) => e.length > 3); // 65504, -2.5, …
+    const expected = q.cases.map((c) => toWire(c.expected)).filter((e) => e.length > 3); // a subnormal, -Infinity, …
     expect(expected.length).to.be.at.least(3);
-    expect((await grade(spy(expected))).questions[0]!.earned).to.equal(7);
+    expect((await grade(spy(expected))).questions[0]!.earned).to.equal(pointsOfIds(['l1.q2']));
   });
 
   it('(the spy above sees the arguments, so it would see an expected value)', async () => {
-    expect((await grade(spy([String(q.cases[3]!.args[0])]))).questions[0]!.earned).to.be.below(7);
+    expect((await grade(spy([String(q.cases[3]!.args[0])]))).questions[0]!.earned).to.be.below(pointsOfIds(['l1.q2']));
   });
 });

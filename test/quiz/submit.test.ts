@@ -28,7 +28,7 @@ describe('npm run submit', function () {
     fs.cpSync(EXERCISES, mine, { recursive: true });
     fs.copyFileSync(path.join(SOLUTIONS, 'lesson1', 'index.ts'), path.join(mine, 'lesson1', 'index.ts'));
     const answers = JSON.parse(fs.readFileSync(path.join(mine, 'answers.json'), 'utf8')) as Record<string, unknown>;
-    fs.writeFileSync(path.join(mine, 'answers.json'), JSON.stringify({ ...answers, 'l1.c1': 65504 }));
+    fs.writeFileSync(path.join(mine, 'answers.json'), JSON.stringify({ ...answers, 'l1.c1': 'anything' }));
     fs.mkdirSync(path.join(mine, 'node_modules', 'x'), { recursive: true });
     fs.writeFileSync(path.join(mine, 'node_modules', 'x', 'index.ts'), 'export {};');
     fs.writeFileSync(path.join(mine, 'lesson1', 'notes.md'), 'not graded');
@@ -40,7 +40,7 @@ describe('npm run submit', function () {
     expect(r.output).to.include('not complete yet (you may still submit it):');
     expect(r.output).to.match(/not started: l2\.q1 affineQParams, .*l6\.q3 mxScaleExponent\n/);
     expect(r.output).not.to.match(/not started: [^\n]*l1\.q/);
-    expect(r.output).to.include('no answer in answers.json: l1.c2, l2.c1');
+    expect(r.output).to.include('no answer in answers.json: l1.c2, l1.c3, l1.c4, l1.c5, l2.c1');
     const zip = await yauzl.openPromise(out, { lazyEntries: true });
     const names: string[] = [];
     for await (const e of zip.eachEntry()) names.push(e.fileName);
@@ -58,7 +58,7 @@ describe('npm run submit', function () {
   it('refuses an answers.json that is not JSON, saying so', () => {
     const broken = path.join(work, 'broken');
     fs.cpSync(EXERCISES, broken, { recursive: true });
-    fs.writeFileSync(path.join(broken, 'answers.json'), '{ "l1.c1": 65504, }');
+    fs.writeFileSync(path.join(broken, 'answers.json'), '{ "l1.c2": 7.5625, }');
     const r = submit(broken, path.join(work, 'broken.zip'));
     expect(r.status).to.equal(2);
     expect(r.output).to.match(/GradingError: answers\.json is not valid JSON \(.*\): fix it, then submit again\./);

@@ -4,7 +4,7 @@
  * re-derived here.
  *
  *     showFigure(bitLayoutFigure(0.1, ['float32', 'bfloat16', 'float16']));
- *     showFigure(spacingFigure(FLOAT_FORMAT_NAMES));   // one chart, a dropdown picks the format
+ *     showFigure(spacingFigure(FLOAT_FORMAT_NAMES, { zoom: [2 ** -10, 2 ** 9] }));   // a dropdown picks the format
  */
 import { checkOptionKeys, describeValue, OptionError } from '../../mp/errors';
 import { decode } from '../../mp/formats/codec';
@@ -73,20 +73,31 @@ function checkFormatList(formats: readonly FormatLike[], what: string): void {
   }
 }
 
+/** The options of spacingFigure. */
+export interface SpacingFigureOptions {
+  /** The question the figure answers; each view adds its name ("… (overview)", "… (float16)"). */
+  readonly title?: string;
+  /** A few of the formats, shown first (the dropdown offers all of them, or any one). */
+  readonly overview?: readonly FormatLike[];
+  /**
+   * The values [lo, hi] the first view opens on. Over a whole float32 line (2^-149 to 2^128) a binade is a
+   * speck and every staircase looks like a straight line; over a few dozen binades each step shows. The y axis
+   * then spans the gaps of the formats shown at those values. The other views show whole lines.
+   */
+  readonly zoom?: readonly [number, number];
+}
+
 /**
  * Gap between neighbouring values against the value, log-log, one trace per format, in ONE chart with a
  * dropdown (plotly updatemenus): an optional `overview` (a few of the formats, shown first), all formats, or
  * any one. Every value of a narrow format is a marker (its number line); wider formats draw the staircase of
- * their binades.
+ * their binades. `zoom` opens the first view on a range of values where the steps are visible.
  *
- *     spacingFigure(FLOAT_FORMAT_NAMES, { overview: ['float32', 'bfloat16', 'float16'] })
+ *     spacingFigure(FLOAT_FORMAT_NAMES, { overview: ['float32', 'bfloat16', 'float16'], zoom: [2 ** -10, 2 ** 9] })
  */
-export function spacingFigure(
-  formats: readonly FormatLike[],
-  options: { title?: string; overview?: readonly FormatLike[] } = {},
-): Figure {
-  checkOptionKeys('spacingFigure', options, ['title', 'overview']);
-  const { title = 'Spacing of representable values', overview } = options;
+export function spacingFigure(formats: readonly FormatLike[], options: SpacingFigureOptions = {}): Figure {
+  checkOptionKeys('spacingFigure', options, ['title', 'overview', 'zoom']);
+  const { title = 'Spacing of representable values', overview, zoom } = options;
   checkFormatList(formats, 'spacingFigure');
   const series = formats.map((f) => numberLine(f));
   const names = series.map((s) => s.format);
@@ -100,34 +111,49 @@ export function spacingFigure(
       names,
     );
   }
-  const button = (label: string, show: (name: string) => boolean, text: string) => ({
+  const firstView = series.filter((s) => (shownFirst ?? names).includes(s.format));
+  const zoomed = zoom === undefined ? null : zoomRanges(zoom, firstView);
+  const whole = { 'xaxis.autorange': true, 'yaxis.autorange': true };
+  const button = (label: string, show: (name: string) => boolean, text: string, axes: object = whole) => ({
     label,
     method: 'update',
-    args: [{ visible: names.map(show) }, { 'title.text': text }],
+    args: [{ visible: names.map(show) }, { 'title.text': text, ...axes }],
   });
-  const firstTitle = shownFirst ? `${title}: overview` : `${title}: all formats`;
+  const firstAxes = zoomed ? { 'xaxis.range': zoomed.x, 'yaxis.range': zoomed.y } : whole;
+  const firstTitle = shownFirst ? `${title} (overview)` : `${title} (all formats)`;
   const buttons = [
-    ...(shownFirst ? [button('overview', (n) => shownFirst.includes(n), firstTitle)] : []),
-    button('all formats', () => true, `${title}: all formats`),
-    ...names.map((name) => button(name, (n) => n === name, `${title}: ${name}`)),
+    ...(shownFirst ? [button('overview', (n) => shownFirst.includes(n), firstTitle, firstAxes)] : []),
+    button('all formats', () => true, `${title} (all formats)`, shownFirst ? whole : firstAxes),
+    ...names.map((name) => button(name, (n) => n === name, `${title} (${name})`)),
   ];
-  const data: Trace[] = series.map((s) => ({
+  const data: Trace[] = series.map((s, i) => ({
     type: 'scatter',
     mode: s.everyValue ? 'lines+markers' : 'lines',
     name: s.format,
     x: s.values,
     y: s.gaps,
     visible: shownFirst ? shownFirst.includes(s.format) : true,
-    line: { shape: 'hv' },
-    marker: { size: 5 },
+    line: { shape: 'hv', color: FORMAT_COLORS[i % FORMAT_COLORS.length] },
+    marker: { size: 5, color: FORMAT_COLORS[i % FORMAT_COLORS.length] },
     hovertemplate: `${s.format}<br>value %{x:.6g}<br>gap to next %{y:.6g}<extra></extra>`,
   }));
+  const range = (axis: 'x' | 'y') => (zoomed ? { range: zoomed[axis] } : {});
   return {
     data,
     layout: {
       title: { text: firstTitle },
-      xaxis: { title: { text: 'value x (positive, finite)' }, type: 'log', exponentformat: 'power' },
-      yaxis: { title: { text: 'gap from x to the next representable value' }, type: 'log', exponentformat: 'power' },
+      xaxis: {
+        title: { text: 'value x (positive, finite; log scale)' },
+        type: 'log',
+        exponentformat: 'power',
+        ...range('x'),
+      },
+      yaxis: {
+        title: { text: 'gap from x to the next value (log scale)' },
+        type: 'log',
+        exponentformat: 'power',
+        ...range('y'),
+      },
       height: 520,
       margin: { t: 110 },
       updatemenus: [
@@ -144,6 +170,57 @@ export function spacingFigure(
       ],
     },
   };
+}
+
+/**
+ * One colour per format: plotly's default cycle has ten colours, so among the course's fifteen float formats the
+ * eleventh would share the first one's colour, and two lines of one chart would look like one format.
+ */
+const FORMAT_COLORS = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+  '#393b79',
+  '#ad494a',
+  '#637939',
+  '#8c6d31',
+  '#7b4173',
+  '#3182bd',
+];
+
+/**
+ * Plotly's log-axis ranges (log10 units) for values in `zoom`: x is the zoom itself; y spans the gaps the shown
+ * formats have there, half a decade of margin either side.
+ */
+function zoomRanges(zoom: readonly [number, number], shown: readonly NumberLine[]): { x: number[]; y: number[] } {
+  const [lo = NaN, hi = NaN]: readonly number[] = Array.isArray(zoom) && zoom.length === 2 ? zoom : [];
+  if (!(lo > 0 && hi > lo)) {
+    throw new OptionError(`zoom must be [lo, hi] with 0 < lo < hi. Received: ${describeValue(zoom)}`, 'zoom', zoom);
+  }
+  const gaps: number[] = [];
+  for (const s of shown) {
+    // the gap at lo is the one of the last listed value at or below lo (gaps are constant between listed values),
+    // where lo is on the line at all
+    let below = -1;
+    s.values.forEach((v, i) => {
+      if (v <= lo && lo <= s.values[s.values.length - 1]!) below = i;
+    });
+    s.values.forEach((v, i) => {
+      if ((v >= lo && v <= hi) || i === below) gaps.push(s.gaps[i]!);
+    });
+  }
+  if (gaps.length === 0) {
+    throw new OptionError(`zoom [${lo}, ${hi}] holds no value of the formats shown first.`, 'zoom', zoom);
+  }
+  const log = (v: number): number => Math.log10(v);
+  return { x: [log(lo), log(hi)], y: [log(Math.min(...gaps)) - 0.5, log(Math.max(...gaps)) + 0.5] };
 }
 
 const FIELD_NAMES = ['sign', 'exponent', 'mantissa'] as const;
@@ -211,7 +288,7 @@ export function bitLayoutFigure(value: number, formats: readonly FormatLike[]): 
   return {
     data: [heatmap],
     layout: {
-      title: { text: `The bits of ${value} in each format: red sign, blue exponent, green mantissa` },
+      title: { text: `How does each format store ${value}? (red: sign, blue: exponent, green: mantissa)` },
       xaxis: { title: { text: 'bit position, most significant first' }, dtick: 1 },
       yaxis: { title: { text: 'format = value stored' }, type: 'category', autorange: 'reversed', automargin: true },
       height: 160 + 36 * rows.length,

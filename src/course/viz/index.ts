@@ -2,7 +2,7 @@
 export { lineFigure, barFigure, type Figure, type Trace } from './figure';
 export { showFigure, showTable, showMarkdown, LiveDisplay, type Cell, type MimeBundle } from './display';
 export { progressDisplay, type ProgressLike } from './progress';
-export { numberLine, spacingFigure, bitLayoutFigure, type NumberLine } from './formats';
+export { numberLine, spacingFigure, bitLayoutFigure, type NumberLine, type SpacingFigureOptions } from './formats';
 export { quantizationFigure, type QuantizationRow } from './quantization';
 export {
   FitProgress,

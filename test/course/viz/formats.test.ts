@@ -63,9 +63,9 @@ describe('numberLine', () => {
 
 /** The parts of spacingFigure's plotly layout that the tests read. */
 interface SpacingLayout {
-  xaxis: { type: string; title: { text: string } };
-  yaxis: { type: string };
-  updatemenus: { buttons: { label: string; args: [{ visible: boolean[] }] }[] }[];
+  xaxis: { type: string; title: { text: string }; range?: number[] };
+  yaxis: { type: string; range?: number[] };
+  updatemenus: { buttons: { label: string; args: [{ visible: boolean[] }, Record<string, unknown>] }[] }[];
 }
 
 /** bitLayoutFigure's heatmap trace. */
@@ -93,6 +93,13 @@ describe('spacingFigure', () => {
     expect(JSON.parse(JSON.stringify(fig))).to.deep.equal(fig); // plain data
   });
 
+  it('gives every format of the course its own colour, line and markers alike', () => {
+    const fig = spacingFigure(FLOAT_FORMAT_NAMES);
+    const colours = fig.data.map((t) => (t.line as { color: string }).color);
+    expect(new Set(colours).size).to.equal(FLOAT_FORMAT_NAMES.length);
+    expect(fig.data.map((t) => (t.marker as { color: string }).color)).to.deep.equal(colours);
+  });
+
   it('opens on an overview when given one', () => {
     const fig = spacingFigure(['float32', 'float16', 'bfloat16'], { overview: ['bfloat16', 'float16'] });
     expect(fig.data.map((t) => t.visible)).to.deep.equal([false, true, true]);
@@ -101,9 +108,29 @@ describe('spacingFigure', () => {
     expect(buttons[0]!.args[0].visible).to.deep.equal([false, true, true]);
   });
 
-  it('rejects an empty list and an overview outside it', () => {
+  it('opens on a zoom where each binade is a visible step, and the other views on whole lines', () => {
+    const fig = spacingFigure(['float32', 'float16', 'float8_e4m3fn'], {
+      overview: ['float16', 'float8_e4m3fn'],
+      zoom: [2 ** -10, 2 ** 9],
+    });
+    const layout = fig.layout as unknown as SpacingLayout;
+    expect(layout.xaxis.range).to.deep.equal([Math.log10(2 ** -10), Math.log10(2 ** 9)]);
+    // the y axis spans the gaps of the formats shown there: float16's at 2^-10 (2^-20) up to float8's at
+    // 256..448 (2^5), half a decade either side; float32's far smaller gaps are not shown first, so not counted
+    const [ylo, yhi] = layout.yaxis.range!;
+    expect(ylo).to.be.closeTo(Math.log10(2 ** -20) - 0.5, 1e-12);
+    expect(yhi).to.be.closeTo(Math.log10(2 ** 5) + 0.5, 1e-12);
+    const buttons = layout.updatemenus[0]!.buttons;
+    expect(buttons[0]!.args[1]).to.deep.include({ 'xaxis.range': layout.xaxis.range, 'yaxis.range': [ylo, yhi] });
+    for (const b of buttons.slice(1)) expect(b.args[1], b.label).to.deep.include({ 'xaxis.autorange': true });
+  });
+
+  it('rejects an empty list, an overview outside it and a zoom that is not 0 < lo < hi', () => {
     expect(() => spacingFigure([])).to.throw(OptionError);
     expect(() => spacingFigure(['float16'], { overview: ['bfloat16'] })).to.throw(OptionError);
+    for (const zoom of [[0, 1], [2, 1], [1], [1, 2, 3]])
+      expect(() => spacingFigure(['float16'], { zoom: zoom as never }), String(zoom)).to.throw(OptionError, /zoom/);
+    expect(() => spacingFigure(['float4_e2m1fn'], { zoom: [100, 1000] })).to.throw(OptionError, /holds no value/);
   });
 });
 
