@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import {
+  adamStepsInFormat,
   barFigure,
+  emaInFormat,
+  errorGrowthFigure,
+  logitGradients,
   buildMlp,
   compareQuantization,
   compareTimings,
@@ -51,6 +55,10 @@ describe('every public function of the course rejects an unknown option', () => 
     progressRecorder: (o) => progressRecorder('run', o),
     numberLine: (o) => numberLine('float16', o),
     spacingFigure: (o) => spacingFigure(['float16'], o),
+    errorGrowthFigure: (o) => errorGrowthFigure('t', [1], { a: [1] }, {}, o),
+    adamStepsInFormat: (o) => adamStepsInFormat([1], { format: 'float16', ...o }),
+    emaInFormat: (o) => emaInFormat([1], { beta: 0.9, format: 'float16', ...o }),
+    logitGradients: (o) => logitGradients({ vocab: 2, tokens: 1, ...o }),
   };
   for (const [name, call] of Object.entries(calls)) {
     it(name, async () => {
