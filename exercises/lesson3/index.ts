@@ -1,11 +1,12 @@
-/** Lesson 3: its problems: rounding, overflow, underflow and swamping. */
+/** Lesson 3: its problems: rounding, overflow, underflow, swamping and the optimizer's numerics. */
 
 /** Each exercise below throws {@link NotImplementedError} until you replace that line with your code. */
 import { NotImplementedError } from '../../src/quiz/errors';
 
 /**
- * l3.q1: round a number to the nearest float16 value (ties to even), handling subnormals, overflow to ±Infinity
- * (from 65520 up), NaN and −0. Use arithmetic or bit manipulation, not the library's rounding.
+ * l3.q1: the float16 value nearest to `x`, as a float16 stores it: ties go to the even neighbour, subnormals keep
+ * their fixed spacing, values too large become ±Infinity, and NaN and −0 stay themselves. Use arithmetic or bit
+ * manipulation, not the library's rounding.
  *
  * Graded with only the library's `formats/registry` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
@@ -20,7 +21,8 @@ export interface CastLoss {
 }
 
 /**
- * l3.q2: the fractions of `values` that overflow (become ±inf) and that underflow (non-zero, become 0) in float16.
+ * l3.q2: the fractions of the finite `values` that overflow (become ±Infinity) and that underflow (are non-zero
+ * and become 0) when cast to float16. You may round with the library's `roundValue`.
  *
  * Graded with only the library's `formats`, `ops` and the package `@tensorflow/tfjs` available: every other
  * library module and package, and the platform's float16 conversions, are absent while its cases run.
@@ -38,4 +40,17 @@ export function castLoss(values: number[]): CastLoss {
  */
 export function kahanSumFloat16(values: number[]): number {
   throw new NotImplementedError('l3.q3');
+}
+
+/**
+ * l3.q4: the fraction of the non-zero `updates` that weights stored in `format` lose entirely. Each weight is
+ * stored in `format` (round to nearest even); the optimizer adds its update in float32 and stores the result in
+ * `format` again; an update is lost when the stored weight comes out unchanged. Updates of 0 do not count. You
+ * may round with the library's `roundValue`.
+ *
+ * Graded with only the library's `formats`, `ops` and the package `@tensorflow/tfjs` available: every other
+ * library module and package, and the platform's float16 conversions, are absent while its cases run.
+ */
+export function lostUpdates(weights: number[], updates: number[], format: string): number {
+  throw new NotImplementedError('l3.q4');
 }

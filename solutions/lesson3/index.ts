@@ -1,9 +1,10 @@
-/** Lesson 3: its problems: rounding, overflow, underflow and swamping. */
+/** Lesson 3: its problems: rounding, overflow, underflow, swamping and the optimizer's numerics. */
 import { roundValue } from '../../src/mp/index'; // SOLUTION ONLY
 
 /**
- * l3.q1: round a number to the nearest float16 value (ties to even), handling subnormals, overflow to ±Infinity
- * (from 65520 up), NaN and −0. Use arithmetic or bit manipulation, not the library's rounding.
+ * l3.q1: the float16 value nearest to `x`, as a float16 stores it: ties go to the even neighbour, subnormals keep
+ * their fixed spacing, values too large become ±Infinity, and NaN and −0 stay themselves. Use arithmetic or bit
+ * manipulation, not the library's rounding.
  */
 export function roundToFloat16(x: number): number {
   // BEGIN SOLUTION l3.q1
@@ -26,7 +27,10 @@ export interface CastLoss {
   underflow: number;
 }
 
-/** l3.q2: the fractions of `values` that overflow (become ±inf) and that underflow (non-zero, become 0) in float16. */
+/**
+ * l3.q2: the fractions of the finite `values` that overflow (become ±Infinity) and that underflow (are non-zero
+ * and become 0) when cast to float16. You may round with the library's `roundValue`.
+ */
 export function castLoss(values: number[]): CastLoss {
   // BEGIN SOLUTION l3.q2
   let overflow = 0;
@@ -56,5 +60,26 @@ export function kahanSumFloat16(values: number[]): number {
     sum = t;
   }
   return sum;
+  // END SOLUTION
+}
+
+/**
+ * l3.q4: the fraction of the non-zero `updates` that weights stored in `format` lose entirely. Each weight is
+ * stored in `format` (round to nearest even); the optimizer adds its update in float32 and stores the result in
+ * `format` again; an update is lost when the stored weight comes out unchanged. Updates of 0 do not count. You
+ * may round with the library's `roundValue`.
+ */
+export function lostUpdates(weights: number[], updates: number[], format: string): number {
+  // BEGIN SOLUTION l3.q4
+  let lost = 0;
+  let nonZero = 0;
+  weights.forEach((weight, i) => {
+    const update = updates[i]!;
+    if (update === 0) return;
+    nonZero++;
+    const w = roundValue(weight, format);
+    if (roundValue(Math.fround(w + update), format) === w) lost++;
+  });
+  return nonZero === 0 ? 0 : lost / nonZero;
   // END SOLUTION
 }

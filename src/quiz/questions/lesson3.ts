@@ -73,10 +73,62 @@ export const LESSON3: Question[] = [
     ],
   },
   {
+    kind: 'code',
+    id: 'l3.q4',
+    title: 'Updates that weights stored in 16 bits lose',
+    file: 'lesson3/index.ts',
+    export: 'lostUpdates',
+    uses: ROUNDING,
+    cases: [
+      shown('bfloat16 weights of 1', [[1, 1, 1], [1e-3, 1e-2, 0], 'bfloat16'], 0.5, { compare: { kind: 'exact' } }),
+    ],
+  },
+  {
     kind: 'numeric',
     id: 'l3.c1',
-    title: 'In float16, what is 2048 + 1?',
+    title:
+      'A language model has V = 128 000 tokens and averages its loss over N = 4 096 tokens; most logit gradients are ' +
+      'about 1/(V·N). What is the smallest power-of-two loss scale S for which such an entry does not round to 0 in float16?',
+    points: 2,
+    answer: 16,
+  },
+  {
+    kind: 'choice',
+    id: 'l3.c2',
+    title: 'Why does a loss scaler divide the gradients by S before the optimizer step?',
     points: 1,
-    answer: f16(2048 + 1),
+    choices: [
+      "Adam's ε and a clipping threshold are absolute numbers: scaled gradients change what they do",
+      'Dividing restores the precision float16 lost in the backward pass',
+      'Scaled gradients would underflow in the float32 master weights',
+      'Dividing the learning rate by S instead would underflow in float16',
+    ],
+    answer: "Adam's ε and a clipping threshold are absolute numbers: scaled gradients change what they do",
+  },
+  {
+    kind: 'choice',
+    id: 'l3.c3',
+    title: 'Which problem remains when weights are stored in bfloat16 without a float32 master copy?',
+    points: 1,
+    choices: [
+      'Gradients underflow unless the loss is scaled',
+      "Its dynamic range is smaller than float16's",
+      'Updates below half an ulp of a weight are rounded away',
+      'None: bfloat16 weights train exactly like float32 ones',
+    ],
+    answer: 'Updates below half an ulp of a weight are rounded away',
+  },
+  {
+    kind: 'choice',
+    id: 'l3.c4',
+    title: 'Why does stochastic rounding let bfloat16 weights keep learning where round-to-nearest stalls?',
+    points: 1,
+    choices: [
+      'It keeps more significant bits',
+      'Its rounding is right on average, so small updates add up',
+      'Backpropagation corrects its random errors',
+      'It rounds every update up',
+    ],
+    answer: 'Its rounding is right on average, so small updates add up',
   },
 ];
