@@ -1,17 +1,30 @@
-import { castStats, roundValue } from '../../mp/index';
+import { castStats, roundValue, sumInFormat } from '../../mp/index';
 import { hidden, shown, type Question, type Uses } from '../question';
 
 const bits = { compare: { kind: 'bits' } } as const;
+const exact = { compare: { kind: 'exact' } } as const;
 /** Questions that may round with the library, but not count or sum with it. */
 const ROUNDING: Uses = { library: ['formats', 'ops'], packages: ['@tensorflow/tfjs'] };
 const f16 = (x: number): number => roundValue(x, 'float16');
+
 const loss = (values: number[]) => {
   const s = castStats(Float32Array.from(values), 'float16');
   return { overflow: s.overflow, underflow: s.underflow };
 };
-/** The exact sum, rounded once to float16: Kahan's sum should be within 2 ulps of it. */
-const exactSum = (values: number[]): number => f16(values.reduce((s, v) => s + f16(v), 0));
+
+// l3.q3: Kahan's sum in float16 is the library's, bit for bit (the same recurrence, every operation rounded)
+const kahan = (values: number[]): number => sumInFormat(values, 'float16', { method: 'kahan' });
 const many = (n: number, v: number): number[] => [1, ...new Array<number>(n).fill(v)];
+
+// l3.q4: the share of non-zero updates a stored weight loses (round to nearest even, added in float32)
+function lost(weights: number[], updates: number[], format: string): number {
+  const moved = weights.map((w, i) => {
+    const stored = roundValue(w, format);
+    return updates[i] === 0 ? null : roundValue(Math.fround(stored + updates[i]!), format) === stored;
+  });
+  const counted = moved.filter((m) => m !== null);
+  return counted.length === 0 ? 0 : counted.filter(Boolean).length / counted.length;
+}
 
 export const LESSON3: Question[] = [
   {
@@ -28,14 +41,26 @@ export const LESSON3: Question[] = [
         failureMessage: '2049 lies halfway between 2048 and 2050.',
       }),
       shown('overflow', [65520], f16(65520), { ...bits, failureMessage: 'From 65520 up, float16 rounds to infinity.' }),
-      hidden('just below overflow', [65519], f16(65519), bits),
+      hidden('a tie between odd neighbours, negative', [-2051], f16(-2051), {
+        ...bits,
+        failureMessage: 'Caught: a negative tie that does not go to the even neighbour.',
+      }),
+      hidden('just below the overflow midpoint', [65519], f16(65519), {
+        ...bits,
+        failureMessage: 'Caught: overflow from just above 65504 instead of from the midpoint to the next step.',
+      }),
       hidden('a subnormal', [Math.fround(1e-6)], f16(1e-6), {
         ...bits,
-        failureMessage: 'Below 2^-14 the spacing stays 2^-24.',
+        failureMessage: 'Caught: below 2^-14 the spacing stays 2^-24 (subnormals).',
       }),
+      hidden('between half the smallest subnormal and it', [3e-8], f16(3e-8), {
+        ...bits,
+        failureMessage: 'Caught: flushing to 0 every value below the smallest subnormal.',
+      }),
+      hidden('half the smallest subnormal, a tie', [2 ** -25], f16(2 ** -25), bits),
       hidden('underflow to -0', [-1e-9], f16(-1e-9), {
         ...bits,
-        failureMessage: 'A negative value that underflows keeps its sign: −0.',
+        failureMessage: 'Caught: a negative value that underflows keeps its sign: −0.',
       }),
       hidden('NaN', [NaN], NaN, bits),
     ],
@@ -48,11 +73,30 @@ export const LESSON3: Question[] = [
     export: 'castLoss',
     uses: ROUNDING,
     cases: [
-      shown('a mixed bag', [[1e5, 1, 1e-9, 0.5]], loss([1e5, 1, 1e-9, 0.5]), { compare: { kind: 'exact' } }),
-      hidden('gradients', [[1e-8, 3e-8, 1e-7, 0, -70000]], loss([1e-8, 3e-8, 1e-7, 0, -70000]), {
-        compare: { kind: 'exact' },
-        failureMessage: 'Zero is not underflow: only non-zero values that become 0 count.',
+      shown('a mixed bag', [[1e5, 1, 1e-9, 0.5]], loss([1e5, 1, 1e-9, 0.5]), exact),
+      hidden(
+        'between 65504 and the overflow midpoint',
+        [[65510, 65519.5, 65520, -70000]],
+        loss([65510, 65519.5, 65520, -70000]),
+        {
+          ...exact,
+          failureMessage: 'Caught: counting everything above 65504 as overflow.',
+        },
+      ),
+      hidden('zeros are not underflow', [[0, -0, 1e-9, 1]], loss([0, -0, 1e-9, 1]), {
+        ...exact,
+        failureMessage: 'Caught: counting zeros as underflow.',
       }),
+      hidden(
+        'around the smallest subnormal',
+        [[2 ** -25, 3e-8, 2 ** -24, 1e-5]],
+        loss([2 ** -25, 3e-8, 2 ** -24, 1e-5]),
+        {
+          ...exact,
+          failureMessage:
+            'Caught: a threshold instead of the rounding (below 2^-24, or subnormals, counted as underflow).',
+        },
+      ),
     ],
   },
   {
@@ -63,13 +107,23 @@ export const LESSON3: Question[] = [
     export: 'kahanSumFloat16',
     uses: ROUNDING,
     cases: [
-      shown('1 plus 1000 × 0.0001', [many(1000, 1e-4)], exactSum(many(1000, 1e-4)), {
-        compare: { kind: 'ulps', format: 'float16', ulps: 2 },
+      shown('1 plus 1000 × 0.0001', [many(1000, 1e-4)], kahan(many(1000, 1e-4)), {
+        ...bits,
         failureMessage: 'A naive float16 sum stays at 1 here: each 1e-4 is below half an ulp of 1.',
       }),
-      hidden('1 plus 3000 × 0.0003', [many(3000, 3e-4)], exactSum(many(3000, 3e-4)), {
-        compare: { kind: 'ulps', format: 'float16', ulps: 2 },
-      }),
+      hidden('1 plus 3000 × 0.0003', [many(3000, 3e-4)], kahan(many(3000, 3e-4)), bits),
+      hidden(
+        'three terms that cancel',
+        [[0.10113525390625, 0.1527099609375, -0.302001953125]],
+        kahan([0.10113525390625, 0.1527099609375, -0.302001953125]),
+        { ...bits, failureMessage: 'Caught: a compensation or correction left unrounded.' },
+      ),
+      hidden(
+        'large terms that cancel',
+        [[13.40625, -0.02264404296875, -3986, -78.625, 3092]],
+        kahan([13.40625, -0.02264404296875, -3986, -78.625, 3092]),
+        { ...bits, failureMessage: 'Caught: a compensation or correction left unrounded.' },
+      ),
     ],
   },
   {
@@ -80,7 +134,44 @@ export const LESSON3: Question[] = [
     export: 'lostUpdates',
     uses: ROUNDING,
     cases: [
-      shown('bfloat16 weights of 1', [[1, 1, 1], [1e-3, 1e-2, 0], 'bfloat16'], 0.5, { compare: { kind: 'exact' } }),
+      shown(
+        'bfloat16 weights of 1',
+        [[1, 1, 1], [1e-3, 1e-2, 0], 'bfloat16'],
+        lost([1, 1, 1], [1e-3, 1e-2, 0], 'bfloat16'),
+        exact,
+      ),
+      hidden(
+        'a tie from an even and from an odd weight',
+        [[1, 1 + 2 ** -7], [2 ** -8, 2 ** -8], 'bfloat16'],
+        lost([1, 1 + 2 ** -7], [2 ** -8, 2 ** -8], 'bfloat16'),
+        {
+          ...exact,
+          failureMessage: 'Caught: a tie is neither always lost nor always kept: it goes to the even neighbour.',
+        },
+      ),
+      hidden(
+        'just below a power of two',
+        [[1, 1], [-0.003, 0.003], 'bfloat16'],
+        lost([1, 1], [-0.003, 0.003], 'bfloat16'),
+        {
+          ...exact,
+          failureMessage: 'Caught: the gap below a power of two is half the gap above it.',
+        },
+      ),
+      hidden('zero updates', [[1, 1, 1], [0, 0, 1e-3], 'bfloat16'], lost([1, 1, 1], [0, 0, 1e-3], 'bfloat16'), {
+        ...exact,
+        failureMessage: 'Caught: updates of 0 counted.',
+      }),
+      hidden('a weight the format cannot hold', [[1.001], [0.003], 'bfloat16'], lost([1.001], [0.003], 'bfloat16'), {
+        ...exact,
+        failureMessage: 'Caught: the weight used as given, not as the format stores it.',
+      }),
+      hidden(
+        'float16 weights',
+        [[-2, 1000, 0.5], [1e-4, 0.2, 1e-3], 'float16'],
+        lost([-2, 1000, 0.5], [1e-4, 0.2, 1e-3], 'float16'),
+        exact,
+      ),
     ],
   },
   {
