@@ -58,6 +58,9 @@ export function kahanSumFloat16(values: number[]): number {
  *
  * Graded with only the library's `formats`, `ops` and the package `@tensorflow/tfjs` available: every other
  * library module and package, and the platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats`, `ops` 和 包 `@tensorflow/tfjs`；运行用例时，其他库模块和包以及平台自带的
+ * float16 转换都不存在。
  */
 export function lostUpdates(weights: number[], updates: number[], format: string): number {
   throw new NotImplementedError('l3.q4');
