@@ -4,9 +4,15 @@
 import { NotImplementedError } from '../../src/quiz/errors';
 
 /**
- * l3.q1: the float16 value nearest to `x`, as a float16 stores it: ties go to the even neighbour, subnormals keep
- * their fixed spacing, values too large become ±Infinity, and NaN and −0 stay themselves. Use arithmetic or bit
- * manipulation, not the library's rounding.
+ * l3.q1: Round to float16 yourself
+ * 自己实现舍入到 float16
+ *
+ * l3.q1: the float16 value nearest to `x`, as a float16 stores it: ties go to the even neighbour, subnormals
+ * keep their fixed spacing, values too large become ±Infinity, and NaN and −0 stay themselves. Use arithmetic or
+ * bit manipulation, not the library's rounding.
+ *
+ * l3.q1：返回离 `x` 最近的 float16 值，与 float16 的存储方式一致：平局舍向偶数邻居，次正规数保持固定间距，过大的
+ * 值变成 ±Infinity，NaN 和 −0 保持不变。请用算术或位操作实现，不要用库里的舍入函数。
  *
  * Graded with only the library's `formats/registry` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
@@ -23,8 +29,14 @@ export interface CastLoss {
 }
 
 /**
+ * l3.q2: Count overflow and underflow
+ * 统计上溢和下溢
+ *
  * l3.q2: the fractions of the finite `values` that overflow (become ±Infinity) and that underflow (are non-zero
  * and become 0) when cast to float16. You may round with the library's `roundValue`.
+ *
+ * l3.q2：有限值 `values` 转换成 float16 时，上溢（变成 ±Infinity）和下溢（非零且变成 0）的比例。可以用库里的
+ * `roundValue` 舍入。
  *
  * Graded with only the library's `formats`, `ops` and the package `@tensorflow/tfjs` available: every other
  * library module and package, and the platform's float16 conversions, are absent while its cases run.
@@ -37,8 +49,14 @@ export function castLoss(values: number[]): CastLoss {
 }
 
 /**
+ * l3.q3: Kahan summation in float16
+ * float16 中的 Kahan 求和
+ *
  * l3.q3: sum `values` in float16 with Kahan's compensated summation: every addition and subtraction is rounded
  * to float16 (roundValue(…, 'float16')). Return the float16 sum.
+ *
+ * l3.q3：用 Kahan 补偿求和在 float16 中对 `values` 求和：每次加法和减法都舍入到 float16（roundValue(…,
+ * 'float16')）。返回 float16 的和。
  *
  * Graded with only the library's `formats`, `ops` and the package `@tensorflow/tfjs` available: every other
  * library module and package, and the platform's float16 conversions, are absent while its cases run.
@@ -51,10 +69,17 @@ export function kahanSumFloat16(values: number[]): number {
 }
 
 /**
+ * l3.q4: Updates that weights stored in 16 bits lose
+ * 16 位权重丢掉的更新
+ *
  * l3.q4: the fraction of the non-zero `updates` that weights stored in `format` lose entirely. Each weight is
  * stored in `format` (round to nearest even); the optimizer adds its update in float32 and stores the result in
  * `format` again; an update is lost when the stored weight comes out unchanged. Updates of 0 do not count. You
  * may round with the library's `roundValue`.
+ *
+ * l3.q4：以 `format` 存储的权重会整个丢掉的非零 `updates` 所占的比例。每个权重以 `format` 存储（就近舍入，平局取
+ * 偶）；优化器在 float32 中加上更新，再把结果存回 `format`；存下来的权重没有变化，这次更新就丢了。值为 0 的更新
+ * 不计。可以用库里的 `roundValue` 舍入。
  *
  * Graded with only the library's `formats`, `ops` and the package `@tensorflow/tfjs` available: every other
  * library module and package, and the platform's float16 conversions, are absent while its cases run.
