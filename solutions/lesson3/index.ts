@@ -83,3 +83,20 @@ export function lostUpdates(weights: number[], updates: number[], format: string
   return nonZero === 0 ? 0 : lost / nonZero;
   // END SOLUTION
 }
+
+/**
+ * l3.q5: find, by measuring, the smallest loss scale S = 2^k (k an integer from −64 to 64) at which casting
+ * S · g to float16 turns fewer than `budget` (a fraction) of the non-zero `gradients` into 0, and overflow none of
+ * them to ±Infinity. `gradients` holds at least one non-zero value. Return S, or null when no such scale exists. You may round with the library's `roundValue`.
+ */
+export function smallestLossScale(gradients: number[], budget: number): number | null {
+  // BEGIN SOLUTION l3.q5
+  const nonZero = gradients.filter((g) => g !== 0);
+  for (let k = -64; k <= 64; k++) {
+    const cast = nonZero.map((g) => roundValue(g * 2 ** k, 'float16'));
+    if (cast.filter((c) => c === 0).length / nonZero.length >= budget) continue; // too many lost: scale up
+    return cast.every(Number.isFinite) ? 2 ** k : null; // a larger scale only overflows more
+  }
+  return null;
+  // END SOLUTION
+}

@@ -26,6 +26,28 @@ function lost(weights: number[], updates: number[], format: string): number {
   return counted.length === 0 ? 0 : counted.filter(Boolean).length / counted.length;
 }
 
+// l3.q5: the smallest power-of-two loss scale that keeps the underflow share under budget, measured by the
+// library's castStats on the scaled non-zero gradients (null where that scale overflows: larger ones overflow more)
+function smallestScale(gradients: number[], budget: number): number | null {
+  const nonZero = gradients.filter((g) => g !== 0);
+  for (let k = -64; k <= 64; k++) {
+    const s = castStats(
+      Float32Array.from(nonZero, (g) => g * 2 ** k),
+      'float16',
+    );
+    if (s.underflow < budget) return s.overflow === 0 ? 2 ** k : null;
+  }
+  return null;
+}
+const scaleCase = (gradients: number[], budget: number): [unknown[], number | null] => [
+  [gradients, budget],
+  smallestScale(gradients, budget),
+];
+/** A softmax row's gradients averaged over 8192 tokens: (p − 1)/N at the label (class 5), p/N elsewhere (64 classes). */
+const logits = Array.from({ length: 64 }, (_, j) => 12 * Math.sin(7.3 * j + 1.1));
+const softmaxSum = logits.reduce((a, l) => a + Math.exp(l), 0);
+const logitRow = logits.map((l, i) => Math.fround((Math.exp(l) / softmaxSum - (i === 5 ? 1 : 0)) / 8192));
+
 // The concept questions' right choices (a choice answer is its English text)
 const C2_ANSWER = {
   en: "Adam's ε and a clipping threshold are absolute numbers: scaled gradients change what they do, so the step would change.",
@@ -267,6 +289,105 @@ export const LESSON3: Question[] = [
         lost([-2, 1000, 0.5], [1e-4, 0.2, 1e-3], 'float16'),
         exact,
       ),
+    ],
+  },
+  {
+    kind: 'code',
+    id: 'l3.q5',
+    title: { en: 'The smallest loss scale that rescues the gradients', zh: '能救回梯度的最小损失缩放系数' },
+    prompt: {
+      en:
+        'l3.q5: find, by measuring, the smallest loss scale S = 2^k (k an integer from −64 to 64) at which casting ' +
+        'S · g to float16 turns fewer than `budget` (a fraction) of the non-zero `gradients` into 0, and overflows ' +
+        'none of them to ±Infinity. `gradients` holds at least one non-zero value. Return S, or null when no such ' +
+        "scale exists. You may round with the library's `roundValue`.",
+      zh:
+        'l3.q5：通过测量，找出最小的损失缩放系数 S = 2^k（k 为 −64 到 64 之间的整数），使 S · g 转换成 float16 后，' +
+        '非零的 `gradients` 中变成 0 的比例小于 `budget`，并且没有一个上溢成 ±Infinity。`gradients` 中至少有一个非零值。' +
+        '返回 S；不存在这样的系数时返回 null。可以用库里的 `roundValue` 舍入。',
+    },
+    file: 'lesson3/index.ts',
+    export: 'smallestLossScale',
+    uses: ROUNDING,
+    cases: [
+      shown(
+        {
+          en: "a softmax row's gradients over 8192 tokens, 1 % budget",
+          zh: '8192 个 token 上一行 softmax 的梯度，预算 1 %',
+        },
+        ...scaleCase(logitRow, 0.01),
+        exact,
+      ),
+      hidden(
+        { en: 'a share exactly at the budget', zh: '比例恰好等于预算' },
+        ...scaleCase([2 ** -40, 1e-3, 1e-2, 0.1], 0.25),
+        {
+          ...exact,
+          ...caught(
+            'a share equal to the budget accepted: it must stay below it.',
+            '比例等于预算也被接受了：它必须小于预算。',
+          ),
+        },
+      ),
+      hidden(
+        { en: 'zeros among the gradients', zh: '梯度中有零' },
+        ...scaleCase([0, 0, 0, 0, 0, 0, 2 ** -40, 1e-3], 0.4),
+        {
+          ...exact,
+          ...caught(
+            'zeros counted in the share: it is over the non-zero gradients.',
+            '零也算进了比例：比例只对非零梯度计算。',
+          ),
+        },
+      ),
+      hidden(
+        { en: 'gradients that round up to the smallest subnormal', zh: '会向上舍入到最小次正规数的梯度' },
+        ...scaleCase([1.5 * 2 ** -45, 1.5 * 2 ** -45, 2 ** -30], 0.5),
+        {
+          ...exact,
+          ...caught(
+            'a threshold instead of the rounding: values between 2^-25 and 2^-24 round up to 2^-24, they are not lost.',
+            '用阈值代替舍入：介于 2^-25 和 2^-24 之间的值会向上舍入到 2^-24，并没有丢。',
+          ),
+        },
+      ),
+      hidden(
+        { en: 'half the smallest subnormal, a tie', zh: '最小次正规数的一半（平局）' },
+        ...scaleCase([2 ** -45, 2 ** -45, 2 ** -30], 0.5),
+        {
+          ...exact,
+          ...caught(
+            'a value at exactly 2^-25 kept: the tie goes to the even neighbour, 0.',
+            '恰好等于 2^-25 的值被保留了：平局舍向偶数邻居，也就是 0。',
+          ),
+        },
+      ),
+      hidden(
+        { en: 'a range too wide for float16', zh: '超出 float16 范围的跨度' },
+        ...scaleCase([1e-10, 60000], 0.01),
+        { ...exact, ...caught('overflow not checked at the scale found.', '没有检查找到的系数是否导致上溢。') },
+      ),
+      hidden(
+        {
+          en: 'a scaled gradient between 65504 and the overflow midpoint',
+          zh: '缩放后介于 65504 和上溢中点之间的梯度',
+        },
+        ...scaleCase([65510 * 2 ** -20, 1.5 * 2 ** -45], 0.5),
+        {
+          ...exact,
+          ...caught(
+            'everything above 65504 counted as overflow: up to 65520 it rounds down to 65504.',
+            '把所有大于 65504 的值都算作上溢：65520 以下的值会向下舍入到 65504。',
+          ),
+        },
+      ),
+      hidden({ en: 'gradients that need no scaling up', zh: '不需要放大的梯度' }, ...scaleCase([1000, 3, 0.5], 0.01), {
+        ...exact,
+        ...caught(
+          'only scales of 1 or more tried, or the largest scale without overflow returned: the smallest may be below 1.',
+          '只尝试了不小于 1 的系数，或返回了不上溢的最大系数：最小的系数可能小于 1。',
+        ),
+      }),
     ],
   },
   {
