@@ -320,22 +320,22 @@ export const LESSON3: Question[] = [
       hidden({ en: 'a negative tie between odd neighbours', zh: '奇数邻居之间的负数平局' }, [-2051], f16(-2051), {
         ...bits,
         mistakes: ROUND_MISTAKES,
-        ...caught('a negative tie that does not go to the even neighbour.', '负数平局没有舍向偶数邻居。'),
+        ...caught('a negative tie that does not go to the even neighbour', '负数平局没有舍向偶数邻居'),
       }),
       hidden({ en: 'just below the overflow midpoint', zh: '略低于上溢中点' }, [65519], f16(65519), {
         ...bits,
         mistakes: ROUND_MISTAKES,
         ...caught(
-          'overflow from just above 65504 instead of from the midpoint to the next step.',
-          '一超过 65504 就上溢，而不是从到下一个台阶的中点开始。',
+          'overflow from just above 65504 instead of from the midpoint to the next step',
+          '一超过 65504 就上溢，而不是从到下一个台阶的中点开始',
         ),
       }),
       hidden({ en: 'a subnormal', zh: '次正规数' }, [Math.fround(1e-6)], f16(1e-6), {
         ...bits,
         mistakes: ROUND_MISTAKES,
         ...caught(
-          "the normal numbers' spacing used below 2^-14, where it stays 2^-24.",
-          '在 2^-14 以下仍用正规数的间距，而那里的间距固定为 2^-24。',
+          "the normal numbers' spacing used below 2^-14, where it stays 2^-24",
+          '在 2^-14 以下仍用正规数的间距，而那里的间距固定为 2^-24',
         ),
       }),
       hidden(
@@ -345,7 +345,7 @@ export const LESSON3: Question[] = [
         {
           ...bits,
           mistakes: ROUND_MISTAKES,
-          ...caught('every value below the smallest subnormal flushed to 0.', '把所有小于最小次正规数的值都清零。'),
+          ...caught('every value below the smallest subnormal flushed to 0', '把所有小于最小次正规数的值都清零'),
         },
       ),
       hidden(
@@ -356,20 +356,17 @@ export const LESSON3: Question[] = [
           ...bits,
           mistakes: ROUND_MISTAKES,
           ...caught(
-            'the tie at 2^-25 rounded up to 2^-24 instead of to the even neighbour, 0.',
-            '2^-25 处的平局被向上舍入到 2^-24，而不是舍向偶数邻居 0。',
+            'the tie at 2^-25 rounded up to 2^-24 instead of to the even neighbour, 0',
+            '2^-25 处的平局被向上舍入到 2^-24，而不是舍向偶数邻居 0',
           ),
         },
       ),
       hidden({ en: 'underflow of a negative value', zh: '负数下溢' }, [-1e-9], f16(-1e-9), {
         ...bits,
         mistakes: ROUND_MISTAKES,
-        ...caught(
-          'a negative value that underflows loses its sign (it becomes −0).',
-          '负数下溢后丢了符号（应为 −0）。',
-        ),
+        ...caught('a negative value that underflows loses its sign (it becomes −0)', '负数下溢后丢了符号（应为 −0）'),
       }),
-      hidden('NaN', [NaN], NaN, { ...bits, catches: { en: 'NaN not passed through.', zh: 'NaN 没有原样返回。' } }),
+      hidden('NaN', [NaN], NaN, { ...bits, catches: { en: 'NaN not passed through', zh: 'NaN 没有原样返回' } }),
     ],
   },
   {
@@ -400,13 +397,13 @@ export const LESSON3: Question[] = [
         {
           ...exact,
           mistakes: LOSS_MISTAKES,
-          ...caught('everything above 65504 counted as overflow.', '把所有大于 65504 的值都算作上溢。'),
+          ...caught('everything above 65504 counted as overflow', '把所有大于 65504 的值都算作上溢'),
         },
       ),
       hidden({ en: 'zeros are not underflow', zh: '零不算下溢' }, [[0, -0, 1e-9, 1]], loss([0, -0, 1e-9, 1]), {
         ...exact,
         mistakes: LOSS_MISTAKES,
-        ...caught('zeros counted as underflow.', '把零算作下溢。'),
+        ...caught('zeros counted as underflow', '把零算作下溢'),
       }),
       hidden(
         { en: 'around the smallest subnormal', zh: '最小次正规数附近' },
@@ -416,8 +413,8 @@ export const LESSON3: Question[] = [
           ...exact,
           mistakes: LOSS_MISTAKES,
           ...caught(
-            'a threshold instead of the rounding (values below 2^-24, or subnormals, counted as underflow).',
-            '用阈值代替舍入（把小于 2^-24 的值或次正规数算作下溢）。',
+            'a threshold instead of the rounding (values below 2^-24, or subnormals, counted as underflow)',
+            '用阈值代替舍入（把小于 2^-24 的值或次正规数算作下溢）',
           ),
         },
       ),
@@ -447,7 +444,7 @@ export const LESSON3: Question[] = [
       hidden({ en: '1 plus many small terms', zh: '1 加上许多小项' }, [many(3000, 3e-4)], kahan(many(3000, 3e-4)), {
         ...bits,
         mistakes: SUM_MISTAKES,
-        ...caught('a naive sum, without compensation.', '朴素求和，没有补偿。'),
+        ...caught('a naive sum, without compensation', '朴素求和，没有补偿'),
       }),
       hidden(
         { en: 'three terms that cancel', zh: '相互抵消的三项' },
@@ -456,7 +453,7 @@ export const LESSON3: Question[] = [
         {
           ...bits,
           mistakes: SUM_MISTAKES,
-          ...caught('a compensation or corrected term left unrounded.', '补偿量或修正后的项没有舍入。'),
+          ...caught('a compensation or corrected term left unrounded', '补偿量或修正后的项没有舍入'),
         },
       ),
       hidden(
@@ -466,7 +463,7 @@ export const LESSON3: Question[] = [
         {
           ...bits,
           mistakes: SUM_MISTAKES,
-          ...caught('a compensation or corrected term left unrounded.', '补偿量或修正后的项没有舍入。'),
+          ...caught('a compensation or corrected term left unrounded', '补偿量或修正后的项没有舍入'),
         },
       ),
     ],
@@ -505,8 +502,8 @@ export const LESSON3: Question[] = [
           ...exact,
           mistakes: LOST_MISTAKES,
           ...caught(
-            'a tie always lost, or always kept: it goes to the even neighbour.',
-            '平局被一律丢掉或一律保留，而它应当舍向偶数邻居。',
+            'a tie always lost, or always kept: it goes to the even neighbour',
+            '平局被一律丢掉或一律保留，而它应当舍向偶数邻居',
           ),
         },
       ),
@@ -518,8 +515,8 @@ export const LESSON3: Question[] = [
           ...exact,
           mistakes: LOST_MISTAKES,
           ...caught(
-            'the gap above a power of two used below it, where it is half as wide.',
-            '在 2 的幂下方用了上方的间距，而下方的间距只有一半。',
+            'the gap above a power of two used below it, where it is half as wide',
+            '在 2 的幂下方用了上方的间距，而下方的间距只有一半',
           ),
         },
       ),
@@ -527,7 +524,7 @@ export const LESSON3: Question[] = [
         { en: 'zero updates', zh: '为零的更新' },
         [[1, 1, 1], [0, 0, 1e-3], 'bfloat16'],
         lost([1, 1, 1], [0, 0, 1e-3], 'bfloat16'),
-        { ...exact, mistakes: LOST_MISTAKES, ...caught('updates of 0 counted.', '把为 0 的更新也计入了。') },
+        { ...exact, mistakes: LOST_MISTAKES, ...caught('updates of 0 counted', '把为 0 的更新也计入了') },
       ),
       hidden(
         { en: 'a weight the format cannot hold', zh: '格式无法精确表示的权重' },
@@ -537,8 +534,8 @@ export const LESSON3: Question[] = [
           ...exact,
           mistakes: LOST_MISTAKES,
           ...caught(
-            'the weight used as given, not as the format stores it.',
-            '直接用了给定的权重，而不是格式实际存下的值。',
+            'the weight used as given, not as the format stores it',
+            '直接用了给定的权重，而不是格式实际存下的值',
           ),
         },
       ),
@@ -549,7 +546,7 @@ export const LESSON3: Question[] = [
         {
           ...exact,
           mistakes: LOST_MISTAKES,
-          ...caught('bfloat16 used whatever the format.', '不管给定什么格式都用了 bfloat16。'),
+          ...caught('bfloat16 used whatever the format', '不管给定什么格式都用了 bfloat16'),
         },
       ),
     ],
@@ -589,8 +586,8 @@ export const LESSON3: Question[] = [
           ...exact,
           mistakes: SCALE_MISTAKES,
           ...caught(
-            'a share equal to the budget accepted: it must stay below it.',
-            '比例等于预算也被接受了：它必须小于预算。',
+            'a share equal to the budget accepted: it must stay below it',
+            '比例等于预算也被接受了：它必须小于预算',
           ),
         },
       ),
@@ -601,8 +598,8 @@ export const LESSON3: Question[] = [
           ...exact,
           mistakes: SCALE_MISTAKES,
           ...caught(
-            'zeros counted in the share: it is over the non-zero gradients.',
-            '零也算进了比例：比例只对非零梯度计算。',
+            'zeros counted in the share: it is over the non-zero gradients',
+            '零也算进了比例：比例只对非零梯度计算',
           ),
         },
       ),
@@ -613,8 +610,8 @@ export const LESSON3: Question[] = [
           ...exact,
           mistakes: SCALE_MISTAKES,
           ...caught(
-            'a threshold instead of the rounding: values between 2^-25 and 2^-24 round up to 2^-24, they are not lost.',
-            '用阈值代替舍入：介于 2^-25 和 2^-24 之间的值会向上舍入到 2^-24，并没有丢。',
+            'a threshold instead of the rounding: values between 2^-25 and 2^-24 round up to 2^-24, they are not lost',
+            '用阈值代替舍入：介于 2^-25 和 2^-24 之间的值会向上舍入到 2^-24，并没有丢',
           ),
         },
       ),
@@ -625,8 +622,8 @@ export const LESSON3: Question[] = [
           ...exact,
           mistakes: SCALE_MISTAKES,
           ...caught(
-            'a value at exactly 2^-25 kept: the tie goes to the even neighbour, 0.',
-            '恰好等于 2^-25 的值被保留了：平局舍向偶数邻居，也就是 0。',
+            'a value at exactly 2^-25 kept: the tie goes to the even neighbour, 0',
+            '恰好等于 2^-25 的值被保留了：平局舍向偶数邻居，也就是 0',
           ),
         },
       ),
@@ -636,7 +633,7 @@ export const LESSON3: Question[] = [
         {
           ...exact,
           mistakes: SCALE_MISTAKES,
-          ...caught('overflow not checked at the scale found.', '没有检查找到的系数是否导致上溢。'),
+          ...caught('overflow not checked at the scale found', '没有检查找到的系数是否导致上溢'),
         },
       ),
       hidden(
@@ -649,8 +646,8 @@ export const LESSON3: Question[] = [
           ...exact,
           mistakes: SCALE_MISTAKES,
           ...caught(
-            'everything above 65504 counted as overflow: up to 65520 it rounds down to 65504.',
-            '把所有大于 65504 的值都算作上溢：65520 以下的值会向下舍入到 65504。',
+            'everything above 65504 counted as overflow: up to 65520 it rounds down to 65504',
+            '把所有大于 65504 的值都算作上溢：65520 以下的值会向下舍入到 65504',
           ),
         },
       ),
@@ -658,8 +655,8 @@ export const LESSON3: Question[] = [
         ...exact,
         mistakes: SCALE_MISTAKES,
         ...caught(
-          'only scales of 1 or more tried, or the largest scale without overflow returned: the smallest may be below 1.',
-          '只尝试了不小于 1 的系数，或返回了不上溢的最大系数：最小的系数可能小于 1。',
+          'only scales of 1 or more tried, or the largest scale without overflow returned: the smallest may be below 1',
+          '只尝试了不小于 1 的系数，或返回了不上溢的最大系数：最小的系数可能小于 1',
         ),
       }),
     ],
