@@ -225,7 +225,7 @@ const SCALE_MISTAKES = [
   }),
   mistake((g: number[], b: number) => scaleWith(g, b, { noOverflow: true }), {
     en: 'overflow not checked at the scale found: a larger scale only overflows more, so there is no answer then (null).',
-    zh: '没有检查找到的系数是否导致上溢：更大的系数只会上溢得更多，这时没有答案（null）。',
+    zh: '没有检查找到的缩放因子是否导致上溢：更大的缩放因子只会上溢得更多，这时没有答案（null）。',
   }),
   mistake((g: number[], b: number) => scaleWith(g, b, { overflowAbove: 65504 }), {
     en: 'everything above 65504 counted as overflow: up to 65520 a value rounds down to 65504.',
@@ -233,11 +233,11 @@ const SCALE_MISTAKES = [
   }),
   mistake((g: number[], b: number) => scaleWith(g, b, { from: 0 }), {
     en: 'only scales of 1 or more tried: gradients that are large already may need a scale below 1.',
-    zh: '只尝试了不小于 1 的系数：本来就大的梯度可能只需要小于 1 的系数。',
+    zh: '只尝试了不小于 1 的缩放因子：本来就大的梯度可能只需要小于 1 的缩放因子。',
   }),
   mistake((g: number[]) => largestSafeScale(g), {
     en: 'the largest scale without overflow: the task asks for the smallest that rescues enough gradients (it leaves the most headroom).',
-    zh: '返回了不上溢的最大系数：题目要的是能救回足够多梯度的最小系数（它留出的余量最大）。',
+    zh: '返回了不上溢的最大缩放因子：题目要的是能救回足够多梯度的最小缩放因子（它留出的余量最大）。',
   }),
 ];
 
@@ -554,7 +554,7 @@ export const LESSON3: Question[] = [
   {
     kind: 'code',
     id: 'l3.q5',
-    title: { en: 'The smallest loss scale that rescues the gradients', zh: '能救回梯度的最小损失缩放系数' },
+    title: { en: 'The smallest loss scale that rescues the gradients', zh: '能救回梯度的最小损失缩放因子' },
     prompt: {
       en:
         'l3.q5: find, by measuring, the smallest loss scale S = 2^k (k an integer from −64 to 64) at which casting ' +
@@ -562,9 +562,9 @@ export const LESSON3: Question[] = [
         'none of them to ±Infinity. `gradients` holds at least one non-zero value. Return S, or null when no such ' +
         "scale exists. You may round with the library's `roundValue`.",
       zh:
-        'l3.q5：通过测量，找出最小的损失缩放系数 S = 2^k（k 为 −64 到 64 之间的整数），使 S · g 转换成 float16 后，' +
+        'l3.q5：通过测量，找出最小的损失缩放因子 S = 2^k（k 为 −64 到 64 之间的整数），使 S · g 转换成 float16 后，' +
         '非零的 `gradients` 中变成 0 的比例小于 `budget`，并且没有一个上溢成 ±Infinity。`gradients` 中至少有一个非零值。' +
-        '返回 S；不存在这样的系数时返回 null。可以用库里的 `roundValue` 舍入。',
+        '返回 S；不存在这样的缩放因子时返回 null。可以用库里的 `roundValue` 舍入。',
     },
     minutes: 15,
     file: 'lesson3/index.ts',
@@ -633,7 +633,7 @@ export const LESSON3: Question[] = [
         {
           ...exact,
           mistakes: SCALE_MISTAKES,
-          ...caught('overflow not checked at the scale found', '没有检查找到的系数是否导致上溢'),
+          ...caught('overflow not checked at the scale found', '没有检查找到的缩放因子是否导致上溢'),
         },
       ),
       hidden(
@@ -656,7 +656,7 @@ export const LESSON3: Question[] = [
         mistakes: SCALE_MISTAKES,
         ...caught(
           'only scales of 1 or more tried, or the largest scale without overflow returned: the smallest may be below 1',
-          '只尝试了不小于 1 的系数，或返回了不上溢的最大系数：最小的系数可能小于 1',
+          '只尝试了不小于 1 的缩放因子，或返回了不上溢的最大缩放因子：最小的缩放因子可能小于 1',
         ),
       }),
     ],
@@ -671,7 +671,7 @@ export const LESSON3: Question[] = [
         'round to 0 in float16?',
       zh:
         '一个语言模型的词表有 V = 128 000 个 token，损失对每个 batch 的 N = 4 096 个 token 取平均；大多数 logit 梯度' +
-        '约为 1/(V·N)。要让这样的分量在 float16 中不被舍入成 0，最小的 2 的幂损失缩放系数 S 是多少？',
+        '约为 1/(V·N)。要让这样的分量在 float16 中不被舍入成 0，最小的 2 的幂损失缩放因子 S 是多少？',
     },
     minutes: 4,
     points: 2,
