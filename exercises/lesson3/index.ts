@@ -98,11 +98,13 @@ export function lostUpdates(weights: number[], updates: number[], format: string
  * l3.q5: find, by measuring, the smallest loss scale S = 2^k (k an integer from −64 to 64) at which casting S ·
  * g to float16 turns fewer than `budget` (a fraction) of the non-zero `gradients` into 0, and overflows none of
  * them to ±Infinity. `gradients` holds at least one non-zero value. Return S, or null when no such scale exists.
- * You may round with the library's `roundValue`.
+ * Graded by what S achieves: one that works but is not the smallest earns half the points. You may round with
+ * the library's `roundValue`.
  *
  * l3.q5：通过测量，找出最小的损失缩放因子 S = 2^k（k 为 −64 到 64 之间的整数），使 S · g 转换成 float16 后，非零
  * 的 `gradients` 中变成 0 的比例小于 `budget`，并且没有一个上溢成 ±Infinity。`gradients` 中至少有一个非零值。返
- * 回 S；不存在这样的缩放因子时返回 null。可以用库里的 `roundValue` 舍入。
+ * 回 S；不存在这样的缩放因子时返回 null。按 S 实际做到的效果评分：可行但不是最小的得一半分。可以用库里的
+ * `roundValue` 舍入。
  *
  * Graded with only the library's `formats`, `ops` and the package `@tensorflow/tfjs` available: every other
  * library module and package, and the platform's float16 conversions, are absent while its cases run.

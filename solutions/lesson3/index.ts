@@ -86,8 +86,10 @@ export function lostUpdates(weights: number[], updates: number[], format: string
 
 /**
  * l3.q5: find, by measuring, the smallest loss scale S = 2^k (k an integer from −64 to 64) at which casting
- * S · g to float16 turns fewer than `budget` (a fraction) of the non-zero `gradients` into 0, and overflow none of
- * them to ±Infinity. `gradients` holds at least one non-zero value. Return S, or null when no such scale exists. You may round with the library's `roundValue`.
+ * S · g to float16 turns fewer than `budget` (a fraction) of the non-zero `gradients` into 0, and overflows none
+ * of them to ±Infinity. `gradients` holds at least one non-zero value. Return S, or null when no such scale
+ * exists. Graded by what S achieves: one that works but is not the smallest earns half the points. You may round
+ * with the library's `roundValue`.
  */
 export function smallestLossScale(gradients: number[], budget: number): number | null {
   // BEGIN SOLUTION l3.q5

@@ -80,6 +80,16 @@ export const PROBES = {
       const r = roundValue(v * scale, args.format);
       return Number.isFinite(r) && r !== 0;
     }),
+  /**
+   * Whether `scale` times `values` turns fewer than `budget` (a fraction) of the non-zero ones into 0 in
+   * `format`, and overflows none of them (a loss scale that rescues enough of these gradients: lesson 3).
+   *
+   *     PROBES.scaleKeepsShare(2 ** 20, { values: [2 ** -40, 1e-3], format: 'float16', budget: 0.5 }) // true
+   */
+  scaleKeepsShare: (scale: number, args: { values: readonly number[]; format: string; budget: number }): boolean => {
+    const cast = args.values.filter((v) => v !== 0).map((v) => roundValue(v * scale, args.format));
+    return cast.every(Number.isFinite) && cast.filter((r) => r === 0).length / cast.length < args.budget;
+  },
 } as const;
 export type ProbeName = keyof typeof PROBES;
 
@@ -154,7 +164,8 @@ const numberConfirmed: Judge<ConfirmedParams> = {
     const out = inRange(value, p.lo, p.hi);
     if (out) return out;
     const x = value as number;
-    const probe = PROBES[p.probe];
+    // each probe reads its own args: the bank pairs them when it names the probe
+    const probe = PROBES[p.probe] as (value: number, args: ConfirmedParams['args']) => boolean;
     if (!probe(x, p.args))
       return {
         score: 0,

@@ -1,5 +1,7 @@
 import { castStats, roundValue, sumInFormat } from '../../mp/index';
-import { hidden, mistake, shown, type Question, type Uses } from '../question';
+import { judgedBy, PROBES } from '../judges';
+import { hidden, judged, mistake, shown, type CaseOptions, type CodeCase, type Question, type Uses } from '../question';
+import type { Text } from '../text';
 
 const bits = { compare: { kind: 'bits' } } as const;
 const exact = { compare: { kind: 'exact' } } as const;
@@ -174,72 +176,33 @@ const LOST_MISTAKES = [
   }),
 ];
 
-/** The smallest scale with one wrong step. */
-function scaleWith(
-  gradients: number[],
-  budget: number,
-  change: {
-    atBudget?: boolean;
-    zeros?: boolean;
-    threshold?: number;
-    noOverflow?: boolean;
-    overflowAbove?: number;
-    from?: number;
-  },
-): number | null {
+/** The smallest power-of-two scale that keeps the share under budget, with its overflow left unchecked. */
+function scaleOverflowUnchecked(gradients: number[], budget: number): number | null {
   const nonZero = gradients.filter((g) => g !== 0);
-  const denominator = change.zeros ? gradients.length : nonZero.length;
-  for (let k = change.from ?? -64; k <= 64; k++) {
-    const scaled = nonZero.map((g) => g * 2 ** k);
-    const lostShare =
-      count(scaled, (x) => (change.threshold ? Math.abs(x) < change.threshold : f16(x) === 0)) / denominator;
-    if (change.atBudget ? lostShare > budget : lostShare >= budget) continue;
-    if (change.noOverflow) return 2 ** k;
-    const overflows = scaled.some((x) =>
-      change.overflowAbove ? Math.abs(x) > change.overflowAbove : !Number.isFinite(f16(x)),
-    );
-    return overflows ? null : 2 ** k;
-  }
+  for (let k = -64; k <= 64; k++)
+    if (count(nonZero, (g) => f16(g * 2 ** k) === 0) / nonZero.length < budget) return 2 ** k;
   return null;
 }
 const largestSafeScale = (gradients: number[]): number | null => {
   for (let k = 64; k >= -64; k--) if (gradients.every((g) => Number.isFinite(f16(g * 2 ** k)))) return 2 ** k;
   return null;
 };
+/** The wrong answers l3.q5's one matched case (no scale works) tells apart; its judged cases grade the rest. */
 const SCALE_MISTAKES = [
-  mistake((g: number[], b: number) => scaleWith(g, b, { atBudget: true }), {
-    en: 'a share equal to the budget accepted: fewer than the budget must be lost.',
-    zh: '比例等于预算也被接受了：丢失的比例必须小于预算。',
-  }),
-  mistake((g: number[], b: number) => scaleWith(g, b, { zeros: true }), {
-    en: 'zeros counted in the share: it is over the non-zero gradients.',
-    zh: '零也算进了比例：比例只对非零梯度计算。',
-  }),
-  mistake((g: number[], b: number) => scaleWith(g, b, { threshold: 2 ** -24 }), {
-    en: 'a threshold instead of the rounding: values between 2^-25 and 2^-24 round up to 2^-24, they are not lost.',
-    zh: '用阈值代替舍入：介于 2^-25 和 2^-24 之间的值会向上舍入到 2^-24，并没有丢。',
-  }),
-  mistake((g: number[], b: number) => scaleWith(g, b, { threshold: 2 ** -25 }), {
-    en: 'a value at exactly 2^-25 kept: the tie goes to the even neighbour, 0.',
-    zh: '恰好等于 2^-25 的值被保留了：平局舍向偶数邻居，也就是 0。',
-  }),
-  mistake((g: number[], b: number) => scaleWith(g, b, { noOverflow: true }), {
+  mistake(scaleOverflowUnchecked, {
     en: 'overflow not checked at the scale found: a larger scale only overflows more, so there is no answer then (null).',
     zh: '没有检查找到的缩放因子是否导致上溢：更大的缩放因子只会上溢得更多，这时没有答案（null）。',
   }),
-  mistake((g: number[], b: number) => scaleWith(g, b, { overflowAbove: 65504 }), {
-    en: 'everything above 65504 counted as overflow: up to 65520 a value rounds down to 65504.',
-    zh: '把所有大于 65504 的值都算作上溢：65520 以下的值会向下舍入到 65504。',
-  }),
-  mistake((g: number[], b: number) => scaleWith(g, b, { from: 0 }), {
-    en: 'only scales of 1 or more tried: gradients that are large already may need a scale below 1.',
-    zh: '只尝试了不小于 1 的缩放因子：本来就大的梯度可能只需要小于 1 的缩放因子。',
-  }),
-  mistake((g: number[]) => largestSafeScale(g), {
+  mistake(largestSafeScale, {
     en: 'the largest scale without overflow: the task asks for the smallest that rescues enough gradients (it leaves the most headroom).',
     zh: '返回了不上溢的最大缩放因子：题目要的是能救回足够多梯度的最小缩放因子（它留出的余量最大）。',
   }),
 ];
+/** The smallest power of two the probe confirms, or null: what no judge can grade (a null answer). */
+const smallestConfirmed = (gradients: number[], budget: number): number | null =>
+  Array.from({ length: 129 }, (_, i) => 2 ** (i - 64)).find((scale) =>
+    PROBES.scaleKeepsShare(scale, { values: gradients, format: 'float16', budget }),
+  ) ?? null;
 
 // l3.q4: the share of non-zero updates a stored weight loses (round to nearest even, added in float32)
 function lost(weights: number[], updates: number[], format: string): number {
@@ -251,23 +214,24 @@ function lost(weights: number[], updates: number[], format: string): number {
   return counted.length === 0 ? 0 : counted.filter(Boolean).length / counted.length;
 }
 
-// l3.q5: the smallest power-of-two loss scale that keeps the underflow share under budget, measured by the
-// library's castStats on the scaled non-zero gradients (null where that scale overflows: larger ones overflow more)
-function smallestScale(gradients: number[], budget: number): number | null {
-  const nonZero = gradients.filter((g) => g !== 0);
-  for (let k = -64; k <= 64; k++) {
-    const s = castStats(
-      Float32Array.from(nonZero, (g) => g * 2 ** k),
-      'float16',
-    );
-    if (s.underflow < budget) return s.overflow === 0 ? 2 ** k : null;
-  }
-  return null;
-}
-const scaleCase = (gradients: number[], budget: number): [unknown[], number | null] => [
-  [gradients, budget],
-  smallestScale(gradients, budget),
-];
+/**
+ * l3.q5 is an open task: a case is judged by what the returned scale achieves, measured by the library's cast
+ * (scaleKeepsShare: fewer than `budget` of the non-zero gradients lost, none overflowing), and must be the smallest
+ * power of two that does (half of it must not); a scale that works but is not the smallest earns half the points.
+ */
+const scaleCase = (name: Text, gradients: number[], budget: number, more: CaseOptions = {}): CodeCase =>
+  judged(
+    name,
+    [gradients, budget],
+    judgedBy('numberConfirmed', {
+      lo: 2 ** -64,
+      hi: 2 ** 64,
+      probe: 'scaleKeepsShare',
+      args: { values: gradients, format: 'float16', budget },
+      smallest: 2,
+    }),
+    more,
+  );
 /** A softmax row's gradients averaged over 8192 tokens: (p − 1)/N at the label (class 5), p/N elsewhere (64 classes). */
 const logits = Array.from({ length: 64 }, (_, j) => 12 * Math.sin(7.3 * j + 1.1));
 const softmaxSum = logits.reduce((a, l) => a + Math.exp(l), 0);
@@ -560,67 +524,58 @@ export const LESSON3: Question[] = [
         'l3.q5: find, by measuring, the smallest loss scale S = 2^k (k an integer from −64 to 64) at which casting ' +
         'S · g to float16 turns fewer than `budget` (a fraction) of the non-zero `gradients` into 0, and overflows ' +
         'none of them to ±Infinity. `gradients` holds at least one non-zero value. Return S, or null when no such ' +
-        "scale exists. You may round with the library's `roundValue`.",
+        'scale exists. Graded by what S achieves: one that works but is not the smallest earns half the points. You may ' +
+        "round with the library's `roundValue`.",
       zh:
         'l3.q5：通过测量，找出最小的损失缩放因子 S = 2^k（k 为 −64 到 64 之间的整数），使 S · g 转换成 float16 后，' +
         '非零的 `gradients` 中变成 0 的比例小于 `budget`，并且没有一个上溢成 ±Infinity。`gradients` 中至少有一个非零值。' +
-        '返回 S；不存在这样的缩放因子时返回 null。可以用库里的 `roundValue` 舍入。',
+        '返回 S；不存在这样的缩放因子时返回 null。按 S 实际做到的效果评分：可行但不是最小的得一半分。可以用库里的 `roundValue` 舍入。',
     },
     minutes: 15,
     file: 'lesson3/index.ts',
     export: 'smallestLossScale',
     uses: ROUNDING,
     cases: [
-      shown(
+      scaleCase(
         {
           en: "a softmax row's gradients over 8192 tokens, 1 % budget",
           zh: '8192 个 token 上一行 softmax 的梯度，预算 1 %',
         },
-        ...scaleCase(logitRow, 0.01),
-        { ...exact, mistakes: SCALE_MISTAKES },
+        logitRow,
+        0.01,
       ),
-      hidden(
-        { en: 'a share exactly at the budget', zh: '比例恰好等于预算' },
-        ...scaleCase([2 ** -40, 1e-3, 1e-2, 0.1], 0.25),
-        {
-          ...exact,
-          mistakes: SCALE_MISTAKES,
-          ...caught(
-            'a share equal to the budget accepted: it must stay below it',
-            '比例等于预算也被接受了：它必须小于预算',
-          ),
-        },
-      ),
-      hidden(
-        { en: 'zeros among the gradients', zh: '梯度中有零' },
-        ...scaleCase([0, 0, 0, 0, 0, 0, 2 ** -40, 1e-3], 0.4),
-        {
-          ...exact,
-          mistakes: SCALE_MISTAKES,
-          ...caught(
-            'zeros counted in the share: it is over the non-zero gradients',
-            '零也算进了比例：比例只对非零梯度计算',
-          ),
-        },
-      ),
-      hidden(
+      scaleCase({ en: 'a share exactly at the budget', zh: '比例恰好等于预算' }, [2 ** -40, 1e-3, 1e-2, 0.1], 0.25, {
+        hidden: true,
+        ...caught(
+          'a share equal to the budget accepted: it must stay below it',
+          '比例等于预算也被接受了：它必须小于预算',
+        ),
+      }),
+      scaleCase({ en: 'zeros among the gradients', zh: '梯度中有零' }, [0, 0, 0, 0, 0, 0, 2 ** -40, 1e-3], 0.4, {
+        hidden: true,
+        ...caught(
+          'zeros counted in the share: it is over the non-zero gradients',
+          '零也算进了比例：比例只对非零梯度计算',
+        ),
+      }),
+      scaleCase(
         { en: 'gradients that round up to the smallest subnormal', zh: '会向上舍入到最小次正规数的梯度' },
-        ...scaleCase([1.5 * 2 ** -45, 1.5 * 2 ** -45, 2 ** -30], 0.5),
+        [1.5 * 2 ** -45, 1.5 * 2 ** -45, 2 ** -30],
+        0.5,
         {
-          ...exact,
-          mistakes: SCALE_MISTAKES,
+          hidden: true,
           ...caught(
             'a threshold instead of the rounding: values between 2^-25 and 2^-24 round up to 2^-24, they are not lost',
             '用阈值代替舍入：介于 2^-25 和 2^-24 之间的值会向上舍入到 2^-24，并没有丢',
           ),
         },
       ),
-      hidden(
+      scaleCase(
         { en: 'half the smallest subnormal, a tie', zh: '最小次正规数的一半（平局）' },
-        ...scaleCase([2 ** -45, 2 ** -45, 2 ** -30], 0.5),
+        [2 ** -45, 2 ** -45, 2 ** -30],
+        0.5,
         {
-          ...exact,
-          mistakes: SCALE_MISTAKES,
+          hidden: true,
           ...caught(
             'a value at exactly 2^-25 kept: the tie goes to the even neighbour, 0',
             '恰好等于 2^-25 的值被保留了：平局舍向偶数邻居，也就是 0',
@@ -629,31 +584,31 @@ export const LESSON3: Question[] = [
       ),
       hidden(
         { en: 'a range too wide for float16', zh: '超出 float16 范围的跨度' },
-        ...scaleCase([1e-10, 60000], 0.01),
+        [[1e-10, 60000], 0.01],
+        smallestConfirmed([1e-10, 60000], 0.01),
         {
           ...exact,
           mistakes: SCALE_MISTAKES,
           ...caught('overflow not checked at the scale found', '没有检查找到的缩放因子是否导致上溢'),
         },
       ),
-      hidden(
+      scaleCase(
         {
           en: 'a scaled gradient between 65504 and the overflow midpoint',
           zh: '缩放后介于 65504 和上溢中点之间的梯度',
         },
-        ...scaleCase([65510 * 2 ** -20, 1.5 * 2 ** -45], 0.5),
+        [65510 * 2 ** -20, 1.5 * 2 ** -45],
+        0.5,
         {
-          ...exact,
-          mistakes: SCALE_MISTAKES,
+          hidden: true,
           ...caught(
             'everything above 65504 counted as overflow: up to 65520 it rounds down to 65504',
             '把所有大于 65504 的值都算作上溢：65520 以下的值会向下舍入到 65504',
           ),
         },
       ),
-      hidden({ en: 'gradients that need no scaling up', zh: '不需要放大的梯度' }, ...scaleCase([1000, 3, 0.5], 0.01), {
-        ...exact,
-        mistakes: SCALE_MISTAKES,
+      scaleCase({ en: 'gradients that need no scaling up', zh: '不需要放大的梯度' }, [1000, 3, 0.5], 0.01, {
+        hidden: true,
         ...caught(
           'only scales of 1 or more tried, or the largest scale without overflow returned: the smallest may be below 1',
           '只尝试了不小于 1 的缩放因子，或返回了不上溢的最大缩放因子：最小的缩放因子可能小于 1',
