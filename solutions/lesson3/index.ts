@@ -80,7 +80,7 @@ export function lostUpdates(weights: number[], updates: number[], format: string
     const w = roundValue(weight, format);
     if (roundValue(Math.fround(w + update), format) === w) lost++;
   });
-  return nonZero === 0 ? 0 : lost / nonZero;
+  return nonZero ? lost / nonZero : 0; // no non-zero update: nothing was lost
   // END SOLUTION
 }
 
