@@ -50,6 +50,15 @@ export const SEED_MLP = MNIST_MLP;
 export { type Progress, type RunOptions, type RunResult } from './experiments/epochs';
 export { trainMnist } from './experiments/train';
 export type { TrainOptions, TrainResult, CacheInfo } from './experiments/train_options';
+export { OPTIMIZER_NAMES, type OptimizerName, type OptimizerOptions } from './experiments/optimizers';
+export {
+  adamStepsInFormat,
+  emaInFormat,
+  lostUpdateFraction,
+  type AdamInFormatOptions,
+  type EmaInFormatOptions,
+} from './experiments/optimizer_numerics';
+export { logitGradients, type LogitGradientOptions } from './experiments/logit_gradients';
 export { describeCache } from './experiments/run_cache';
 export {
   timeTrainingSteps,
@@ -85,6 +94,7 @@ export type { QatTrainOptions } from './experiments/qat';
 
 // Measured data the lessons show (data/): PyTorch's speed figures on a GPU, with their captions
 export { readGpuSpeed, describeLayers, GpuSpeed } from './data/gpu_speed';
+export { readSeedRuns, type SeedRun, type SeedRuns, type SeedRunsFile, type SeedVariant } from './data/seed_runs';
 export {
   MATMUL_DTYPES,
   GPU_POLICIES,

@@ -85,6 +85,7 @@ export {
   type ScaleUpdate,
 } from './amp/scale_rule';
 export { LossScaleOptimizer, hasNonFinite, hasNonFiniteAsync, type NamedTensor } from './amp/optimizer';
+export type { WeightUpdate } from './amp/weight_update';
 
 // 5. Numerics instruments (numerics/): what a cast loses, histograms, memory, sums in a format
 export { castStats, castStatsAsync, type CastStats } from './numerics/stats';

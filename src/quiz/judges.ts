@@ -107,6 +107,16 @@ export const PROBES = {
     x !== 0 &&
     Math.fround(x) === x &&
     args.formats.every((f) => Math.abs(roundValue(x, f) - x) > args.relError * Math.abs(x)),
+  /**
+   * Whether `scale` times `values` turns fewer than `budget` (a fraction) of the non-zero ones into 0 in
+   * `format`, and overflows none of them (a loss scale that rescues enough of these gradients: lesson 3).
+   *
+   *     PROBES.scaleKeepsShare(2 ** 20, { values: [2 ** -40, 1e-3], format: 'float16', budget: 0.5 }) // true
+   */
+  scaleKeepsShare: (scale: number, args: { values: readonly number[]; format: string; budget: number }): boolean => {
+    const cast = args.values.filter((v) => v !== 0).map((v) => roundValue(v * scale, args.format));
+    return cast.every(Number.isFinite) && cast.filter((r) => r === 0).length / cast.length < args.budget;
+  },
 } as const;
 export type ProbeName = keyof typeof PROBES;
 

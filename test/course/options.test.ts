@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import {
+  adamStepsInFormat,
   barFigure,
+  emaInFormat,
+  errorGrowthFigure,
+  logitGradients,
   buildMlp,
   compareQuantization,
   compareTimings,
@@ -64,6 +68,10 @@ describe('every public function of the course rejects an unknown option', () => 
     windowLossRecorder: (o) => windowLossRecorder('run', o),
     trainingMemory: (o) => trainingMemory(TRANSFORMER_SHAPES[0]!, { precision: 'mixed', tokens: 1, batch: 1, ...o }),
     gradientReduceError: (o) => gradientReduceError({ ranks: 2, format: 'bfloat16', ...o }),
+    errorGrowthFigure: (o) => errorGrowthFigure('t', [1], { a: [1] }, {}, o),
+    adamStepsInFormat: (o) => adamStepsInFormat([1], { format: 'float16', ...o }),
+    emaInFormat: (o) => emaInFormat([1], { beta: 0.9, format: 'float16', ...o }),
+    logitGradients: (o) => logitGradients({ vocab: 2, tokens: 1, ...o }),
   };
   for (const [name, call] of Object.entries(calls)) {
     it(name, async () => {

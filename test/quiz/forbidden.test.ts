@@ -7,6 +7,7 @@ import {
   libraryGraph,
   libraryStage,
   loadQuestions,
+  pointsOf,
   profileOf,
   usesNote,
   type CodeQuestion,
@@ -20,7 +21,7 @@ import { timed } from '../helpers';
 /**
  * Routes to the library's rounding for l3.q1 (roundToFloat16, which may use only the library's
  * formats/registry). Each ran to full marks against the old deny-list; now the code they reach is absent from
- * l3.q1's sandbox, so each loses the question's 7 points, while castLoss and kahanSumFloat16 in the same file,
+ * l3.q1's sandbox, so each loses all the question's points, while castLoss and kahanSumFloat16 in the same file,
  * which may round with the library, keep theirs.
  */
 const ROUTES: { name: string; body: string; preamble?: string; helper?: string; uses?: string }[] = [
@@ -125,6 +126,8 @@ const ROUTES: { name: string; body: string; preamble?: string; helper?: string; 
 ];
 
 const only = ['l3.q1', 'l3.q2', 'l3.q3'];
+/** Each of those questions' points, from the bank. */
+const pointsOfOnly = (): number[] => only.map((id) => pointsOf(loadQuestions().find((x) => x.id === id)!));
 
 function cheat(route: (typeof ROUTES)[number]): string {
   let lesson3 = replaceBody('lesson3/index.ts', 'roundToFloat16', route.body, route.preamble ?? '');
@@ -150,10 +153,11 @@ describe('what an exercise may use', function () {
   for (const r of ROUTES) {
     it(`costs the question its points through ${r.name}, and only that question`, () => {
       const [q1, q2, q3] = reports.get(r.name)!.questions;
-      expect([q1!.earned, q2!.earned, q3!.earned], JSON.stringify(q1)).to.deep.equal([0, 2, 2]);
+      const points = pointsOfOnly();
+      expect([q1!.earned, q2!.earned, q3!.earned], JSON.stringify(q1)).to.deep.equal([0, points[1], points[2]]);
       if (r.uses)
         expect(q1!.problem).to.equal(
-          `l3.q1 uses \`${r.uses}\`, which this exercise does not allow (it may use only the library's \`formats/registry\`): 0/7`,
+          `l3.q1 uses \`${r.uses}\`, which this exercise does not allow (it may use only the library's \`formats/registry\`): 0/${points[0]}`,
         );
     });
   }
@@ -163,7 +167,7 @@ describe('what an exercise may use', function () {
     const report = await gradeSubmission(writeSubmission(tempDir('imports'), { 'lesson3/index.ts': lesson3 }), {
       only,
     });
-    expect(report.questions.map((q) => q.earned)).to.deep.equal([7, 2, 2]);
+    expect(report.questions.map((q) => q.earned)).to.deep.equal(pointsOfOnly());
   });
 
   it('allows code the student writes, whatever its name', async () => {
@@ -180,7 +184,7 @@ describe('what an exercise may use', function () {
     const report = await gradeSubmission(writeSubmission(tempDir('at-load'), { 'lesson3/index.ts': lesson3 }), {
       only,
     });
-    expect(report.questions.map((q) => q.earned)).to.deep.equal([0, 2, 2]);
+    expect(report.questions.map((q) => q.earned)).to.deep.equal([0, ...pointsOfOnly().slice(1)]);
     expect(report.loadFailures.map((f) => f.message)).to.deep.equal([
       'lesson3/index.ts did not load: at load time it uses `roundValue`, which this exercise does not allow (for l3.q1)',
     ]);

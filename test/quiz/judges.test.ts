@@ -83,6 +83,17 @@ describe('judges', function () {
     expect(PROBES.lostInAll(0, both)).to.equal(false);
   });
 
+  it('asks the library whether a loss scale loses fewer than a budget of the non-zero gradients, overflowing none', () => {
+    const keeps = (scale: number, values: number[], budget: number) =>
+      PROBES.scaleKeepsShare(scale, { values, format: 'float16', budget });
+    expect(keeps(2 ** 20, [2 ** -40, 1e-3], 0.5)).to.equal(true);
+    expect(keeps(1, [2 ** -40, 1e-3], 0.5), 'a share equal to the budget').to.equal(false);
+    expect(keeps(1, [0, 0, 1e-3], 0.01), 'zeros are not counted').to.equal(true);
+    expect(keeps(2 ** 5, [2 ** -30, 2 ** -30, 1], 0.5), '2^-25 rounds to 0').to.equal(false);
+    expect(keeps(2 ** 5, [1.5 * 2 ** -30, 1.5 * 2 ** -30, 1], 0.5), 'just above 2^-25 rounds up').to.equal(true);
+    expect(keeps(2, [1e-3, 60000], 0.5), 'an overflow').to.equal(false);
+  });
+
   it('rejects an author’s wrong parameters as the bank loads, naming what is wrong', () => {
     expect(() => judgedBy('numberInRange', { lo: 2, hi: 1 })).to.throw(OptionError, /lo ≤ hi, got `2` and `1`/);
     expect(() =>

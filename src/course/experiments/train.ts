@@ -10,6 +10,7 @@ import { policy as toPolicy, type Policy } from '../../mp/amp/policy';
 import { trainingRows } from './batches';
 import { readLoss, runEpochs, RUN_OPTION_KEYS } from './epochs';
 import { loadMnist, type MnistSplit } from './mnist';
+import { makeOptimizer } from './optimizers';
 import { cachedRun } from './run_cache';
 import { accuracy, buildMlp, forward, MNIST_MLP, seedRecipe, softmaxLoss } from './seed_mlp';
 import type { TrainOptions, TrainResult } from './train_options';
@@ -45,6 +46,9 @@ export async function trainMnist(options: TrainOptions = {}): Promise<TrainResul
     'policy',
     'lossScale',
     'lossMultiplier',
+    'optimizer',
+    'epsilon',
+    'weightUpdate',
     'keepModel',
     'cache',
   ]);
@@ -62,7 +66,10 @@ async function train(options: TrainOptions): Promise<TrainResult> {
 
   const model = buildMlp(p, { seed });
   const scaler = makeScaler(options.lossScale, p);
-  const optimizer = new LossScaleOptimizer(tf.train.adam(learningRate), scaler, p.variable);
+  const optimizer = new LossScaleOptimizer(makeOptimizer(options, learningRate), scaler, p.variable, {
+    weightUpdate: options.weightUpdate ?? 'nearest',
+    seed,
+  });
   const multiplier = options.lossMultiplier ?? 1;
   const start = performance.now();
   const history = await runEpochs({

@@ -6,9 +6,11 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { LossScaler, ScalerStats } from '../../mp/amp/loss_scaler';
 import type { Policy } from '../../mp/amp/policy';
+import type { WeightUpdate } from '../../mp/amp/weight_update';
 import type { RunOptions, RunResult } from './epochs';
+import type { OptimizerOptions } from './optimizers';
 
-export interface TrainOptions extends RunOptions {
+export interface TrainOptions extends RunOptions, OptimizerOptions {
   readonly policy?: string | Policy;
   /** `dynamic` (torch's rule), `none`, a fixed scale, or a scaler. Default: dynamic where the policy needs it. */
   readonly lossScale?: 'dynamic' | 'none' | number | LossScaler;
@@ -17,6 +19,11 @@ export interface TrainOptions extends RunOptions {
    * over many micro-batches does). Used to show float16 gradients underflowing.
    */
   readonly lossMultiplier?: number;
+  /**
+   * How a pure policy's 16-bit weights take each update (weight_update.ts): `nearest` (default), `stochastic`
+   * or `kahan`. Mixed policies keep float32 master weights and take only `nearest`.
+   */
+  readonly weightUpdate?: WeightUpdate;
   /** Return the trained model (the caller disposes it) instead of disposing it. */
   readonly keepModel?: boolean;
   /**

@@ -25,3 +25,4 @@ export {
   type Roof,
   type RooflinePoint,
 } from './performance';
+export { errorGrowthFigure } from './problems';

@@ -18,15 +18,16 @@
  * count (used only by getWeights) also counts skipped steps.
  */
 import * as tf from '@tensorflow/tfjs';
+import { checkOptionKeys, OptionError } from '../errors';
 import { getFloatFormat, type FormatLike } from '../formats/registry';
 import type { FloatFormat } from '../formats/spec';
 import { registerCpuWasmKernel } from '../ops/cpu_wasm';
 import { KERNELS } from '../ops/kernel_names';
-import { fakeCast } from '../ops/quantize';
 import { reduceAll } from '../ops/reduce';
 import { fusedAdamApplies, fusedAdamStep } from './fused_adam';
 import type { LossScaler } from './loss_scaler';
 import { unscaleWithFlag } from './unscale';
+import { WeightWriter, type WeightUpdate } from './weight_update';
 import {
   gradientsSeeded,
   optimizerIterations,
@@ -47,18 +48,33 @@ export class LossScaleOptimizer extends tf.Optimizer {
   private pending?: { grads: tf.Tensor[]; found: tf.Scalar };
   /** Variables the inner optimizer has state for: a step on them can be masked instead of read. */
   private readonly primed = new Set<string>();
+  /** Writes the updated weights back in a low-precision variable format; none for float32 variables. */
+  private readonly writer?: WeightWriter;
 
   /**
    * @param variableFormat the format the variables are stored in: float32 for mixed policies (master
    *   weights); float16 or bfloat16 for pure policies, where each updated weight is rounded back.
+   * @param options.weightUpdate how that rounding is done (weight_update.ts): `nearest` (default),
+   *   `stochastic` or `kahan`; `seed` seeds stochastic rounding.
    */
   constructor(
     readonly inner: tf.Optimizer,
     readonly scaler: LossScaler,
     variableFormat: FormatLike = 'float32',
+    options: { readonly weightUpdate?: WeightUpdate; readonly seed?: number } = {},
   ) {
     super();
+    checkOptionKeys('LossScaleOptimizer', options, ['weightUpdate', 'seed']);
     this.variableFormat = getFloatFormat(variableFormat);
+    if (this.variableFormat.name !== 'float32')
+      this.writer = new WeightWriter(this.variableFormat, options.weightUpdate, options.seed);
+    else if ((options.weightUpdate ?? 'nearest') !== 'nearest')
+      throw new OptionError(
+        `weightUpdate '${options.weightUpdate}' rounds weights stored in 16 bits; these variables are float32.`,
+        'weightUpdate',
+        options.weightUpdate,
+        ['nearest'],
+      );
   }
 
   /** Whether the last applyGradients call skipped its update, read back with an awaited read (every backend). */
@@ -117,11 +133,9 @@ export class LossScaleOptimizer extends tf.Optimizer {
     this.scaler.updateOnDevice(found);
     if (fusedAdamApplies(this.inner)) return this.step(grads, names, list, found);
     if (!names.every((n) => this.primed.has(n))) this.prime(names);
-    const vars = registeredVariables();
-    const written = [...names.map((n) => vars[n]).filter((v): v is tf.Variable => v !== undefined)];
-    written.push(...optimizerState(this.inner));
+    const written: tf.Variable[] = [...variablesNamed(names), ...optimizerState(this.inner)];
     const before = written.map(shareData);
-    this.step(grads, names, list);
+    this.step(grads, names, list, found);
     tf.tidy(() => {
       // tf.where would broadcast the scalar flag with Tile, which is slow on wasm: build one full-shape
       // condition per shape instead (a Fill and a broadcasting compare)
@@ -169,24 +183,20 @@ export class LossScaleOptimizer extends tf.Optimizer {
 
   /**
    * The inner step: a tf.train.adam on cpu or wasm takes the fused Adam kernel (masked by `skip` if given; one
-   * pass per variable instead of tfjs' dozen kernels, bit-identical); any other optimizer runs itself.
+   * pass per variable instead of tfjs' dozen kernels, bit-identical); any other optimizer runs itself (the
+   * caller restores what it wrote where `skip` is set). Weights kept in 16 bits are then rounded back by the
+   * writer: under round-to-nearest, an update smaller than half an ulp is lost.
    */
   private step(grads: tf.NamedTensorMap | NamedTensor[], names: string[], list: tf.Tensor[], skip?: tf.Scalar): void {
+    const vars = this.writer ? variablesNamed(names) : [];
+    this.writer?.before(vars);
     if (fusedAdamApplies(this.inner)) fusedAdamStep(this.inner, names, list, skip);
     else this.inner.applyGradients(grads);
-    if (this.variableFormat.name !== 'float32') this.roundVariables(names);
-  }
-
-  /** Rounds the updated variables to the variable format: an update smaller than half an ulp is lost. */
-  private roundVariables(names: string[]): void {
-    const vars = registeredVariables();
-    for (const name of names) {
-      const v = vars[name];
-      if (v) tf.tidy(() => v.assign(fakeCast(v, this.variableFormat)));
-    }
+    this.writer?.after(vars, skip);
   }
 
   override dispose(): void {
+    this.writer?.dispose();
     this.lastFound?.dispose();
     this.pending?.found.dispose();
     tf.dispose([...this.zeros.values()]);
@@ -225,6 +235,12 @@ function scaledGrads(
     if (grads[i]) named[v.name] = grads[i]!;
   });
   return { value, grads: named };
+}
+
+/** The registered variables of these names (a name with no variable is left out). */
+function variablesNamed(names: readonly string[]): tf.Variable[] {
+  const vars = registeredVariables();
+  return names.map((n) => vars[n]).filter((v): v is tf.Variable => v !== undefined);
 }
 
 /** A bool scalar tensor: whether any tensor holds inf or NaN (nothing is read back). */

@@ -72,6 +72,9 @@ export const castStatsAsync = async (x: tf.Tensor | Float32Array, format: Format
 
 function statsOf(v: Float32Array, f: FloatFormat): CastStats {
   const r = roundArray(v, f);
+  // A value overflows from the midpoint between the largest finite value and the next step up (65520 for
+  // float16): below it, rounding to ±max is ordinary rounding, not a clamp (in formats that saturate)
+  const overflowAt = f.maxFinite + 2 ** (f.maxExp - f.manBits - 1);
   let absmax = 0;
   let absmin = Infinity;
   let overflow = 0;
@@ -87,7 +90,7 @@ function statsOf(v: Float32Array, f: FloatFormat): CastStats {
     else {
       absmax = Math.max(absmax, a);
       absmin = Math.min(absmin, a);
-      if (!Number.isFinite(b) || a > f.maxFinite) overflow++;
+      if (!Number.isFinite(b) || a >= overflowAt) overflow++;
       else if (b === 0) underflow++;
       else if (b < f.minNormal) subnormal++;
     }

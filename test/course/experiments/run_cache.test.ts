@@ -91,6 +91,13 @@ describe('trainMnist with the run cache', function () {
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.json'))).to.have.length(2);
   });
 
+  it('keys a run by its optimizer, ε and weight update too', async () => {
+    const runs = [{ optimizer: 'sgd' }, { epsilon: 1e-8 }, { policy: 'bfloat16', weightUpdate: 'kahan' }] as const;
+    const files = new Set<string>([stored.cache!.file]);
+    for (const more of runs) files.add((await trainMnist({ ...options, keepModel: false, ...more })).cache!.file);
+    expect(files.size).to.equal(1 + runs.length);
+  });
+
   it('refuses a loss scaler object, which has no key', async () => {
     let error: unknown;
     try {

@@ -30,6 +30,12 @@ describe('castStats', () => {
     expect([s.zeros, s.nonFinite, s.absmax]).to.deep.equal([1 / 8, 1 / 8, 1e5]);
   });
 
+  it('counts as overflow only what leaves the range, not what rounds down to the largest finite value', () => {
+    expect(castStats(Float32Array.of(65510, 65519, 65520, -65520), 'float16').overflow).to.equal(2 / 4);
+    expect(castStats(Float32Array.of(464, 470, 450), 'float8_e4m3fn').overflow).to.equal(2 / 3); // NaN from 464
+    expect(castStats(Float32Array.of(6.5, 7, 100), 'float4_e2m1fn').overflow).to.equal(2 / 3); // saturates from 7
+  });
+
   it('reads tensors (awaited) without disposing them, and rejects other inputs', async () => {
     const t = tf.tensor1d([1, 2]);
     expect((await castStats(t, 'bfloat16')).count).to.equal(2);
