@@ -9,7 +9,12 @@
 import * as fs from 'fs';
 import { backendInfo, loadMnist, trainMnist, useBackend, MNIST_MLP } from '../../src/course/index';
 import { correctOnRows } from '../../src/course/experiments/paired_test';
-import { packBits, type SeedRun, type SeedSetting, type SeedStudyFile } from '../../src/course/data/accuracy_seeds';
+import {
+  packBits,
+  type SeedStudyRun,
+  type SeedSetting,
+  type SeedStudyFile,
+} from '../../src/course/data/accuracy_seeds';
 
 const SETTINGS: SeedSetting[] = [
   { name: 'float32', policy: 'float32', lossScale: 'default', what: 'float32 throughout' },
@@ -49,7 +54,7 @@ async function main(): Promise<void> {
   const seeds = Array.from({ length: Number(option('seeds', '8')) }, (_, i) => i);
   await useBackend();
   const test = loadMnist().test;
-  const runs: SeedRun[] = [];
+  const runs: SeedStudyRun[] = [];
   for (const seed of seeds) {
     for (const s of SETTINGS) {
       const t0 = performance.now();

@@ -139,7 +139,13 @@ export {
   type GradientReduceOptions,
   type ReduceFormat,
 } from './experiments/gradient_reduce';
-export { readSeedStudy, SeedStudy, type SeedRun, type SeedSetting, type SeedStudyFile } from './data/accuracy_seeds';
+export {
+  readSeedStudy,
+  SeedStudy,
+  type SeedStudyRun,
+  type SeedSetting,
+  type SeedStudyFile,
+} from './data/accuracy_seeds';
 export {
   readGpuChecklist,
   loadGpuChecklist,

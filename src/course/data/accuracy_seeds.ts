@@ -10,7 +10,7 @@
  */
 import { checkChoice, OptionError } from '../../mp/errors';
 
-export interface SeedRun {
+export interface SeedStudyRun {
   readonly setting: string;
   readonly seed: number;
   readonly testAccuracy: number;
@@ -40,7 +40,7 @@ export interface SeedStudyFile {
   readonly recipe: { readonly epochs: number; readonly trainLimit: number | null; readonly testImages: number };
   readonly seeds: readonly number[];
   readonly settings: readonly SeedSetting[];
-  readonly runs: readonly SeedRun[];
+  readonly runs: readonly SeedStudyRun[];
 }
 
 const SOURCE = 'accuracy_seeds.json';
@@ -75,7 +75,7 @@ export class SeedStudy {
   }
 
   /** The run of `setting` with `seed`. */
-  run(setting: string, seed: number): SeedRun {
+  run(setting: string, seed: number): SeedStudyRun {
     checkChoice('setting', setting, this.settings);
     const r = this.data.runs.find((x) => x.setting === setting && x.seed === seed);
     if (!r)
