@@ -1,30 +1,47 @@
-/** Lesson 2: how it is implemented: affine quantization and the straight-through estimator. */
+/** Lesson 2: how it is implemented: quantization's grid as torch builds it, master weights, and equalization. */
 
 /** Each exercise below throws {@link NotImplementedError} until you replace that line with your code. */
 import { NotImplementedError } from '../../src/quiz/errors';
 
-export interface AffineQParams {
+export interface QParams {
   scale: number;
   zeroPoint: number;
 }
 
 /**
- * l2.q1: torch's affine qparams for observed [min, max] and integer range [qmin, qmax]: the range is widened
- * to include 0, scale = (max − min)/(qmax − qmin) (at least eps = 2^-23), zeroPoint = qmin − round(min/scale)
- * (round half to even), clamped to [qmin, qmax]. Compute in float32 (Math.fround) as torch does.
+ * l2.q1: the scale and zero point that torch's `MinMaxObserver(dtype, qscheme)` returns from `calculate_qparams()`
+ * after observing values whose smallest is `min` and largest is `max`.
+ * - `dtype` 'quint8' has the codes 0…255, 'qint8' the codes −128…127.
+ * - 'per_tensor_affine': the grid's codes span the observed values, and 0.0 is exactly on the grid whatever the
+ *   data, all-positive and all-negative data included.
+ * - 'per_tensor_symmetric': the grid is symmetric about 0.0 and covers ±max(|min|, |max|); 0.0 is the code 0 for
+ *   qint8 and the code 128 for quint8 (section 4 of the lesson prints torch's symmetric int8 scale for [−1, 1]).
+ * - Data that is all zeros still gets a scale > 0: torch never returns a scale below float32's epsilon, 2⁻²³.
+ * - A zero point is an integer; a tie rounds to the even integer, as torch's nearbyint does.
  *
- * Graded with only the package `@tensorflow/tfjs` available: every other library module and package, and the
- * platform's float16 conversions, are absent while its cases run.
+ *     observerQParams(-1, 3, 'quint8', 'per_tensor_affine')   // { scale: 0.0156862…, zeroPoint: 64 }
+ *
+ * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
+ * available while its cases run.
  */
-export function affineQParams(min: number, max: number, qmin: number, qmax: number): AffineQParams {
+export function observerQParams(
+  min: number,
+  max: number,
+  dtype: 'quint8' | 'qint8',
+  qscheme: 'per_tensor_affine' | 'per_tensor_symmetric',
+): QParams {
   throw new NotImplementedError('l2.q1');
 }
 
 /**
- * l2.q2: the fake quantizer's forward pass: (clamp(round(x/scale) + zeroPoint, qmin, qmax) − zeroPoint)·scale, ties to even.
+ * l2.q2: what `torch.fake_quantize_per_tensor_affine(values, scale, zeroPoint, qmin, qmax)` returns: each value
+ * replaced by the nearest point of the grid (q − zeroPoint)·scale, q an integer in [qmin, qmax]. Values beyond
+ * the grid's ends become its end points; a value halfway between two grid points goes to the one with the even q.
  *
- * Graded with only the package `@tensorflow/tfjs` available: every other library module and package, and the
- * platform's float16 conversions, are absent while its cases run.
+ *     fakeQuantForward([0.12, 9], 0.25, 0, -8, 7)   // [0, 1.75]
+ *
+ * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
+ * available while its cases run.
  */
 export function fakeQuantForward(
   values: number[],
@@ -37,11 +54,63 @@ export function fakeQuantForward(
 }
 
 /**
- * l2.q3: the clipping straight-through estimator's gradient mask: 1 where round(x/scale) + zeroPoint lies in [qmin, qmax], else 0.
+ * l2.q3: the gradient that torch's fake quantizer passes back, d(output)/d(value), for each value (the
+ * straight-through estimator of `torch.fake_quantize_per_tensor_affine`'s backward): rounding counts as the
+ * identity, and a value the quantizer clipped gets no gradient. Mind the edge: a value a little beyond the
+ * grid's last point that rounds onto it was not clipped.
  *
- * Graded with only the package `@tensorflow/tfjs` available: every other library module and package, and the
- * platform's float16 conversions, are absent while its cases run.
+ *     steMask([0.12, 9], 0.25, 0, -8, 7)   // [1, 0]
+ *
+ * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
+ * available while its cases run.
  */
 export function steMask(values: number[], scale: number, zeroPoint: number, qmin: number, qmax: number): number[] {
   throw new NotImplementedError('l2.q3');
+}
+
+/**
+ * l2.q4: a weight `w` is stored in `format` ('float16', 'bfloat16' or 'float32'; `w` is a value of that format)
+ * and an optimizer adds a step s to it, the sum rounded to the format (to nearest, ties to even). Return the
+ * threshold t: every step with |s| > t changes the stored weight, whichever its sign, and for any smaller t
+ * some step above it would not. This is what float32 master weights protect: smaller steps vanish.
+ * Your answer must hold for every weight of the format: zero, subnormals, powers of two, negative weights and the
+ * largest finite value (where a big enough step gives infinity, which is a change too).
+ *
+ *     stepThatSurvives(1.5, 'float16')   // 2^-11: float16 values between 1 and 2 lie 2^-10 apart
+ *
+ * Graded with only the library's `formats/registry` available: every other library module and package, and the
+ * platform's float16 conversions, are absent while its cases run.
+ */
+export function stepThatSurvives(w: number, format: 'float16' | 'bfloat16' | 'float32'): number {
+  throw new NotImplementedError('l2.q4');
+}
+
+/** l2.q5's network: two dense layers with a ReLU between them, and the inputs static PTQ calibrates on. */
+export interface EqualizationNet {
+  readonly inputs: number;
+  readonly hidden: number;
+  readonly outputs: number;
+  /** inputs × hidden, row-major: kernel1[i * hidden + c] connects input i to hidden channel c. */
+  readonly kernel1: readonly number[];
+  readonly bias1: readonly number[];
+  /** hidden × outputs, row-major: kernel2[c * outputs + o] connects hidden channel c to output o. */
+  readonly kernel2: readonly number[];
+  readonly bias2: readonly number[];
+  /** rows × inputs, row-major: the calibration inputs. */
+  readonly calibration: readonly number[];
+}
+
+/**
+ * l2.q5 (open): this network's hidden channels have very different ranges, so its static int8 version (int8
+ * weights with a scale per output channel, one uint8 scale per activation tensor, ranges from min/max over
+ * `calibration`) is poor. Return one factor f_c > 0 per hidden channel. The grader multiplies hidden channel c
+ * by f_c (kernel1's column c and bias1[c]) and divides kernel2's row c by f_c, which leaves the float network's
+ * outputs unchanged, since relu(f·z) = f·relu(z) for f > 0; then it quantizes the result that way and measures
+ * the int8 network's signal-to-quantization-noise ratio on inputs you do not see:
+ * 10·log10(Σ y² / Σ (ŷ − y)²) dB. Full marks at 30 dB or more, half at 20 dB; the network as given scores about 13.
+ *
+ *     equalizeChannels(net)   // e.g. [0.5, 4, …]: one positive factor per hidden channel
+ */
+export function equalizeChannels(net: EqualizationNet): number[] {
+  throw new NotImplementedError('l2.q5');
 }

@@ -71,7 +71,7 @@ export class FineTuneComparison {
   source(): string {
     const { command, date, backend, fineTune: f } = this.data;
     return (
-      `Precomputed with \`${command}\` on ${date.slice(0, 10)} (tfjs ${backend}): each seed fine-tunes for one ` +
+      `Precomputed with \`${command}\` on ${date.slice(0, 10)} (backend: ${backend}): each seed fine-tunes for one ` +
       `epoch on the first ${f.limit} training images (Adam, rate ${f.learningRate}); the AMP model is then ` +
       `calibrated on ${f.calibrationBatches} batches of 128 images for static PTQ. Accuracies on the 10 000 test images.`
     );

@@ -39,7 +39,7 @@ export function lostUpdatesFigure(rows: readonly LostUpdateRow[], marked?: numbe
   return {
     data,
     layout: {
-      title: { text: 'How much of one Adam step would 16-bit weights round away?' },
+      title: { text: "What share of Adam's steps would weights stored in 16 bits round away?" },
       xaxis: {
         title: { text: 'learning rate (log scale)' },
         type: 'log',

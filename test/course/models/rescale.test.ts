@@ -12,7 +12,8 @@ const stack: DenseLayerWeights[] = [
   { inputs: 4, outputs: 3, kernel: values(12), bias: values(3), relu: false },
 ];
 const x = values(5 * 6);
-const run = (s: DenseLayerWeights[]) => Array.from(s.reduce((h, l) => denseForward(l, h, 6), x));
+const run = (s: DenseLayerWeights[]): number[] =>
+  Array.from(s.reduce<Float32Array>((h, l) => denseForward(l, h, 6), x));
 
 describe('rescaling hidden channels', () => {
   it('keeps the outputs bit for bit when the factors are powers of two', () => {
