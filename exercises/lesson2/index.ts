@@ -23,6 +23,8 @@ export interface QParams {
  *
  * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
  * available while its cases run.
+ *
+ * 按纯 TypeScript 评分：运行用例时没有任何库模块和包，也没有平台自带的 float16 转换。
  */
 export function observerQParams(
   min: number,
@@ -42,6 +44,8 @@ export function observerQParams(
  *
  * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
  * available while its cases run.
+ *
+ * 按纯 TypeScript 评分：运行用例时没有任何库模块和包，也没有平台自带的 float16 转换。
  */
 export function fakeQuantForward(
   values: number[],
@@ -63,6 +67,8 @@ export function fakeQuantForward(
  *
  * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
  * available while its cases run.
+ *
+ * 按纯 TypeScript 评分：运行用例时没有任何库模块和包，也没有平台自带的 float16 转换。
  */
 export function steMask(values: number[], scale: number, zeroPoint: number, qmin: number, qmax: number): number[] {
   throw new NotImplementedError('l2.q3');
@@ -80,6 +86,8 @@ export function steMask(values: number[], scale: number, zeroPoint: number, qmin
  *
  * Graded with only the library's `formats/registry` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats/registry`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function stepThatSurvives(w: number, format: 'float16' | 'bfloat16' | 'float32'): number {
   throw new NotImplementedError('l2.q4');
