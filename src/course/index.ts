@@ -31,6 +31,14 @@ export {
   type StaticQuantizeOptions,
 } from './models/ptq';
 export { scaleChannels } from './models/rescale';
+export {
+  equalizationSqnr,
+  equalizationTask,
+  measureEqualization,
+  type EqualizationNet,
+  type EqualizationScore,
+  type EqualizationTask,
+} from './experiments/equalization_task';
 export { QatMlp, type QatQParams } from './models/qat';
 export { Fp8Mlp } from './models/fp8_mlp';
 

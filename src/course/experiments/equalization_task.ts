@@ -7,6 +7,7 @@
  *
  *     const task = equalizationTask();
  *     equalizationSqnr(task, new Array(task.hidden).fill(1))   // the skewed network as it is: a low SQNR
+ *     measureEqualization((net) => new Array(net.hidden).fill(1)).sqnr   // the same, through an answer function
  */
 import seedrandom from 'seedrandom';
 import { OptionError } from '../../mp/errors';
@@ -29,6 +30,7 @@ export interface EqualizationNet {
   readonly calibration: readonly number[];
 }
 
+/** The network, and the held-out inputs its score is measured on. */
 export interface EqualizationTask extends EqualizationNet {
   /** Held-out inputs the score is measured on (the student never sees them). */
   readonly evaluation: readonly number[];
@@ -115,4 +117,26 @@ export function equalizationSqnr(task: EqualizationTask, factors: readonly numbe
     noise += (int8[i]! - y) ** 2;
   });
   return noise === 0 ? Infinity : 10 * Math.log10(signal / noise);
+}
+
+/** What an answer to the task achieves: its SQNR, and the SQNR of the network as given, in dB. */
+export interface EqualizationScore {
+  readonly sqnr: number;
+  readonly asGiven: number;
+}
+
+/**
+ * Runs an answer to the task as the grader does: `answer` sees the network and its calibration inputs, never
+ * the held-out inputs the score is measured on.
+ *
+ *     measureEqualization((net) => new Array(net.hidden).fill(1))   // { sqnr: ≈13, asGiven: ≈13 }
+ */
+export function measureEqualization(answer: (net: EqualizationNet) => number[], seed = 0): EqualizationScore {
+  const task = equalizationTask(seed);
+  const { inputs, hidden, outputs, kernel1, bias1, kernel2, bias2, calibration } = task;
+  const net: EqualizationNet = { inputs, hidden, outputs, kernel1, bias1, kernel2, bias2, calibration };
+  return {
+    sqnr: equalizationSqnr(task, answer(net)),
+    asGiven: equalizationSqnr(task, new Array<number>(task.hidden).fill(1)),
+  };
 }
