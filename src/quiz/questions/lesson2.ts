@@ -53,70 +53,116 @@ export const LESSON2: Question[] = [
   {
     kind: 'code',
     id: 'l2.q1',
-    title: "The scale and zero point torch's MinMaxObserver returns",
+    title: {
+      en: "The scale and zero point torch's MinMaxObserver returns",
+      zh: 'torch 的 MinMaxObserver 给出的缩放因子与零点',
+    },
+    prompt: {
+      en: [
+        "The scale and zero point that torch's `MinMaxObserver(dtype, qscheme)` returns from `calculate_qparams()` after observing values whose smallest is `min` and largest is `max`.",
+        "- `dtype` 'quint8' has the codes 0…255, 'qint8' the codes −128…127.",
+        "- 'per_tensor_affine': the grid's codes span the observed values, and 0.0 is exactly on the grid whatever the data, all-positive and all-negative data included.",
+        "- 'per_tensor_symmetric': the grid is symmetric about 0.0 and covers ±max(|min|, |max|); 0.0 is the code 0 for qint8 and the code 128 for quint8 (section 4 of the lesson prints torch's symmetric int8 scale for [−1, 1]).",
+        "- Data that is all zeros still gets a scale > 0: torch never returns a scale below float32's epsilon, 2⁻²³.",
+        "- A zero point is an integer; a tie rounds to the even integer, as torch's nearbyint does.",
+        '',
+        "    observerQParams(-1, 3, 'quint8', 'per_tensor_affine')   // { scale: 0.0156862…, zeroPoint: 64 }",
+      ].join('\n'),
+      zh: [
+        'torch 的 `MinMaxObserver(dtype, qscheme)` 观察到最小值 `min`、最大值 `max` 之后，`calculate_qparams()` 返回的缩放因子与零点。',
+        "- `dtype` 为 'quint8' 时整数码是 0…255，'qint8' 时是 −128…127。",
+        "- 'per_tensor_affine'：整数码覆盖观察到的取值范围，而且无论数据如何（全正、全负也一样），0.0 都恰好落在网格上。",
+        "- 'per_tensor_symmetric'：网格关于 0.0 对称，覆盖 ±max(|min|, |max|)；qint8 时 0.0 对应码 0，quint8 时对应码 128（本课第 4 节打印了 torch 对 [−1, 1] 的对称 int8 缩放因子）。",
+        '- 全零数据的缩放因子也大于 0：torch 返回的缩放因子从不小于 float32 的机器精度 2⁻²³。',
+        '- 零点是整数；恰在两整数正中时舍入到偶数，与 torch 的 nearbyint 一致。',
+      ].join('\n'),
+    },
     file: 'lesson2/index.ts',
     export: 'observerQParams',
     uses: PLAIN,
     cases: [
       shown(
-        'quint8, affine, over [-1, 3]',
+        { en: 'quint8, affine, over [-1, 3]', zh: 'quint8，仿射，范围 [-1, 3]' },
         [-1, 3, 'quint8', 'per_tensor_affine'],
         qparams(-1, 3, 'quint8', 'per_tensor_affine'),
         close,
       ),
       shown(
-        'qint8, affine, over [-2.5, 1.25]',
+        { en: 'qint8, affine, over [-2.5, 1.25]', zh: 'qint8，仿射，范围 [-2.5, 1.25]' },
         [-2.5, 1.25, 'qint8', 'per_tensor_affine'],
         qparams(-2.5, 1.25, 'qint8', 'per_tensor_affine'),
         close,
       ),
       hidden(
-        'all positive',
+        { en: 'all positive', zh: '全为正' },
         [0.75, 6.125, 'quint8', 'per_tensor_affine'],
         qparams(0.75, 6.125, 'quint8', 'per_tensor_affine'),
         {
           ...close,
-          failureMessage: 'The grid must hold 0.0 exactly, even when every observed value is positive.',
+          failureMessage: {
+            en: 'The grid must hold 0.0 exactly, even when every observed value is positive.',
+            zh: '即使观察到的值全为正，网格也必须恰好包含 0.0。',
+          },
         },
       ),
       hidden(
-        'all negative',
+        { en: 'all negative', zh: '全为负' },
         [-6.5, -0.5, 'qint8', 'per_tensor_affine'],
         qparams(-6.5, -0.5, 'qint8', 'per_tensor_affine'),
         {
           ...close,
-          failureMessage: 'The grid must hold 0.0 exactly, even when every observed value is negative.',
+          failureMessage: {
+            en: 'The grid must hold 0.0 exactly, even when every observed value is negative.',
+            zh: '即使观察到的值全为负，网格也必须恰好包含 0.0。',
+          },
         },
       ),
-      hidden('all zeros', [0, 0, 'quint8', 'per_tensor_affine'], qparams(0, 0, 'quint8', 'per_tensor_affine'), {
-        ...close,
-        failureMessage: "A tensor of zeros still gets a scale > 0: torch's smallest scale is 2^-23.",
-      }),
       hidden(
-        'a zero point exactly halfway',
+        { en: 'all zeros', zh: '全为零' },
+        [0, 0, 'quint8', 'per_tensor_affine'],
+        qparams(0, 0, 'quint8', 'per_tensor_affine'),
+        {
+          ...close,
+          failureMessage: {
+            en: "A tensor of zeros still gets a scale > 0: torch's smallest scale is 2^-23.",
+            zh: '全零张量的缩放因子也要大于 0：torch 的最小缩放因子是 2^-23。',
+          },
+        },
+      ),
+      hidden(
+        { en: 'a zero point exactly halfway', zh: '零点恰在两整数正中' },
         [-0.0546875, 3.9296875, 'quint8', 'per_tensor_affine'],
         qparams(-0.0546875, 3.9296875, 'quint8', 'per_tensor_affine'),
         {
           ...close,
-          failureMessage: 'torch rounds a tie to the even integer (nearbyint); Math.round rounds it up.',
+          failureMessage: {
+            en: 'torch rounds a tie to the even integer (nearbyint); Math.round rounds it up.',
+            zh: 'torch 把平局舍入到偶数（nearbyint）；Math.round 则向上舍入。',
+          },
         },
       ),
       hidden(
-        'qint8, symmetric',
+        { en: 'qint8, symmetric', zh: 'qint8，对称' },
         [-2, 1.5, 'qint8', 'per_tensor_symmetric'],
         qparams(-2, 1.5, 'qint8', 'per_tensor_symmetric'),
         {
           ...close,
-          failureMessage: "torch's symmetric scale divides the larger magnitude by (qmax − qmin)/2 = 127.5, not 127.",
+          failureMessage: {
+            en: "torch's symmetric scale divides the larger magnitude by (qmax − qmin)/2 = 127.5, not 127.",
+            zh: 'torch 的对称缩放因子用较大的绝对值除以 (qmax − qmin)/2 = 127.5，而不是 127。',
+          },
         },
       ),
       hidden(
-        'quint8, symmetric',
+        { en: 'quint8, symmetric', zh: 'quint8，对称' },
         [-1, 3, 'quint8', 'per_tensor_symmetric'],
         qparams(-1, 3, 'quint8', 'per_tensor_symmetric'),
         {
           ...close,
-          failureMessage: 'A symmetric quint8 grid puts 0.0 at code 128, in the middle of 0…255.',
+          failureMessage: {
+            en: 'A symmetric quint8 grid puts 0.0 at code 128, in the middle of 0…255.',
+            zh: '对称的 quint8 网格把 0.0 放在码 128，即 0…255 的正中。',
+          },
         },
       ),
     ],
@@ -124,42 +170,89 @@ export const LESSON2: Question[] = [
   {
     kind: 'code',
     id: 'l2.q2',
-    title: "What torch's fake quantizer returns",
+    title: { en: "What torch's fake quantizer returns", zh: 'torch 的伪量化器输出什么' },
+    prompt: {
+      en: [
+        "What `torch.fake_quantize_per_tensor_affine(values, scale, zeroPoint, qmin, qmax)` returns: each value replaced by the nearest point of the grid (q − zeroPoint)·scale, q an integer in [qmin, qmax]. Values beyond the grid's ends become its end points; a value halfway between two grid points goes to the one with the even q.",
+        '',
+        '    fakeQuantForward([0.12, 9], 0.25, 0, -8, 7)   // [0, 1.75]',
+      ].join('\n'),
+      zh: [
+        '`torch.fake_quantize_per_tensor_affine(values, scale, zeroPoint, qmin, qmax)` 的返回值：每个值换成网格 (q − zeroPoint)·scale 上最近的点，q 为 [qmin, qmax] 内的整数。超出网格两端的值变成端点；恰在两个网格点正中的值取 q 为偶数的那一个。',
+      ].join('\n'),
+    },
     file: 'lesson2/index.ts',
     export: 'fakeQuantForward',
     uses: PLAIN,
     cases: [
-      shown('int8, scale 0.05', [xs, 0.05, 0, -128, 127], fq(xs, 0.05, 0, -128, 127), close),
-      hidden('uint8 with zero point 10: clipping at both ends', [xs, 0.02, 10, 0, 255], fq(xs, 0.02, 10, 0, 255), {
-        ...close,
-        failureMessage:
-          'Clamp the integer code (after adding the zero point) to [qmin, qmax], then subtract the zero point.',
-      }),
+      shown(
+        { en: 'int8, scale 0.05', zh: 'int8，缩放因子 0.05' },
+        [xs, 0.05, 0, -128, 127],
+        fq(xs, 0.05, 0, -128, 127),
+        close,
+      ),
+      hidden(
+        { en: 'uint8 with zero point 10: clipping at both ends', zh: 'uint8，零点 10：两端截断' },
+        [xs, 0.02, 10, 0, 255],
+        fq(xs, 0.02, 10, 0, 255),
+        {
+          ...close,
+          failureMessage: {
+            en: 'Clamp the integer code (after adding the zero point) to [qmin, qmax], then subtract the zero point.',
+            zh: '先加上零点，再把整数码截断到 [qmin, qmax]，最后减去零点。',
+          },
+        },
+      ),
       hidden('int4', [xs, 0.5, 0, -8, 7], fq(xs, 0.5, 0, -8, 7), close),
-      hidden('ties', [[0.25, 0.75, -0.25, 1.25], 0.5, 0, -8, 7], fq([0.25, 0.75, -0.25, 1.25], 0.5, 0, -8, 7), {
-        ...close,
-        failureMessage: 'A value halfway between two grid points goes to the even code, as torch rounds.',
-      }),
+      hidden(
+        { en: 'ties', zh: '平局' },
+        [[0.25, 0.75, -0.25, 1.25], 0.5, 0, -8, 7],
+        fq([0.25, 0.75, -0.25, 1.25], 0.5, 0, -8, 7),
+        {
+          ...close,
+          failureMessage: {
+            en: 'A value halfway between two grid points goes to the even code, as torch rounds.',
+            zh: '恰在两个网格点正中的值取偶数码，与 torch 的舍入一致。',
+          },
+        },
+      ),
     ],
   },
   {
     kind: 'code',
     id: 'l2.q3',
-    title: "The gradient torch's fake quantizer passes back",
+    title: { en: "The gradient torch's fake quantizer passes back", zh: 'torch 的伪量化器回传的梯度' },
+    prompt: {
+      en: [
+        "The gradient that torch's fake quantizer passes back, d(output)/d(value), for each value (the straight-through estimator of `torch.fake_quantize_per_tensor_affine`'s backward): rounding counts as the identity, and a value the quantizer clipped gets no gradient. Mind the edge: a value a little beyond the grid's last point that rounds onto it was not clipped.",
+        '',
+        '    steMask([0.12, 9], 0.25, 0, -8, 7)   // [1, 0]',
+      ].join('\n'),
+      zh: [
+        'torch 伪量化器对每个值回传的梯度 d(output)/d(value)（`torch.fake_quantize_per_tensor_affine` 反向传播用的直通估计器）： 舍入当作恒等映射，被截断的值没有梯度。注意边界：略超出网格最后一个点、但舍入后正好落在该点上的值，并没有被截断。',
+      ].join('\n'),
+    },
     file: 'lesson2/index.ts',
     export: 'steMask',
     uses: PLAIN,
     cases: [
-      shown('uint8 with zero point 10', [xs, 0.02, 10, 0, 255], mask(xs, 0.02, 10, 0, 255), exact),
+      shown(
+        { en: 'uint8 with zero point 10', zh: 'uint8，零点 10' },
+        [xs, 0.02, 10, 0, 255],
+        mask(xs, 0.02, 10, 0, 255),
+        exact,
+      ),
       hidden('int4', [xs, 0.5, 0, -8, 7], mask(xs, 0.5, 0, -8, 7), exact),
       hidden(
-        'just beyond the last grid point',
+        { en: 'just beyond the last grid point', zh: '刚超出网格最后一个点' },
         [[3.6, 3.74, 3.76, -4.2, -4.26], 0.5, 0, -8, 7],
         mask([3.6, 3.74, 3.76, -4.2, -4.26], 0.5, 0, -8, 7),
         {
           ...exact,
-          failureMessage:
-            "The mask follows the rounded code, not the value: a value past the grid's end that rounds onto it keeps its gradient.",
+          failureMessage: {
+            en: "The mask follows the rounded code, not the value: a value past the grid's end that rounds onto it keeps its gradient.",
+            zh: '掩码看的是舍入后的码，而不是原值：超出网格末端但舍入后落在端点上的值保留梯度。',
+          },
         },
       ),
     ],
@@ -167,58 +260,107 @@ export const LESSON2: Question[] = [
   {
     kind: 'code',
     id: 'l2.q4',
-    title: 'The smallest step sure to change a stored weight',
+    title: { en: 'The smallest step sure to change a stored weight', zh: '一定能改变所存权重的最小步长' },
+    prompt: {
+      en: [
+        "A weight `w` is stored in `format` ('float16', 'bfloat16' or 'float32'; `w` is a value of that format) and an optimizer adds a step s to it, the sum rounded to the format (to nearest, ties to even). Return the threshold t: every step with |s| > t changes the stored weight, whichever its sign, and for any smaller t some step above it would not. This is what float32 master weights protect: smaller steps vanish. Your answer must hold for every weight of the format: zero, subnormals, powers of two, negative weights and the largest finite value (where a big enough step gives infinity, which is a change too).",
+        '',
+        "    stepThatSurvives(1.5, 'float16')   // 2^-11: float16 values between 1 and 2 lie 2^-10 apart",
+      ].join('\n'),
+      zh: [
+        "权重 `w` 以 `format`（'float16'、'bfloat16' 或 'float32'；`w` 是该格式中的值）存储，优化器给它加上步长 s， 结果舍入回该格式（就近舍入，平局取偶）。返回阈值 t：任何 |s| > t 的步长（无论正负）都会改变所存的权重， 而对任何更小的 t，总有大于它的步长改变不了权重。这正是 float32 主权重要保护的：更小的步长会消失。 答案必须对该格式的每个权重成立：零、次正规数、2 的幂、负权重，以及最大有限值（足够大的步长得到无穷大，这也算改变）。",
+      ].join('\n'),
+    },
     file: 'lesson2/index.ts',
     export: 'stepThatSurvives',
     uses: { library: ['formats/registry'] },
     cases: [
-      shown('1.5 in float16', [1.5, 'float16'], survivingStep(1.5, 'float16'), close),
-      shown('3 in bfloat16', [3, 'bfloat16'], survivingStep(3, 'bfloat16'), close),
-      hidden('a power of two', [1, 'float16'], survivingStep(1, 'float16'), {
+      shown({ en: '1.5 in float16', zh: 'float16 中的 1.5' }, [1.5, 'float16'], survivingStep(1.5, 'float16'), close),
+      shown({ en: '3 in bfloat16', zh: 'bfloat16 中的 3' }, [3, 'bfloat16'], survivingStep(3, 'bfloat16'), close),
+      hidden({ en: 'a power of two', zh: '2 的幂' }, [1, 'float16'], survivingStep(1, 'float16'), {
         ...close,
-        failureMessage:
-          'At a power of two the gap above is twice the gap below; a step up must beat half the wider one.',
+        failureMessage: {
+          en: 'At a power of two the gap above is twice the gap below; a step up must beat half the wider one.',
+          zh: '在 2 的幂处，上方间隔是下方间隔的两倍；向上的步长要超过较宽间隔的一半。',
+        },
       }),
-      hidden('inside a binade', [1.75, 'bfloat16'], survivingStep(1.75, 'bfloat16'), {
+      hidden({ en: 'inside a binade', zh: '同一指数区间内部' }, [1.75, 'bfloat16'], survivingStep(1.75, 'bfloat16'), {
         ...close,
-        failureMessage: 'Between two powers of two the gap is constant: it does not grow with w.',
+        failureMessage: {
+          en: 'Between two powers of two the gap is constant: it does not grow with w.',
+          zh: '在相邻两个 2 的幂之间，间隔是常数，不随 w 增大。',
+        },
       }),
-      hidden('a negative weight', [-0.3125, 'float16'], survivingStep(-0.3125, 'float16'), {
+      hidden({ en: 'a negative weight', zh: '负权重' }, [-0.3125, 'float16'], survivingStep(-0.3125, 'float16'), {
         ...close,
-        failureMessage: 'The gaps around −w are those around w.',
+        failureMessage: { en: 'The gaps around −w are those around w.', zh: '−w 周围的间隔与 w 周围的相同。' },
       }),
-      hidden('zero', [0, 'float16'], survivingStep(0, 'float16'), {
+      hidden({ en: 'zero', zh: '零' }, [0, 'float16'], survivingStep(0, 'float16'), {
         ...close,
-        failureMessage: 'Below the smallest normal value the gap stops shrinking: it is the smallest subnormal.',
+        failureMessage: {
+          en: 'Below the smallest normal value the gap stops shrinking: it is the smallest subnormal.',
+          zh: '低于最小正规数后，间隔不再缩小：它等于最小的次正规数。',
+        },
       }),
-      hidden('a subnormal', [3 * 2 ** -24, 'float16'], survivingStep(3 * 2 ** -24, 'float16'), close),
+      hidden(
+        { en: 'a subnormal', zh: '次正规数' },
+        [3 * 2 ** -24, 'float16'],
+        survivingStep(3 * 2 ** -24, 'float16'),
+        close,
+      ),
       hidden('float32', [1, 'float32'], survivingStep(1, 'float32'), close),
-      hidden('the largest float16', [65504, 'float16'], survivingStep(65504, 'float16'), close),
+      hidden(
+        { en: 'the largest float16', zh: '最大的 float16' },
+        [65504, 'float16'],
+        survivingStep(65504, 'float16'),
+        close,
+      ),
     ],
   },
   {
     kind: 'choice',
     id: 'l2.c1',
-    title: "Why does mixed_bfloat16 keep float32 master weights, although bfloat16 has float32's exponent range?",
+    title: {
+      en: "Why does mixed_bfloat16 keep float32 master weights, although bfloat16 has float32's exponent range?",
+      zh: 'bfloat16 的指数范围与 float32 相同，为什么 mixed_bfloat16 仍要保留 float32 主权重？',
+    },
     points: 2,
     choices: [
-      'bfloat16 keeps 8 significant bits, so a step smaller than half the gap around a weight is rounded away',
-      'to stop small gradients from underflowing to zero',
-      'because the matrix units only accept float32 weights',
-      'to keep the activations for the backward pass in full precision',
+      { en: 'to stop small gradients from underflowing to zero', zh: '为了防止小梯度下溢为零' },
+      {
+        en: 'to keep the activations for the backward pass in full precision',
+        zh: '为了让反向传播所需的激活值保持全精度',
+      },
+      {
+        en: 'bfloat16 keeps 8 significant bits, so a step smaller than half the gap around a weight is rounded away',
+        zh: 'bfloat16 只有 8 位有效数字，比权重附近间隔一半还小的更新步长会被舍入掉',
+      },
+      { en: 'because the matrix units only accept float32 weights', zh: '因为矩阵运算单元只接受 float32 权重' },
     ],
     answer: 'bfloat16 keeps 8 significant bits, so a step smaller than half the gap around a weight is rounded away',
   },
   {
     kind: 'choice',
     id: 'l2.c2',
-    title: 'Why does autocast run softmax in float32?',
+    title: { en: 'Why does autocast run softmax in float32?', zh: '为什么 autocast 让 softmax 以 float32 运行？' },
     points: 2,
     choices: [
-      'exp of a logit above 11 overflows float16 inside the softmax',
-      "its probabilities: over a large vocabulary most fall below float16's normal range, and a 0 makes the loss infinite",
-      'softmax is a matrix product, and those run in float32',
-      'autocast switches an op to float32 when it detects an overflow',
+      {
+        en: 'exp of a logit above 11 overflows float16 inside the softmax',
+        zh: 'softmax 内部对大于 11 的 logit 求 exp 会使 float16 上溢',
+      },
+      {
+        en: "its probabilities: over a large vocabulary most fall below float16's normal range, and a 0 makes the loss infinite",
+        zh: '为了它输出的概率：词表很大时，多数概率低于 float16 的正规数范围，而概率为 0 会让损失变成无穷大',
+      },
+      {
+        en: 'softmax is a matrix product, and those run in float32',
+        zh: 'softmax 是矩阵乘法，而矩阵乘法以 float32 运行',
+      },
+      {
+        en: 'autocast switches an op to float32 when it detects an overflow',
+        zh: 'autocast 检测到溢出时会把该算子切换到 float32',
+      },
     ],
     answer:
       "its probabilities: over a large vocabulary most fall below float16's normal range, and a 0 makes the loss infinite",
@@ -226,13 +368,25 @@ export const LESSON2: Question[] = [
   {
     kind: 'choice',
     id: 'l2.c3',
-    title: 'Why is dynamic quantization the usual choice for Linear and LSTM layers?',
+    title: {
+      en: 'Why is dynamic quantization the usual choice for Linear and LSTM layers?',
+      zh: '为什么 Linear 层和 LSTM 层通常选用动态量化？',
+    },
     points: 2,
     choices: [
-      "their time goes into loading weights, which int8 cuts by 4×, while measuring each batch's activation range is cheap",
-      'it adjusts the quantization ranges during training from the gradients',
-      'their activations cannot be calibrated ahead of time',
-      'it keeps the activations in int8 from one layer to the next',
+      {
+        en: 'it adjusts the quantization ranges during training from the gradients',
+        zh: '它在训练过程中根据梯度调整量化范围',
+      },
+      {
+        en: 'it keeps the activations in int8 from one layer to the next',
+        zh: '它让激活值在层与层之间一直保持 int8',
+      },
+      {
+        en: "their time goes into loading weights, which int8 cuts by 4×, while measuring each batch's activation range is cheap",
+        zh: '它们的时间主要花在加载权重上，int8 把权重字节数减为 1/4，而每批测一次激活范围的开销很小',
+      },
+      { en: 'their activations cannot be calibrated ahead of time', zh: '它们的激活值无法事先校准' },
     ],
     answer:
       "their time goes into loading weights, which int8 cuts by 4×, while measuring each batch's activation range is cheap",
@@ -240,8 +394,10 @@ export const LESSON2: Question[] = [
   {
     kind: 'numeric',
     id: 'l2.c4',
-    title:
-      "A softmax over n equally likely classes: from how many classes n on does 1/n fall below float16's smallest normal value?",
+    title: {
+      en: "A softmax over n equally likely classes: from how many classes n on does 1/n fall below float16's smallest normal value?",
+      zh: 'n 个类别概率相等的 softmax：类别数 n 从多少起，1/n 会低于 float16 的最小正规数？',
+    },
     points: 2,
     answer: 2 ** 14 + 1,
   },
