@@ -151,7 +151,7 @@ export interface EqualizationNet {
  * by f_c (kernel1's column c and bias1[c]) and divides kernel2's row c by f_c, which leaves the float network's
  * outputs unchanged, since relu(f·z) = f·relu(z) for f > 0; then it quantizes the result that way and measures
  * the int8 network's signal-to-quantization-noise ratio on inputs you do not see:
- * 10·log10(Σ y² / Σ (ŷ − y)²) dB. Full marks at 30 dB or more, half at 20 dB; the network as given scores about 13.
+ * 10·log10(Σ y² / Σ (ŷ − y)²) dB. Full marks at 30 dB or more, half at 20 dB; the network as given scores about 15.
  *
  *     equalizeChannels(net)   // e.g. [0.5, 4, …]: one positive factor per hidden channel
  */
