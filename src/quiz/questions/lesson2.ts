@@ -7,7 +7,7 @@ import {
   type QuantDtype,
   type QScheme,
 } from '../../mp/index';
-import { hidden, shown, type Question, type Uses } from '../question';
+import { hidden, mistake, shown, type Question, type Uses } from '../question';
 
 /** torch's qparams, from the library's observer (which matches torch bit for bit). */
 const qparams = (min: number, max: number, dtype: QuantDtype, qscheme: QScheme) =>
@@ -49,6 +49,148 @@ const xs = [-1.3, -0.26, 0.0, 0.11, 0.52, 2.6, 7.9];
 /** Nothing from the library and no package: every one of these is a few lines of arithmetic. */
 const PLAIN: Uses = {};
 
+/** torch's round half to even (nearbyint), for the wrong formulas below. */
+const roundEven = (t: number): number => {
+  const r = Math.round(t);
+  return r - t === 0.5 && r % 2 !== 0 ? r - 1 : r;
+};
+const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v, lo), hi);
+const codesOf = (dtype: QuantDtype): [number, number] => (dtype === 'qint8' ? [-128, 127] : [0, 255]);
+
+/** Wrong formulas for observerQParams(min, max, dtype, qscheme), each with its hint. */
+const OBSERVER = {
+  noZero: mistake(
+    (min: number, max: number, dtype: QuantDtype) => {
+      const [qmin, qmax] = codesOf(dtype);
+      const scale = Math.fround((max - min) / (qmax - qmin));
+      return { scale, zeroPoint: clamp(qmin - roundEven(min / scale), qmin, qmax) };
+    },
+    {
+      en: 'The range was not widened to include 0: with all-positive or all-negative data, 0.0 must still be a code.',
+      zh: '没有把范围扩展到包含 0：数据全正或全负时，0.0 仍必须对应一个整数码。',
+    },
+    close.compare,
+  ),
+  roundUp: mistake(
+    (min: number, max: number, dtype: QuantDtype) => {
+      const [qmin, qmax] = codesOf(dtype);
+      const scale = Math.fround((Math.max(max, 0) - Math.min(min, 0)) / (qmax - qmin));
+      return { scale, zeroPoint: clamp(qmin - Math.round(Math.min(min, 0) / scale), qmin, qmax) };
+    },
+    {
+      en: 'A zero point halfway between two integers goes to the even one, as torch rounds (nearbyint); Math.round rounds it up.',
+      zh: '零点恰在两整数正中时应取偶数（torch 的 nearbyint）；Math.round 会向上舍入。',
+    },
+    close.compare,
+  ),
+  by127: mistake(
+    (min: number, max: number) => ({ scale: Math.max(Math.abs(min), Math.abs(max)) / 127 }),
+    {
+      en: "torch's symmetric scale divides the larger magnitude by (qmax − qmin)/2 = 127.5, not by 127.",
+      zh: 'torch 的对称缩放因子用较大的绝对值除以 (qmax − qmin)/2 = 127.5，而不是 127。',
+    },
+    close.compare,
+  ),
+  symZeroAt0: mistake(() => ({ zeroPoint: 0 }), {
+    en: 'A symmetric quint8 grid puts 0.0 at code 128, in the middle of 0…255, not at 0.',
+    zh: '对称的 quint8 网格把 0.0 放在码 128（0…255 的正中），而不是 0。',
+  }),
+  zeroScale: mistake(() => ({ scale: 0 }), {
+    en: "Data that is all zeros still gets a scale > 0: torch's smallest scale is float32's epsilon, 2⁻²³.",
+    zh: '全零数据的缩放因子也要大于 0：torch 的最小缩放因子是 float32 的机器精度 2⁻²³。',
+  }),
+};
+
+/** Wrong formulas for fakeQuantForward and steMask(values, scale, zeroPoint, qmin, qmax). */
+const FAKE_QUANT = {
+  noClip: mistake(
+    (v: number[], s: number) => v.map((x) => roundEven(x / s) * s),
+    {
+      en: "Nothing was clipped: values beyond the grid's ends become its end points.",
+      zh: '没有截断：超出网格两端的值要变成端点。',
+    },
+    close.compare,
+  ),
+  clipWithoutZeroPoint: mistake(
+    (v: number[], s: number, _z: number, lo: number, hi: number) => v.map((x) => clamp(roundEven(x / s), lo, hi) * s),
+    {
+      en: 'The clipping ignored the zero point: it is the code, zero point included, that must lie in [qmin, qmax].',
+      zh: '截断时忽略了零点：必须落在 [qmin, qmax] 内的是加上零点之后的整数码。',
+    },
+    close.compare,
+  ),
+  roundUp: mistake(
+    (v: number[], s: number, z: number, lo: number, hi: number) =>
+      v.map((x) => (clamp(Math.round(x / s) + z, lo, hi) - z) * s),
+    {
+      en: 'A value halfway between two grid points goes to the even code, as torch rounds; Math.round rounds it up.',
+      zh: '恰在两个网格点正中的值取偶数码，与 torch 的舍入一致；Math.round 会向上舍入。',
+    },
+    close.compare,
+  ),
+  allPass: mistake((v: number[]) => v.map(() => 1), {
+    en: 'Every gradient passed: where the quantizer clipped a value, its gradient is 0.',
+    zh: '所有梯度都通过了：被量化器截断的值，梯度为 0。',
+  }),
+  maskByValue: mistake(
+    (v: number[], s: number, z: number, lo: number, hi: number) =>
+      v.map((x) => (x / s + z >= lo && x / s + z <= hi ? 1 : 0)),
+    {
+      en: "The mask follows the rounded code, not the value: a value past the grid's end that rounds onto it keeps its gradient.",
+      zh: '掩码看的是舍入后的码，而不是原值：超出网格末端但舍入后落在端点上的值保留梯度。',
+    },
+  ),
+};
+
+/** Wrong formulas for stepThatSurvives(w, format). */
+const fieldsOf = (format: string) => getFormat(format) as FloatFormat;
+const exponentOf = (a: number): number => {
+  let e = Math.floor(Math.log2(a));
+  if (2 ** e > a) e--;
+  if (2 ** (e + 1) <= a) e++;
+  return e;
+};
+const STEP = {
+  wholeGap: mistake(
+    (w: number, format: string) => 2 * survivingStep(w, format),
+    {
+      en: 'A step of half the gap already moves the weight: the threshold is half the gap, not the gap.',
+      zh: '半个间隔的步长就已经能改变权重：阈值是间隔的一半，而不是整个间隔。',
+    },
+    close.compare,
+  ),
+  gapBelow: mistake(
+    (w: number, format: string) => {
+      const f = fieldsOf(format);
+      const a = Math.abs(w);
+      const e = a === 2 ** exponentOf(a) && a > f.minNormal ? exponentOf(a) - 1 : Math.max(exponentOf(a), f.minExp);
+      return 2 ** (e - f.manBits) / 2;
+    },
+    {
+      en: 'At a power of two the gap above is twice the gap below; a step up must beat half the wider one.',
+      zh: '在 2 的幂处，上方间隔是下方间隔的两倍；向上的步长要超过较宽间隔的一半。',
+    },
+    close.compare,
+  ),
+  relative: mistake(
+    (w: number, format: string) => (Math.abs(w) * fieldsOf(format).epsilon) / 2,
+    {
+      en: 'Between two powers of two the gap is constant: it does not grow with w.',
+      zh: '在相邻两个 2 的幂之间，间隔是常数，不随 w 增大。',
+    },
+    close.compare,
+  ),
+  noFloor: mistake(
+    (w: number, format: string) =>
+      Math.abs(w) === 0 ? 0 : 2 ** (exponentOf(Math.abs(w)) - fieldsOf(format).manBits) / 2,
+    {
+      en: 'Below the smallest normal value the gap stops shrinking: it is the smallest subnormal.',
+      zh: '低于最小正规数后，间隔不再缩小：它等于最小的次正规数。',
+    },
+    close.compare,
+  ),
+};
+
 export const LESSON2: Question[] = [
   {
     kind: 'code',
@@ -79,19 +221,20 @@ export const LESSON2: Question[] = [
     },
     file: 'lesson2/index.ts',
     export: 'observerQParams',
+    minutes: 20,
     uses: PLAIN,
     cases: [
       shown(
         { en: 'quint8, affine, over [-1, 3]', zh: 'quint8，仿射，范围 [-1, 3]' },
         [-1, 3, 'quint8', 'per_tensor_affine'],
         qparams(-1, 3, 'quint8', 'per_tensor_affine'),
-        close,
+        { ...close, mistakes: Object.values(OBSERVER) },
       ),
       shown(
         { en: 'qint8, affine, over [-2.5, 1.25]', zh: 'qint8，仿射，范围 [-2.5, 1.25]' },
         [-2.5, 1.25, 'qint8', 'per_tensor_affine'],
         qparams(-2.5, 1.25, 'qint8', 'per_tensor_affine'),
-        close,
+        { ...close, mistakes: Object.values(OBSERVER) },
       ),
       hidden(
         { en: 'all positive', zh: '全为正' },
@@ -99,10 +242,8 @@ export const LESSON2: Question[] = [
         qparams(0.75, 6.125, 'quint8', 'per_tensor_affine'),
         {
           ...close,
-          failureMessage: {
-            en: 'The grid must hold 0.0 exactly, even when every observed value is positive.',
-            zh: '即使观察到的值全为正，网格也必须恰好包含 0.0。',
-          },
+          mistakes: Object.values(OBSERVER),
+          catches: { en: 'a range not widened to include 0', zh: '没有把范围扩展到包含 0' },
         },
       ),
       hidden(
@@ -111,10 +252,8 @@ export const LESSON2: Question[] = [
         qparams(-6.5, -0.5, 'qint8', 'per_tensor_affine'),
         {
           ...close,
-          failureMessage: {
-            en: 'The grid must hold 0.0 exactly, even when every observed value is negative.',
-            zh: '即使观察到的值全为负，网格也必须恰好包含 0.0。',
-          },
+          mistakes: Object.values(OBSERVER),
+          catches: { en: 'a range not widened to include 0', zh: '没有把范围扩展到包含 0' },
         },
       ),
       hidden(
@@ -123,10 +262,8 @@ export const LESSON2: Question[] = [
         qparams(0, 0, 'quint8', 'per_tensor_affine'),
         {
           ...close,
-          failureMessage: {
-            en: "A tensor of zeros still gets a scale > 0: torch's smallest scale is 2^-23.",
-            zh: '全零张量的缩放因子也要大于 0：torch 的最小缩放因子是 2^-23。',
-          },
+          mistakes: Object.values(OBSERVER),
+          catches: { en: 'an empty range left with scale 0', zh: '空范围的缩放因子成了 0' },
         },
       ),
       hidden(
@@ -135,10 +272,8 @@ export const LESSON2: Question[] = [
         qparams(-0.0546875, 3.9296875, 'quint8', 'per_tensor_affine'),
         {
           ...close,
-          failureMessage: {
-            en: 'torch rounds a tie to the even integer (nearbyint); Math.round rounds it up.',
-            zh: 'torch 把平局舍入到偶数（nearbyint）；Math.round 则向上舍入。',
-          },
+          mistakes: Object.values(OBSERVER),
+          catches: { en: 'a tie rounded up instead of to even', zh: '平局向上舍入而不是取偶' },
         },
       ),
       hidden(
@@ -147,10 +282,8 @@ export const LESSON2: Question[] = [
         qparams(-2, 1.5, 'qint8', 'per_tensor_symmetric'),
         {
           ...close,
-          failureMessage: {
-            en: "torch's symmetric scale divides the larger magnitude by (qmax − qmin)/2 = 127.5, not 127.",
-            zh: 'torch 的对称缩放因子用较大的绝对值除以 (qmax − qmin)/2 = 127.5，而不是 127。',
-          },
+          mistakes: Object.values(OBSERVER),
+          catches: { en: 'a symmetric scale over 127 steps instead of 127.5', zh: '对称缩放因子除以 127 而不是 127.5' },
         },
       ),
       hidden(
@@ -159,10 +292,8 @@ export const LESSON2: Question[] = [
         qparams(-1, 3, 'quint8', 'per_tensor_symmetric'),
         {
           ...close,
-          failureMessage: {
-            en: 'A symmetric quint8 grid puts 0.0 at code 128, in the middle of 0…255.',
-            zh: '对称的 quint8 网格把 0.0 放在码 128，即 0…255 的正中。',
-          },
+          mistakes: Object.values(OBSERVER),
+          catches: { en: 'a symmetric quint8 grid with 0.0 at code 0', zh: '对称 quint8 网格把 0.0 放在了码 0' },
         },
       ),
     ],
@@ -183,13 +314,14 @@ export const LESSON2: Question[] = [
     },
     file: 'lesson2/index.ts',
     export: 'fakeQuantForward',
+    minutes: 10,
     uses: PLAIN,
     cases: [
       shown(
         { en: 'int8, scale 0.05', zh: 'int8，缩放因子 0.05' },
         [xs, 0.05, 0, -128, 127],
         fq(xs, 0.05, 0, -128, 127),
-        close,
+        { ...close, mistakes: [FAKE_QUANT.noClip, FAKE_QUANT.clipWithoutZeroPoint, FAKE_QUANT.roundUp] },
       ),
       hidden(
         { en: 'uint8 with zero point 10: clipping at both ends', zh: 'uint8，零点 10：两端截断' },
@@ -197,23 +329,22 @@ export const LESSON2: Question[] = [
         fq(xs, 0.02, 10, 0, 255),
         {
           ...close,
-          failureMessage: {
-            en: 'Clamp the integer code (after adding the zero point) to [qmin, qmax], then subtract the zero point.',
-            zh: '先加上零点，再把整数码截断到 [qmin, qmax]，最后减去零点。',
-          },
+          mistakes: [FAKE_QUANT.noClip, FAKE_QUANT.clipWithoutZeroPoint, FAKE_QUANT.roundUp],
+          catches: { en: 'clipping that ignores the zero point, or none', zh: '截断时忽略了零点，或根本没有截断' },
         },
       ),
-      hidden('int4', [xs, 0.5, 0, -8, 7], fq(xs, 0.5, 0, -8, 7), close),
+      hidden('int4', [xs, 0.5, 0, -8, 7], fq(xs, 0.5, 0, -8, 7), {
+        ...close,
+        mistakes: [FAKE_QUANT.noClip, FAKE_QUANT.clipWithoutZeroPoint, FAKE_QUANT.roundUp],
+      }),
       hidden(
         { en: 'ties', zh: '平局' },
         [[0.25, 0.75, -0.25, 1.25], 0.5, 0, -8, 7],
         fq([0.25, 0.75, -0.25, 1.25], 0.5, 0, -8, 7),
         {
           ...close,
-          failureMessage: {
-            en: 'A value halfway between two grid points goes to the even code, as torch rounds.',
-            zh: '恰在两个网格点正中的值取偶数码，与 torch 的舍入一致。',
-          },
+          mistakes: [FAKE_QUANT.noClip, FAKE_QUANT.clipWithoutZeroPoint, FAKE_QUANT.roundUp],
+          catches: { en: 'a tie rounded up instead of to even', zh: '平局向上舍入而不是取偶' },
         },
       ),
     ],
@@ -234,24 +365,29 @@ export const LESSON2: Question[] = [
     },
     file: 'lesson2/index.ts',
     export: 'steMask',
+    minutes: 8,
     uses: PLAIN,
     cases: [
       shown(
         { en: 'uint8 with zero point 10', zh: 'uint8，零点 10' },
         [xs, 0.02, 10, 0, 255],
         mask(xs, 0.02, 10, 0, 255),
-        exact,
+        { ...exact, mistakes: [FAKE_QUANT.allPass, FAKE_QUANT.maskByValue] },
       ),
-      hidden('int4', [xs, 0.5, 0, -8, 7], mask(xs, 0.5, 0, -8, 7), exact),
+      hidden('int4', [xs, 0.5, 0, -8, 7], mask(xs, 0.5, 0, -8, 7), {
+        ...exact,
+        mistakes: [FAKE_QUANT.allPass, FAKE_QUANT.maskByValue],
+      }),
       hidden(
         { en: 'just beyond the last grid point', zh: '刚超出网格最后一个点' },
         [[3.6, 3.74, 3.76, -4.2, -4.26], 0.5, 0, -8, 7],
         mask([3.6, 3.74, 3.76, -4.2, -4.26], 0.5, 0, -8, 7),
         {
           ...exact,
-          failureMessage: {
-            en: "The mask follows the rounded code, not the value: a value past the grid's end that rounds onto it keeps its gradient.",
-            zh: '掩码看的是舍入后的码，而不是原值：超出网格末端但舍入后落在端点上的值保留梯度。',
+          mistakes: [FAKE_QUANT.allPass, FAKE_QUANT.maskByValue],
+          catches: {
+            en: 'a mask taken from the value instead of its rounded code',
+            zh: '掩码依据原值而不是舍入后的码',
           },
         },
       ),
@@ -273,48 +409,50 @@ export const LESSON2: Question[] = [
     },
     file: 'lesson2/index.ts',
     export: 'stepThatSurvives',
+    minutes: 20,
     uses: { library: ['formats/registry'] },
     cases: [
-      shown({ en: '1.5 in float16', zh: 'float16 中的 1.5' }, [1.5, 'float16'], survivingStep(1.5, 'float16'), close),
-      shown({ en: '3 in bfloat16', zh: 'bfloat16 中的 3' }, [3, 'bfloat16'], survivingStep(3, 'bfloat16'), close),
+      shown({ en: '1.5 in float16', zh: 'float16 中的 1.5' }, [1.5, 'float16'], survivingStep(1.5, 'float16'), {
+        ...close,
+        mistakes: Object.values(STEP),
+      }),
+      shown({ en: '3 in bfloat16', zh: 'bfloat16 中的 3' }, [3, 'bfloat16'], survivingStep(3, 'bfloat16'), {
+        ...close,
+        mistakes: Object.values(STEP),
+      }),
       hidden({ en: 'a power of two', zh: '2 的幂' }, [1, 'float16'], survivingStep(1, 'float16'), {
         ...close,
-        failureMessage: {
-          en: 'At a power of two the gap above is twice the gap below; a step up must beat half the wider one.',
-          zh: '在 2 的幂处，上方间隔是下方间隔的两倍；向上的步长要超过较宽间隔的一半。',
+        mistakes: Object.values(STEP),
+        catches: {
+          en: 'half the gap below a power of two instead of the gap above',
+          zh: '在 2 的幂处用了下方间隔而不是上方间隔',
         },
       }),
       hidden({ en: 'inside a binade', zh: '同一指数区间内部' }, [1.75, 'bfloat16'], survivingStep(1.75, 'bfloat16'), {
         ...close,
-        failureMessage: {
-          en: 'Between two powers of two the gap is constant: it does not grow with w.',
-          zh: '在相邻两个 2 的幂之间，间隔是常数，不随 w 增大。',
-        },
+        mistakes: Object.values(STEP),
+        catches: { en: 'a gap that grows with w inside a binade', zh: '在同一指数区间内让间隔随 w 增大' },
       }),
       hidden({ en: 'a negative weight', zh: '负权重' }, [-0.3125, 'float16'], survivingStep(-0.3125, 'float16'), {
         ...close,
-        failureMessage: { en: 'The gaps around −w are those around w.', zh: '−w 周围的间隔与 w 周围的相同。' },
+        mistakes: Object.values(STEP),
+        catches: { en: 'a negative weight whose sign leaks into the step', zh: '负权重的符号带进了步长' },
       }),
       hidden({ en: 'zero', zh: '零' }, [0, 'float16'], survivingStep(0, 'float16'), {
         ...close,
-        failureMessage: {
-          en: 'Below the smallest normal value the gap stops shrinking: it is the smallest subnormal.',
-          zh: '低于最小正规数后，间隔不再缩小：它等于最小的次正规数。',
-        },
+        mistakes: Object.values(STEP),
+        catches: { en: 'gaps that keep shrinking below the smallest normal value', zh: '低于最小正规数后间隔仍在缩小' },
       }),
-      hidden(
-        { en: 'a subnormal', zh: '次正规数' },
-        [3 * 2 ** -24, 'float16'],
-        survivingStep(3 * 2 ** -24, 'float16'),
-        close,
-      ),
-      hidden('float32', [1, 'float32'], survivingStep(1, 'float32'), close),
-      hidden(
-        { en: 'the largest float16', zh: '最大的 float16' },
-        [65504, 'float16'],
-        survivingStep(65504, 'float16'),
-        close,
-      ),
+      hidden({ en: 'a subnormal', zh: '次正规数' }, [3 * 2 ** -24, 'float16'], survivingStep(3 * 2 ** -24, 'float16'), {
+        ...close,
+        mistakes: Object.values(STEP),
+        catches: { en: 'gaps that keep shrinking below the smallest normal value', zh: '低于最小正规数后间隔仍在缩小' },
+      }),
+      hidden('float32', [1, 'float32'], survivingStep(1, 'float32'), { ...close, mistakes: Object.values(STEP) }),
+      hidden({ en: 'the largest float16', zh: '最大的 float16' }, [65504, 'float16'], survivingStep(65504, 'float16'), {
+        ...close,
+        mistakes: Object.values(STEP),
+      }),
     ],
   },
   {
@@ -325,6 +463,7 @@ export const LESSON2: Question[] = [
       zh: 'bfloat16 的指数范围与 float32 相同，为什么 mixed_bfloat16 仍要保留 float32 主权重？',
     },
     points: 2,
+    minutes: 3,
     choices: [
       { en: 'to stop small gradients from underflowing to zero', zh: '为了防止小梯度下溢为零' },
       {
@@ -337,13 +476,14 @@ export const LESSON2: Question[] = [
       },
       { en: 'because the matrix units only accept float32 weights', zh: '因为矩阵运算单元只接受 float32 权重' },
     ],
-    answer: 'bfloat16 keeps 8 significant bits, so a step smaller than half the gap around a weight is rounded away',
+    answer: 'c',
   },
   {
     kind: 'choice',
     id: 'l2.c2',
     title: { en: 'Why does autocast run softmax in float32?', zh: '为什么 autocast 让 softmax 以 float32 运行？' },
     points: 2,
+    minutes: 3,
     choices: [
       {
         en: 'exp of a logit above 11 overflows float16 inside the softmax',
@@ -362,8 +502,7 @@ export const LESSON2: Question[] = [
         zh: 'autocast 检测到溢出时会把该算子切换到 float32',
       },
     ],
-    answer:
-      "its probabilities: over a large vocabulary most fall below float16's normal range, and a 0 makes the loss infinite",
+    answer: 'b',
   },
   {
     kind: 'choice',
@@ -373,6 +512,7 @@ export const LESSON2: Question[] = [
       zh: '为什么 Linear 层和 LSTM 层通常选用动态量化？',
     },
     points: 2,
+    minutes: 3,
     choices: [
       {
         en: 'it adjusts the quantization ranges during training from the gradients',
@@ -388,8 +528,7 @@ export const LESSON2: Question[] = [
       },
       { en: 'their activations cannot be calibrated ahead of time', zh: '它们的激活值无法事先校准' },
     ],
-    answer:
-      "their time goes into loading weights, which int8 cuts by 4×, while measuring each batch's activation range is cheap",
+    answer: 'c',
   },
   {
     kind: 'numeric',
@@ -399,6 +538,7 @@ export const LESSON2: Question[] = [
       zh: 'n 个类别概率相等的 softmax：类别数 n 从多少起，1/n 会低于 float16 的最小正规数？',
     },
     points: 2,
+    minutes: 4,
     answer: 2 ** 14 + 1,
   },
 ];
