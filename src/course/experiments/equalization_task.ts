@@ -77,6 +77,16 @@ export function equalizationTask(seed = 0, spread = 5): EqualizationTask {
   };
 }
 
+/**
+ * What an answer sees of the task: the network and its calibration inputs, without the held-out inputs.
+ *
+ *     equalizeChannels(netOf(equalizationTask()))
+ */
+export function netOf(task: EqualizationTask): EqualizationNet {
+  const { inputs, hidden, outputs, kernel1, bias1, kernel2, bias2, calibration } = task;
+  return { inputs, hidden, outputs, kernel1, bias1, kernel2, bias2, calibration };
+}
+
 /** The network as a stack of dense layers. */
 export function stackOf(net: EqualizationNet): DenseLayerWeights[] {
   return [
@@ -133,10 +143,8 @@ export interface EqualizationScore {
  */
 export function measureEqualization(answer: (net: EqualizationNet) => number[], seed = 0): EqualizationScore {
   const task = equalizationTask(seed);
-  const { inputs, hidden, outputs, kernel1, bias1, kernel2, bias2, calibration } = task;
-  const net: EqualizationNet = { inputs, hidden, outputs, kernel1, bias1, kernel2, bias2, calibration };
   return {
-    sqnr: equalizationSqnr(task, answer(net)),
+    sqnr: equalizationSqnr(task, answer(netOf(task))),
     asGiven: equalizationSqnr(task, new Array<number>(task.hidden).fill(1)),
   };
 }
