@@ -145,15 +145,31 @@ export interface EqualizationNet {
 }
 
 /**
- * l2.q5 (open): this network's hidden channels have very different ranges, so its static int8 version (int8
- * weights with a scale per output channel, one uint8 scale per activation tensor, ranges from min/max over
- * `calibration`) is poor. Return one factor f_c > 0 per hidden channel. The grader multiplies hidden channel c
- * by f_c (kernel1's column c and bias1[c]) and divides kernel2's row c by f_c, which leaves the float network's
- * outputs unchanged, since relu(f·z) = f·relu(z) for f > 0; then it quantizes the result that way and measures
- * the int8 network's signal-to-quantization-noise ratio on inputs you do not see:
- * 10·log10(Σ y² / Σ (ŷ − y)²) dB. Full marks at 30 dB or more, half at 20 dB; the network as given scores about 15.
+ * l2.q5: Rescale the hidden channels so that static int8 works (open)
+ * 重新缩放隐藏通道，让静态 int8 量化可用（开放题）
  *
- *     equalizeChannels(net)   // e.g. [0.5, 4, …]: one positive factor per hidden channel
+ * This network's hidden channels have very different ranges, so its static int8 version (int8 weights with a
+ * scale per output channel, one uint8 scale per activation tensor, ranges from min/max over `calibration`) is
+ * poor. Return one factor f_c > 0 per hidden channel. The grader multiplies hidden channel c by f_c (kernel1's
+ * column c and bias1[c]) and divides kernel2's row c by f_c, which leaves the float network's outputs unchanged,
+ * since relu(f·z) = f·relu(z) for f > 0; then it quantizes the result that way and measures the int8 network's
+ * signal-to-quantization-noise ratio on inputs you do not see: 10·log10(Σ y² / Σ (ŷ − y)²) dB.
+ * Full points from 30 dB, half from 20 dB; the network as given scores about 15 dB. A hidden case runs your
+ * function on another network of the same kind.
+ *
+ * equalizeChannels(net) // e.g. [0.5, 4, …]: one positive factor per hidden channel
+ *
+ * 这个网络的各隐藏通道取值范围相差悬殊，所以它的静态 int8 版本（int8 权重、每个输出通道一个缩放因子，每个激活张
+ * 量一个 uint8 缩放因子，范围取 `calibration` 上的最小/最大值）很差。请为每个隐藏通道返回一个因子 f_c > 0。评分
+ * 程序把隐藏通道 c 乘以 f_c（kernel1 的第 c 列和 bias1[c]），再把 kernel2 的第 c 行除以 f_c；由于 f > 0 时
+ * relu(f·z) = f·relu(z)，浮点网络的输出不变。然后按上述方式量化，在你看不到的输入上测量 int8 网络的信号量化噪声
+ * 比：10·log10(Σ y² / Σ (ŷ − y)²) dB。
+ * 30 dB 起得满分，20 dB 起得一半分；原网络约为 15 dB。一个隐藏用例会在另一个同类网络上运行你的函数。
+ *
+ * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
+ * available while its cases run.
+ *
+ * 按纯 TypeScript 评分：运行用例时没有任何库模块和包，也没有平台自带的 float16 转换。
  */
 export function equalizeChannels(net: EqualizationNet): number[] {
   throw new NotImplementedError('l2.q5');

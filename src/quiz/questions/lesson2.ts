@@ -7,7 +7,9 @@ import {
   type QuantDtype,
   type QScheme,
 } from '../../mp/index';
-import { hidden, mistake, shown, type Question, type Uses } from '../question';
+import { equalizationTask, netOf } from '../../course/experiments/equalization_task';
+import { judgedBy } from '../judges';
+import { hidden, judged, mistake, shown, type Question, type Uses } from '../question';
 
 /** torch's qparams, from the library's observer (which matches torch bit for bit). */
 const qparams = (min: number, max: number, dtype: QuantDtype, qscheme: QScheme) =>
@@ -456,6 +458,46 @@ export const LESSON2: Question[] = [
     ],
   },
   {
+    kind: 'code',
+    id: 'l2.q5',
+    title: {
+      en: 'Rescale the hidden channels so that static int8 works (open)',
+      zh: '重新缩放隐藏通道，让静态 int8 量化可用（开放题）',
+    },
+    prompt: {
+      en: [
+        "This network's hidden channels have very different ranges, so its static int8 version (int8 weights with a scale per output channel, one uint8 scale per activation tensor, ranges from min/max over `calibration`) is poor. Return one factor f_c > 0 per hidden channel. The grader multiplies hidden channel c by f_c (kernel1's column c and bias1[c]) and divides kernel2's row c by f_c, which leaves the float network's outputs unchanged, since relu(f·z) = f·relu(z) for f > 0; then it quantizes the result that way and measures the int8 network's signal-to-quantization-noise ratio on inputs you do not see: 10·log10(Σ y² / Σ (ŷ − y)²) dB.",
+        'Full points from 30 dB, half from 20 dB; the network as given scores about 15 dB. A hidden case runs your function on another network of the same kind.',
+        '',
+        '    equalizeChannels(net)   // e.g. [0.5, 4, …]: one positive factor per hidden channel',
+      ].join('\n'),
+      zh: [
+        '这个网络的各隐藏通道取值范围相差悬殊，所以它的静态 int8 版本（int8 权重、每个输出通道一个缩放因子，每个激活张量一个 uint8 缩放因子，范围取 `calibration` 上的最小/最大值）很差。请为每个隐藏通道返回一个因子 f_c > 0。评分程序把隐藏通道 c 乘以 f_c（kernel1 的第 c 列和 bias1[c]），再把 kernel2 的第 c 行除以 f_c；由于 f > 0 时 relu(f·z) = f·relu(z)，浮点网络的输出不变。然后按上述方式量化，在你看不到的输入上测量 int8 网络的信号量化噪声比：10·log10(Σ y² / Σ (ŷ − y)²) dB。',
+        '30 dB 起得满分，20 dB 起得一半分；原网络约为 15 dB。一个隐藏用例会在另一个同类网络上运行你的函数。',
+      ].join('\n'),
+    },
+    file: 'lesson2/index.ts',
+    export: 'equalizeChannels',
+    minutes: 25,
+    uses: PLAIN,
+    cases: [
+      judged(
+        { en: "the skewed network: its static int8 version's SQNR", zh: '偏斜网络：其静态 int8 版本的信号量化噪声比' },
+        [netOf(equalizationTask(0))],
+        judgedBy('equalizedSqnr', { seed: 0, full: 30, half: 20 }),
+        { points: 3 },
+      ),
+      hidden({ en: 'another skewed network', zh: '另一个偏斜网络' }, [netOf(equalizationTask(1))], undefined, {
+        points: 3,
+        judge: judgedBy('equalizedSqnr', { seed: 1, full: 30, half: 20 }),
+        catches: {
+          en: 'factors fitted to one network rather than computed from its weights',
+          zh: '因子是针对某一个网络凑出来的，而不是根据权重算出来的',
+        },
+      }),
+    ],
+  },
+  {
     kind: 'choice',
     id: 'l2.c1',
     title: {
@@ -499,7 +541,7 @@ export const LESSON2: Question[] = [
       },
       {
         en: 'autocast switches an op to float32 when it detects an overflow',
-        zh: 'autocast 检测到溢出时会把该算子切换到 float32',
+        zh: 'autocast 检测到上溢时会把该算子切换到 float32',
       },
     ],
     answer: 'b',
