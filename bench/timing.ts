@@ -3,6 +3,31 @@
 export interface Timing {
   /** Median seconds per call. */
   readonly seconds: number;
+  /** Seconds per call in each round. */
+  readonly samples: readonly number[];
+}
+
+/**
+ * `wall`: elapsed time; `cpu`: this process's CPU time, which other programs on a busy machine barely disturb where
+ * the work runs on this process's own thread (wasm with one thread, numpy, torch with one thread).
+ */
+export type Clock = 'wall' | 'cpu';
+
+/** The clock's reading in milliseconds. */
+export function now(clock: Clock): number {
+  if (clock === 'wall') return performance.now();
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * Runs fn and returns its result with the share of one core this process had meanwhile (its CPU time over the
+ * elapsed time): near 1 on an idle machine, far below where other programs take the cores.
+ */
+export async function withCoreShare<T>(fn: () => T | Promise<T>): Promise<{ result: T; share: number }> {
+  const [wall, cpu] = [now('wall'), now('cpu')];
+  const result = await fn();
+  return { result, share: (now('cpu') - cpu) / (now('wall') - wall) };
 }
 
 /** Calls fn repeatedly for about `budgetMs`, after a warm-up, and returns the median time per call. */
@@ -15,25 +40,27 @@ export function time(fn: () => void, budgetMs = 400): Timing {
     fn();
     samples.push((performance.now() - t0) / 1000);
   }
-  samples.sort((a, b) => a - b);
-  return { seconds: samples[samples.length >> 1]! };
+  return { seconds: median(samples), samples };
 }
+
+/** The middle value (the upper one of an even count). */
+export const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
 /**
  * Median seconds per call of each function, measured in alternating rounds so that the noise of a shared
  * machine falls on all of them alike: the fair way to take ratios.
  */
-export function timeAlternating(fns: (() => void)[], rounds = 15, callsPerRound = 5): Timing[] {
+export function timeAlternating(fns: (() => void)[], rounds = 15, callsPerRound = 5, clock: Clock = 'wall'): Timing[] {
   fns.forEach((fn) => time(fn, 50)); // warm up
   const samples = fns.map(() => [] as number[]);
   for (let r = 0; r < rounds; r++) {
     fns.forEach((fn, i) => {
-      const t0 = performance.now();
+      const t0 = now(clock);
       for (let k = 0; k < callsPerRound; k++) fn();
-      samples[i]!.push((performance.now() - t0) / 1000 / callsPerRound);
+      samples[i]!.push((now(clock) - t0) / 1000 / callsPerRound);
     });
   }
-  return samples.map((s) => ({ seconds: s.sort((a, b) => a - b)[s.length >> 1]! }));
+  return samples.map((s) => ({ seconds: median(s), samples: s }));
 }
 
 /** Million elements per second. */

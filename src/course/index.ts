@@ -132,3 +132,49 @@ export {
   type StorageDtype,
   type TimedModel,
 } from './data/gpu_speed_file';
+
+// Lesson 5: an accuracy effect against noise, memory at scale on paper, reducing gradients in low precision, and
+// the measured data behind them (data/)
+export {
+  mcnemarTest,
+  signFlipTest,
+  correctOnRows,
+  type McNemarResult,
+  type SignFlipResult,
+} from './experiments/paired_test';
+export {
+  trainingMemory,
+  layerActivationBytes,
+  TRANSFORMER_SHAPES,
+  STATE_BYTES,
+  STATE_PRECISIONS,
+  RECOMPUTATIONS,
+  type MemoryAtScale,
+  type MemoryAtScaleOptions,
+  type Recomputation,
+  type StatePrecision,
+  type TransformerShape,
+} from './experiments/memory_at_scale';
+export {
+  gradientReduceError,
+  REDUCE_FORMATS,
+  type GradientReduceError,
+  type GradientReduceOptions,
+  type ReduceFormat,
+} from './experiments/gradient_reduce';
+export { readSeedStudy, SeedStudy, type SeedRun, type SeedSetting, type SeedStudyFile } from './data/accuracy_seeds';
+export {
+  readGpuChecklist,
+  loadGpuChecklist,
+  GpuChecklist,
+  GPU_CHECKLIST_FILE,
+  CHECKLIST_MODELS,
+  CHECKLIST_SETTINGS,
+  type AlignmentRow,
+  type ChecklistModel,
+  type ChecklistSetting,
+  type GpuChecklistFile,
+  type ProfileRow,
+  type SweepRow,
+} from './data/gpu_checklist';
+export { windowLossRecorder, stepsToLoss, type WindowLosses } from './experiments/convergence';

@@ -69,6 +69,10 @@ export interface WasmBackend {
   typedArrayFromHeap(t: tf.TensorInfo): ArrayBufferView;
   /** The single-threaded build exports its memory (asm.memory); the threaded build imports one (wasmMemory). */
   wasm: { asm?: { memory?: HeapMemory }; wasmMemory?: HeapMemory; _malloc(bytes: number): number };
+  /** Frees a kernel's intermediate (a fused kernel runs several of tfjs-wasm's kernels, ops/wasm_fused.ts). */
+  disposeData(dataId: tf.DataId): boolean;
+  /** One more reference to a tensor's data: a kernel that returns one of its inputs as an output. */
+  incRef(dataId: tf.DataId): void;
 }
 
 /** A WebAssembly.Memory, as far as the heap's users need it. */
@@ -101,6 +105,24 @@ export function activeWasmBackend(): WasmBackend {
   return tf.backend() as unknown as WasmBackend;
 }
 
+/**
+ * Makes tfjs-wasm's Identity share its input's data (one more reference) as tfjs-cpu's does, instead of copying
+ * it: tensors' data is never written in place. The engine saves every tensor a gradient needs through Identity,
+ * so each training step copied its saved inputs (the batch, the weights) once more. The values are the same.
+ */
+export function shareWasmIdentity(): void {
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Identity',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) => {
+      const x = inputs.x as tf.TensorInfo;
+      (backend as unknown as WasmBackend).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  });
+}
+
 /** The path of a file the wasm package publishes in its wasm-out folder (the threaded build's scripts). */
 export function wasmPackageFile(file: string): string {
   return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out', file);
@@ -121,6 +143,12 @@ export function wasmSimd(): boolean {
 /** Whether tfjs has started (not only registered) the backend `name`. */
 export function backendStarted(name: string): boolean {
   return tf.engine().registry[name] !== undefined;
+}
+
+/** Whether the engine records the kernels run now on a gradient tape (inside tf.grads, variableGrads, …). */
+export function tapeRecording(): boolean {
+  const state = (tf.engine() as unknown as { state: { gradientDepth: number; kernelDepth: number } }).state;
+  return state.gradientDepth > 0 && state.kernelDepth === 0;
 }
 
 /** Every variable tfjs knows, by name. */

@@ -5,6 +5,7 @@
  * gives the case's points times the judge's score. Lesson writers add a judge here, or a probe to PROBES.
  */
 import { equalizationSqnr, equalizationTask } from '../course/experiments/equalization_task';
+import { trainingMemory, TRANSFORMER_SHAPES, type Recomputation } from '../course/experiments/memory_at_scale';
 import { trainMnist } from '../course/experiments/train';
 import { MpError, OptionError } from '../mp/errors';
 import { roundValue } from '../mp/index';
@@ -81,6 +82,22 @@ export const PROBES = {
       const r = roundValue(v * scale, args.format);
       return Number.isFinite(r) && r !== 0;
     }),
+  /**
+   * Whether mixed-precision Adam training of the named model (TRANSFORMER_SHAPES) fits `budgetBytes` per GPU with
+   * ZeRO stage 3 over `gpus` data-parallel GPUs, by the course's memory calculator (a whole number of GPUs only).
+   *
+   *     PROBES.fitsInMemory(32, { model: 'Chinchilla (70B)', tokens: 2048, batch: 1, recompute: 'full', budgetBytes: 40e9 }) // true
+   */
+  fitsInMemory: (
+    gpus: number,
+    args: { model: string; tokens: number; batch: number; recompute: Recomputation; budgetBytes: number },
+  ): boolean => {
+    const model = TRANSFORMER_SHAPES.find((m) => m.name === args.model);
+    if (!model || !Number.isInteger(gpus) || gpus < 1) return false;
+    const { tokens, batch, recompute } = args;
+    const m = trainingMemory(model, { precision: 'mixed', tokens, batch, recompute, zeroStage: 3, gpus });
+    return m.totalBytes <= args.budgetBytes;
+  },
 } as const;
 export type ProbeName = keyof typeof PROBES;
 
@@ -155,7 +172,8 @@ const numberConfirmed: Judge<ConfirmedParams> = {
     const out = inRange(value, p.lo, p.hi);
     if (out) return out;
     const x = value as number;
-    const probe = PROBES[p.probe];
+    // the probe named takes the args its case was written with (ConfirmedParams pairs them only loosely)
+    const probe = PROBES[p.probe] as (x: number, args: ConfirmedParams['args']) => boolean;
     if (!probe(x, p.args))
       return {
         score: 0,

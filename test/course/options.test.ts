@@ -18,6 +18,12 @@ import {
   trainMnist,
   trainMnistFp8,
   useBackend,
+  dotsFigure,
+  stackedBarFigure,
+  windowLossRecorder,
+  trainingMemory,
+  gradientReduceError,
+  TRANSFORMER_SHAPES,
 } from '../../src/course/index';
 import { fineTuneQat } from '../../src/course/experiments/qat';
 import type { QatMlp } from '../../src/course/models/qat';
@@ -51,6 +57,11 @@ describe('every public function of the course rejects an unknown option', () => 
     progressRecorder: (o) => progressRecorder('run', o),
     numberLine: (o) => numberLine('float16', o),
     spacingFigure: (o) => spacingFigure(['float16'], o),
+    dotsFigure: (o) => dotsFigure('t', { a: [1] }, o),
+    stackedBarFigure: (o) => stackedBarFigure('t', ['a'], { s: [1] }, o),
+    windowLossRecorder: (o) => windowLossRecorder('run', o),
+    trainingMemory: (o) => trainingMemory(TRANSFORMER_SHAPES[0]!, { precision: 'mixed', tokens: 1, batch: 1, ...o }),
+    gradientReduceError: (o) => gradientReduceError({ ranks: 2, format: 'bfloat16', ...o }),
   };
   for (const [name, call] of Object.entries(calls)) {
     it(name, async () => {

@@ -15,6 +15,11 @@ export const LESSONS = fs
   .filter((f) => /^\d\d_.*\.ipynb$/.test(f))
   .sort();
 
+/** The lessons that have a Chinese twin in notebooks/zh/ (same file name), as paths under notebooks/. */
+export const ZH_LESSONS = LESSONS.filter((l) => fs.existsSync(path.join(ROOT, 'notebooks', 'zh', l))).map((l) =>
+  path.join('zh', l),
+);
+
 export interface Notebook {
   metadata: { kernelspec?: { name?: string; display_name?: string; language?: string } };
   nbformat_minor?: number;

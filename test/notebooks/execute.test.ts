@@ -1,7 +1,10 @@
 /**
  * Every lesson runs top to bottom through the Jupyter protocol (nbclient) on the course kernel: once with
- * the stub exercises a student starts from, once with the reference solutions in their place. Skips, and
- * says why, where no Python with Jupyter is installed (scripts/setup-python.sh makes one; CI always does).
+ * the stub exercises a student starts from, once with the reference solutions in their place, and then each
+ * Chinese lesson (notebooks/zh/) with the solutions, in the same copy of the course: they share the English
+ * lessons' code, so their training runs come from the run cache the English ones filled, and only their run
+ * time is added. Skips, and says why, where no Python with Jupyter is installed (scripts/setup-python.sh makes
+ * one; CI always does).
  */
 import { expect } from 'chai';
 import * as fs from 'fs';
@@ -14,6 +17,7 @@ import {
   jupyterPython,
   LESSONS,
   readNotebook,
+  ZH_LESSONS,
   type NotebookRun,
 } from './course';
 
@@ -23,14 +27,14 @@ const found = jupyterPython();
  * Each lesson's time (its first cell's too: the wait before a student sees anything) and the total, the figure
  * the README states.
  */
-function report(runs: NotebookRun[]): string {
+function report(runs: NotebookRun[], what = 'lessons'): string {
   const lines = runs.map(
     (r) =>
       `${r.notebook}: ${r.seconds} s (first cell ${r.cells[0]?.seconds ?? '–'} s), ${r.plots} plots` +
       (r.error ? ` — ${r.error}` : ''),
   );
   const total = runs.reduce((sum, r) => sum + r.seconds, 0);
-  return [...lines, `all ${runs.length} lessons: ${total.toFixed(0)} s (${(total / 60).toFixed(1)} min)`].join('\n');
+  return [...lines, `all ${runs.length} ${what}: ${total.toFixed(0)} s (${(total / 60).toFixed(1)} min)`].join('\n');
 }
 
 /** Scores in an executed notebook: the "<b>l1.q1 title: 4/4</b>" headlines that check() displays. */
@@ -41,6 +45,33 @@ function checkScores(file: string): { id: string; earned: number; points: number
     earned: Number(m[2]),
     points: Number(m[3]),
   }));
+}
+
+/**
+ * The Chinese lessons, executed in `course` after its English ones: full marks, and check() speaking Chinese (the
+ * kernel reads the notebook's folder). Prints their time, the cost of running the Chinese edition too.
+ */
+function executeChinese(python: string, course: string): void {
+  if (!ZH_LESSONS.length) return console.log('      no Chinese lessons (notebooks/zh/) to run');
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-executed-zh-'));
+  const { status, runs, output } = executeNotebooks(
+    python,
+    jupyterEnv(),
+    ZH_LESSONS.map((l) => path.join(course, 'notebooks', l)),
+    out,
+  );
+  console.log(report(runs, 'Chinese lessons').replace(/^/gm, '      '));
+  expect(status, output).to.equal(0);
+  for (const l of ZH_LESSONS) {
+    const scores = checkScores(path.join(out, path.basename(l)));
+    expect(scores.length, `${l}: check() reports shown`).to.be.at.least(4);
+    expect(
+      scores.filter((s) => s.earned !== s.points),
+      `${l}: checks without full marks`,
+    ).to.deep.equal([]);
+    const shown = JSON.stringify(readNotebook(path.join(out, path.basename(l))).cells.map((c) => c.outputs ?? []));
+    expect(shown, `${l}: check() in Chinese`).to.include('正确');
+  }
 }
 
 describe('lessons executed through Jupyter (nbclient)', function () {
@@ -69,6 +100,7 @@ describe('lessons executed through Jupyter (nbclient)', function () {
           scores.filter((s) => s.earned !== s.points),
           'checks without full marks',
         ).to.deep.equal([]);
+        executeChinese(python, course);
       } else {
         expect(
           scores.filter((s) => s.id.includes('.q') && s.earned !== 0),

@@ -10,7 +10,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { KERNEL_NAME } from '../../scripts/kernel/kernelspec';
-import { rootArgs } from '../../scripts/start';
+import { OptionError } from '../../src/mp';
+import { firstLesson, rootArgs, startLang } from '../../scripts/start';
 import { ROOT } from './course';
 
 /** A folder of links to sh, node, npm and the real python3: a PATH on which no Jupyter can be found. */
@@ -36,6 +37,21 @@ describe('npm start as root', () => {
     expect(rootArgs(['lab', '--allow-root'], 0)).to.deep.equal({ args: ['lab', '--allow-root'] });
     expect(rootArgs(['lab'], 1000)).to.deep.equal({ args: ['lab'] });
     expect(rootArgs(['lab'], undefined)).to.deep.equal({ args: ['lab'] }); // Windows: no user id
+  });
+});
+
+describe('npm start -- --lang zh', () => {
+  it('takes its own option out of what goes to Jupyter, and opens lesson 1 in that language', () => {
+    expect(startLang(['--lang', 'zh', '--no-browser'], {})).to.deep.equal({ lang: 'zh', rest: ['--no-browser'] });
+    expect(startLang(['--port', '9999', '--lang=zh'], {})).to.deep.equal({ lang: 'zh', rest: ['--port', '9999'] });
+    expect(startLang(['--lang', 'en'], { MP_LANG: 'zh' })).to.deep.equal({ lang: 'en', rest: [] });
+    expect(startLang([], { MP_LANG: 'zh' })).to.deep.equal({ lang: 'zh', rest: [] });
+    // neither: no MP_LANG for the kernel, and each lesson speaks its own language
+    expect(startLang(['--no-browser'], {})).to.deep.equal({ rest: ['--no-browser'] });
+    expect(() => startLang(['--lang', 'fr'], {})).to.throw(OptionError, /lang="fr"/);
+    expect(firstLesson('zh')).to.equal('notebooks/zh/01_what_is_mixed_precision.ipynb');
+    expect(fs.existsSync(path.join(ROOT, firstLesson('zh')))).to.equal(true);
+    expect(firstLesson('en')).to.equal('notebooks/01_what_is_mixed_precision.ipynb');
   });
 });
 

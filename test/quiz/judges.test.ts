@@ -46,6 +46,20 @@ describe('judges', function () {
     expect(inLang(verdict(await runJudge(spec, '11')).message, 'zh')).to.equal('应为有限数值，实际为 `"11"`');
   });
 
+  it("asks the course's memory calculator whether a model fits over a number of GPUs", () => {
+    const chinchilla = {
+      model: 'Chinchilla (70B)',
+      tokens: 2048,
+      batch: 1,
+      recompute: 'full',
+      budgetBytes: 40e9,
+    } as const;
+    // 16 bytes × 70e9 / 32 = 35 GB of states and 3 GB of activations fit 40 GB; over 16 GPUs the states alone are 70 GB
+    expect(PROBES.fitsInMemory(32, chinchilla)).to.equal(true);
+    expect(PROBES.fitsInMemory(16, chinchilla)).to.equal(false);
+    expect(PROBES.fitsInMemory(32.5, chinchilla)).to.equal(false);
+  });
+
   it('asks the library whether a loss scale keeps the gradients, and gives full points to the smallest', async () => {
     expect(PROBES.scaleKeepsAll(4, { values: [1e-8, 3e-6], format: 'float16' })).to.equal(true);
     expect(PROBES.scaleKeepsAll(2, { values: [1e-8, 3e-6], format: 'float16' })).to.equal(false);

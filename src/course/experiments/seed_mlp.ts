@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { MixedDense } from '../../mp/amp/layers';
 import { checkOptionKeys } from '../../mp/errors';
+import { softmaxCrossEntropy } from '../../mp/ops/softmax_cross_entropy';
 import type { Policy } from '../../mp/amp/policy';
 
 /** The seed's shape and training recipe; every experiment takes its defaults from here. */
@@ -66,9 +67,12 @@ export function buildMlp(policy: string | Policy, options: MlpOptions = {}): tf.
   });
 }
 
-/** Mean softmax cross-entropy of logits against one-hot labels, in float32 (autocast's rule for losses). */
+/**
+ * Mean softmax cross-entropy of logits against one-hot labels, in float32 (autocast's rule for losses):
+ * tf.losses.softmaxCrossEntropy's values, as one kernel on wasm.
+ */
 export function softmaxLoss(labels: tf.Tensor, logits: tf.Tensor): tf.Scalar {
-  return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+  return softmaxCrossEntropy(labels, logits);
 }
 
 /** Runs the layers one by one on concrete tensors: the same maths as model.apply, with less overhead. */
@@ -84,7 +88,7 @@ export function forward(model: tf.Sequential, x: tf.Tensor): tf.Tensor {
 export type Rows = tf.Tensor2D | Float32Array;
 
 /** The predicted digit of rows start..start+size−1. */
-function predictRows(model: tf.Sequential, images: Rows, start: number, size: number): tf.Tensor1D {
+export function predictRows(model: tf.Sequential, images: Rows, start: number, size: number): tf.Tensor1D {
   const { inputs } = MNIST_MLP;
   return tf.tidy(() => {
     const x =

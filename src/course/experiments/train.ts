@@ -22,6 +22,11 @@ export function makeScaler(option: TrainOptions['lossScale'], p: Policy): LossSc
   return new DynamicLossScaler();
 }
 
+/** loss·multiplier; the loss itself for 1, whose product (and its gradient) changes no bit. */
+function scaled(loss: tf.Scalar, multiplier: number): tf.Scalar {
+  return multiplier === 1 ? loss : tf.mul(loss, multiplier);
+}
+
 /** Rows from..to−1 of a split, as values (accuracy uploads them a batch at a time). */
 function rowsOf(split: MnistSplit, from: number, to: number): { x: Float32Array; labels: Uint8Array } {
   const { inputs } = MNIST_MLP;
@@ -66,10 +71,7 @@ async function train(options: TrainOptions): Promise<TrainResult> {
     options,
     step: async (x, y, read) =>
       readLoss(
-        optimizer.minimize(
-          () => tf.tidy(() => tf.mul(softmaxLoss(y, forward(model, x)), multiplier) as tf.Scalar),
-          read,
-        ),
+        optimizer.minimize(() => tf.tidy(() => scaled(softmaxLoss(y, forward(model, x)), multiplier)), read),
         multiplier,
       ),
     scaler: async () => {

@@ -18,3 +18,13 @@ export {
 } from './training';
 export { log2HistogramFigure, lossScaleRecorder, lossScaleFigure, type ScaleStep } from './numerics';
 export { formatRangeFigure, scaleTraceFigure } from './outlook';
+export {
+  dotsFigure,
+  stackedBarFigure,
+  rooflineFigure,
+  sensitivityHeatmapFigure,
+  memoryCalculatorFigure,
+  type MemorySetting,
+  type Roof,
+  type RooflinePoint,
+} from './performance';

@@ -13,7 +13,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getFloatFormat } from '../formats/registry';
+import { fusedDense, type FusedActivation } from '../ops/dense_fused';
 import { KERNELS, runAnywhere } from '../ops/kernel_names';
+import { wasmFused } from '../ops/wasm_fused';
 import { transpose2d } from '../ops/transpose';
 import { AUTOCAST_OPS, autocastFormat } from './autocast';
 import { castRound } from './cast';
@@ -83,4 +85,31 @@ function castsOf(policy: Policy): DenseAttrs {
  */
 export function denseWithCasts(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, policy: Policy): tf.Tensor2D {
   return runAnywhere(KERNELS.dense, denseKernel, { x, w, b }, castsOf(policy)) as tf.Tensor2D;
+}
+
+/**
+ * Whether `dense` under `policy`, with `activation` after it, runs as ops/dense_fused.ts's kernel: on wasm, for
+ * the casts a cast point makes (not per-tensor scaled ones). ReLU folds into it where the table lets ReLU pass
+ * through in its input's format, since a cast value's ReLU is one too; the activation it leaves runs after it.
+ */
+export function fusedDenseActivation(policy: Policy, activation: string): FusedActivation | undefined {
+  if (policy.perTensorScaling || !wasmFused(KERNELS.denseFused)) return undefined;
+  return activation === 'relu' && AUTOCAST_OPS.relu?.rule === 'passthrough' ? 'relu' : 'linear';
+}
+
+/**
+ * autocast('dense')'s values under `policy`, then `activation` where fusedDenseActivation folds it in: one kernel,
+ * one tape node. Call it where fusedDenseActivation(policy, activation) gives `fused`.
+ *
+ *     fusedDenseUnder(x, w, b, policy('float32'), 'relu')   // relu(x·w + b), one kernel on wasm
+ */
+export function fusedDenseUnder(
+  x: tf.Tensor2D,
+  w: tf.Tensor2D,
+  b: tf.Tensor1D,
+  policy: Policy,
+  fused: FusedActivation,
+): tf.Tensor2D {
+  const { compute, gradient } = castsOf(policy);
+  return fusedDense(x, w, b, { compute, gradient, activation: fused });
 }

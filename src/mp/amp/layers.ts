@@ -13,7 +13,7 @@ import { checkChoice, checkOptionKeys } from '../errors';
 import { fakeCast } from '../ops/quantize';
 import { autocast } from './autocast';
 import { castsUnder } from './cast';
-import { denseWithCasts } from './dense';
+import { denseWithCasts, fusedDenseActivation, fusedDenseUnder } from './dense';
 import { matMul } from './matmul';
 import { policy as toPolicy, type Policy } from './policy';
 
@@ -80,11 +80,16 @@ export class MixedDense extends tf.layers.Layer {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
       const p = this.policy;
       const [w, b] = [this.kernel!.read(), this.bias!.read()];
-      // under a policy that casts, the table's casts around dense as one tape node (amp/dense.ts asks the table)
-      const y = castsUnder(p)
-        ? denseWithCasts(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D, p)
-        : autocast('dense', p, [x, w, b], (xc, wc, bc) => tf.add(matMul(xc as tf.Tensor2D, wc as tf.Tensor2D), bc));
-      if (this.activation === 'linear') return y;
+      // on wasm, the table's casts around dense and a ReLU after it as one kernel (amp/dense.ts asks the table)
+      const fused = fusedDenseActivation(p, this.activation);
+      const [x2, w2, b1] = [x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D];
+      let y: tf.Tensor;
+      if (fused) y = fusedDenseUnder(x2, w2, b1, p, fused);
+      // under a policy that casts, the table's casts around dense as one tape node
+      else if (castsUnder(p)) y = denseWithCasts(x2, w2, b1, p);
+      else
+        y = autocast('dense', p, [x, w, b], (xc, wc, bc) => tf.add(matMul(xc as tf.Tensor2D, wc as tf.Tensor2D), bc));
+      if (this.activation === 'linear' || fused === this.activation) return y;
       return autocast(this.activation, p, [y], ACTIVATIONS[this.activation]);
     });
   }

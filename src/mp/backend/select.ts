@@ -11,7 +11,7 @@ import { gpuMatmulInfo, installWebGpuMatmul, verifyWebGpuMatmul } from './webgpu
 import { installWebGpuQuantize, selfTestWebGpuQuantize } from './webgpu/quantize_kernel';
 import { webGpuQuantizeSupports } from './webgpu/quantize_wgsl';
 import { DAWN_TOGGLES, type MatmulPath } from './webgpu/select_path';
-import { checkWasmThreads, startWasm, wasmThreadsCount, wasmThreadsFallback } from './wasm_threads';
+import { checkWasmThreads, startWasm, wasmThreadsChoice, wasmThreadsCount, wasmThreadsFallback } from './wasm_threads';
 import { checkWebGpuVersion, wasmSimd as wasmRunsSimd } from '../tfjs_internals';
 
 export const BACKEND_CHOICES = ['auto', 'wasm', 'cpu', 'tensorflow', 'webgpu'] as const;
@@ -90,8 +90,9 @@ export interface BackendOptions {
   /**
    * wasm only: threads for XNNPACK's kernels (matmuls, convolutions), 1 to 8. 1 runs tfjs' single-threaded SIMD
    * build; more run its threaded SIMD build (backend/wasm_threads.ts), whose results matched one thread's bit for
-   * bit in every run we compared. Default: MP_WASM_THREADS, else `defaultWasmThreads()`. Fixed for the process
-   * once wasm has started.
+   * bit in every run we compared. Default: MP_WASM_THREADS, else the count measured fastest on this machine at
+   * its first start (cached: backend/thread_probe.ts), else `defaultWasmThreads()`. Fixed for the process once
+   * wasm has started.
    */
   readonly threads?: number;
 }
@@ -152,7 +153,7 @@ export function backendInfo(): BackendInfo {
       ? ` via ${nativePackage ?? 'a native package'}`
       : name === 'wasm'
         ? wasmSimd
-          ? ` (SIMD, ${wasmThreads === 1 ? 'one thread' : `${wasmThreads} threads`}${oneThreadWhy()})`
+          ? ` (SIMD, ${wasmThreads === 1 ? 'one thread' : `${wasmThreads} threads`}${threadsWhy()})`
           : ' (no SIMD)'
         : '';
   const gpu = name === 'webgpu' ? gpuMatmulInfo() : null;
@@ -168,9 +169,9 @@ export function backendInfo(): BackendInfo {
   };
 }
 
-/** Why wasm runs one thread where more were the default, if it fell back. */
-function oneThreadWhy(): string {
-  const why = wasmThreadsFallback();
+/** Why wasm runs this many threads: it fell back to one, or how the default was chosen. */
+function threadsWhy(): string {
+  const why = wasmThreadsFallback() ?? wasmThreadsChoice();
   return why ? `: ${why}` : '';
 }
 

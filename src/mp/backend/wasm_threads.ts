@@ -15,7 +15,8 @@ import type * as OsModule from 'os';
 import * as tf from '@tensorflow/tfjs';
 import { Worker as NodeWorker, type WorkerOptions } from 'worker_threads';
 import { BackendError, OptionError } from '../errors';
-import { backendStarted, setWasmMultithreading, wasmPackageFile } from '../tfjs_internals';
+import { backendStarted, setWasmMultithreading, shareWasmIdentity, wasmPackageFile } from '../tfjs_internals';
+import { chooseThreads } from './thread_probe';
 
 /** The os module object itself (not an import's copy): Emscripten reads os.cpus from it. */
 const nodeOs = require('os') as typeof OsModule;
@@ -118,13 +119,40 @@ function workersAllowed(): boolean {
 }
 
 /**
- * Threads where none are asked for: half the cores (as tfjs picks in browsers), at most 8; one thread below 4
- * cores, where a second thread slows the seed MLP's epoch down (docs/wasm-threads.md), and where workers are
- * forbidden.
+ * Threads by rule, for where none are asked for and the start-up measurement (thread_probe.ts) cannot run: half
+ * the cores (as tfjs picks in browsers), at most 8; one thread below 4 cores, where a second thread's wake-ups
+ * can cost a small model more than it computes (docs/wasm-threads.md), and where workers are forbidden.
+ *
+ *     defaultWasmThreads(16)   // 8
  */
 export function defaultWasmThreads(cores = cpuBudget(), workers = workersAllowed()): number {
   if (cores < 4 || !workers) return 1;
   return Math.min(MAX_WASM_THREADS, Math.floor(cores / 2));
+}
+
+/** How the running count was chosen, where none was asked for; null where one was. */
+let howChosen: string | null = null;
+
+/** How the wasm backend's thread count was chosen (measured, cached, or by rule, and why); null if asked for. */
+export function wasmThreadsChoice(): string | null {
+  return howChosen;
+}
+
+/** The count for a first start where none is asked for: measured on this machine (cached), else by rule. */
+async function measuredDefault(): Promise<number> {
+  const cores = cpuBudget();
+  if (!workersAllowed() || cores < 2) {
+    howChosen = workersAllowed() ? 'one core' : 'workers are forbidden';
+    return 1;
+  }
+  const choice = await chooseThreads(cores, MAX_WASM_THREADS);
+  if (typeof choice === 'string') {
+    howChosen = `by rule: ${choice}`;
+    return defaultWasmThreads(cores);
+  }
+  const steps = Object.entries(choice.msPerStep).map(([n, ms]) => `${n}: ${ms.toFixed(2)} ms`);
+  howChosen = `the fastest measured here, a step on each count ${steps.join(', ')}`;
+  return choice.threads;
 }
 
 /** Throws an OptionError unless `threads` is a count the wasm backend can run. */
@@ -142,6 +170,7 @@ export function checkWasmThreads(threads: unknown, option = 'threads'): number {
 }
 
 let fallback: string | null = null;
+let identityShared = false;
 
 /** Why the wasm backend runs one thread although more were the default (the threaded build failed to start). */
 export function wasmThreadsFallback(): string | null {
@@ -149,9 +178,10 @@ export function wasmThreadsFallback(): string | null {
 }
 
 /**
- * Makes wasm the active backend: on its first start with `threads` (else MP_WASM_THREADS, else
- * defaultWasmThreads()). Where the threaded build fails to start, a count that was asked for throws a
- * BackendError, and the default falls back to one thread (wasmThreadsFallback says why).
+ * Makes wasm the active backend: on its first start with `threads`, else MP_WASM_THREADS, else the count measured
+ * fastest on this machine (thread_probe.ts; defaultWasmThreads() where it cannot measure). Where the threaded
+ * build fails to start, a count that was asked for throws a BackendError, and the default falls back to one
+ * thread (wasmThreadsFallback says why).
  */
 export async function startWasm(threads?: number): Promise<void> {
   const env = process.env.MP_WASM_THREADS;
@@ -159,8 +189,13 @@ export async function startWasm(threads?: number): Promise<void> {
     ? checkWasmThreads(Number.isInteger(Number(env)) ? Number(env) : env, 'MP_WASM_THREADS')
     : undefined;
   const asked = threads ?? fromEnv;
-  const wanted = asked ?? defaultWasmThreads();
+  if (asked !== undefined) howChosen = null;
+  const wanted = asked ?? (backendStarted('wasm') ? wasmPackage().getThreadsCount() : await measuredDefault());
   const pkg = wasmPackage(); // registers the backend
+  if (!identityShared) {
+    shareWasmIdentity();
+    identityShared = true;
+  }
   if (!backendStarted('wasm') && wanted > 1) {
     const start = prepareThreadedStart(wanted);
     let started = false;

@@ -28,9 +28,18 @@ export function roundArray(values: Float32Array, format: FormatLike, options?: R
       values,
     );
   }
-  const out = new Float32Array(values.length);
+  const out = uninitialized(values.length);
   roundInto(values, out, format, options);
   return out;
+}
+
+/**
+ * A Float32Array of n values, to be written in full: in Node without the zero fill, which costs as much as a
+ * fast rounding pass (Buffer.allocUnsafeSlow: its own ArrayBuffer, not the pool's).
+ */
+function uninitialized(n: number): Float32Array {
+  if (typeof Buffer === 'undefined') return new Float32Array(n);
+  return new Float32Array(Buffer.allocUnsafeSlow(4 * n).buffer, 0, n);
 }
 
 /** Rounds one number (to float32 first, as the tensors do). */
@@ -64,12 +73,19 @@ export function roundOnWasmHeap(
   format: FormatLike,
   options?: RoundOptions,
 ): boolean {
+  const cast = options === undefined && typeof format === 'string' ? castPlans.get(format) : undefined;
+  if (cast) return roundOnHeap(memory, malloc, src, dst, n, cast.plan, cast.one);
   const f = getFormat(format);
   const o = resolveRoundOptions(options);
   if (f.kind !== 'float' || o.rounding === 'stochastic') return false;
   const plan = floatPlan(f, o);
-  return roundOnHeap(memory, malloc, src, dst, n, plan, scalarConverter(plan, o.seed));
+  const one = scalarConverter(plan, o.seed);
+  if (options === undefined && typeof format === 'string') castPlans.set(format, { plan, one });
+  return roundOnHeap(memory, malloc, src, dst, n, plan, one);
 }
+
+/** Each float format's plan and converter under the default options, by name: kernels cast many small tensors. */
+const castPlans = new Map<string, { plan: FloatPlan; one: ScalarRound }>();
 
 /** Integer grids round (per `rounding`) and always clamp to [min, max], as quantization does. NaN stays NaN. */
 function roundIntGrid(src: Float32Array, dst: Float32Array, f: IntFormat, o: Required<RoundOptions>): void {

@@ -13,6 +13,13 @@ export const KERNELS = {
   matMul: 'MpMatMul',
   /** autocast's casts around x·W + b as one tape node: amp/dense.ts, on each backend at first use. */
   dense: 'MpDense',
+  /** The same with its activation, fused on wasm, and its two gradient kernels: ops/dense_fused.ts. */
+  denseFused: 'MpFusedDense',
+  denseFusedGrad: 'MpFusedDenseGrad',
+  denseFusedGradInput: 'MpFusedDenseGradInput',
+  /** tf.losses.softmaxCrossEntropy's mean loss, fused on wasm, and its gradient: ops/softmax_cross_entropy.ts. */
+  softmaxCrossEntropy: 'MpSoftmaxCrossEntropy',
+  softmaxCrossEntropyGrad: 'MpSoftmaxCrossEntropyGrad',
   /** Gradients divided by the loss scale, with the found-inf flag: amp/unscale.ts. */
   unscale: 'MpUnscale',
   /** Whether any input holds inf or NaN: amp/optimizer.ts. */

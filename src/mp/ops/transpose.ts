@@ -6,6 +6,7 @@
  *     transpose2d(tf.tensor2d([[1, 2, 3]]))   // [[1], [2], [3]]
  */
 import * as tf from '@tensorflow/tfjs';
+import type { AmpKernels } from '../formats/simd/amp_simd';
 import { registerCpuWasmKernel } from './cpu_wasm';
 import { KERNELS } from './kernel_names';
 
@@ -16,14 +17,28 @@ function transposeFrom(src: Float32Array, dst: Float32Array, rows: number, cols:
   }
 }
 
+/**
+ * dst = srcᵀ for the [rows, cols] matrix src: amp.wat's kernel where `simd` is given (src and dst on its heap),
+ * JavaScript for the rest.
+ */
+export function transposeInto(
+  src: Float32Array,
+  dst: Float32Array,
+  rows: number,
+  cols: number,
+  simd: AmpKernels | null,
+) {
+  simd?.transpose(src.byteOffset, dst.byteOffset, rows, cols);
+  const lanes = (n: number): number => (simd ? n & ~3 : 0);
+  transposeFrom(src, dst, rows, cols, lanes(rows), lanes(cols));
+}
+
 registerCpuWasmKernel<object>({
   name: KERNELS.transpose,
   outputs: (info) => [{ shape: [...info('x').shape].reverse(), dtype: 'float32' }],
-  run: ({ values, output, shape, simd, lanes }) => {
-    const [src, dst] = [values('x'), output(0)];
+  run: ({ values, output, shape, simd }) => {
     const [rows, cols] = shape('x') as [number, number];
-    simd?.transpose(src.byteOffset, dst.byteOffset, rows, cols);
-    transposeFrom(src, dst, rows, cols, lanes(rows), lanes(cols));
+    transposeInto(values('x'), output(0), rows, cols, simd);
   },
 });
 

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import { expect } from 'chai';
-import { FLOAT_FORMAT_NAMES, roundArray } from '../../../src/mp';
+import { FLOAT_FORMAT_NAMES, roundArray, useBackend } from '../../../src/mp';
+import { roundOnWasmHeap } from '../../../src/mp/formats/round';
+import { activeWasmBackend, wasmHeap } from '../../../src/mp/tfjs_internals';
 import { getFloatFormat } from '../../../src/mp/formats/registry';
 import type { RoundOptions } from '../../../src/mp/formats/round_options';
 import { KERNELS, moduleSource } from '../../../scripts/build-wasm';
@@ -70,6 +72,27 @@ describe('the SIMD rounding kernel', () => {
       for (const options of optionSets) {
         const scalar = Uint32Array.from(x, (v) => bitsOf(roundArray(Float32Array.of(v), name, options))[0]!);
         expectSimdEqualsScalar(x, name, options, scalar);
+      }
+    }
+  });
+
+  it('rounds in place on the wasm heap (src = dst), lanes it hands to the scalar path included', async () => {
+    await useBackend('wasm');
+    const backend = activeWasmBackend();
+    const memory = wasmHeap(backend);
+    const malloc = (bytes: number): number => backend.wasm._malloc(bytes);
+    // subnormals, NaNs, infinities and overflow among normal values, for both kernels (round and round_full)
+    const x = Float32Array.from({ length: 4099 }, (_, i) =>
+      i % 7 === 0 ? [1e-6, NaN, -Infinity, 70000, -3e-8, 2e-45, 1e39][(i / 7) % 7]! : Math.sin(i) * 100,
+    );
+    for (const name of ['float16', 'bfloat16', 'float8_e4m3fn', 'float8_e8m0fnu']) {
+      for (const call of ['first', 'second']) {
+        const info = backend.makeOutput([x.length], 'float32');
+        const view = (): Float32Array => backend.typedArrayFromHeap(info) as Float32Array;
+        view().set(x);
+        expect(roundOnWasmHeap(memory, malloc, view().byteOffset, view().byteOffset, x.length, name)).to.equal(true);
+        expect([...bitsOf(view())], `${name}, ${call} call`).to.deep.equal([...bitsOf(roundArray(x, name))]);
+        backend.disposeData(info.dataId);
       }
     }
   });

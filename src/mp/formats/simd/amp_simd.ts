@@ -1,7 +1,7 @@
 /**
  * The training step's WebAssembly SIMD kernels (amp.wat), bound to a memory: tfjs-wasm's heap, where
- * amp/fused_adam.ts, amp/optimizer.ts and ops/transpose.ts run them in place. Each takes a lane count that is
- * a multiple of 4.
+ * amp/fused_adam.ts, amp/optimizer.ts, ops/transpose.ts and ops/dense_fused.ts run them in place. The first four
+ * take a lane count that is a multiple of 4; the dense layer's take any count.
  */
 import { AMP_WASM_BASE64, AMP_WASM_BASE64_SHARED } from './amp_wasm';
 import { moduleFor, WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly';
@@ -15,6 +15,20 @@ export interface AmpKernels {
   adam(...args: number[]): void;
   /** The [rows, cols] float32 matrix at byte address src, transposed into dst, but for its last rows and cols mod 4. */
   transpose(src: number, dst: number, rows: number, cols: number): void;
+  /** p[r, c] += b[c] for the [rows, cols] float32 matrix at byte address p, in place. */
+  biasAdd(p: number, b: number, rows: number, cols: number): void;
+  /** dst = relu(src) for n float32 values, as tfjs-wasm's Relu; 1 where src held a NaN with its sign bit set. */
+  relu(src: number, dst: number, n: number): number;
+  /** out = dy · step(y) for n float32 values, y relu's output (see amp.wat). */
+  reluGrad(dy: number, y: number, out: number, n: number): void;
+  /** out[c] = the sum of column c of the [rows, cols] float32 matrix at byte address g, in row order. */
+  colSum(g: number, out: number, rows: number, cols: number): void;
+  /**
+   * c = a·b for row-major float32 matrices (c [m, n], b [k, n]), each output summed in k order from +0; a's element
+   * (i, l) at byte a + i·aRow + l·aK, so a may be read transposed. `list`: k int32s of scratch, with which the
+   * kernel skips a's zeros (give it only where b is all finite), or 0.
+   */
+  gemm(a: number, b: number, c: number, m: number, k: number, n: number, aRow: number, aK: number, list: number): void;
 }
 
 const bound = new WeakMap<WasmMemory, AmpKernels | null>();
@@ -26,6 +40,11 @@ function bind(module: WasmModule, memory: WasmMemory): AmpKernels {
     unscale: exports.unscale as AmpKernels['unscale'],
     adam: exports.adam as AmpKernels['adam'],
     transpose: exports.transpose as AmpKernels['transpose'],
+    biasAdd: exports.bias_add as AmpKernels['biasAdd'],
+    relu: exports.relu as AmpKernels['relu'],
+    reluGrad: exports.relu_grad as AmpKernels['reluGrad'],
+    colSum: exports.col_sum as AmpKernels['colSum'],
+    gemm: exports.gemm as AmpKernels['gemm'],
   };
 }
 

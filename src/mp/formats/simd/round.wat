@@ -17,7 +17,8 @@
 ;; c = v & checkMask in `round` and a in `round_full`. For `round`, the plan sets them to the normal range;
 ;; for `round_full`, to the range its steps get right. In `round`, zeros (c = zeroPass) pass where the
 ;; formula keeps them exact (formats with a signed zero); elsewhere zeroPass is normalStart, which passes anyway.
-;; round.ts fixes flagged lanes afterwards.
+;; round.ts fixes flagged lanes afterwards, from the input bits the kernels record with each lane's index (so
+;; src may be dst).
 ;; The memory is imported, so the same code runs on a buffer of its own or on tfjs-wasm's heap.
 (module
   (import "env" "memory" (memory 1))
@@ -25,10 +26,10 @@
     (param $src i32) (param $dst i32) (param $n i32)  ;; byte addresses, and a lane count that is a multiple of 16
     (param $roundAdd1 i32) (param $lsbBit i32) (param $keep i32)
     (param $normalStart i32) (param $maxBits i32) (param $checkMask i32) (param $zeroPass i32)
-    (param $idx i32)                                   ;; where to write the indices of flagged lanes
+    (param $idx i32)                                   ;; where to write flagged lanes: (index, input bits) pairs
     (param $low i32) (param $high i32) (param $ovOut i32) (param $magic f32)
     (param $features i32) (param $negOut i32) (param $ovFrom i32)  ;; round_full's only: one signature for both
-    (result i32)                                       ;; how many indices were written
+    (result i32)                                       ;; how many pairs were written
     (local $i i32) (local $count i32)
     (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
     (local $a v128) (local $c v128)
@@ -95,10 +96,10 @@
                                   (i32x4.eq (local.get $c) (local.get $zero))))
         (if (v128.any_true (v128.or (v128.or (local.get $s0) (local.get $s1)) (v128.or (local.get $s2) (local.get $s3))))
           (then
-            (local.set $count (call $record (local.get $s0) (local.get $idx) (local.get $count) (local.get $i)))
-            (local.set $count (call $record (local.get $s1) (local.get $idx) (local.get $count) (i32.add (local.get $i) (i32.const 4))))
-            (local.set $count (call $record (local.get $s2) (local.get $idx) (local.get $count) (i32.add (local.get $i) (i32.const 8))))
-            (local.set $count (call $record (local.get $s3) (local.get $idx) (local.get $count) (i32.add (local.get $i) (i32.const 12))))))
+            (local.set $count (call $record (local.get $s0) (local.get $v0) (local.get $idx) (local.get $count) (local.get $i)))
+            (local.set $count (call $record (local.get $s1) (local.get $v1) (local.get $idx) (local.get $count) (i32.add (local.get $i) (i32.const 4))))
+            (local.set $count (call $record (local.get $s2) (local.get $v2) (local.get $idx) (local.get $count) (i32.add (local.get $i) (i32.const 8))))
+            (local.set $count (call $record (local.get $s3) (local.get $v3) (local.get $idx) (local.get $count) (i32.add (local.get $i) (i32.const 12))))))
         (local.set $src (i32.add (local.get $src) (i32.const 64)))
         (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
@@ -108,10 +109,10 @@
     (param $src i32) (param $dst i32) (param $n i32)  ;; byte addresses, and a lane count that is a multiple of 16
     (param $roundAdd1 i32) (param $lsbBit i32) (param $keep i32)
     (param $normalStart i32) (param $maxBits i32) (param $checkMask i32) (param $zeroPass i32)  ;; the last two: round's only
-    (param $idx i32)                                   ;; where to write the indices of flagged lanes
+    (param $idx i32)                                   ;; where to write flagged lanes: (index, input bits) pairs
     (param $low i32) (param $high i32) (param $ovOut i32) (param $magic f32)
     (param $features i32) (param $negOut i32) (param $ovFrom i32)
-    (result i32)                                       ;; how many indices were written
+    (result i32)                                       ;; how many pairs were written
     (local $i i32) (local $count i32)
     (local $saturate i32) (local $overflow i32) (local $subnormal i32) (local $negative i32) (local $float i32)
     (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
@@ -245,26 +246,28 @@
         (v128.store offset=48 (local.get $dst) (local.get $r3))
         (if (v128.any_true (v128.or (v128.or (local.get $s0) (local.get $s1)) (v128.or (local.get $s2) (local.get $s3))))
           (then
-            (local.set $count (call $record (local.get $s0) (local.get $idx) (local.get $count) (local.get $i)))
-            (local.set $count (call $record (local.get $s1) (local.get $idx) (local.get $count) (i32.add (local.get $i) (i32.const 4))))
-            (local.set $count (call $record (local.get $s2) (local.get $idx) (local.get $count) (i32.add (local.get $i) (i32.const 8))))
-            (local.set $count (call $record (local.get $s3) (local.get $idx) (local.get $count) (i32.add (local.get $i) (i32.const 12))))))
+            (local.set $count (call $record (local.get $s0) (local.get $v0) (local.get $idx) (local.get $count) (local.get $i)))
+            (local.set $count (call $record (local.get $s1) (local.get $v1) (local.get $idx) (local.get $count) (i32.add (local.get $i) (i32.const 4))))
+            (local.set $count (call $record (local.get $s2) (local.get $v2) (local.get $idx) (local.get $count) (i32.add (local.get $i) (i32.const 8))))
+            (local.set $count (call $record (local.get $s3) (local.get $v3) (local.get $idx) (local.get $count) (i32.add (local.get $i) (i32.const 12))))))
         (local.set $src (i32.add (local.get $src) (i32.const 64)))
         (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $next)))
     (local.get $count))
-  ;; Appends the index of each flagged lane (first + lane) to idx; returns the new count.
-  (func $record (param $special v128) (param $idx i32) (param $count i32) (param $first i32) (result i32)
+  ;; Appends each flagged lane's index (first + lane) and its input bits to idx, a pair of i32s per lane, so that
+  ;; the scalar path reads the input even where the kernel rounds in place; returns the new count of pairs.
+  (func $record (param $special v128) (param $v v128) (param $idx i32) (param $count i32) (param $first i32) (result i32)
     (if (i32x4.extract_lane 0 (local.get $special))
-      (then (local.set $count (call $push (local.get $idx) (local.get $count) (local.get $first)))))
+      (then (local.set $count (call $push (local.get $idx) (local.get $count) (local.get $first) (i32x4.extract_lane 0 (local.get $v))))))
     (if (i32x4.extract_lane 1 (local.get $special))
-      (then (local.set $count (call $push (local.get $idx) (local.get $count) (i32.add (local.get $first) (i32.const 1))))))
+      (then (local.set $count (call $push (local.get $idx) (local.get $count) (i32.add (local.get $first) (i32.const 1)) (i32x4.extract_lane 1 (local.get $v))))))
     (if (i32x4.extract_lane 2 (local.get $special))
-      (then (local.set $count (call $push (local.get $idx) (local.get $count) (i32.add (local.get $first) (i32.const 2))))))
+      (then (local.set $count (call $push (local.get $idx) (local.get $count) (i32.add (local.get $first) (i32.const 2)) (i32x4.extract_lane 2 (local.get $v))))))
     (if (i32x4.extract_lane 3 (local.get $special))
-      (then (local.set $count (call $push (local.get $idx) (local.get $count) (i32.add (local.get $first) (i32.const 3))))))
+      (then (local.set $count (call $push (local.get $idx) (local.get $count) (i32.add (local.get $first) (i32.const 3)) (i32x4.extract_lane 3 (local.get $v))))))
     (local.get $count))
-  (func $push (param $idx i32) (param $count i32) (param $value i32) (result i32)
-    (i32.store (i32.add (local.get $idx) (i32.shl (local.get $count) (i32.const 2))) (local.get $value))
+  (func $push (param $idx i32) (param $count i32) (param $index i32) (param $bits i32) (result i32)
+    (i32.store (i32.add (local.get $idx) (i32.shl (local.get $count) (i32.const 3))) (local.get $index))
+    (i32.store offset=4 (i32.add (local.get $idx) (i32.shl (local.get $count) (i32.const 3))) (local.get $bits))
     (i32.add (local.get $count) (i32.const 1))))

@@ -98,13 +98,15 @@ type RoundFn = (...args: number[]) => number;
 
 const CHUNK = 1 << 16; // elements per kernel call: the flagged-lane list holds at most this many
 const CHUNK_BYTES = CHUNK * 4;
+/** The flagged-lane list: an (index, input bits) pair of int32s per lane. */
+const LIST_BYTES = 2 * CHUNK_BYTES;
 const PAGE = 65536;
 
 /** The kernel's build that can import `memory`; null without WebAssembly SIMD. */
 const compiled = (memory: WasmMemory): WasmModule | null =>
   moduleFor(memory, ROUND_WASM_BASE64, ROUND_WASM_BASE64_SHARED);
 
-/** The kernel bound to one memory, with a scratch list of CHUNK flagged-lane indices at byte `scratch`. */
+/** The kernel bound to one memory, with a scratch list of CHUNK flagged lanes at byte `scratch`. */
 class BoundKernel {
   private readonly round: RoundFn;
   private readonly roundFull: RoundFn;
@@ -168,11 +170,9 @@ class BoundKernel {
       const in32 = new Int32Array(buffer, s, len);
       const inF = new Float32Array(buffer, s, len);
       const out32 = new Int32Array(buffer, d, len);
-      const flagged = new Int32Array(buffer, this.scratch, count);
-      for (let j = 0; j < count; j++) {
-        const i = flagged[j]!;
-        out32[i] = one(in32[i]!, inF[i]!);
-      }
+      const flagged = new Int32Array(buffer, this.scratch, 2 * count);
+      const flaggedF = new Float32Array(buffer, this.scratch, 2 * count);
+      for (let j = 0; j < 2 * count; j += 2) out32[flagged[j]!] = one(flagged[j + 1]!, flaggedF[j + 1]!);
       for (let i = lanes; i < len; i++) out32[i] = one(in32[i]!, inF[i]!);
     }
   }
@@ -191,19 +191,18 @@ let own: BoundKernel | null | undefined;
 /** Rounds src into dst (which may be src) through the kernel's own memory. False where SIMD is unavailable. */
 export function roundWithSimd(src: Float32Array, dst: Float32Array, plan: FloatPlan, one: ScalarRound): boolean {
   if (own === undefined) {
-    // Layout: [flagged-lane indices][input chunk][output chunk]
-    const memory = new WebAssemblyApi.Memory({ initial: (3 * CHUNK_BYTES) / PAGE });
+    // Layout: [flagged lanes][a chunk, rounded in place]
+    const memory = new WebAssemblyApi.Memory({ initial: (LIST_BYTES + CHUNK_BYTES) / PAGE });
     const module = compiled(memory);
     own = module && new BoundKernel(module, memory, 0);
   }
   if (!own) return false;
-  const inF = new Float32Array(own.memory.buffer, CHUNK_BYTES, CHUNK);
-  const outF = new Float32Array(own.memory.buffer, 2 * CHUNK_BYTES, CHUNK);
+  const chunk = new Float32Array(own.memory.buffer, LIST_BYTES, CHUNK);
   for (let start = 0; start < src.length; start += CHUNK) {
     const len = Math.min(CHUNK, src.length - start);
-    inF.set(src.subarray(start, start + len));
-    own.run(CHUNK_BYTES, 2 * CHUNK_BYTES, len, plan, one);
-    dst.set(outF.subarray(0, len), start);
+    chunk.set(src.subarray(start, start + len));
+    own.run(LIST_BYTES, LIST_BYTES, len, plan, one);
+    dst.set(chunk.subarray(0, len), start);
   }
   return true;
 }
@@ -225,7 +224,7 @@ export function roundOnHeap(
 ): boolean {
   if (!onHeaps.has(memory)) {
     const module = compiled(memory);
-    onHeaps.set(memory, module && new BoundKernel(module, memory, malloc(CHUNK_BYTES)));
+    onHeaps.set(memory, module && new BoundKernel(module, memory, malloc(LIST_BYTES)));
   }
   const kernel = onHeaps.get(memory);
   kernel?.run(src, dst, n, plan, one);
