@@ -15,8 +15,30 @@ export const spacing = numberLine;
 
 // The lesson models (models/): dense stacks for int8, PTQ, QAT and FP8 inference
 export { denseStackOf, denseForward, type DenseLayerWeights } from './models/stack';
-export { Int8Mlp, quantizeWeights, toInt8Layers, type Int8Layer } from './models/int8';
-export { staticQuantize, DynamicInt8Mlp, CALIBRATION_OBSERVERS, type CalibrationObserver } from './models/ptq';
+export {
+  Int8Mlp,
+  quantizeWeights,
+  toInt8Layers,
+  WEIGHT_GRANULARITIES,
+  type Int8Layer,
+  type WeightGranularity,
+} from './models/int8';
+export {
+  staticQuantize,
+  DynamicInt8Mlp,
+  CALIBRATION_OBSERVERS,
+  type CalibrationObserver,
+  type StaticQuantizeOptions,
+} from './models/ptq';
+export { scaleChannels } from './models/rescale';
+export {
+  equalizationSqnr,
+  equalizationTask,
+  measureEqualization,
+  type EqualizationNet,
+  type EqualizationScore,
+  type EqualizationTask,
+} from './experiments/equalization_task';
 export { QatMlp, type QatQParams } from './models/qat';
 export { Fp8Mlp } from './models/fp8_mlp';
 
@@ -91,8 +113,20 @@ export {
   type IntegerCheck,
 } from './experiments/compare_quantization';
 export type { QatTrainOptions } from './experiments/qat';
+export { lostUpdates, type LostUpdateRow, type LostUpdatesOptions } from './experiments/lost_updates';
+export { softmaxOutput, type SoftmaxOutputOptions, type SoftmaxOutputRow } from './experiments/softmax_output';
+export { skewChannels, type SkewOptions } from './experiments/skewed_channels';
+export { fineTuneComparison, type FineTuneOptions, type FineTuneRow } from './experiments/fine_tune';
+export { L2_BASELINE, L2_SKEW } from './experiments/lesson2_setup';
 
-// Measured data the lessons show (data/): PyTorch's speed figures on a GPU, with their captions
+// Measured data the lessons show (data/): PyTorch's speed figures on a GPU, with their captions; runs too long
+// for a lesson, precomputed by a script
+export {
+  readFineTuneComparison,
+  FineTuneComparison,
+  FINE_TUNE_METHODS,
+  type FineTuneComparisonFile,
+} from './data/fine_tune_comparison';
 export { readGpuSpeed, describeLayers, GpuSpeed } from './data/gpu_speed';
 export { readSeedRuns, type SeedRun, type SeedRuns, type SeedRunsFile, type SeedVariant } from './data/seed_runs';
 export {

@@ -4,6 +4,7 @@
  * function returned, which crossed the sandbox as plain data (never on student code), within a time limit, and
  * gives the case's points times the judge's score. Lesson writers add a judge here, or a probe to PROBES.
  */
+import { equalizationSqnr, equalizationTask } from '../course/experiments/equalization_task';
 import { trainingMemory, TRANSFORMER_SHAPES, type Recomputation } from '../course/experiments/memory_at_scale';
 import { trainMnist } from '../course/experiments/train';
 import { MpError, OptionError } from '../mp/errors';
@@ -260,6 +261,52 @@ const experimentReaches: Judge<ExperimentParams> = {
   },
 };
 
+/**
+ * equalizedSqnr's parameters: lesson 2's open task (the skewed network of equalizationTask(seed)), and the
+ * SQNR in dB of its static int8 version, measured on inputs the answer never saw, for full and for half points.
+ */
+export interface SqnrParams {
+  readonly seed: number;
+  readonly full: number;
+  readonly half: number;
+}
+
+const equalizedSqnr: Judge<SqnrParams> = {
+  check: (p) => {
+    if (!Number.isInteger(p.seed) || !(p.half < p.full))
+      throw new OptionError(
+        `judge equalizedSqnr: seed must be an integer and half < full, got ${show(p)}`,
+        'seed, half, full',
+        p,
+      );
+  },
+  run: (value, p) => {
+    const task = equalizationTask(p.seed);
+    const ok =
+      Array.isArray(value) &&
+      value.length === task.hidden &&
+      value.every((f) => typeof f === 'number' && Number.isFinite(f) && f > 0);
+    if (!ok)
+      return {
+        score: 0,
+        message: t(
+          `expected ${task.hidden} finite factors > 0, one per hidden channel, got ${show(value)}`,
+          `应为 ${task.hidden} 个大于 0 的有限因子（每个隐藏通道一个），实际为 ${show(value)}`,
+        ),
+      };
+    const db = equalizationSqnr(task, value as number[]).toFixed(1);
+    const asGiven = equalizationSqnr(task, new Array<number>(task.hidden).fill(1)).toFixed(1);
+    const score = Number(db) >= p.full ? 1 : Number(db) >= p.half ? 0.5 : 0;
+    return {
+      score,
+      message: t(
+        `the int8 network's SQNR is ${db} dB (as given: ${asGiven} dB; full points from ${p.full} dB, half from ${p.half} dB)`,
+        `int8 网络的信号量化噪声比为 ${db} dB（原网络：${asGiven} dB；${p.full} dB 起满分，${p.half} dB 起得一半分）`,
+      ),
+    };
+  },
+};
+
 /** Why a returned config is not one the task takes: not a plain object, an unknown key, or a value of a wrong type. */
 function configProblem(value: unknown, keys: readonly string[]): Text | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -279,7 +326,7 @@ function configProblem(value: unknown, keys: readonly string[]): Text | undefine
   return undefined;
 }
 
-const JUDGES = { numberInRange, numberConfirmed, experimentReaches };
+const JUDGES = { numberInRange, numberConfirmed, experimentReaches, equalizedSqnr };
 export type JudgeName = keyof typeof JUDGES;
 type ParamsOf<N extends JudgeName> = (typeof JUDGES)[N] extends Judge<infer P> ? P : never;
 

@@ -84,10 +84,15 @@ describe('check() in a notebook', function () {
     expect(renderHtml(open.title, open)).to.include('<li>b) softmax</li>');
     const zh = await checkResult('l2.c1', 'e', { lang: 'zh' });
     expect(zh.cases[0]!.message).to.equal('不是选项之一：请用一个字母（a, b, c, d）作答');
-    expect(zh.choices![1]).to.equal('b) 动态量化');
-    for (const answer of ['b', 'B)', 'Dynamic quantization', '动态量化']) {
+    expect(zh.choices![0]).to.equal('a) 为了防止小梯度下溢为零');
+    for (const answer of [
+      'c',
+      'C)',
+      'bfloat16 keeps 8 significant bits, so a step smaller than half the gap around a weight is rounded away',
+      'bfloat16 只有 8 位有效数字，比权重附近间隔一半还小的更新步长会被舍入掉',
+    ]) {
       const r = await checkResult('l2.c1', answer);
-      expect([r.earned, r.choices], answer).to.deep.equal([1, undefined]);
+      expect([r.earned, r.choices], answer).to.deep.equal([2, undefined]);
     }
     expect((await checkResult('l2.c1', 'a')).cases[0]!.message).to.equal('not the expected answer');
   });

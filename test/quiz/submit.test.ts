@@ -38,7 +38,7 @@ describe('npm run submit', function () {
     expect(r.status, r.output).to.equal(0);
     expect(r.output).to.match(/^wrote .*submission\.zip \(7 files, [\d.]+ KiB\): upload this file to the assignment/);
     expect(r.output).to.include('not complete yet (you may still submit it):');
-    expect(r.output).to.match(/not started: l2\.q1 affineQParams, .*l6\.q3 mxScaleExponent\n/);
+    expect(r.output).to.match(/not started: l2\.q1 observerQParams, .*l6\.q3 mxScaleExponent\n/);
     expect(r.output).not.to.match(/not started: [^\n]*l1\.q/);
     expect(r.output).to.include('no answer in answers.json: l1.c2, l1.c3, l1.c4, l1.c5, l2.c1');
     const zip = await yauzl.openPromise(out, { lazyEntries: true });

@@ -69,13 +69,18 @@ export function trainingRows(
   return { used, train: Math.round(used * (1 - validationSplit)) };
 }
 
-/** Fraction of rows of `logits` (rows × classes) whose largest entry is at the label. */
-export function argmaxAccuracy(logits: Float32Array, labels: Uint8Array): number {
-  let correct = 0;
+/** 1 where the row of `logits` (rows × classes) has its largest entry at the label, else 0. */
+export function correctRows(logits: Float32Array, labels: Uint8Array): Uint8Array {
+  const out = new Uint8Array(labels.length);
   for (let r = 0; r < labels.length; r++) {
     let best = 0;
     for (let c = 1; c < classes; c++) if (logits[r * classes + c]! > logits[r * classes + best]!) best = c;
-    if (best === labels[r]) correct++;
+    out[r] = best === labels[r] ? 1 : 0;
   }
-  return correct / labels.length;
+  return out;
+}
+
+/** Fraction of rows of `logits` (rows × classes) whose largest entry is at the label. */
+export function argmaxAccuracy(logits: Float32Array, labels: Uint8Array): number {
+  return correctRows(logits, labels).reduce((s, c) => s + c, 0) / labels.length;
 }

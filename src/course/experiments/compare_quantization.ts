@@ -1,18 +1,18 @@
 /**
- * One table for the seed's Q2: fp32, static PTQ int8, dynamic int8, QAT int8 and FP8 on MNIST's test set,
- * with model sizes, plus a check of the integer path against the fake-quantized model it came from. Every
- * read back is awaited, so it runs on every backend.
+ * One table for the seed's Q2: float32, static PTQ int8, dynamic int8 and QAT int8 on MNIST's test set, with
+ * model sizes and which test images each model gets right (for McNemar's test between two of them), plus a check
+ * of the integer path against the fake-quantized model it came from. Every read back is awaited, so it runs on
+ * every backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Fp8Mlp } from '../models/fp8_mlp';
 import { staticQuantize, DynamicInt8Mlp, type CalibrationObserver } from '../models/ptq';
 import { QatMlp } from '../models/qat';
-import { denseForward, denseStackOf } from '../models/stack';
+import { denseStackOf } from '../models/stack';
 import type { QuantizationRow } from '../viz/quantization';
-import { argmaxAccuracy } from './batches';
+import { argmaxAccuracy, correctRows } from './batches';
 import { loadMnist } from './mnist';
 import { fineTuneQat, type QatTrainOptions } from './qat';
-import { MNIST_MLP } from './seed_mlp';
+import { EVAL_BATCH, forward, MNIST_MLP } from './seed_mlp';
 import { checkOptionKeys } from '../../mp/errors';
 
 export interface IntegerCheck {
@@ -26,7 +26,7 @@ export interface IntegerCheck {
 const COMPARE_OPTION_KEYS = ['calibrationBatches', 'observer', 'qat'];
 
 export interface CompareOptions {
-  /** Calibration batches of MNIST_MLP.batchSize training images for static PTQ and FP8 (default 10). */
+  /** Calibration batches of MNIST_MLP.batchSize training images for static PTQ (default 10). */
   readonly calibrationBatches?: number;
   readonly observer?: CalibrationObserver;
   readonly qat?: QatTrainOptions;
@@ -52,17 +52,23 @@ export async function compareQuantization(model: tf.Sequential, options: Compare
     train.images.subarray(b * batch, (b + 1) * batch),
   );
   const rows: QuantizationRow[] = [];
-  const accuracyOf = (predict: (x: Float32Array, rows: number) => Float32Array): number =>
-    argmaxAccuracy(predict(test.images, test.count), test.labels);
+  const scored = (logits: Float32Array): Pick<QuantizationRow, 'testAccuracy' | 'correct'> => ({
+    testAccuracy: argmaxAccuracy(logits, test.labels),
+    correct: correctRows(logits, test.labels),
+  });
   const floatBytes = stack.reduce((s, l) => s + 4 * (l.kernel.length + l.bias.length), 0);
 
-  const fp32 = accuracyOf((x, n) => stack.reduce((h, l) => denseForward(l, h, n), x));
-  rows.push({ method: 'float32', testAccuracy: fp32, bytes: floatBytes, detail: 'the trained model' });
+  rows.push({
+    method: 'float32',
+    ...scored(await floatLogits(model, test.images, test.count)),
+    bytes: floatBytes,
+    detail: 'the trained model',
+  });
 
   const ptq = staticQuantize(stack, calibration, options.observer);
   rows.push({
     method: 'static PTQ int8',
-    testAccuracy: accuracyOf((x, n) => ptq.predict(x, n)),
+    ...scored(ptq.predict(test.images, test.count)),
     bytes: ptq.bytes,
     detail: `${calibration.length} calibration batches, ${options.observer ?? 'minmax'} observer`,
   });
@@ -70,9 +76,9 @@ export async function compareQuantization(model: tf.Sequential, options: Compare
   const dynamic = new DynamicInt8Mlp(stack);
   rows.push({
     method: 'dynamic int8',
-    testAccuracy: accuracyOf((x, n) => dynamic.predict(x, n)),
+    ...scored(inBatches(test.images, test.count, MNIST_MLP.batchSize, (x, n) => dynamic.predict(x, n))),
     bytes: dynamic.bytes,
-    detail: 'int8 weights; activations quantized per batch at run time',
+    detail: `int8 weights; activations quantized per batch of ${MNIST_MLP.batchSize} at run time`,
   });
 
   const qat = new QatMlp(stack);
@@ -82,21 +88,44 @@ export async function compareQuantization(model: tf.Sequential, options: Compare
   const fakeLogits = await fakeQuantLogits(qat, test.images, test.count);
   rows.push({
     method: 'QAT int8',
-    testAccuracy: argmaxAccuracy(intLogits, test.labels),
+    ...scored(intLogits),
     bytes: int8.bytes,
-    detail: `fine-tuned ${options.qat?.epochs ?? 1} epoch with fake quantization, then integer inference`,
+    detail: `fine-tuned ${options.qat?.epochs ?? 1} epoch on ${options.qat?.limit ?? train.count} images with fake quantization, then integer inference`,
   });
   const integerCheck = compareArgmax(fakeLogits, intLogits, test.count, int8.layers.at(-1)!.output.scale);
   qat.dispose();
-
-  const fp8 = new Fp8Mlp(stack, calibration);
-  rows.push({
-    method: 'FP8 (e4m3)',
-    testAccuracy: accuracyOf((x, n) => fp8.predict(x, n)),
-    bytes: fp8.bytes,
-    detail: 'per-tensor delayed scaling (amax history 16)',
-  });
   return { rows, integerCheck };
+}
+
+/** The float model's logits, EVAL_BATCH rows per pass, each read awaited. */
+async function floatLogits(model: tf.Sequential, images: Float32Array, rows: number): Promise<Float32Array> {
+  const { inputs, classes } = MNIST_MLP;
+  const out = new Float32Array(rows * classes);
+  for (let start = 0; start < rows; start += EVAL_BATCH) {
+    const n = Math.min(EVAL_BATCH, rows - start);
+    const logits = tf.tidy(() =>
+      forward(model, tf.tensor2d(images.subarray(start * inputs, (start + n) * inputs), [n, inputs])),
+    );
+    out.set((await logits.data()) as Float32Array, start * classes);
+    logits.dispose();
+  }
+  return out;
+}
+
+/** predict on consecutive batches of `size` rows: a dynamic model's qparams then come from each batch. */
+function inBatches(
+  images: Float32Array,
+  rows: number,
+  size: number,
+  predict: (x: Float32Array, rows: number) => Float32Array,
+): Float32Array {
+  const { inputs, classes } = MNIST_MLP;
+  const out = new Float32Array(rows * classes);
+  for (let start = 0; start < rows; start += size) {
+    const n = Math.min(size, rows - start);
+    out.set(predict(images.subarray(start * inputs, (start + n) * inputs), n), start * classes);
+  }
+  return out;
 }
 
 /** The fake-quantized model's logits on `rows` images. */

@@ -4,6 +4,9 @@ export { showFigure, showTable, showMarkdown, LiveDisplay, type Cell, type MimeB
 export { progressDisplay, type ProgressLike } from './progress';
 export { numberLine, spacingFigure, bitLayoutFigure, type NumberLine, type SpacingFigureOptions } from './formats';
 export { quantizationFigure, type QuantizationRow } from './quantization';
+export { gridErrorFigure, staircaseFigure, batchScaleFigure } from './grids';
+export { lostUpdatesFigure } from './master_weights';
+export { autocastTable } from './autocast';
 export {
   FitProgress,
   progressRecorder,

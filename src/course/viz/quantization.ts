@@ -13,6 +13,8 @@ export interface QuantizationRow {
   readonly testAccuracy: number;
   readonly bytes: number;
   readonly detail: string;
+  /** Per test image, 1 where the model got it right: what McNemar's test pairs between two models. */
+  readonly correct?: Uint8Array;
 }
 
 /**

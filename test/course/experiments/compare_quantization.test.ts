@@ -15,16 +15,17 @@ describe("quantizing the seed's MLP on MNIST", function () {
     trained.model!.dispose();
   });
 
-  it('gives one table for float32, static PTQ, dynamic int8, QAT int8 and FP8, with model sizes', () => {
-    expect(rows.map((r) => r.method)).to.deep.equal([
-      'float32',
-      'static PTQ int8',
-      'dynamic int8',
-      'QAT int8',
-      'FP8 (e4m3)',
-    ]);
+  it('gives one table for float32, static PTQ, dynamic int8 and QAT int8, with model sizes', () => {
+    expect(rows.map((r) => r.method)).to.deep.equal(['float32', 'static PTQ int8', 'dynamic int8', 'QAT int8']);
     const fp32 = rows[0]!;
     for (const r of rows.slice(1)) expect(r.bytes, r.method).to.be.below(fp32.bytes / 3.5); // ~4× smaller
+  });
+
+  it('says which test images each model gets right, agreeing with its accuracy', () => {
+    for (const r of rows) {
+      expect(r.correct, r.method).to.have.length(10000);
+      expect(r.correct!.reduce((s, c) => s + c, 0) / 10000, r.method).to.equal(r.testAccuracy);
+    }
   });
 
   it('keeps every int8 variant within 0.5 points of float32', () => {
