@@ -75,6 +75,14 @@ export {
 } from './experiments/fp8_training';
 export { FP8_RECIPES, FP8_RECIPE_NOTES, type Fp8Recipe } from './experiments/fp8_recipes';
 export {
+  recipeCastErrors,
+  CAST_RECIPES,
+  GEMM_OPERANDS,
+  type GemmOperand,
+  type RecipeCastError,
+} from './experiments/recipe_errors';
+export { accumulationSweep, type AccumulationOptions, type AccumulationRow } from './experiments/accumulation';
+export {
   compareQuantization,
   type CompareOptions,
   type Comparison,
@@ -98,3 +106,15 @@ export {
   type StorageDtype,
   type TimedModel,
 } from './data/gpu_speed_file';
+export {
+  readRecipeRuns,
+  checkRecipeRuns,
+  spreadOf,
+  RecipeRuns,
+  RECIPE_RUN_KINDS,
+  type RecipeRun,
+  type RecipeRunKind,
+  type RecipeRunsFile,
+  type RecipeSummary,
+  type Spread,
+} from './data/recipe_runs';

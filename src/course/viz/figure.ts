@@ -6,7 +6,7 @@ import { checkOptionKeys } from '../../mp/errors';
 
 export interface Trace {
   readonly type?: 'scatter' | 'bar' | 'heatmap';
-  readonly mode?: 'lines' | 'markers' | 'lines+markers' | 'text';
+  readonly mode?: 'lines' | 'markers' | 'lines+markers' | 'markers+text' | 'text';
   readonly name?: string;
   readonly x?: readonly (number | string)[];
   readonly y?: readonly (number | string)[];
