@@ -1,35 +1,88 @@
-/** Lesson 6: where it is going: FP8 and microscaling. */
+/** Lesson 6: where it is going: FP8 recipes, block scaling and NVFP4. */
 
 /** Each exercise below throws {@link NotImplementedError} until you replace that line with your code. */
 import { NotImplementedError } from '../../src/quiz/errors';
 
 /**
- * l6.q1: the value of a float8_e4m3fn code (0..255): bias 7, no infinities, NaN only at 0x7f and 0xff.
+ * l6.q1: the value of an OCP FP8 e4m3fn code (an integer 0..255): 1 sign bit, then 4 exponent bits with bias 7,
+ * then 3 mantissa bits. An exponent field of 0 holds zero and the subnormals (no implicit leading 1), as in IEEE
+ * formats. Unlike IEEE formats, e4m3fn ("finite") has no infinities: its top exponent field holds numbers too, and
+ * only S.1111.111 (0x7f, 0xff) is NaN. Keep the sign of zero.
  *
- * Graded with only the library's `formats/registry` available: every other library module and package, and the
+ *     decodeE4M3(0x38)   // 1
+ *
+ * Graded with only the library's `formats/round` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
  */
 export function decodeE4M3(code: number): number {
   throw new NotImplementedError('l6.q1');
 }
 
+/** How Transformer Engine's delayed scaling is configured (its DelayedScaling recipe's fields). */
+export interface DelayedScalingSettings {
+  /** How many steps the amax history holds (amax_history_len). */
+  readonly historyLength: number;
+  /** The FP8 format's largest value: 448 (e4m3) or 57344 (e5m2). */
+  readonly fp8Max: number;
+  /** Headroom: the scale is 2^margin times smaller. */
+  readonly margin: number;
+  /** 'max': the largest amax in the history; 'most_recent': the last one (amax_compute_algo). */
+  readonly algo: 'max' | 'most_recent';
+}
+
 /**
- * l6.q2: Transformer Engine's delayed scale: fp8Max / max(amaxHistory) / 2^margin, or 1 while the history holds no non-zero amax.
+ * l6.q2: the scale Transformer Engine's delayed scaling casts with at each step, given the amax each step measured
+ * (`amaxes[i]` is step i + 1's). The first step has no history and casts with scale 1. After each step its amax
+ * joins the history, which keeps the last `historyLength` steps, that one included; the next step's scale puts the
+ * history's amax (by `algo`) at `fp8Max` with `margin` binades of headroom. Transformer Engine keeps scales in
+ * float32 and computes them in float32. An amax that gives no usable scale (zero, NaN or infinite; a NaN anywhere
+ * in a 'max' window counts) keeps the previous scale; a scale too large for float32 becomes the largest float32.
  *
- * Graded with only the library's `formats/registry` available: every other library module and package, and the
+ *     delayedScales([2, 2], { historyLength: 4, fp8Max: 448, margin: 0, algo: 'max' })   // [1, 224]
+ *
+ * Graded with only the library's `formats/round` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
  */
-export function delayedScale(amaxHistory: number[], fp8Max: number, margin: number): number {
+export function delayedScales(amaxes: number[], settings: DelayedScalingSettings): number[] {
   throw new NotImplementedError('l6.q2');
 }
 
 /**
- * l6.q3: the shared scale exponent of an OCP MX block: floor(log2(max |v|)) − emaxElement (e.g. 8 for e4m3
- * elements), so the largest element lands in the element format's top binade. Return −127 for an all-zero block.
+ * l6.q3: the shared exponent e (the scale is X = 2^e) of every OCP MX block of a `rows` × `cols` matrix given row by
+ * row: each row is cut into blocks of `blockSize` values from its start (its last block may be shorter), and the
+ * blocks are listed row by row. The spec chooses e so that the block's largest magnitude, divided by X, has the
+ * exponent `emaxElement`: that of the element format's largest normal value (8 for e4m3, 2 for e2m1), so it lands
+ * in the element format's top binade. The scale is stored as E8M0: e stays within −127..127, and an all-zero block
+ * gets −127. A block holding a NaN or an infinity gets NaN; the other blocks are not affected.
  *
- * Graded with only the library's `formats/registry` available: every other library module and package, and the
+ *     mxScaleExponents([0.5, -3, 1.25], 1, 3, 8, 32)   // [-7]
+ *
+ * Graded with only the library's `formats/round` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
  */
-export function mxScaleExponent(values: number[], emaxElement: number): number {
+export function mxScaleExponents(
+  values: number[],
+  rows: number,
+  cols: number,
+  emaxElement: number,
+  blockSize: number,
+): number[] {
   throw new NotImplementedError('l6.q3');
+}
+
+/**
+ * l6.q4: NVFP4's two levels of scale for a 1-D tensor of float32 values, as Transformer Engine's recipe computes
+ * them, every operation rounded to float32: the tensor scale S = (448 · 6) / amax, which maps the tensor's largest
+ * magnitude to the largest E4M3 block scale (448) times the largest E2M1 element (6), the largest float32 where that
+ * overflows; and for each block of 16 values (the last may be shorter), its E4M3 scale (block amax / 6) · S,
+ * clamped to 448 and rounded to E4M3 (round to nearest even: `roundValue(x, 'float8_e4m3fn')`, imported from
+ * '../../src/mp/formats/round').
+ *
+ *     nvfp4Scales(Array(16).fill(3)).blockScales   // [448]
+ *
+ * Graded with only the library's `formats/round` available: every other library module and package, and the
+ * platform's float16 conversions, are absent while its cases run.
+ */
+export function nvfp4Scales(values: number[]): { globalScale: number; blockScales: number[] } {
+  throw new NotImplementedError('l6.q4');
 }

@@ -82,6 +82,7 @@ export {
   type RecipeCastError,
 } from './experiments/recipe_errors';
 export { accumulationSweep, type AccumulationOptions, type AccumulationRow } from './experiments/accumulation';
+export { gradientLikeMatrix, type GradientLikeOptions } from './experiments/gradient_like';
 export {
   compareQuantization,
   type CompareOptions,

@@ -24,7 +24,7 @@ const E4M3 = getFloatFormat('float8_e4m3fn');
 export interface AccumulationOptions {
   /** Inner dimensions to try. Default [128, 512, 2048, 4096, 8192, 16384]. */
   readonly ks?: readonly number[];
-  /** Rows of A and columns of B: the product has rows × cols outputs. Default 8 and 8. */
+  /** Rows of A and columns of B: the product has rows × cols outputs. Default 4 and 8. */
   readonly rows?: number;
   readonly cols?: number;
   /** Significant bits a partial sum keeps. Default 14, the report's figure. */
@@ -82,7 +82,7 @@ function fastAccumulationError(a: Float32Array, b: Float32Array, m: number, k: n
 /** Each accumulator's error at each K (see the file's header). */
 export function accumulationSweep(options: AccumulationOptions = {}): AccumulationRow[] {
   checkOptionKeys('accumulationSweep', options, ['ks', 'rows', 'cols', 'accumulatorBits', 'seed']);
-  const { ks = [128, 512, 2048, 4096, 8192, 16384], rows = 8, cols = 8, accumulatorBits = 14 } = options;
+  const { ks = [128, 512, 2048, 4096, 8192, 16384], rows = 4, cols = 8, accumulatorBits = 14 } = options;
   for (const [name, value] of [['rows', rows], ['cols', cols], ...ks.map((k) => ['ks', k] as const)] as const) {
     if (!Number.isInteger(value) || value < 1) {
       throw new OptionError(`${name} must hold integers ≥ 1. Received: ${name}=${value}`, name, value);
