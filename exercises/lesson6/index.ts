@@ -13,6 +13,8 @@ import { NotImplementedError } from '../../src/quiz/errors';
  *
  * Graded with only the library's `formats/round` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats/registry`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function decodeE4M3(code: number): number {
   throw new NotImplementedError('l6.q1');
@@ -42,6 +44,8 @@ export interface DelayedScalingSettings {
  *
  * Graded with only the library's `formats/round` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats/registry`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function delayedScales(amaxes: number[], settings: DelayedScalingSettings): number[] {
   throw new NotImplementedError('l6.q2');
@@ -59,6 +63,8 @@ export function delayedScales(amaxes: number[], settings: DelayedScalingSettings
  *
  * Graded with only the library's `formats/round` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats/registry`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function mxScaleExponents(
   values: number[],
