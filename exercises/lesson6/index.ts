@@ -14,7 +14,7 @@ import { NotImplementedError } from '../../src/quiz/errors';
  * Graded with only the library's `formats/round` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
  *
- * 评分时可用：仅限库的 `formats/registry`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
+ * 评分时可用：仅限库的 `formats/round`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function decodeE4M3(code: number): number {
   throw new NotImplementedError('l6.q1');
@@ -45,7 +45,7 @@ export interface DelayedScalingSettings {
  * Graded with only the library's `formats/round` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
  *
- * 评分时可用：仅限库的 `formats/registry`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
+ * 评分时可用：仅限库的 `formats/round`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function delayedScales(amaxes: number[], settings: DelayedScalingSettings): number[] {
   throw new NotImplementedError('l6.q2');
@@ -64,7 +64,7 @@ export function delayedScales(amaxes: number[], settings: DelayedScalingSettings
  * Graded with only the library's `formats/round` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
  *
- * 评分时可用：仅限库的 `formats/registry`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
+ * 评分时可用：仅限库的 `formats/round`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function mxScaleExponents(
   values: number[],
@@ -88,6 +88,8 @@ export function mxScaleExponents(
  *
  * Graded with only the library's `formats/round` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats/round`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function nvfp4Scales(values: number[]): { globalScale: number; blockScales: number[] } {
   throw new NotImplementedError('l6.q4');
