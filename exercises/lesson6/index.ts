@@ -94,3 +94,29 @@ export function mxScaleExponents(
 export function nvfp4Scales(values: number[]): { globalScale: number; blockScales: number[] } {
   throw new NotImplementedError('l6.q4');
 }
+
+/** An OCP MX format and block size, as `mxQuantize(values, format, blockSize)` takes them. */
+export interface MxChoice {
+  readonly format: 'MXFP8_E4M3' | 'MXFP8_E5M2' | 'MXFP6_E3M2' | 'MXFP6_E2M3' | 'MXFP4_E2M1' | 'MXINT8';
+  readonly blockSize: 8 | 16 | 32 | 64;
+}
+
+/**
+ * l6.q5, an open task: the cheapest way to store a `rows` × `cols` matrix (given row by row) in an OCP MX format
+ * whose error stays within `maxError`. Try the six MX formats with blocks of 8, 16, 32 or 64 values along each row;
+ * the error is the relative RMS error that `mxQuantize(values, format, blockSize, { shape: [rows, cols] })` reports
+ * (`.error.relativeRmse`, at most `maxError`), the cost its bits per value (`.bitsPerValue`: the element's bits plus
+ * the block's 8-bit scale shared by its values). Return the choice that costs the fewest bits per value; between
+ * choices of the same cost, the one with the smaller error. Return null when no choice reaches `maxError`. Import
+ * `mxQuantize` from '../../src/mp/quant/mx'.
+ *
+ *     cheapestMxChoice(gradients, 256, 64, 0.1)   // e.g. { format: 'MXFP4_E2M1', blockSize: 16 }
+ *
+ * Graded with only the library's `quant/mx` available: every other library module and package, and the
+ * platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `quant/mx`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
+ */
+export function cheapestMxChoice(values: number[], rows: number, cols: number, maxError: number): MxChoice | null {
+  throw new NotImplementedError('l6.q5');
+}

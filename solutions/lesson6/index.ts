@@ -1,5 +1,6 @@
 /** Lesson 6: where it is going: FP8 recipes, block scaling and NVFP4. */
 import { roundValue } from '../../src/mp/formats/round'; // SOLUTION ONLY
+import { mxQuantize } from '../../src/mp/quant/mx'; // SOLUTION ONLY
 
 /**
  * l6.q1: the value of an OCP FP8 e4m3fn code (an integer 0..255): 1 sign bit, then 4 exponent bits with bias 7,
@@ -124,5 +125,40 @@ export function nvfp4Scales(values: number[]): { globalScale: number; blockScale
     blockScales.push(roundValue(Math.min(f(f(blockAmax / 6) * globalScale), 448), 'float8_e4m3fn'));
   }
   return { globalScale, blockScales };
+  // END SOLUTION
+}
+
+/** An OCP MX format and block size, as `mxQuantize(values, format, blockSize)` takes them. */
+export interface MxChoice {
+  readonly format: 'MXFP8_E4M3' | 'MXFP8_E5M2' | 'MXFP6_E3M2' | 'MXFP6_E2M3' | 'MXFP4_E2M1' | 'MXINT8';
+  readonly blockSize: 8 | 16 | 32 | 64;
+}
+
+/**
+ * l6.q5, an open task: the cheapest way to store a `rows` × `cols` matrix (given row by row) in an OCP MX format
+ * whose error stays within `maxError`. Try the six MX formats with blocks of 8, 16, 32 or 64 values along each row;
+ * the error is the relative RMS error that `mxQuantize(values, format, blockSize, { shape: [rows, cols] })` reports
+ * (`.error.relativeRmse`, at most `maxError`), the cost its bits per value (`.bitsPerValue`: the element's bits plus
+ * the block's 8-bit scale shared by its values). Return the choice that costs the fewest bits per value; between
+ * choices of the same cost, the one with the smaller error. Return null when no choice reaches `maxError`. Import
+ * `mxQuantize` from '../../src/mp/quant/mx'.
+ *
+ *     cheapestMxChoice(gradients, 256, 64, 0.1)   // e.g. { format: 'MXFP4_E2M1', blockSize: 16 }
+ */
+export function cheapestMxChoice(values: number[], rows: number, cols: number, maxError: number): MxChoice | null {
+  // BEGIN SOLUTION l6.q5
+  const formats = ['MXFP8_E4M3', 'MXFP8_E5M2', 'MXFP6_E3M2', 'MXFP6_E2M3', 'MXFP4_E2M1', 'MXINT8'] as const;
+  const data = Float32Array.from(values);
+  let best: { choice: MxChoice; bits: number; error: number } | null = null;
+  for (const format of formats) {
+    for (const blockSize of [8, 16, 32, 64] as const) {
+      const r = mxQuantize(data, format, blockSize, { shape: [rows, cols] });
+      const error = r.error.relativeRmse;
+      if (!(error <= maxError)) continue;
+      const better = !best || r.bitsPerValue < best.bits || (r.bitsPerValue === best.bits && error < best.error);
+      if (better) best = { choice: { format, blockSize }, bits: r.bitsPerValue, error };
+    }
+  }
+  return best && best.choice;
   // END SOLUTION
 }

@@ -1,4 +1,4 @@
-import { decode, DelayedScaling, mxQuantize, nvfp4Quantize, type MxFormat } from '../../mp/index';
+import { decode, DelayedScaling, MX_FORMATS, mxQuantize, nvfp4Quantize, type MxFormat } from '../../mp/index';
 import { hidden, shown, type Question, type Uses } from '../question';
 
 const exact = { compare: { kind: 'exact' } } as const;
@@ -54,6 +54,60 @@ function nvfp4(values: number[]): { globalScale: number; blockScales: number[] }
   return { globalScale: r.globalScale, blockScales: Array.from(r.blockScales) };
 }
 const f32 = (xs: number[]): number[] => xs.map(Math.fround);
+
+/** The OCP MX quantizer, to measure a choice with: it holds no answer to which choice is cheapest. */
+const MX: Uses = { library: ['quant/mx'] };
+const MX_BLOCKS = [8, 16, 32, 64] as const;
+
+interface MxChoice {
+  format: MxFormat;
+  blockSize: number;
+}
+/** Every MX format and block size, measured on the matrix: its bits per value and relative RMS error. */
+function mxChoices(values: number[], rows: number, cols: number): { choice: MxChoice; bits: number; error: number }[] {
+  const data = Float32Array.from(values);
+  return (Object.keys(MX_FORMATS) as MxFormat[]).flatMap((format) =>
+    MX_BLOCKS.map((blockSize) => {
+      const r = mxQuantize(data, format, blockSize, { shape: [rows, cols] });
+      return { choice: { format, blockSize }, bits: r.bitsPerValue, error: r.error.relativeRmse };
+    }),
+  );
+}
+/** The cheapest choice within the error bound (fewest bits, then smallest error), or null: found by measuring each. */
+function cheapestMx(values: number[], rows: number, cols: number, maxError: number): MxChoice | null {
+  const fit = mxChoices(values, rows, cols)
+    .filter((c) => c.error <= maxError)
+    .sort((a, b) => a.bits - b.bits || a.error - b.error);
+  return fit[0]?.choice ?? null;
+}
+/** The error of one choice, to set a bound exactly at it. */
+const mxError = (values: number[], rows: number, cols: number, c: MxChoice): number =>
+  mxChoices(values, rows, cols).find((m) => m.choice.format === c.format && m.choice.blockSize === c.blockSize)!.error;
+
+/**
+ * A gradient-like matrix, rows × 64, from a fixed seed: each row's values are Gaussian at their own scale, the
+ * scales spread over `binades` binades (as a layer's gradients differ from one sample to the next), and one value
+ * in `outlierEvery` is `outlier` times larger.
+ */
+function gradientLike(rows: number, seed: number, binades: number, outlierEvery: number, outlier: number): number[] {
+  let state = seed >>> 0;
+  const uniform = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0; // mulberry32
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+  const out: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    const scale = 2 ** (-10 - binades * uniform());
+    for (let c = 0; c < 64; c++) out.push(Math.fround(scale * gauss() * (uniform() < 1 / outlierEvery ? outlier : 1)));
+  }
+  return out;
+}
+const SMOOTH = gradientLike(16, 1, 6, 1e9, 1);
+const SPIKY = gradientLike(16, 2, 6, 24, 30);
 
 export const LESSON6: Question[] = [
   {
@@ -217,6 +271,62 @@ export const LESSON6: Question[] = [
         nvfp4(f32([...Array(16).fill(0), 5, -2])),
         exact,
       ),
+    ],
+  },
+  {
+    kind: 'code',
+    id: 'l6.q5',
+    title: {
+      en: 'Open task: the fewest bits per value within an error bound',
+      zh: '开放题：在误差上限内，每个值用最少的位数',
+    },
+    file: 'lesson6/index.ts',
+    export: 'cheapestMxChoice',
+    uses: MX,
+    cases: [
+      shown(
+        { en: 'Gaussian rows, a loose bound', zh: '高斯分布的行，宽松的上限' },
+        [SMOOTH, 16, 64, 0.12],
+        cheapestMx(SMOOTH, 16, 64, 0.12),
+        exact,
+      ),
+      shown(
+        { en: 'rows with outliers, a tight bound', zh: '带离群值的行，严格的上限' },
+        [SPIKY, 16, 64, 0.035],
+        cheapestMx(SPIKY, 16, 64, 0.035),
+        exact,
+      ),
+      hidden(
+        { en: "each block's scale costs bits", zh: '每块的缩放因子也占位数' },
+        [SPIKY, 16, 64, 0.15],
+        cheapestMx(SPIKY, 16, 64, 0.15),
+        exact,
+      ),
+      hidden(
+        { en: 'a block size other than 32', zh: '块大小不是 32' },
+        [SPIKY, 16, 64, 0.145],
+        cheapestMx(SPIKY, 16, 64, 0.145),
+        exact,
+      ),
+      hidden(
+        { en: 'equal cost: the smaller error', zh: '代价相同时取误差更小的' },
+        [SMOOTH, 16, 64, 0.06],
+        cheapestMx(SMOOTH, 16, 64, 0.06),
+        exact,
+      ),
+      hidden(
+        { en: 'an error exactly at the bound', zh: '误差恰好等于上限' },
+        [SPIKY, 16, 64, mxError(SPIKY, 16, 64, { format: 'MXFP4_E2M1', blockSize: 32 })],
+        { format: 'MXFP4_E2M1', blockSize: 32 },
+        exact,
+      ),
+      hidden(
+        { en: 'MXINT8 is an MX format too', zh: 'MXINT8 也是 MX 格式' },
+        [SPIKY, 16, 64, 0.016],
+        cheapestMx(SPIKY, 16, 64, 0.016),
+        exact,
+      ),
+      hidden({ en: 'no choice reaches the bound', zh: '没有任何选择能达到上限' }, [SMOOTH, 16, 64, 0.005], null, exact),
     ],
   },
   {
