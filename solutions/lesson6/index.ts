@@ -5,8 +5,8 @@ import { mxQuantize } from '../../src/mp/quant/mx'; // SOLUTION ONLY
 /**
  * l6.q1: the value of an OCP FP8 e4m3fn code (an integer 0..255): 1 sign bit, then 4 exponent bits with bias 7,
  * then 3 mantissa bits. An exponent field of 0 holds zero and the subnormals (no implicit leading 1), as in IEEE
- * formats. Unlike IEEE formats, e4m3fn ("finite") has no infinities: its top exponent field holds numbers too, and
- * only S.1111.111 (0x7f, 0xff) is NaN. Keep the sign of zero.
+ * formats. Unlike IEEE formats, e4m3fn ("fn": finite, with a NaN encoding of its own) has no infinities: its top
+ * exponent field holds numbers too, and only S.1111.111 (0x7f, 0xff) is NaN. Keep the sign of zero.
  *
  *     decodeE4M3(0x38)   // 1
  */

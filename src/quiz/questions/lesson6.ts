@@ -114,6 +114,17 @@ export const LESSON6: Question[] = [
     kind: 'code',
     id: 'l6.q1',
     title: { en: 'Decode float8_e4m3fn', zh: '解码 float8_e4m3fn' },
+    prompt: {
+      en:
+        'l6.q1: the value of an OCP FP8 e4m3fn code (an integer 0..255): 1 sign bit, then 4 exponent bits with bias 7, ' +
+        'then 3 mantissa bits. An exponent field of 0 holds zero and the subnormals (no implicit leading 1), as in IEEE ' +
+        'formats. Unlike IEEE formats, e4m3fn ("fn": finite, with a NaN encoding of its own) has no infinities: its top exponent field holds numbers too, ' +
+        'and only S.1111.111 (0x7f, 0xff) is NaN. Keep the sign of zero. Example: decodeE4M3(0x38) is 1.',
+      zh:
+        'l6.q1：求 OCP FP8 e4m3fn 编码（0..255 的整数）表示的值：1 位符号，接着 4 位指数（偏置为 7），再接 3 位尾数。' +
+        '指数域为 0 时表示零和次正规数（没有隐含的前导 1），与 IEEE 格式相同。与 IEEE 格式不同，e4m3fn（fn：finite，NaN 另有编码）' +
+        '没有无穷大：最高的指数域也表示普通数值，只有 S.1111.111（0x7f、0xff）是 NaN。保留零的符号。例：decodeE4M3(0x38) 为 1。',
+    },
     file: 'lesson6/index.ts',
     export: 'decodeE4M3',
     uses: ROUNDING,
@@ -136,6 +147,24 @@ export const LESSON6: Question[] = [
     kind: 'code',
     id: 'l6.q2',
     title: { en: "Transformer Engine's delayed scaling, step by step", zh: 'Transformer Engine 的延迟缩放，逐步计算' },
+    prompt: {
+      en:
+        "l6.q2: the scale Transformer Engine's delayed scaling casts with at each step, given the amax each step " +
+        "measured (amaxes[i] is step i + 1's). The first step has no history and casts with scale 1. After each step " +
+        "its amax joins the history, which keeps the last historyLength steps, that one included; the next step's " +
+        "scale puts the history's amax (by algo) at fp8Max with margin binades of headroom. Transformer Engine keeps " +
+        'scales in float32 and computes them in float32. An amax that gives no usable scale (zero, NaN or infinite; a ' +
+        "NaN anywhere in a 'max' window counts) keeps the previous scale; a scale too large for float32 becomes the " +
+        "largest float32. Example: delayedScales([2, 2], { historyLength: 4, fp8Max: 448, margin: 0, algo: 'max' }) " +
+        'is [1, 224].',
+      zh:
+        'l6.q2：给出每一步测得的 amax（amaxes[i] 是第 i + 1 步的），求 Transformer Engine 的延迟缩放在每一步转换时所用的' +
+        '缩放因子。第一步还没有历史，用缩放因子 1。每一步结束后，它的 amax 加入历史；历史保留最近 historyLength 步，' +
+        '包括刚结束的这一步。下一步的缩放因子把历史的 amax（按 algo 取）放到 fp8Max，并留出 margin 个二进制量级的余量。' +
+        'Transformer Engine 用 float32 保存并计算缩放因子。得不到可用缩放因子的 amax（零、NaN 或无穷大；' +
+        "'max' 窗口里任何一个 NaN 都算）沿用上一个缩放因子；超出 float32 的缩放因子取最大的 float32。" +
+        "例：delayedScales([2, 2], { historyLength: 4, fp8Max: 448, margin: 0, algo: 'max' }) 为 [1, 224]。",
+    },
     file: 'lesson6/index.ts',
     export: 'delayedScales',
     uses: ROUNDING,
@@ -195,6 +224,22 @@ export const LESSON6: Question[] = [
     kind: 'code',
     id: 'l6.q3',
     title: { en: "MX blocks' shared exponents", zh: 'MX 块的共享指数' },
+    prompt: {
+      en:
+        'l6.q3: the shared exponent e (the scale is X = 2^e) of every OCP MX block of a rows × cols matrix given row ' +
+        'by row: each row is cut into blocks of blockSize values from its start (its last block may be shorter), and ' +
+        "the blocks are listed row by row. The spec chooses e so that the block's largest magnitude, divided by X, has " +
+        "the exponent emaxElement: that of the element format's largest normal value (8 for e4m3, 2 for e2m1), so it " +
+        "lands in the element format's top binade. The scale is stored as E8M0: e stays within −127..127, and an " +
+        'all-zero block gets −127. A block holding a NaN or an infinity gets NaN; the other blocks are not affected. ' +
+        'Example: mxScaleExponents([0.5, -3, 1.25], 1, 3, 8, 32) is [-7].',
+      zh:
+        'l6.q3：一个 rows × cols 的矩阵按行给出，求它每个 OCP MX 块的共享指数 e（缩放因子 X = 2^e）：每一行从头开始' +
+        '切成 blockSize 个值一块（最后一块可以较短），各块按行依次列出。规范选取 e，使块中绝对值最大的数除以 X 后' +
+        '的指数等于 emaxElement，即元素格式最大正规数的指数（e4m3 为 8，e2m1 为 2），从而落在元素格式最高的二进制' +
+        '量级里。缩放因子以 E8M0 存储：e 限制在 −127..127，全零块取 −127。含 NaN 或无穷大的块得到 NaN，其他块不受影响。' +
+        '例：mxScaleExponents([0.5, -3, 1.25], 1, 3, 8, 32) 为 [-7]。',
+    },
     file: 'lesson6/index.ts',
     export: 'mxScaleExponents',
     uses: ROUNDING,
@@ -242,6 +287,22 @@ export const LESSON6: Question[] = [
     kind: 'code',
     id: 'l6.q4',
     title: { en: "NVFP4's two levels of scale", zh: 'NVFP4 的两级缩放' },
+    prompt: {
+      en:
+        "l6.q4: NVFP4's two levels of scale for a 1-D tensor of float32 values, as Transformer Engine's recipe " +
+        'computes them, every operation rounded to float32: the tensor scale S = (448 · 6) / amax, which maps the ' +
+        "tensor's largest magnitude to the largest E4M3 block scale (448) times the largest E2M1 element (6), the " +
+        'largest float32 where that overflows; and for each block of 16 values (the last may be shorter), its E4M3 ' +
+        'scale (block amax / 6) · S, clamped to 448 and rounded to E4M3 (round to nearest even: ' +
+        "roundValue(x, 'float8_e4m3fn'), imported from '../../src/mp/formats/round'). Example: " +
+        'nvfp4Scales(Array(16).fill(3)).blockScales is [448].',
+      zh:
+        'l6.q4：按 Transformer Engine 的配方求一维 float32 张量的 NVFP4 两级缩放因子，每一步运算都舍入到 float32：' +
+        '张量级缩放因子 S = (448 · 6) / amax，把张量中绝对值最大的数映射到最大的 E4M3 块缩放因子（448）乘以最大的 ' +
+        'E2M1 元素（6），溢出时取最大的 float32；每 16 个值一块（最后一块可以较短），块缩放因子为 (块 amax / 6) · S，' +
+        "截到 448 以内并舍入到 E4M3（就近舍入到偶数：roundValue(x, 'float8_e4m3fn')，从 '../../src/mp/formats/round' " +
+        '导入）。例：nvfp4Scales(Array(16).fill(3)).blockScales 为 [448]。',
+    },
     file: 'lesson6/index.ts',
     export: 'nvfp4Scales',
     uses: ROUNDING,
@@ -279,6 +340,21 @@ export const LESSON6: Question[] = [
     title: {
       en: 'Open task: the fewest bits per value within an error bound',
       zh: '开放题：在误差上限内，每个值用最少的位数',
+    },
+    prompt: {
+      en:
+        'l6.q5, an open task: the cheapest way to store a rows × cols matrix (given row by row) in an OCP MX format ' +
+        'whose error stays within maxError. Try the six MX formats with blocks of 8, 16, 32 or 64 values along each ' +
+        'row; the error is the relative RMS error that mxQuantize(values, format, blockSize, { shape: [rows, cols] }) ' +
+        'reports (.error.relativeRmse, at most maxError), the cost its bits per value (.bitsPerValue). Return the ' +
+        'choice that costs the fewest bits per value; between choices of the same cost, the one with the smaller ' +
+        "error. Return null when no choice reaches maxError. Import mxQuantize from '../../src/mp/quant/mx'.",
+      zh:
+        'l6.q5，开放题：把一个按行给出的 rows × cols 矩阵存成 OCP MX 格式，在误差不超过 maxError 的前提下找最省的方案。' +
+        '在六种 MX 格式和沿每行 8、16、32 或 64 个值一块之间选择；误差是 ' +
+        'mxQuantize(values, format, blockSize, { shape: [rows, cols] }) 报告的相对均方根误差（.error.relativeRmse，' +
+        '不超过 maxError），代价是它的每值位数（.bitsPerValue）。返回每值位数最少的方案；代价相同时取误差更小的。' +
+        "没有方案能达到 maxError 时返回 null。mxQuantize 从 '../../src/mp/quant/mx' 导入。",
     },
     file: 'lesson6/index.ts',
     export: 'cheapestMxChoice',
@@ -337,7 +413,25 @@ export const LESSON6: Question[] = [
       zh: '为什么 DeepSeek-V3 的梯度可以用 e4m3 而不用 e5m2？',
     },
     points: 1,
-    choices: ['a', 'b', 'c', 'd'],
+    // lettered a, b, c, d where they are shown; the answer is the letter
+    choices: [
+      {
+        en: "its 1×128 and 128×128 scales make each small group fit e4m3's range, so the extra mantissa bit is worth more than e5m2's extra exponent bit",
+        zh: '1×128 和 128×128 的缩放因子让每个小组都落在 e4m3 的范围内，所以多一位尾数比 e5m2 多一位指数更值',
+      },
+      {
+        en: 'the gradients of large language models span fewer binades than their activations',
+        zh: '大语言模型梯度跨越的二进制量级比激活少',
+      },
+      {
+        en: 'H800 Tensor Cores cannot multiply e5m2',
+        zh: 'H800 的张量核心不能做 e5m2 乘法',
+      },
+      {
+        en: 'e4m3 has a wider range than e5m2',
+        zh: 'e4m3 的动态范围比 e5m2 宽',
+      },
+    ],
     answer: 'a',
   },
   {
@@ -348,7 +442,25 @@ export const LESSON6: Question[] = [
       zh: '在梯度上，为什么每 32 个数一个缩放因子比整个张量一个损失更小？',
     },
     points: 1,
-    choices: ['a', 'b', 'c', 'd'],
+    // lettered a, b, c, d where they are shown; the answer is the letter
+    choices: [
+      {
+        en: "each block's values are rounded with more mantissa bits",
+        zh: '每块的值用更多尾数位舍入',
+      },
+      {
+        en: "one large value sets a per-tensor scale and pushes the rest of the tensor toward the bottom of the format, while a block scale fits each block's own largest value",
+        zh: '一个大值决定了逐张量缩放因子，把张量的其余部分推向格式下端，而块缩放因子贴合每块自己的最大值',
+      },
+      {
+        en: 'power-of-two scales round exactly',
+        zh: '2 的幂缩放因子的舍入是精确的',
+      },
+      {
+        en: 'block scaling removes the need for float32 master weights',
+        zh: '块缩放不再需要 float32 主权重',
+      },
+    ],
     answer: 'b',
   },
   {
@@ -359,7 +471,25 @@ export const LESSON6: Question[] = [
       zh: '为什么 DeepSeek-V3 每 128 个乘积就把部分和提升到 float32？',
     },
     points: 1,
-    choices: ['a', 'b', 'c', 'd'],
+    // lettered a, b, c, d where they are shown; the answer is the letter
+    choices: [
+      {
+        en: 'FP8 products overflow after 128 additions',
+        zh: 'FP8 乘积加 128 次后会溢出',
+      },
+      {
+        en: 'the delayed scale must be refreshed every 128 products',
+        zh: '每 128 个乘积要刷新一次延迟缩放因子',
+      },
+      {
+        en: 'a 14-bit sum drops the low bits of each new product once the sum is large, and the loss grows with K',
+        zh: '部分和变大后，14 位的和会丢掉每个新乘积的低位，损失随 K 增长',
+      },
+      {
+        en: 'e4m3 cannot represent a sum larger than 448',
+        zh: 'e4m3 表示不了大于 448 的和',
+      },
+    ],
     answer: 'c',
   },
   {
