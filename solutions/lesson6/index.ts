@@ -41,7 +41,7 @@ export interface DelayedScalingSettings {
  * float32 and computes them in float32. An amax that gives no usable scale (zero, NaN or infinite; a NaN anywhere
  * in a 'max' window counts) keeps the previous scale; a scale too large for float32 becomes the largest float32.
  *
- *     delayedScales([2, 2], { historyLength: 4, fp8Max: 448, margin: 0, algo: 'max' })   // [1, 224]
+ *     delayedScales([4, 4], { historyLength: 4, fp8Max: 448, margin: 0, algo: 'max' })   // [1, 112]
  */
 export function delayedScales(amaxes: number[], settings: DelayedScalingSettings): number[] {
   // BEGIN SOLUTION l6.q2

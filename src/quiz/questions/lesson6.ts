@@ -155,21 +155,21 @@ export const LESSON6: Question[] = [
         "scale puts the history's amax (by algo) at fp8Max with margin binades of headroom. Transformer Engine keeps " +
         'scales in float32 and computes them in float32. An amax that gives no usable scale (zero, NaN or infinite; a ' +
         "NaN anywhere in a 'max' window counts) keeps the previous scale; a scale too large for float32 becomes the " +
-        "largest float32. Example: delayedScales([2, 2], { historyLength: 4, fp8Max: 448, margin: 0, algo: 'max' }) " +
-        'is [1, 224].',
+        "largest float32. Example: delayedScales([4, 4], { historyLength: 4, fp8Max: 448, margin: 0, algo: 'max' }) " +
+        'is [1, 112].',
       zh:
         'l6.q2：给出每一步测得的 amax（amaxes[i] 是第 i + 1 步的），求 Transformer Engine 的延迟缩放在每一步转换时所用的' +
         '缩放因子。第一步还没有历史，用缩放因子 1。每一步结束后，它的 amax 加入历史；历史保留最近 historyLength 步，' +
         '包括刚结束的这一步。下一步的缩放因子把历史的 amax（按 algo 取）放到 fp8Max，并留出 margin 个二进制量级的余量。' +
         'Transformer Engine 用 float32 保存并计算缩放因子。得不到可用缩放因子的 amax（零、NaN 或无穷大；' +
         "'max' 窗口里任何一个 NaN 都算）沿用上一个缩放因子；超出 float32 的缩放因子取最大的 float32。" +
-        "例：delayedScales([2, 2], { historyLength: 4, fp8Max: 448, margin: 0, algo: 'max' }) 为 [1, 224]。",
+        "例：delayedScales([4, 4], { historyLength: 4, fp8Max: 448, margin: 0, algo: 'max' }) 为 [1, 112]。",
     },
     file: 'lesson6/index.ts',
     export: 'delayedScales',
     uses: ROUNDING,
     cases: [
-      shown({ en: 'a steady tensor', zh: '平稳的张量' }, [[2, 2, 2], TE()], delayed([2, 2, 2], TE()), exact),
+      shown({ en: 'a steady tensor', zh: '平稳的张量' }, [[4, 4, 4], TE()], delayed([4, 4, 4], TE()), exact),
       shown(
         { en: 'the window includes the step just measured', zh: '窗口包含刚测完的这一步' },
         [[1, 4, 1, 1, 1], TE({ historyLength: 2 })],
