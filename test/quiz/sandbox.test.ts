@@ -3,7 +3,15 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
-import { gradeSubmission, isolation, loadQuestions, type CodeQuestion, type Report } from '../../src/quiz';
+import {
+  findQuestion,
+  gradeSubmission,
+  isolation,
+  loadQuestions,
+  pointsOf,
+  type CodeQuestion,
+  type Report,
+} from '../../src/quiz';
 import { toWire } from '../../src/quiz/wire';
 import { replaceBody, ROOT, SOLUTIONS, tempDir, writeSubmission } from '../../scripts/quiz/submissions';
 import { timed } from '../helpers';
@@ -83,6 +91,9 @@ function outcome(report: Report): { earned: number; message: string; lesson6: nu
   return { earned: attacked!.earned, message: message ?? 'all correct', lesson6: correct!.earned };
 }
 
+/** l6.q1's points: a correct lesson 6 beside the attack keeps them all. */
+const L6Q1 = pointsOf(findQuestion('l6.q1'));
+
 const osSandbox = isolation().kind === 'bubblewrap';
 const modes = (osSandbox ? ['bubblewrap', 'node'] : ['node']) as ('bubblewrap' | 'node')[];
 
@@ -106,7 +117,7 @@ for (const sandbox of modes) {
         const o = outcome(reports.get(a.name)!);
         expect(o.earned).to.equal(0);
         expect(o.message).to.match(a.message);
-        expect(o.lesson6, 'lesson 6 keeps its points').to.equal(4);
+        expect(o.lesson6, 'lesson 6 keeps its points').to.equal(L6Q1);
       });
     }
 
@@ -224,7 +235,7 @@ describe('the OS sandbox against processes, signals, sockets and the network', f
       const o = outcome(reports.get(a.name)!);
       expect(o.earned).to.equal(0);
       expect(o.message).to.match(a.message);
-      expect(o.lesson6).to.equal(4);
+      expect(o.lesson6).to.equal(L6Q1);
     });
   }
 
@@ -263,7 +274,7 @@ describe('the channel from the sandbox', function () {
 
   it('ends a sandbox that writes a result line of its own, and fails its case', async () => {
     const o = outcome(await grade(`fs.writeSync(3, ${forged(1)});`));
-    expect([o.earned, o.lesson6]).to.deep.equal([0, 4]);
+    expect([o.earned, o.lesson6]).to.deep.equal([0, L6Q1]);
     expect(o.message).to.equal(
       "the process wrote on the grader's channel during the call, which grading does not allow",
     );
