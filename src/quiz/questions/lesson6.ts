@@ -258,6 +258,12 @@ export const LESSON6: Question[] = [
       ),
       hidden({ en: 'a power of two', zh: '2 的幂' }, [[4, -1], 1, 2, 8, 32], mxExponents([4, -1], 1, 2, 8, 32), exact),
       hidden(
+        { en: 'a negative value sets the scale', zh: '由负数决定缩放因子' },
+        [[-12, 1, 0.5, 2], 1, 4, 2, 4],
+        mxExponents([-12, 1, 0.5, 2], 1, 4, 2, 4),
+        exact,
+      ),
+      hidden(
         { en: 'an all-zero block', zh: '全零块' },
         [[0, 0, 3, 1], 1, 4, 2, 2],
         mxExponents([0, 0, 3, 1], 1, 4, 2, 2),
