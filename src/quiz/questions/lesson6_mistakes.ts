@@ -230,15 +230,16 @@ interface SearchVariant {
 type SearchArgs = [values: number[], rows: number, cols: number, maxError: number];
 function searchWith([values, rows, cols, maxError]: SearchArgs, o: SearchVariant): unknown {
   const data = Float32Array.from(values);
-  let best: { choice: unknown; bits: number; error: number } | null = null;
-  let closest: { choice: unknown; error: number } | null = null;
+  type Found = { choice: unknown; bits: number; error: number };
+  let best = null as Found | null;
+  let closest = null as Found | null;
   for (const format of Object.keys(MX_FORMATS) as MxFormat[]) {
     if (o.floatsOnly && format === 'MXINT8') continue;
     for (const blockSize of o.only32 ? [32] : [8, 16, 32, 64]) {
       const r = mxQuantize(data, format, blockSize, { shape: [rows, cols] });
       const bits = o.elementBitsOnly ? r.bitsPerValue - 8 / blockSize : r.bitsPerValue;
       const error = r.error.relativeRmse;
-      if (!closest || error < closest.error) closest = { choice: { format, blockSize }, error };
+      if (!closest || error < closest.error) closest = { choice: { format, blockSize }, bits, error };
       if (o.strictlyBelow ? !(error < maxError) : !(error <= maxError)) continue;
       const tieWins = !o.firstOfEqualCost && bits === best?.bits && error < best.error;
       if (!best || bits < best.bits || tieWins) best = { choice: { format, blockSize }, bits, error };
