@@ -228,22 +228,37 @@ interface SearchVariant {
   bestAnyway?: boolean;
 }
 type SearchArgs = [values: number[], rows: number, cols: number, maxError: number];
-function searchWith([values, rows, cols, maxError]: SearchArgs, o: SearchVariant): unknown {
+interface Measured {
+  readonly choice: { format: MxFormat; blockSize: number };
+  readonly bits: number;
+  readonly error: number;
+}
+/** Every format and block size measured once per matrix: the wrong searches below share the measurements. */
+const measured = new WeakMap<number[], Measured[]>();
+function measure(values: number[], rows: number, cols: number): Measured[] {
+  const known = measured.get(values);
+  if (known) return known;
   const data = Float32Array.from(values);
-  type Found = { choice: unknown; bits: number; error: number };
-  let best = null as Found | null;
-  let closest = null as Found | null;
-  for (const format of Object.keys(MX_FORMATS) as MxFormat[]) {
-    if (o.floatsOnly && format === 'MXINT8') continue;
-    for (const blockSize of o.only32 ? [32] : [8, 16, 32, 64]) {
+  const all = (Object.keys(MX_FORMATS) as MxFormat[]).flatMap((format) =>
+    [8, 16, 32, 64].map((blockSize) => {
       const r = mxQuantize(data, format, blockSize, { shape: [rows, cols] });
-      const bits = o.elementBitsOnly ? r.bitsPerValue - 8 / blockSize : r.bitsPerValue;
-      const error = r.error.relativeRmse;
-      if (!closest || error < closest.error) closest = { choice: { format, blockSize }, bits, error };
-      if (o.strictlyBelow ? !(error < maxError) : !(error <= maxError)) continue;
-      const tieWins = !o.firstOfEqualCost && bits === best?.bits && error < best.error;
-      if (!best || bits < best.bits || tieWins) best = { choice: { format, blockSize }, bits, error };
-    }
+      return { choice: { format, blockSize }, bits: r.bitsPerValue, error: r.error.relativeRmse };
+    }),
+  );
+  measured.set(values, all);
+  return all;
+}
+function searchWith([values, rows, cols, maxError]: SearchArgs, o: SearchVariant): unknown {
+  let best = null as Measured | null;
+  let closest = null as Measured | null;
+  for (const m of measure(values, rows, cols)) {
+    const { format, blockSize } = m.choice;
+    if ((o.floatsOnly && format === 'MXINT8') || (o.only32 && blockSize !== 32)) continue;
+    const bits = o.elementBitsOnly ? m.bits - 8 / blockSize : m.bits;
+    if (!closest || m.error < closest.error) closest = m;
+    if (o.strictlyBelow ? !(m.error < maxError) : !(m.error <= maxError)) continue;
+    const tieWins = !o.firstOfEqualCost && bits === best?.bits && m.error < best.error;
+    if (!best || bits < best.bits || tieWins) best = { ...m, bits };
   }
   return best ? best.choice : o.bestAnyway ? closest!.choice : null;
 }
