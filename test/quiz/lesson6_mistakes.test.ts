@@ -5,16 +5,16 @@
  */
 import { expect } from 'chai';
 import { compare, findQuestion, inLang, type CodeQuestion } from '../../src/quiz';
+import type { Mistake } from '../../src/quiz/question';
 import {
   CHEAPEST_MX,
   DECODE_E4M3,
   DELAYED_SCALES,
   MX_SCALE_EXPONENTS,
   NVFP4_SCALES,
-  type WrongFormula,
 } from '../../src/quiz/questions/lesson6_mistakes';
 
-const MISTAKES: [string, readonly WrongFormula[]][] = [
+const MISTAKES: [string, readonly Mistake[]][] = [
   ['l6.q1', DECODE_E4M3],
   ['l6.q2', DELAYED_SCALES],
   ['l6.q3', MX_SCALE_EXPONENTS],

@@ -1,5 +1,6 @@
 import { decode, DelayedScaling, MX_FORMATS, mxQuantize, nvfp4Quantize, type MxFormat } from '../../mp/index';
 import { hidden, shown, type Question, type Uses } from '../question';
+import { CHEAPEST_MX, DECODE_E4M3, DELAYED_SCALES, MX_SCALE_EXPONENTS, NVFP4_SCALES } from './lesson6_mistakes';
 
 const exact = { compare: { kind: 'exact' } } as const;
 /** Float rounding and the format specs: what NVFP4's E4M3 block scales need, not the library's quantizers. */
@@ -113,6 +114,7 @@ export const LESSON6: Question[] = [
   {
     kind: 'code',
     id: 'l6.q1',
+    minutes: 10,
     title: { en: 'Decode float8_e4m3fn', zh: '解码 float8_e4m3fn' },
     prompt: {
       en:
@@ -129,23 +131,50 @@ export const LESSON6: Question[] = [
     export: 'decodeE4M3',
     uses: ROUNDING,
     cases: [
-      shown({ en: 'one (0x38)', zh: '1（0x38）' }, [0x38], e4m3(0x38), exact),
-      shown({ en: 'the largest value (0x7e)', zh: '最大值（0x7e）' }, [0x7e], e4m3(0x7e), exact),
+      shown({ en: 'one (0x38)', zh: '1（0x38）' }, [0x38], e4m3(0x38), { ...exact, mistakes: DECODE_E4M3 }),
+      shown({ en: 'the largest value (0x7e)', zh: '最大值（0x7e）' }, [0x7e], e4m3(0x7e), {
+        ...exact,
+        mistakes: DECODE_E4M3,
+      }),
       hidden(
         { en: 'the top exponent holds numbers, not infinity', zh: '最高指数表示的是数，不是无穷大' },
         [0x78],
         e4m3(0x78),
-        exact,
+        {
+          ...exact,
+          mistakes: DECODE_E4M3,
+          catches: {
+            en: 'the top exponent read as infinity or NaN, as in IEEE formats',
+            zh: '把最高指数按 IEEE 格式读成了无穷大或 NaN',
+          },
+        },
       ),
-      hidden({ en: 'NaN is S.1111.111 only', zh: 'NaN 只有 S.1111.111' }, [0xff], NaN, exact),
-      hidden({ en: 'a subnormal', zh: '次正规数' }, [0x03], e4m3(0x03), exact),
-      hidden({ en: 'negative zero', zh: '负零' }, [0x80], -0, exact),
-      hidden({ en: 'a negative normal', zh: '负的正规数' }, [0xd5], e4m3(0xd5), exact),
+      hidden({ en: 'NaN is S.1111.111 only', zh: 'NaN 只有 S.1111.111' }, [0xff], NaN, {
+        ...exact,
+        mistakes: DECODE_E4M3,
+        catches: { en: 'the NaN pattern read as a number', zh: '把 NaN 编码当成了数值' },
+      }),
+      hidden({ en: 'a subnormal', zh: '次正规数' }, [0x03], e4m3(0x03), {
+        ...exact,
+        mistakes: DECODE_E4M3,
+        catches: { en: 'a missing or wrong subnormal rule', zh: '缺少次正规数规则，或者规则写错了' },
+      }),
+      hidden({ en: 'negative zero', zh: '负零' }, [0x80], -0, {
+        ...exact,
+        mistakes: DECODE_E4M3,
+        catches: { en: 'the sign of zero lost', zh: '丢了零的符号' },
+      }),
+      hidden({ en: 'a negative normal', zh: '负的正规数' }, [0xd5], e4m3(0xd5), {
+        ...exact,
+        mistakes: DECODE_E4M3,
+        catches: { en: 'the sign bit misread', zh: '读错了符号位' },
+      }),
     ],
   },
   {
     kind: 'code',
     id: 'l6.q2',
+    minutes: 20,
     title: { en: "Transformer Engine's delayed scaling, step by step", zh: 'Transformer Engine 的延迟缩放，逐步计算' },
     prompt: {
       en:
@@ -169,60 +198,92 @@ export const LESSON6: Question[] = [
     export: 'delayedScales',
     uses: ROUNDING,
     cases: [
-      shown({ en: 'a steady tensor', zh: '平稳的张量' }, [[4, 4, 4], TE()], delayed([4, 4, 4], TE()), exact),
+      shown({ en: 'a steady tensor', zh: '平稳的张量' }, [[4, 4, 4], TE()], delayed([4, 4, 4], TE()), {
+        ...exact,
+        mistakes: DELAYED_SCALES,
+      }),
       shown(
         { en: 'the window includes the step just measured', zh: '窗口包含刚测完的这一步' },
         [[1, 4, 1, 1, 1], TE({ historyLength: 2 })],
         delayed([1, 4, 1, 1, 1], TE({ historyLength: 2 })),
-        exact,
+        { ...exact, mistakes: DELAYED_SCALES },
       ),
       hidden(
         { en: 'the scale is a float32 number', zh: '缩放因子是 float32 数' },
         [[3, 3], TE()],
         delayed([3, 3], TE()),
-        exact,
+        {
+          ...exact,
+          mistakes: DELAYED_SCALES,
+          catches: { en: 'a scale computed in double precision', zh: '缩放因子用双精度计算' },
+        },
       ),
       hidden(
         { en: 'a margin of one binade', zh: '留一个二进制量级的余量' },
         [[3.5, 1, 1], TE({ margin: 1 })],
         delayed([3.5, 1, 1], TE({ margin: 1 })),
-        exact,
+        {
+          ...exact,
+          mistakes: DELAYED_SCALES,
+          catches: { en: 'the margin applied the wrong way', zh: 'margin 的方向用反了' },
+        },
       ),
       hidden(
         { en: 'an all-zero window keeps the previous scale', zh: '全零窗口沿用上一个缩放因子' },
         [[2, 0, 0, 0], TE({ historyLength: 2 })],
         delayed([2, 0, 0, 0], TE({ historyLength: 2 })),
-        exact,
+        {
+          ...exact,
+          mistakes: DELAYED_SCALES,
+          catches: { en: 'a scale computed from a zero amax', zh: '用为零的 amax 算了缩放因子' },
+        },
       ),
       hidden(
         { en: 'an infinite amax keeps the previous scale', zh: 'amax 为无穷大时沿用上一个缩放因子' },
         [[2, Infinity, 2, 2], TE({ historyLength: 2 })],
         delayed([2, Infinity, 2, 2], TE({ historyLength: 2 })),
-        exact,
+        {
+          ...exact,
+          mistakes: DELAYED_SCALES,
+          catches: { en: 'a scale computed from an infinite amax', zh: '用无穷大的 amax 算了缩放因子' },
+        },
       ),
       hidden(
         { en: 'a NaN in the window keeps the previous scale', zh: '窗口里有 NaN 时沿用上一个缩放因子' },
         [[2, NaN, 1, 1], TE({ historyLength: 2 })],
         delayed([2, NaN, 1, 1], TE({ historyLength: 2 })),
-        exact,
+        {
+          ...exact,
+          mistakes: DELAYED_SCALES,
+          catches: { en: 'a NaN in the window skipped or used', zh: '窗口里的 NaN 被跳过或被拿来计算' },
+        },
       ),
       hidden(
         { en: "'most_recent' takes the last amax", zh: "'most_recent' 取最后一个 amax" },
         [[4, 1, 1], TE({ algo: 'most_recent', historyLength: 3 })],
         delayed([4, 1, 1], TE({ algo: 'most_recent', historyLength: 3 })),
-        exact,
+        {
+          ...exact,
+          mistakes: DELAYED_SCALES,
+          catches: { en: "'most_recent' read as 'max'", zh: "把 'most_recent' 当成了 'max'" },
+        },
       ),
       hidden(
         { en: 'a scale past float32 becomes the largest float32', zh: '超出 float32 的缩放因子取最大的 float32' },
         [[1e-40, 1e-40], TE({ fp8Max: 57344 })],
         delayed(f32([1e-40, 1e-40]), TE({ fp8Max: 57344 })),
-        exact,
+        {
+          ...exact,
+          mistakes: DELAYED_SCALES,
+          catches: { en: 'a scale beyond float32’s range', zh: '缩放因子超出了 float32 的范围' },
+        },
       ),
     ],
   },
   {
     kind: 'code',
     id: 'l6.q3',
+    minutes: 15,
     title: { en: "MX blocks' shared exponents", zh: 'MX 块的共享指数' },
     prompt: {
       en:
@@ -248,50 +309,74 @@ export const LESSON6: Question[] = [
         { en: 'one block of e4m3 elements', zh: '一块 e4m3 元素' },
         [[0.5, -3, 1.25], 1, 3, 8, 32],
         mxExponents([0.5, -3, 1.25], 1, 3, 8, 32),
-        exact,
+        { ...exact, mistakes: MX_SCALE_EXPONENTS },
       ),
       shown(
         { en: 'two rows of two blocks (e2m1)', zh: '两行、每行两块（e2m1）' },
         [[1, 2, 0.25, 0.5, 8, 1, 3, 0.75], 2, 4, 2, 2],
         mxExponents([1, 2, 0.25, 0.5, 8, 1, 3, 0.75], 2, 4, 2, 2),
-        exact,
+        { ...exact, mistakes: MX_SCALE_EXPONENTS },
       ),
-      hidden({ en: 'a power of two', zh: '2 的幂' }, [[4, -1], 1, 2, 8, 32], mxExponents([4, -1], 1, 2, 8, 32), exact),
+      hidden({ en: 'a power of two', zh: '2 的幂' }, [[4, -1], 1, 2, 8, 32], mxExponents([4, -1], 1, 2, 8, 32), {
+        ...exact,
+        mistakes: MX_SCALE_EXPONENTS,
+        catches: { en: 'ceil(log2) − 1 in place of floor(log2)', zh: '用 ceil(log2) − 1 代替了 floor(log2)' },
+      }),
       hidden(
         { en: 'a negative value sets the scale', zh: '由负数决定缩放因子' },
         [[-12, 1, 0.5, 2], 1, 4, 2, 4],
         mxExponents([-12, 1, 0.5, 2], 1, 4, 2, 4),
-        exact,
+        {
+          ...exact,
+          mistakes: MX_SCALE_EXPONENTS,
+          catches: { en: 'the largest value taken for the largest magnitude', zh: '把最大值当成了最大绝对值' },
+        },
       ),
       hidden(
         { en: 'an all-zero block', zh: '全零块' },
         [[0, 0, 3, 1], 1, 4, 2, 2],
         mxExponents([0, 0, 3, 1], 1, 4, 2, 2),
-        exact,
+        {
+          ...exact,
+          mistakes: MX_SCALE_EXPONENTS,
+          catches: { en: 'an all-zero block given no E8M0 exponent', zh: '全零块没有给出 E8M0 指数' },
+        },
       ),
       hidden(
         { en: 'NaN and infinity poison their own block only', zh: 'NaN 和无穷大只影响自己所在的块' },
         [[1, NaN, 2, 3, Infinity, 1], 1, 6, 2, 2],
         mxExponents([1, NaN, 2, 3, Infinity, 1], 1, 6, 2, 2),
-        exact,
+        {
+          ...exact,
+          mistakes: MX_SCALE_EXPONENTS,
+          catches: {
+            en: 'a NaN or infinity skipped, or spread to other blocks',
+            zh: 'NaN 或无穷大被跳过，或者影响了其他块',
+          },
+        },
       ),
       hidden(
         { en: 'blocks restart at each row', zh: '每一行重新分块' },
         [[1, 2, 3, 4, 5, 64, 1, 1, 1, 1], 2, 5, 0, 4],
         mxExponents([1, 2, 3, 4, 5, 64, 1, 1, 1, 1], 2, 5, 0, 4),
-        exact,
+        { ...exact, mistakes: MX_SCALE_EXPONENTS, catches: { en: 'blocks that run on across rows', zh: '块跨行延续' } },
       ),
       hidden(
         { en: 'a tiny block clamps at −127', zh: '极小的块截到 −127' },
         [f32([1e-40, 0]), 1, 2, 8, 32],
         mxExponents(f32([1e-40, 0]), 1, 2, 8, 32),
-        exact,
+        {
+          ...exact,
+          mistakes: MX_SCALE_EXPONENTS,
+          catches: { en: "an exponent below E8M0's range", zh: '指数低于 E8M0 的范围' },
+        },
       ),
     ],
   },
   {
     kind: 'code',
     id: 'l6.q4',
+    minutes: 15,
     title: { en: "NVFP4's two levels of scale", zh: 'NVFP4 的两级缩放' },
     prompt: {
       en:
@@ -313,36 +398,52 @@ export const LESSON6: Question[] = [
     export: 'nvfp4Scales',
     uses: ROUNDING,
     cases: [
-      shown({ en: 'one block', zh: '一块' }, [f32([3, -1, 0.5, 2])], nvfp4(f32([3, -1, 0.5, 2])), exact),
+      shown({ en: 'one block', zh: '一块' }, [f32([3, -1, 0.5, 2])], nvfp4(f32([3, -1, 0.5, 2])), {
+        ...exact,
+        mistakes: NVFP4_SCALES,
+      }),
       shown(
         { en: 'two blocks, the second shorter', zh: '两块，第二块较短' },
         [f32(Array.from({ length: 20 }, (_, i) => (i - 7) / 4))],
         nvfp4(f32(Array.from({ length: 20 }, (_, i) => (i - 7) / 4))),
-        exact,
+        { ...exact, mistakes: NVFP4_SCALES },
       ),
       hidden(
         { en: 'the tensor scale is float32', zh: '张量级缩放因子是 float32' },
         [f32([0.7, 0.1])],
         nvfp4(f32([0.7, 0.1])),
-        exact,
+        {
+          ...exact,
+          mistakes: NVFP4_SCALES,
+          catches: { en: 'the tensor scale computed in double precision', zh: '张量级缩放因子用双精度计算' },
+        },
       ),
       hidden(
         { en: 'small gradients need the tensor level', zh: '小梯度需要张量级缩放' },
         [f32(Array.from({ length: 32 }, (_, i) => 1e-3 * Math.sin(i + 1) * (i < 16 ? 1 : 0.01)))],
         nvfp4(f32(Array.from({ length: 32 }, (_, i) => 1e-3 * Math.sin(i + 1) * (i < 16 ? 1 : 0.01)))),
-        exact,
+        {
+          ...exact,
+          mistakes: NVFP4_SCALES,
+          catches: { en: 'the tensor-level scale left out', zh: '漏掉了张量级缩放因子' },
+        },
       ),
       hidden(
         { en: 'an all-zero block', zh: '全零块' },
         [f32([...Array(16).fill(0), 5, -2])],
         nvfp4(f32([...Array(16).fill(0), 5, -2])),
-        exact,
+        {
+          ...exact,
+          mistakes: NVFP4_SCALES,
+          catches: { en: 'an all-zero block given no E8M0 exponent', zh: '全零块没有给出 E8M0 指数' },
+        },
       ),
     ],
   },
   {
     kind: 'code',
     id: 'l6.q5',
+    minutes: 25,
     title: {
       en: 'Open task: the fewest bits per value within an error bound',
       zh: '开放题：在误差上限内，每个值用最少的位数',
@@ -370,50 +471,70 @@ export const LESSON6: Question[] = [
         { en: 'Gaussian rows, a loose bound', zh: '高斯分布的行，宽松的上限' },
         [SMOOTH, 16, 64, 0.12],
         cheapestMx(SMOOTH, 16, 64, 0.12),
-        exact,
+        { ...exact, mistakes: CHEAPEST_MX },
       ),
       shown(
         { en: 'rows with outliers, a tight bound', zh: '带离群值的行，严格的上限' },
         [SPIKY, 16, 64, 0.035],
         cheapestMx(SPIKY, 16, 64, 0.035),
-        exact,
+        { ...exact, mistakes: CHEAPEST_MX },
       ),
       hidden(
         { en: "each block's scale costs bits", zh: '每块的缩放因子也占位数' },
         [SPIKY, 16, 64, 0.15],
         cheapestMx(SPIKY, 16, 64, 0.15),
-        exact,
+        {
+          ...exact,
+          mistakes: CHEAPEST_MX,
+          catches: { en: "the scales' bits left out of the cost", zh: '代价里没算缩放因子的位数' },
+        },
       ),
       hidden(
         { en: 'a block size other than 32', zh: '块大小不是 32' },
         [SPIKY, 16, 64, 0.145],
         cheapestMx(SPIKY, 16, 64, 0.145),
-        exact,
+        { ...exact, mistakes: CHEAPEST_MX, catches: { en: 'only blocks of 32 tried', zh: '只试了 32 个一块' } },
       ),
       hidden(
         { en: 'equal cost: the smaller error', zh: '代价相同时取误差更小的' },
         [SMOOTH, 16, 64, 0.06],
         cheapestMx(SMOOTH, 16, 64, 0.06),
-        exact,
+        {
+          ...exact,
+          mistakes: CHEAPEST_MX,
+          catches: {
+            en: 'the first of equal cost kept, not the more accurate',
+            zh: '代价相同时保留了先找到的，而不是误差更小的',
+          },
+        },
       ),
       hidden(
         { en: 'an error exactly at the bound', zh: '误差恰好等于上限' },
         [SPIKY, 16, 64, mxError(SPIKY, 16, 64, { format: 'MXFP4_E2M1', blockSize: 32 })],
         { format: 'MXFP4_E2M1', blockSize: 32 },
-        exact,
+        {
+          ...exact,
+          mistakes: CHEAPEST_MX,
+          catches: { en: "'within' read as strictly below", zh: '把“不超过”理解成了“严格小于”' },
+        },
       ),
       hidden(
         { en: 'MXINT8 is an MX format too', zh: 'MXINT8 也是 MX 格式' },
         [SPIKY, 16, 64, 0.016],
         cheapestMx(SPIKY, 16, 64, 0.016),
-        exact,
+        { ...exact, mistakes: CHEAPEST_MX, catches: { en: 'MXINT8 left out', zh: '漏掉了 MXINT8' } },
       ),
-      hidden({ en: 'no choice reaches the bound', zh: '没有任何选择能达到上限' }, [SMOOTH, 16, 64, 0.005], null, exact),
+      hidden({ en: 'no choice reaches the bound', zh: '没有任何选择能达到上限' }, [SMOOTH, 16, 64, 0.005], null, {
+        ...exact,
+        mistakes: CHEAPEST_MX,
+        catches: { en: 'a choice returned that misses the bound', zh: '返回了一个达不到上限的方案' },
+      }),
     ],
   },
   {
     kind: 'choice',
     id: 'l6.c1',
+    minutes: 3,
     title: {
       en: 'Why could DeepSeek-V3 use e4m3, not e5m2, for its gradients?',
       zh: '为什么 DeepSeek-V3 的梯度可以用 e4m3 而不用 e5m2？',
@@ -443,6 +564,7 @@ export const LESSON6: Question[] = [
   {
     kind: 'choice',
     id: 'l6.c2',
+    minutes: 3,
     title: {
       en: 'Why does a scale per block of 32 values lose less than one scale per tensor on gradients?',
       zh: '在梯度上，为什么每 32 个数一个缩放因子比整个张量一个损失更小？',
@@ -472,6 +594,7 @@ export const LESSON6: Question[] = [
   {
     kind: 'choice',
     id: 'l6.c3',
+    minutes: 3,
     title: {
       en: 'Why does DeepSeek-V3 promote partial sums to float32 every 128 products?',
       zh: '为什么 DeepSeek-V3 每 128 个乘积就把部分和提升到 float32？',
@@ -501,6 +624,7 @@ export const LESSON6: Question[] = [
   {
     kind: 'numeric',
     id: 'l6.c4',
+    minutes: 4,
     title: {
       en: "Delayed scaling (e4m3, fp8_max 448, history 4, margin 0, 'max'): a tensor's amaxes over its first five steps are 8, 2, 2, 2, 2. What scale does step 6 cast with?",
       zh: "延迟缩放（e4m3，fp8_max 为 448，历史长度 4，margin 为 0，'max'）：一个张量前五步的 amax 依次是 8、2、2、2、2。第 6 步转换用的缩放因子是多少？",

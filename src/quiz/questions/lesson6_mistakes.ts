@@ -1,20 +1,11 @@
 /**
  * The usual wrong answers to lesson 6's exercises, each as the formula that produces it and the hint a student who
- * wrote it should get. The bank's cases recognise them; test/quiz/lesson6_mistakes.test.ts checks that a hidden
- * case catches every one.
+ * wrote it should get (the bank's `mistake`s). Every case of lesson6.ts recognises them, and
+ * test/quiz/lesson6_mistakes.test.ts checks that a hidden case catches every one.
  */
 import { roundValue } from '../../mp/formats/round';
 import { MX_FORMATS, mxQuantize, type MxFormat } from '../../mp/index';
-import type { Text } from '../text';
-
-export interface WrongFormula {
-  readonly formula: (...args: never[]) => unknown;
-  readonly hint: Text;
-}
-const wrong = <A extends unknown[]>(formula: (...args: A) => unknown, hint: Text): WrongFormula => ({
-  formula: formula as (...args: never[]) => unknown,
-  hint,
-});
+import { mistake as wrong, type Mistake } from '../question';
 
 const f = Math.fround;
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -34,7 +25,7 @@ function e4m3Read(code: number, o: E4m3Reading): number {
   if (exponent === 15 && mantissa === 7) return NaN;
   return sign * (1 + mantissa / 8) * 2 ** (exponent - 7);
 }
-export const DECODE_E4M3: readonly WrongFormula[] = [
+export const DECODE_E4M3: readonly Mistake[] = [
   wrong((code: number) => e4m3Read(code, { top: (m) => (m ? NaN : Infinity) }), {
     en: 'read as an IEEE format: e4m3fn has no infinities, so its top exponent field holds numbers up to 448.',
     zh: '按 IEEE 格式读了：e4m3fn 没有无穷大，最高的指数域也表示数值，最大到 448。',
@@ -90,7 +81,7 @@ function delayedWith(amaxes: number[], s: Settings, o: DelayedVariant): number[]
   });
   return scales;
 }
-export const DELAYED_SCALES: readonly WrongFormula[] = [
+export const DELAYED_SCALES: readonly Mistake[] = [
   wrong((a: number[], s: Settings) => delayedWith(a, s, { inDouble: true }), {
     en: 'the scale was computed in double precision: Transformer Engine keeps and computes it in float32 (Math.fround).',
     zh: '缩放因子用双精度算了：Transformer Engine 用 float32 保存和计算它（Math.fround）。',
@@ -150,7 +141,7 @@ function mxRead([values, rows, cols, emax, k]: MxArgs, o: MxReading): number[] {
     return o.unclamped ? e : Math.min(127, Math.max(-127, e));
   });
 }
-export const MX_SCALE_EXPONENTS: readonly WrongFormula[] = [
+export const MX_SCALE_EXPONENTS: readonly Mistake[] = [
   wrong((...a: MxArgs) => mxRead(a, { ceil: true }), {
     en: "rounded up: the block's largest magnitude must land in the element format's top binade, not above it.",
     zh: '向上取整了：块中绝对值最大的数应落在元素格式最高的二进制量级里，而不是超出它。',
@@ -203,7 +194,7 @@ function nvfp4With(values: number[], o: Nvfp4Variant): { globalScale: number; bl
   }
   return { globalScale, blockScales };
 }
-export const NVFP4_SCALES: readonly WrongFormula[] = [
+export const NVFP4_SCALES: readonly Mistake[] = [
   wrong((v: number[]) => nvfp4With(v, { inDouble: true }), {
     en: 'computed in double precision: the recipe rounds every step to float32 (Math.fround).',
     zh: '用双精度算了：配方的每一步都舍入到 float32（Math.fround）。',
@@ -262,7 +253,7 @@ function searchWith([values, rows, cols, maxError]: SearchArgs, o: SearchVariant
   }
   return best ? best.choice : o.bestAnyway ? closest!.choice : null;
 }
-export const CHEAPEST_MX: readonly WrongFormula[] = [
+export const CHEAPEST_MX: readonly Mistake[] = [
   wrong((...a: SearchArgs) => searchWith(a, { elementBitsOnly: true }), {
     en: "the cost left out the scales: each block's 8-bit scale adds 8/blockSize bits to every value.",
     zh: '代价没算缩放因子：每块 8 位的缩放因子给每个值加上 8/blockSize 位。',
