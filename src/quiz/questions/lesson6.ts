@@ -131,7 +131,7 @@ export const LESSON6: Question[] = [
     export: 'decodeE4M3',
     uses: ROUNDING,
     cases: [
-      shown({ en: 'one (0x38)', zh: '1（0x38）' }, [0x38], e4m3(0x38), { ...exact, mistakes: DECODE_E4M3 }),
+      shown({ en: 'one (0x38)', zh: '数值 1（0x38）' }, [0x38], e4m3(0x38), { ...exact, mistakes: DECODE_E4M3 }),
       shown({ en: 'the largest value (0x7e)', zh: '最大值（0x7e）' }, [0x7e], e4m3(0x7e), {
         ...exact,
         mistakes: DECODE_E4M3,
