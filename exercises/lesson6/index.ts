@@ -142,13 +142,16 @@ export interface MxChoice {
  * row; the error is the relative RMS error that mxQuantize(values, format, blockSize, { shape: [rows, cols] })
  * reports (.error.relativeRmse, at most maxError), the cost its bits per value (.bitsPerValue). Return the
  * choice that costs the fewest bits per value; between choices of the same cost, the one with the smaller error.
- * Return null when no choice reaches maxError. Import mxQuantize from '../../src/mp/quant/mx'.
+ * Return null when no choice reaches maxError. Import mxQuantize from '../../src/mp/quant/mx'. One case measures
+ * your choice on a matrix of its own: full points for a choice within the bound at the fewest bits per value,
+ * half for a dearer one within it.
  *
  * l6.q5，开放题：把一个按行给出的 rows × cols 矩阵存成 OCP MX 格式，在误差不超过 maxError 的前提下找最省的方案。
  * 在六种 MX 格式和沿每行 8、16、32 或 64 个值一块之间选择；误差是 mxQuantize(values, format, blockSize, { shape:
  * [rows, cols] }) 报告的相对均方根误差（.error.relativeRmse，不超过 maxError），代价是它的每值位数（.bitsPerValue）。
  * 返回每值位数最少的方案；代价相同时取误差更小的。没有方案能达到 maxError 时返回 null。mxQuantize 从
- * '../../src/mp/quant/mx' 导入。
+ * '../../src/mp/quant/mx' 导入。有一个用例在它自己的矩阵上测量你的方案：在上限以内且每值位数最少得满分，在上限以
+ * 内但位数更多得一半。
  *
  * Graded with only the library's `quant/mx` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.

@@ -141,7 +141,8 @@ export interface MxChoice {
  * (`.error.relativeRmse`, at most `maxError`), the cost its bits per value (`.bitsPerValue`: the element's bits plus
  * the block's 8-bit scale shared by its values). Return the choice that costs the fewest bits per value; between
  * choices of the same cost, the one with the smaller error. Return null when no choice reaches `maxError`. Import
- * `mxQuantize` from '../../src/mp/quant/mx'.
+ * `mxQuantize` from '../../src/mp/quant/mx'. One case measures your choice on a matrix of its own: full points for
+ * a choice within the bound at the fewest bits per value, half for a dearer one within it.
  *
  *     cheapestMxChoice(gradients, 256, 64, 0.1)   // e.g. { format: 'MXFP4_E2M1', blockSize: 16 }
  */

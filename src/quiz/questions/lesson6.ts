@@ -1,5 +1,6 @@
 import { decode, DelayedScaling, MX_FORMATS, mxQuantize, nvfp4Quantize, type MxFormat } from '../../mp/index';
-import { hidden, shown, type Question, type Uses } from '../question';
+import { judgedBy } from '../judges';
+import { hidden, judged, shown, type Question, type Uses } from '../question';
 import { CHEAPEST_MX, DECODE_E4M3, DELAYED_SCALES, MX_SCALE_EXPONENTS, NVFP4_SCALES } from './lesson6_mistakes';
 
 const exact = { compare: { kind: 'exact' } } as const;
@@ -109,6 +110,8 @@ function gradientLike(rows: number, seed: number, binades: number, outlierEvery:
 }
 const SMOOTH = gradientLike(16, 1, 6, 1e9, 1);
 const SPIKY = gradientLike(16, 2, 6, 24, 30);
+/** The judged case's matrix: rows over eight binades, one value in 32 twenty times larger. */
+const WIDE = gradientLike(16, 3, 8, 32, 20);
 
 export const LESSON6: Question[] = [
   {
@@ -455,13 +458,16 @@ export const LESSON6: Question[] = [
         'row; the error is the relative RMS error that mxQuantize(values, format, blockSize, { shape: [rows, cols] }) ' +
         'reports (.error.relativeRmse, at most maxError), the cost its bits per value (.bitsPerValue). Return the ' +
         'choice that costs the fewest bits per value; between choices of the same cost, the one with the smaller ' +
-        "error. Return null when no choice reaches maxError. Import mxQuantize from '../../src/mp/quant/mx'.",
+        "error. Return null when no choice reaches maxError. Import mxQuantize from '../../src/mp/quant/mx'. One " +
+        'case measures your choice on a matrix of its own: full points for a choice within the bound at the fewest ' +
+        'bits per value, half for a dearer one within it.',
       zh:
         'l6.q5，开放题：把一个按行给出的 rows × cols 矩阵存成 OCP MX 格式，在误差不超过 maxError 的前提下找最省的方案。' +
         '在六种 MX 格式和沿每行 8、16、32 或 64 个值一块之间选择；误差是 ' +
         'mxQuantize(values, format, blockSize, { shape: [rows, cols] }) 报告的相对均方根误差（.error.relativeRmse，' +
         '不超过 maxError），代价是它的每值位数（.bitsPerValue）。返回每值位数最少的方案；代价相同时取误差更小的。' +
-        "没有方案能达到 maxError 时返回 null。mxQuantize 从 '../../src/mp/quant/mx' 导入。",
+        "没有方案能达到 maxError 时返回 null。mxQuantize 从 '../../src/mp/quant/mx' 导入。" +
+        '有一个用例在它自己的矩阵上测量你的方案：在上限以内且每值位数最少得满分，在上限以内但位数更多得一半。',
     },
     file: 'lesson6/index.ts',
     export: 'cheapestMxChoice',
@@ -472,6 +478,12 @@ export const LESSON6: Question[] = [
         [SMOOTH, 16, 64, 0.12],
         cheapestMx(SMOOTH, 16, 64, 0.12),
         { ...exact, mistakes: CHEAPEST_MX },
+      ),
+      judged(
+        { en: 'your choice, measured: within 10 % at the fewest bits', zh: '测量你的方案：误差不超过 10 %，位数最少' },
+        [WIDE, 16, 64, 0.1],
+        judgedBy('mxChoiceWithin', { values: WIDE, rows: 16, cols: 64, maxError: 0.1 }),
+        { points: 3 },
       ),
       shown(
         { en: 'rows with outliers, a tight bound', zh: '带离群值的行，严格的上限' },
