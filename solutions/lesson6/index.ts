@@ -81,9 +81,10 @@ export function mxScaleExponents(
 ): number[] {
   // BEGIN SOLUTION l6.q3
   const exponents: number[] = [];
-  for (let r = 0; r < rows; r++) {
+  for (let row = 0; row < rows; row++) {
+    const rowStart = row * cols;
     for (let start = 0; start < cols; start += blockSize) {
-      const block = values.slice(r * cols + start, r * cols + Math.min(cols, start + blockSize));
+      const block = values.slice(rowStart + start, rowStart + Math.min(cols, start + blockSize));
       if (block.some((v) => !Number.isFinite(v))) {
         exponents.push(NaN);
         continue;

@@ -93,6 +93,9 @@ function outcome(report: Report): { earned: number; message: string; lesson6: nu
 
 /** l6.q1's points: a correct lesson 6 beside the attack keeps them all. */
 const L6Q1 = pointsOf(findQuestion('l6.q1'));
+/** What the graded pairs earn in full: l1.q2 beside l6.q1, and the whole bank. */
+const PAIR = [pointsOf(findQuestion('l1.q2')), L6Q1];
+const ALL_POINTS = loadQuestions().reduce((sum, q) => sum + pointsOf(q), 0);
 
 const osSandbox = isolation().kind === 'bubblewrap';
 const modes = (osSandbox ? ['bubblewrap', 'node'] : ['node']) as ('bubblewrap' | 'node')[];
@@ -141,7 +144,7 @@ for (const sandbox of modes) {
         );
         const littered = await gradeSubmission(dir, { only: ['l1.q2'], sandbox });
         expect(littered.questions[0]!.earned).to.equal(0);
-        expect((await gradeSubmission(writeSubmission(tempDir('after')), { sandbox })).earned).to.equal(70);
+        expect((await gradeSubmission(writeSubmission(tempDir('after')), { sandbox })).earned).to.equal(ALL_POINTS);
       });
 
     it(sandbox === 'node' ? 'says in the report that it is a self-check' : 'reports a grade, not a self-check', () => {
@@ -245,7 +248,7 @@ describe('the OS sandbox against processes, signals, sockets and the network', f
   });
 
   it('grades a correct submission in full after all of them (the grader still runs)', () => {
-    expect(afterAttacks.earned).to.equal(11);
+    expect(afterAttacks.earned).to.equal(PAIR[0]! + PAIR[1]!);
   });
 });
 
@@ -269,7 +272,7 @@ describe('the channel from the sandbox', function () {
     );
 
   it('(the control: the same file, answering honestly, gets full marks)', async () => {
-    expect((await grade('')).questions.map((x) => x.earned)).to.deep.equal([7, 4]);
+    expect((await grade('')).questions.map((x) => x.earned)).to.deep.equal(PAIR);
   });
 
   it('ends a sandbox that writes a result line of its own, and fails its case', async () => {
@@ -298,7 +301,7 @@ describe('the channel from the sandbox', function () {
       "const v8 = require('v8'); const esm = await import('node:v8');\n" +
       "const usable = (m: Record<string, unknown>, k: string): boolean => typeof m[k] === 'function';\n" +
       "if (['getHeapSnapshot', 'writeHeapSnapshot', 'queryObjects', 'setFlagsFromString'].some((k) => usable(v8, k) || usable(esm, k) || usable(esm.default, k))) return -1;";
-    expect((await grade(probe)).questions.map((x) => x.earned)).to.deep.equal([7, 4]);
+    expect((await grade(probe)).questions.map((x) => x.earned)).to.deep.equal(PAIR);
   });
 
   it("gives a stack-trace hook no function or receiver of the harness's frames", async () => {
@@ -306,7 +309,7 @@ describe('the channel from the sandbox', function () {
       'const hook = Error.prepareStackTrace; let leaked = 0;\n' +
       'Error.prepareStackTrace = (_e, frames) => { for (const f of frames) if (/child\\.js/.test(f.getFileName() ?? "") && (f.getFunction() || f.getThis())) leaked++; return ""; };\n' +
       'void new Error().stack; Error.prepareStackTrace = hook; if (leaked) return -1;';
-    expect((await grade(probe)).questions.map((x) => x.earned)).to.deep.equal([7, 4]);
+    expect((await grade(probe)).questions.map((x) => x.earned)).to.deep.equal(PAIR);
   });
 
   it('lets no signal start the inspector, through which a debugger could read the token', async () => {
@@ -314,7 +317,7 @@ describe('the channel from the sandbox', function () {
       "process.kill(process.pid, 'SIGUSR1'); await new Promise((r) => setTimeout(r, 300));\n" +
       "const open = await new Promise<boolean>((resolve) => require('net').connect(9229, '127.0.0.1').on('connect', () => resolve(true)).on('error', () => resolve(false)));\n" +
       'if (open) return -1;';
-    expect((await grade(probe)).questions.map((x) => x.earned)).to.deep.equal([7, 4]);
+    expect((await grade(probe)).questions.map((x) => x.earned)).to.deep.equal(PAIR);
   });
 
   /** A spy: answers right only while nothing it can see (argv, environment, arguments) holds one of `watch`. */

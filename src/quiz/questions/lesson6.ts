@@ -162,7 +162,7 @@ export const LESSON6: Question[] = [
         mistakes: DECODE_E4M3,
         catches: { en: 'a missing or wrong subnormal rule', zh: '缺少次正规数规则，或者规则写错了' },
       }),
-      hidden({ en: 'negative zero', zh: '负零' }, [0x80], -0, {
+      hidden({ en: 'the sign of zero', zh: '零的符号' }, [0x80], -0, {
         ...exact,
         mistakes: DECODE_E4M3,
         catches: { en: 'the sign of zero lost', zh: '丢了零的符号' },
