@@ -107,6 +107,15 @@ export {
 } from './experiments/fp8_training';
 export { FP8_RECIPES, FP8_RECIPE_NOTES, type Fp8Recipe } from './experiments/fp8_recipes';
 export {
+  recipeCastErrors,
+  CAST_RECIPES,
+  GEMM_OPERANDS,
+  type GemmOperand,
+  type RecipeCastError,
+} from './experiments/recipe_errors';
+export { accumulationSweep, type AccumulationOptions, type AccumulationRow } from './experiments/accumulation';
+export { gradientLikeMatrix, type GradientLikeOptions } from './experiments/gradient_like';
+export {
   compareQuantization,
   type CompareOptions,
   type Comparison,
@@ -195,3 +204,15 @@ export {
   type SweepRow,
 } from './data/gpu_checklist';
 export { windowLossRecorder, stepsToLoss, type WindowLosses } from './experiments/convergence';
+export {
+  readRecipeRuns,
+  checkRecipeRuns,
+  spreadOf,
+  RecipeRuns,
+  RECIPE_RUN_KINDS,
+  type RecipeRun,
+  type RecipeRunKind,
+  type RecipeRunsFile,
+  type RecipeSummary,
+  type Spread,
+} from './data/recipe_runs';

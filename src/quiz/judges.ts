@@ -8,7 +8,7 @@ import { equalizationSqnr, equalizationTask } from '../course/experiments/equali
 import { trainingMemory, TRANSFORMER_SHAPES, type Recomputation } from '../course/experiments/memory_at_scale';
 import { trainMnist } from '../course/experiments/train';
 import { MpError, OptionError } from '../mp/errors';
-import { roundValue } from '../mp/index';
+import { MX_FORMATS, mxQuantize, roundValue, type MxFormat } from '../mp/index';
 import { quoted } from './compare';
 import type { Text, Translated } from './text';
 
@@ -307,6 +307,88 @@ const equalizedSqnr: Judge<SqnrParams> = {
   },
 };
 
+/**
+ * mxChoiceWithin's parameters: a rows × cols matrix (row by row) and the largest relative RMS error allowed; the
+ * answer is an OCP MX format and a block size of `blockSizes` (default 8, 16, 32, 64).
+ */
+export interface MxChoiceParams {
+  readonly values: readonly number[];
+  readonly rows: number;
+  readonly cols: number;
+  readonly maxError: number;
+  readonly blockSizes?: readonly number[];
+}
+
+/** Every choice of an MX format and block size, measured on the matrix: its bits per value and its error. */
+function mxMeasurements(p: MxChoiceParams): { format: MxFormat; blockSize: number; bits: number; error: number }[] {
+  const data = Float32Array.from(p.values);
+  return (Object.keys(MX_FORMATS) as MxFormat[]).flatMap((format) =>
+    (p.blockSizes ?? [8, 16, 32, 64]).map((blockSize) => {
+      const r = mxQuantize(data, format, blockSize, { shape: [p.rows, p.cols] });
+      return { format, blockSize, bits: r.bitsPerValue, error: r.error.relativeRmse };
+    }),
+  );
+}
+
+/**
+ * Lesson 6's open task: an MX format and block size that keep the matrix within maxError, measured by mxQuantize.
+ * Full points for the fewest bits per value of any choice within the bound, half for a dearer one within it; null
+ * is right only where no choice reaches the bound.
+ */
+const mxChoiceWithin: Judge<MxChoiceParams> = {
+  check: (p) => {
+    if (p.values.length !== p.rows * p.cols || !(p.maxError > 0))
+      throw new OptionError(
+        `judge mxChoiceWithin: values must hold rows × cols numbers and maxError be positive, got ${p.values.length} values for ${p.rows} × ${p.cols} and maxError ${show(p.maxError)}`,
+        'values, maxError',
+        [p.values.length, p.maxError],
+      );
+  },
+  run: (value, p) => {
+    const all = mxMeasurements(p);
+    const fits = all.filter((m) => m.error <= p.maxError);
+    const fewest = Math.min(...fits.map((m) => m.bits));
+    if (value === null)
+      return fits.length
+        ? { score: 0, message: t('null, but a choice reaches the bound', 'null，但有方案能达到上限') }
+        : { score: 1, message: t('null: no choice reaches the bound', 'null：没有方案能达到上限') };
+    const v = value as { format?: unknown; blockSize?: unknown };
+    const m = all.find((x) => x.format === v?.format && x.blockSize === v?.blockSize);
+    if (!m)
+      return {
+        score: 0,
+        message: t(
+          `expected { format, blockSize } with an MX format and a block of ${(p.blockSizes ?? [8, 16, 32, 64]).join(', ')}, got ${show(value)}`,
+          `应为 { format, blockSize }（MX 格式，块大小为 ${(p.blockSizes ?? [8, 16, 32, 64]).join('、')}），实际为 ${show(value)}`,
+        ),
+      };
+    const pct = (e: number): string => `${(100 * e).toFixed(2)} %`;
+    if (m.error > p.maxError)
+      return {
+        score: 0,
+        message: t(
+          `${m.format} in blocks of ${m.blockSize} errs ${pct(m.error)}, above the bound ${pct(p.maxError)}`,
+          `${m.format}、每块 ${m.blockSize} 个值的误差为 ${pct(m.error)}，超过上限 ${pct(p.maxError)}`,
+        ),
+      };
+    if (m.bits > fewest)
+      return {
+        score: 0.5,
+        message: t(
+          `within the bound (${pct(m.error)}) at ${m.bits} bits per value; a choice within it needs only ${fewest}`,
+          `在上限以内（${pct(m.error)}），每值 ${m.bits} 位；有满足上限的方案只需 ${fewest} 位`,
+        ),
+      };
+    return {
+      score: 1,
+      message: t(
+        `within the bound (${pct(m.error)}) at the fewest bits per value, ${m.bits}`,
+        `在上限以内（${pct(m.error)}），每值位数最少：${m.bits}`,
+      ),
+    };
+  },
+};
+
 /** Why a returned config is not one the task takes: not a plain object, an unknown key, or a value of a wrong type. */
 function configProblem(value: unknown, keys: readonly string[]): Text | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -326,7 +408,7 @@ function configProblem(value: unknown, keys: readonly string[]): Text | undefine
   return undefined;
 }
 
-const JUDGES = { numberInRange, numberConfirmed, experimentReaches, equalizedSqnr };
+const JUDGES = { numberInRange, numberConfirmed, experimentReaches, equalizedSqnr, mxChoiceWithin };
 export type JudgeName = keyof typeof JUDGES;
 type ParamsOf<N extends JudgeName> = (typeof JUDGES)[N] extends Judge<infer P> ? P : never;
 

@@ -3,7 +3,15 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
-import { gradeSubmission, isolation, loadQuestions, pointsOf, type CodeQuestion, type Report } from '../../src/quiz';
+import {
+  findQuestion,
+  gradeSubmission,
+  isolation,
+  loadQuestions,
+  pointsOf,
+  type CodeQuestion,
+  type Report,
+} from '../../src/quiz';
 import { toWire } from '../../src/quiz/wire';
 import { replaceBody, ROOT, SOLUTIONS, tempDir, writeSubmission } from '../../scripts/quiz/submissions';
 import { timed } from '../helpers';
@@ -15,12 +23,11 @@ import { timed } from '../helpers';
  * need the OS sandbox and skip, saying so, where bubblewrap does not work.
  */
 const SECRET = 'QUIZ_GRADER_SECRET';
-/** Points of the questions `ids`, and of the whole bank: what a correct submission earns. */
+/** Points of the questions `ids`. */
 const pointsOfIds = (ids: string[]): number =>
   loadQuestions()
     .filter((q) => ids.includes(q.id))
     .reduce((s, q) => s + pointsOf(q), 0);
-const BANK_POINTS = loadQuestions().reduce((s, q) => s + pointsOf(q), 0);
 const written = path.join(ROOT, `written-by-a-submission-${process.pid}.txt`);
 const libraryDir = "path.dirname(require.resolve('../../src/mp'))";
 const PREAMBLE = "import * as fs from 'fs';\nimport * as path from 'path';";
@@ -89,6 +96,12 @@ function outcome(report: Report): { earned: number; message: string; lesson6: nu
   return { earned: attacked!.earned, message: message ?? 'all correct', lesson6: correct!.earned };
 }
 
+/** l6.q1's points: a correct lesson 6 beside the attack keeps them all. */
+const L6Q1 = pointsOf(findQuestion('l6.q1'));
+/** What the graded pairs earn in full: l1.q2 beside l6.q1, and the whole bank. */
+const PAIR = [pointsOf(findQuestion('l1.q2')), L6Q1];
+const ALL_POINTS = loadQuestions().reduce((sum, q) => sum + pointsOf(q), 0);
+
 const osSandbox = isolation().kind === 'bubblewrap';
 const modes = (osSandbox ? ['bubblewrap', 'node'] : ['node']) as ('bubblewrap' | 'node')[];
 
@@ -112,7 +125,7 @@ for (const sandbox of modes) {
         const o = outcome(reports.get(a.name)!);
         expect(o.earned).to.equal(0);
         expect(o.message).to.match(a.message);
-        expect(o.lesson6, 'lesson 6 keeps its points').to.equal(4);
+        expect(o.lesson6, 'lesson 6 keeps its points').to.equal(L6Q1);
       });
     }
 
@@ -136,7 +149,7 @@ for (const sandbox of modes) {
         );
         const littered = await gradeSubmission(dir, { only: ['l1.q2'], sandbox });
         expect(littered.questions[0]!.earned).to.equal(0);
-        expect((await gradeSubmission(writeSubmission(tempDir('after')), { sandbox })).earned).to.equal(BANK_POINTS);
+        expect((await gradeSubmission(writeSubmission(tempDir('after')), { sandbox })).earned).to.equal(ALL_POINTS);
       });
 
     it(sandbox === 'node' ? 'says in the report that it is a self-check' : 'reports a grade, not a self-check', () => {
@@ -230,7 +243,7 @@ describe('the OS sandbox against processes, signals, sockets and the network', f
       const o = outcome(reports.get(a.name)!);
       expect(o.earned).to.equal(0);
       expect(o.message).to.match(a.message);
-      expect(o.lesson6).to.equal(4);
+      expect(o.lesson6).to.equal(L6Q1);
     });
   }
 
@@ -240,7 +253,7 @@ describe('the OS sandbox against processes, signals, sockets and the network', f
   });
 
   it('grades a correct submission in full after all of them (the grader still runs)', () => {
-    expect(afterAttacks.earned).to.equal(pointsOfIds(['l1.q2', 'l6.q1']));
+    expect(afterAttacks.earned).to.equal(PAIR[0]! + PAIR[1]!);
   });
 });
 
@@ -264,12 +277,12 @@ describe('the channel from the sandbox', function () {
     );
 
   it('(the control: the same file, answering honestly, gets full marks)', async () => {
-    expect((await grade('')).questions.map((x) => x.earned)).to.deep.equal([pointsOfIds(['l1.q2']), 4]);
+    expect((await grade('')).questions.map((x) => x.earned)).to.deep.equal(PAIR);
   });
 
   it('ends a sandbox that writes a result line of its own, and fails its case', async () => {
     const o = outcome(await grade(`fs.writeSync(3, ${forged(1)});`));
-    expect([o.earned, o.lesson6]).to.deep.equal([0, 4]);
+    expect([o.earned, o.lesson6]).to.deep.equal([0, L6Q1]);
     expect(o.message).to.equal(
       "the process wrote on the grader's channel during the call, which grading does not allow",
     );
@@ -293,7 +306,7 @@ describe('the channel from the sandbox', function () {
       "const v8 = require('v8'); const esm = await import('node:v8');\n" +
       "const usable = (m: Record<string, unknown>, k: string): boolean => typeof m[k] === 'function';\n" +
       "if (['getHeapSnapshot', 'writeHeapSnapshot', 'queryObjects', 'setFlagsFromString'].some((k) => usable(v8, k) || usable(esm, k) || usable(esm.default, k))) return -1;";
-    expect((await grade(probe)).questions.map((x) => x.earned)).to.deep.equal([pointsOfIds(['l1.q2']), 4]);
+    expect((await grade(probe)).questions.map((x) => x.earned)).to.deep.equal(PAIR);
   });
 
   it("gives a stack-trace hook no function or receiver of the harness's frames", async () => {
@@ -301,7 +314,7 @@ describe('the channel from the sandbox', function () {
       'const hook = Error.prepareStackTrace; let leaked = 0;\n' +
       'Error.prepareStackTrace = (_e, frames) => { for (const f of frames) if (/child\\.js/.test(f.getFileName() ?? "") && (f.getFunction() || f.getThis())) leaked++; return ""; };\n' +
       'void new Error().stack; Error.prepareStackTrace = hook; if (leaked) return -1;';
-    expect((await grade(probe)).questions.map((x) => x.earned)).to.deep.equal([pointsOfIds(['l1.q2']), 4]);
+    expect((await grade(probe)).questions.map((x) => x.earned)).to.deep.equal(PAIR);
   });
 
   it('lets no signal start the inspector, through which a debugger could read the token', async () => {
@@ -309,7 +322,7 @@ describe('the channel from the sandbox', function () {
       "process.kill(process.pid, 'SIGUSR1'); await new Promise((r) => setTimeout(r, 300));\n" +
       "const open = await new Promise<boolean>((resolve) => require('net').connect(9229, '127.0.0.1').on('connect', () => resolve(true)).on('error', () => resolve(false)));\n" +
       'if (open) return -1;';
-    expect((await grade(probe)).questions.map((x) => x.earned)).to.deep.equal([pointsOfIds(['l1.q2']), 4]);
+    expect((await grade(probe)).questions.map((x) => x.earned)).to.deep.equal(PAIR);
   });
 
   /** A spy: answers right only while nothing it can see (argv, environment, arguments) holds one of `watch`. */

@@ -69,7 +69,7 @@ export const FP8_RECIPE_NOTES: Readonly<Record<Fp8Recipe, { readonly name: strin
     name: 'MXFP8',
     emulates:
       "OCP MXFP8 as Transformer Engine's MXFP8BlockScaling: e4m3 for every tensor, a power-of-two scale per 32 " +
-      "values along each GEMM's inner dimension",
+      "values along each GEMM's inner dimension, rounded up as TE rounds it so that no value saturates",
   },
   nvfp4: {
     name: 'NVFP4',
@@ -120,7 +120,7 @@ export function recipeCasts(recipe: Fp8Recipe, layer: string, settings: RecipeSe
       return { input: tiles, weight, grad: tiles, traced: [] };
     }
     case 'mxfp8': {
-      const blocks = along((x, a) => mxCastTensor(x, 'MXFP8_E4M3', a), 8 + 8 / 32);
+      const blocks = along((x, a) => mxCastTensor(x, 'MXFP8_E4M3', a, 32, 'round-up'), 8 + 8 / 32);
       return { input: blocks, weight: blocks, grad: blocks, traced: [] };
     }
     case 'nvfp4': {

@@ -29,3 +29,4 @@ export {
   type RooflinePoint,
 } from './performance';
 export { errorGrowthFigure } from './problems';
+export { formatTradeoffFigure, seedSpreadFigure } from './recipes';

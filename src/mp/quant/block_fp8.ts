@@ -116,8 +116,13 @@ export interface BlockFp8MatMulResult {
   readonly b: BlockFp8Result;
 }
 
-/** x truncated toward zero to `bits` significant bits. */
-function truncateBits(x: number, bits: number): number {
+/**
+ * x truncated toward zero to `bits` significant bits: what an adder that aligns its addends and drops the bits
+ * shifted out keeps of a sum. blockFp8MatMul's partial sums, and the course's accumulation experiment, use it.
+ *
+ *     truncateBits(1 + 2 ** -20, 14)   // 1
+ */
+export function truncateBits(x: number, bits: number): number {
   if (x === 0 || !Number.isFinite(x)) return x;
   const step = 2 ** (floorLog2(Math.abs(x)) - bits + 1);
   return Math.trunc(x / step) * step;

@@ -20,7 +20,8 @@
  * power of two), and MXINT8 elements have no −0.
  *
  * The option scaleRule: 'round-up' takes e = ceil(log2(max|V| / maxElem)) instead, so that nothing saturates (where
- * the spec's floor puts max|V|/X above the element's largest value, between 6 and 8 for e2m1).
+ * the spec's floor puts max|V|/X above the element's largest value, between 6 and 8 for e2m1). Transformer Engine's
+ * MXFP8 kernels round the scale up this way (common/util/ptx.cuh `float_to_e8m0`: cvt.rp of amax / max_norm).
  *
  *     mxQuantize(weights, 'MXFP4_E2M1').error.relativeRmse
  *     mxQuantize(w, 'MXFP8_E4M3', 32, { shape: [784, 64], axis: 0 })   // blocks down each column
@@ -204,18 +205,37 @@ export function mxQuantize(values: Float32Array, format: string, blockSize = 32,
 
 /**
  * The MX cast of a matrix as tfjs ops, for training: blocks of `blockSize` along `axis` (1: along each row, 0: down
- * each column), the shared exponents computed on the device. Bit for bit mxQuantize's dequantized on cpu and wasm
- * (a test checks it). MXFP formats only: the tensor scaled cast takes float formats.
+ * each column), the shared exponents computed on the device under `scaleRule`. Bit for bit mxQuantize's dequantized
+ * on cpu and wasm (a test checks it). MXFP formats only: the tensor scaled cast takes float formats.
  *
- *     mxCastTensor(x, 'MXFP8_E4M3', 1)   // x [batch, K]: blocks along K, as a GEMM's forward input
+ *     mxCastTensor(x, 'MXFP8_E4M3', 1)               // x [batch, K]: blocks along K, as a GEMM's forward input
+ *     mxCastTensor(x, 'MXFP8_E4M3', 1, 32, 'round-up')   // Transformer Engine's MXFP8 scale, rounded up
  */
-export function mxCastTensor(x: tf.Tensor2D, format: string, axis: 0 | 1, blockSize = 32): tf.Tensor2D {
-  const { name, element, emax } = mxElement(format);
+export function mxCastTensor(
+  x: tf.Tensor2D,
+  format: string,
+  axis: 0 | 1,
+  blockSize = 32,
+  scaleRule: MxScaleRule = 'ocp',
+): tf.Tensor2D {
+  const { name, element, emax, maxElement } = mxElement(format);
   if (element.kind !== 'float') {
     throw new FormatError(`mxCastTensor takes the MXFP formats. Received: ${name}`, name, MX_ELEMENT_FORMATS);
   }
+  const rule = checkChoice('scaleRule', scaleRule, MX_SCALE_RULES);
   return castInBlocks(x, axis === 1 ? [1, blockSize] : [blockSize, 1], element, (amax) => {
-    const e = sharedExponentTensor(amax, emax);
+    const floor = sharedExponentTensor(amax, emax);
+    const e =
+      rule === 'round-up'
+        ? tf.where(
+            tf.logicalAnd(
+              tf.less(floor, SCALE_MAX_EXP),
+              tf.greater(tf.mul(amax, tf.pow(2, tf.neg(floor))), maxElement),
+            ),
+            tf.add(floor, 1),
+            floor,
+          )
+        : floor;
     return { scale: tf.pow(2, tf.neg(e)), scaleInv: tf.pow(2, e) };
   });
 }

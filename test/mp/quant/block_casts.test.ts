@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { blockFp8Quantize, mxQuantize, nvfp4Quantize, useBackend } from '../../../src/mp';
+import { blockFp8Quantize, MX_SCALE_RULES, mxQuantize, nvfp4Quantize, useBackend } from '../../../src/mp';
 import { blockFp8CastTensor } from '../../../src/mp/quant/block_fp8';
 import { mxCastTensor } from '../../../src/mp/quant/mx';
 import { nvfp4CastTensor } from '../../../src/mp/quant/nvfp4';
@@ -29,11 +29,13 @@ for (const backend of ['cpu', 'wasm'] as const) {
       it(`${format}, blocks along the rows and down the columns`, () => {
         const x = matrix(40, 70);
         for (const axis of [0, 1] as const) {
-          const expected = mxQuantize(x, format, 32, { shape: [40, 70], axis }).dequantized;
-          expect(
-            run(x, [40, 70], (t) => mxCastTensor(t, format, axis)),
-            `axis ${axis}`,
-          ).to.deep.equal(bits(expected));
+          for (const scaleRule of MX_SCALE_RULES) {
+            const expected = mxQuantize(x, format, 32, { shape: [40, 70], axis, scaleRule }).dequantized;
+            expect(
+              run(x, [40, 70], (t) => mxCastTensor(t, format, axis, 32, scaleRule)),
+              `axis ${axis}, ${scaleRule}`,
+            ).to.deep.equal(bits(expected));
+          }
         }
       });
     }
