@@ -7,6 +7,9 @@ import { MNIST_MLP } from './experiments/seed_mlp';
 import { numberLine } from './viz/formats';
 
 export * from '../mp/index';
+// The training loop's clipping and accumulation (library files; the library's index is at its 70-value cap)
+export { clipGradNorm, type ClippedGradients } from '../mp/amp/clip';
+export { GradientAccumulator } from '../mp/amp/accumulate';
 
 // Figures and the notebook display (viz/): figures as data, tables and live progress through one bridge
 export * from './viz/index';
