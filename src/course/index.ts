@@ -22,6 +22,16 @@ export { Int8Mlp, quantizeWeights, toInt8Layers, type Int8Layer } from './models
 export { staticQuantize, DynamicInt8Mlp, CALIBRATION_OBSERVERS, type CalibrationObserver } from './models/ptq';
 export { QatMlp, type QatQParams } from './models/qat';
 export { Fp8Mlp } from './models/fp8_mlp';
+export {
+  TransformerBlock,
+  Precision,
+  BLOCK_OPS,
+  type BlockActivations,
+  type BlockOp,
+  type BlockOptions,
+  type Rescaling,
+  type Typed,
+} from './models/transformer_block';
 
 // The MNIST experiments (experiments/): the seed's model and the runs the lessons measure
 export {
@@ -84,6 +94,26 @@ export {
   type IntegerCheck,
 } from './experiments/compare_quantization';
 export type { QatTrainOptions } from './experiments/qat';
+export { seedKerasModel, SEED_OUTPUTS, SEED_OUTPUT_VARIANTS, type SeedOutput } from './experiments/seed_keras';
+export {
+  trainBlock,
+  evaluateBlock,
+  evalSequences,
+  reversalBatch,
+  reversalBatches,
+  REVERSAL_TASK,
+  type BlockRun,
+  type BlockTrainOptions,
+} from './experiments/block_training';
+export {
+  stressBlock,
+  activationPeaks,
+  STRESS_KINDS,
+  type ActivationPeaks,
+  type StressConfig,
+  type StressKind,
+  type StressRow,
+} from './experiments/block_stress';
 
 // Measured data the lessons show (data/): PyTorch's speed figures on a GPU, with their captions
 export { readGpuSpeed, describeLayers, GpuSpeed } from './data/gpu_speed';

@@ -14,7 +14,10 @@ import {
   progressRecorder,
   numberLine,
   spacingFigure,
+  stressFigure,
   timeTrainingSteps,
+  trainBlock,
+  TransformerBlock,
   trainMnist,
   trainMnistFp8,
   useBackend,
@@ -51,6 +54,10 @@ describe('every public function of the course rejects an unknown option', () => 
     progressRecorder: (o) => progressRecorder('run', o),
     numberLine: (o) => numberLine('float16', o),
     spacingFigure: (o) => spacingFigure(['float16'], o),
+    trainBlock: (o) => trainBlock(o),
+    TransformerBlock: (o) => new TransformerBlock({ vocab: 2, length: 2, ...o }),
+    rescaled: (o) => new TransformerBlock({ vocab: 2, length: 2 }).rescaled(o),
+    stressFigure: (o) => stressFigure('t', [{ scale: 1, accuracy: {}, nonFinite: {} }], o),
   };
   for (const [name, call] of Object.entries(calls)) {
     it(name, async () => {

@@ -15,3 +15,4 @@ export {
 } from './training';
 export { log2HistogramFigure, lossScaleRecorder, lossScaleFigure, type ScaleStep } from './numerics';
 export { formatRangeFigure, scaleTraceFigure } from './outlook';
+export { stressFigure } from './block';

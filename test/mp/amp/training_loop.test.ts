@@ -252,3 +252,38 @@ describe('gradient accumulation under a loss scaler', () => {
     tf.dispose([g1, g2, sums.a!]);
   });
 });
+
+describe('a checkpoint of LossScaleOptimizer after skipped steps', () => {
+  before(async () => {
+    await useBackend('wasm');
+  });
+
+  it("restores Adam's bias corrections: the resumed run equals the uninterrupted one", async () => {
+    const w = tf.variable(tf.tensor1d([0.5, -1.5, 2]), true, 'checkpoint_w');
+    const loss = (k: number) => (): tf.Scalar =>
+      tf.sum(tf.mul(tf.square(tf.sub(w, k)), tf.tensor1d([1, 2, 3]))) as tf.Scalar;
+    // a step's loss is inf where k is Infinity: its gradient overflows and the step is skipped
+    const ks = [1, Infinity, 2, Infinity, 3, 1, 2, 3];
+    const opt = new LossScaleOptimizer(tf.train.adam(0.1), new DynamicLossScaler({ initScale: 2 ** 8 }));
+    ks.slice(0, 5).forEach((k) => opt.minimize(loss(k), false, [w]));
+    const saved = {
+      w: w.clone(),
+      optimizer: (await opt.getWeights()).map((x) => ({ name: x.name, tensor: x.tensor.clone() })),
+      scaler: opt.scaler.stateDict(),
+    };
+    expect(saved.optimizer[0]!.tensor.dataSync()[0], 'steps that went through').to.equal(3);
+    ks.slice(5).forEach((k) => opt.minimize(loss(k), false, [w]));
+    const uninterrupted = Array.from(w.dataSync());
+
+    w.assign(saved.w);
+    const scaler = new DynamicLossScaler();
+    scaler.loadStateDict(saved.scaler);
+    const resumed = new LossScaleOptimizer(tf.train.adam(0.1), scaler);
+    await resumed.setWeights(saved.optimizer);
+    ks.slice(5).forEach((k) => resumed.minimize(loss(k), false, [w]));
+    expect(Array.from(w.dataSync())).to.deep.equal(uninterrupted);
+    tf.dispose([w, saved.w, ...saved.optimizer.map((x) => x.tensor)]);
+    opt.dispose();
+    resumed.dispose();
+  });
+});
