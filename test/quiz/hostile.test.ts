@@ -177,7 +177,8 @@ describe('hostile submissions', function () {
 describe('leaked tensors and changed arguments', function () {
   this.timeout(120_000);
   // unscaleGradients(scaled, scale) returns the right value either way: only the checks can fail it
-  const correct = 'const grads = scaled.map((g) => g / scale); return { grads, finite: grads.every(Number.isFinite) };';
+  const correct =
+    'const grads = scaled.map((g) => Math.fround(g / scale)); return { grads, finite: grads.every(Number.isFinite) };';
   const grade = (body: string, preamble = ''): Promise<Report> =>
     gradeSubmission(
       writeSubmission(tempDir('checks'), {
@@ -187,7 +188,7 @@ describe('leaked tensors and changed arguments', function () {
     );
 
   it('pass a correct function that leaves its arguments alone', async () => {
-    expect((await grade(correct)).questions[0]!.earned).to.equal(2);
+    expect((await grade(correct)).questions[0]!.earned).to.equal(4);
   });
 
   it('fail the same function once it also changes an argument, saying so', async () => {
@@ -196,6 +197,8 @@ describe('leaked tensors and changed arguments', function () {
     expect(q.cases.map((c) => c.message)).to.deep.equal([
       'changed its input arguments: work on a copy',
       'changed its input arguments: work on a copy. Hint: Any inf or NaN means the step must be skipped.',
+      'changed its input arguments: work on a copy. Hint: NaN is not finite either: 0·inf or inf − inf in the backward pass gives NaN, not inf.',
+      'changed its input arguments: work on a copy. Hint: The gradients are float32 tensors: each quotient is a float32.',
     ]);
   });
 
@@ -209,6 +212,8 @@ describe('leaked tensors and changed arguments', function () {
     expect(q.cases.map((c) => c.message)).to.deep.equal([
       'leaked 1 tensor(s): wrap tensor work in tf.tidy or dispose what you create',
       'leaked tensors: wrap tensor work in tf.tidy or dispose what you create. Hint: Any inf or NaN means the step must be skipped.',
+      'leaked tensors: wrap tensor work in tf.tidy or dispose what you create. Hint: NaN is not finite either: 0·inf or inf − inf in the backward pass gives NaN, not inf.',
+      'leaked tensors: wrap tensor work in tf.tidy or dispose what you create. Hint: The gradients are float32 tensors: each quotient is a float32.',
     ]);
   });
 });
@@ -272,7 +277,7 @@ describe('a hostile file beside correct ones', function () {
       const report = await timed(h.kind, () => gradeSubmission(dir, { only, loadTimeoutMs: 3000 }));
       const score = (lesson: string): number[] =>
         report.questions.filter((q) => q.id.startsWith(lesson)).map((q) => q.earned);
-      expect(score('l4.'), 'lesson 4').to.deep.equal([3, 2, 2]);
+      expect(score('l4.'), 'lesson 4').to.deep.equal([5, 3, 4]);
       expect(score('l6.'), 'lesson 6').to.deep.equal([4, 3, 3]);
       expect(score('l5.'), 'lesson 5').to.deep.equal([0, 0, 0]);
       expect(report.loadFailures).to.have.length(1);

@@ -63,6 +63,8 @@ export interface ActivationPeaks {
   readonly normDeviation: number;
   /** max |y| over the attention's and the MLP's outputs (linear layers: float16 under the table). */
   readonly sublayerOutput: number;
+  /** max |x| over the residual stream (the layer norms' inputs): float32 under the table, as `add` promotes. */
+  readonly residual: number;
   /** max |q·kᵀ| before the attention scale (a matmul: float16 under the table). */
   readonly attentionProduct: number;
 }
@@ -78,10 +80,16 @@ export async function activationPeaks(block: TransformerBlock): Promise<Activati
     const maxAbs = (t: tf.Tensor): tf.Tensor => tf.max(tf.abs(t));
     const deviation = tf.max(tf.stack(a.normInputs.map((x) => maxAbs(tf.sub(x.t, tf.mean(x.t, -1, true))))));
     const output = tf.max(tf.stack(a.sublayerOutputs.map((y) => maxAbs(y.t))));
+    const residual = tf.max(tf.stack(a.normInputs.map((x) => maxAbs(x.t))));
     const product = tf.div(maxAbs(a.attentionLogits.t), block.attentionScale);
-    return tf.stack([deviation, output, product]);
+    return tf.stack([deviation, output, residual, product]);
   });
-  const [normDeviation, sublayerOutput, attentionProduct] = Array.from(await peaks.data());
+  const [normDeviation, sublayerOutput, residual, attentionProduct] = Array.from(await peaks.data()) as number[];
   tf.dispose([peaks, tokens, targets]);
-  return { normDeviation: normDeviation!, sublayerOutput: sublayerOutput!, attentionProduct: attentionProduct! };
+  return {
+    normDeviation: normDeviation!,
+    sublayerOutput: sublayerOutput!,
+    residual: residual!,
+    attentionProduct: attentionProduct!,
+  };
 }

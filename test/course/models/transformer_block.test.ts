@@ -83,6 +83,8 @@ describe('the transformer block of lesson 4', () => {
     const [peaks, bigger] = [await activationPeaks(block), await activationPeaks(big)];
     big.dispose();
     expect(bigger.normDeviation / peaks.normDeviation).to.be.closeTo(64, 0.01);
+    expect(bigger.residual / peaks.residual).to.be.closeTo(64, 0.01);
+    expect(peaks.normDeviation, '|x − μ| ≤ 2·max|x|').to.be.at.most(2 * peaks.residual);
     expect(() => block.rescaled({ residual: 0 })).to.throw(OptionError, /residual must be a finite number > 0/);
     const wrong = tf.zeros([2, 3], 'int32') as tf.Tensor2D;
     expect(() => block.logits(wrong, p)).to.throw(OptionError, /tokens must be int32 \[batch, 8\]/);
