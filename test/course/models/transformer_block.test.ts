@@ -114,4 +114,24 @@ describe('the transformer block of lesson 4', () => {
     );
     block!.dispose();
   });
+
+  // l4.q5's setting: the lesson's block, residual stream ×512 and q, k ×256, every op but the kept ones in float16
+  it('predicts in float16 with layer_norm kept and q, k scaled first, and not with either taken away', async () => {
+    const { block } = await trainBlock({ policy: 'mixed_float16', keepBlock: true });
+    const accuracy = async (keep: string[], scaleFirst: boolean): Promise<number> => {
+      const moved = (['softmax', 'layer_norm', 'cross_entropy', 'add'] as const).filter((op) => !keep.includes(op));
+      const copy = block!.rescaled({ residual: 512, queryKey: 256, scaleFirst });
+      const p = new Precision('mixed_float16', Object.fromEntries(moved.map((op) => [op, 'compute' as const])));
+      const result = await evaluateBlock(copy, p);
+      copy.dispose();
+      return result.accuracy;
+    };
+    const float32 = (await evaluateBlock(block!, new Precision('float32'))).accuracy;
+    expect(await accuracy(['layer_norm'], true)).to.equal(float32);
+    expect(await accuracy(['layer_norm'], false), 'the product q·kᵀ overflows').to.be.below(float32 - 0.5);
+    expect(await accuracy(['softmax', 'cross_entropy', 'add'], true), 'the variance overflows').to.be.below(
+      float32 - 0.5,
+    );
+    block!.dispose();
+  });
 });
