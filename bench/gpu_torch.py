@@ -164,7 +164,7 @@ def elementwise_part(out, clock, device, quick):
 
 def seed_layer_part(out, clock, device, quick):
     out["seedLayer"] = {
-        "what": "the seed MLP's first layer at batch 128: a 128×784 by 784×64 product, back to back",
+        "what": "the seed MLP's first layer at batch 128: a 128×784 by 784×64 product, back to back, TF32 off",
         "rows": [],
     }
     for name, dtype in [("float32", torch.float32), ("float16", torch.float16), ("bfloat16", torch.bfloat16)]:

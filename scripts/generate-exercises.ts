@@ -21,7 +21,8 @@ import { loadQuestions } from '../src/quiz/bank';
 import { ruleText, usesNote } from '../src/quiz/allowed';
 import { GradingError } from '../src/quiz/errors';
 import { pointsOf, type CodeQuestion, type ConceptQuestion, type Question } from '../src/quiz/question';
-import { generateStub } from '../src/quiz/stubs';
+import { generateStub, type StubDoc } from '../src/quiz/stubs';
+import { inLang, LANGS, type Text } from '../src/quiz/text';
 
 const ROOT = path.join(__dirname, '..');
 export const SOLUTIONS = path.join(ROOT, 'solutions');
@@ -50,14 +51,23 @@ const hiddenPoints = (q: Question): number =>
   q.kind === 'code' ? q.cases.filter((c) => c.hidden).reduce((s, c) => s + c.points, 0) : 0;
 const lessonOf = (q: Question): number => Number(/^l(\d+)\./.exec(q.id)?.[1]);
 
-/** What each question may use, as a sentence for its exercise's doc comment. */
-function usesNotes(): Map<string, string> {
-  const notes = new Map<string, string>();
+/** A text's paragraphs in every language, once each: the stubs are written once for every student. */
+const inEveryLang = (text: Text): string[] => [...new Set(LANGS.map((l) => inLang(text, l)))];
+
+/**
+ * What each exercise's doc comment says: the question's prompt where it has one (its title and task, in
+ * every language), and what it may use.
+ */
+export function stubDocs(): Map<string, StubDoc> {
+  const docs = new Map<string, StubDoc>();
   for (const q of codeQuestions()) {
     const note = usesNote(q);
-    if (note) notes.set(q.id, note);
+    const add = note ? inEveryLang(note) : [];
+    const title = inEveryLang(q.title).join('\n');
+    const replace = q.prompt ? [`${q.id}: ${title}`, ...inEveryLang(q.prompt)] : undefined;
+    docs.set(q.id, { ...(replace ? { replace } : {}), add });
   }
-  return notes;
+  return docs;
 }
 
 /** The stub for one solution file. */
@@ -65,7 +75,7 @@ export function stubFor(relative: string): string {
   const depth = relative.split(path.sep).length; // exercises/lessonN/index.ts → ../../src/quiz/errors
   const up = '../'.repeat(depth);
   const source = fs.readFileSync(path.join(SOLUTIONS, relative), 'utf8');
-  return generateStub(source, `${up}src/quiz/errors`, usesNotes());
+  return generateStub(source, `${up}src/quiz/errors`, stubDocs());
 }
 
 const json = (value: object): string => JSON.stringify(value, null, 2) + '\n';
@@ -91,7 +101,7 @@ export function exerciseTable(): string {
     ...loadQuestions().map((q) =>
       row([
         q.id,
-        q.kind === 'code' ? `${code(q.export)} in ${code(`exercises/${q.file}`)}` : `concept: ${q.title}`,
+        q.kind === 'code' ? `${code(q.export)} in ${code(`exercises/${q.file}`)}` : `concept: ${inLang(q.title, 'en')}`,
         pointsOf(q),
         hiddenPoints(q),
       ]),
@@ -104,7 +114,7 @@ export function usesTable(): string {
   const rows = codeQuestions()
     .filter((q) => q.uses)
     .map((q) => {
-      const rule = ruleText(q.uses!);
+      const rule = ruleText(q.uses!).en;
       return row([q.id, code(q.export), rule.startsWith('only ') ? rule.slice(5) : `plain TypeScript: ${rule}`]);
     });
   return [row(['question', 'exercise', 'may use']), row(['---', '---', '---']), ...rows].join('\n');

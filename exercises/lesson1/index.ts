@@ -15,6 +15,8 @@ export interface Limits {
  *
  * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
  * available while its cases run.
+ *
+ * 按纯 TypeScript 评分：运行用例时没有任何库模块和包，也没有平台自带的 float16 转换。
  */
 export function formatLimits(expBits: number, manBits: number): Limits {
   throw new NotImplementedError('l1.q1');
@@ -25,6 +27,8 @@ export function formatLimits(expBits: number, manBits: number): Limits {
  *
  * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
  * available while its cases run.
+ *
+ * 按纯 TypeScript 评分：运行用例时没有任何库模块和包，也没有平台自带的 float16 转换。
  */
 export function decodeFloat16(bits: number): number {
   throw new NotImplementedError('l1.q2');
@@ -35,6 +39,8 @@ export function decodeFloat16(bits: number): number {
  *
  * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
  * available while its cases run.
+ *
+ * 按纯 TypeScript 评分：运行用例时没有任何库模块和包，也没有平台自带的 float16 转换。
  */
 export function storageBytes(count: number, bits: number): number {
   throw new NotImplementedError('l1.q3');

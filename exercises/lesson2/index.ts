@@ -15,6 +15,8 @@ export interface AffineQParams {
  *
  * Graded with only the package `@tensorflow/tfjs` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限包 `@tensorflow/tfjs`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function affineQParams(min: number, max: number, qmin: number, qmax: number): AffineQParams {
   throw new NotImplementedError('l2.q1');
@@ -25,6 +27,8 @@ export function affineQParams(min: number, max: number, qmin: number, qmax: numb
  *
  * Graded with only the package `@tensorflow/tfjs` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限包 `@tensorflow/tfjs`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function fakeQuantForward(
   values: number[],
@@ -41,6 +45,8 @@ export function fakeQuantForward(
  *
  * Graded with only the package `@tensorflow/tfjs` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限包 `@tensorflow/tfjs`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function steMask(values: number[], scale: number, zeroPoint: number, qmin: number, qmax: number): number[] {
   throw new NotImplementedError('l2.q3');

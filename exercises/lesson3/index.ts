@@ -9,6 +9,8 @@ import { NotImplementedError } from '../../src/quiz/errors';
  *
  * Graded with only the library's `formats/registry` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats/registry`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function roundToFloat16(x: number): number {
   throw new NotImplementedError('l3.q1');
@@ -24,6 +26,9 @@ export interface CastLoss {
  *
  * Graded with only the library's `formats`, `ops` and the package `@tensorflow/tfjs` available: every other
  * library module and package, and the platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats`, `ops` 和 包 `@tensorflow/tfjs`；运行用例时，其他库模块和包以及平台自带的
+ * float16 转换都不存在。
  */
 export function castLoss(values: number[]): CastLoss {
   throw new NotImplementedError('l3.q2');
@@ -35,6 +40,9 @@ export function castLoss(values: number[]): CastLoss {
  *
  * Graded with only the library's `formats`, `ops` and the package `@tensorflow/tfjs` available: every other
  * library module and package, and the platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats`, `ops` 和 包 `@tensorflow/tfjs`；运行用例时，其他库模块和包以及平台自带的
+ * float16 转换都不存在。
  */
 export function kahanSumFloat16(values: number[]): number {
   throw new NotImplementedError('l3.q3');

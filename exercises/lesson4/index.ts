@@ -22,6 +22,9 @@ export interface ScalerConfig {
  * Graded with only the library's `formats/round`, `formats/codec`, `formats/fields` and the package
  * `@tensorflow/tfjs` available: every other library module and package, and the platform's float16 conversions,
  * are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats/round`, `formats/codec`, `formats/fields` 和 包 `@tensorflow/tfjs`；运行用例时，
+ * 其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function updateLossScale(state: ScalerState, foundInf: boolean, config: ScalerConfig): ScalerState {
   throw new NotImplementedError('l4.q1');
@@ -39,6 +42,9 @@ export interface MasterUpdate {
  * Graded with only the library's `formats/round`, `formats/codec`, `formats/fields` and the package
  * `@tensorflow/tfjs` available: every other library module and package, and the platform's float16 conversions,
  * are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats/round`, `formats/codec`, `formats/fields` 和 包 `@tensorflow/tfjs`；运行用例时，
+ * 其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function masterWeightStep(master: number[], grads: number[], lr: number): MasterUpdate {
   throw new NotImplementedError('l4.q2');
@@ -56,6 +62,9 @@ export interface Unscaled {
  * Graded with only the library's `formats/round`, `formats/codec`, `formats/fields` and the package
  * `@tensorflow/tfjs` available: every other library module and package, and the platform's float16 conversions,
  * are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats/round`, `formats/codec`, `formats/fields` 和 包 `@tensorflow/tfjs`；运行用例时，
+ * 其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function unscaleGradients(scaled: number[], scale: number): Unscaled {
   throw new NotImplementedError('l4.q3');

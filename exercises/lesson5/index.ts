@@ -14,6 +14,9 @@ export const BYTES: Record<string, number> = { float32: 4, float16: 2, bfloat16:
  * Graded with only the library's `formats/round`, `formats/codec`, `formats/fields` and the package
  * `@tensorflow/tfjs` available: every other library module and package, and the platform's float16 conversions,
  * are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats/round`, `formats/codec`, `formats/fields` 和 包 `@tensorflow/tfjs`；运行用例时，
+ * 其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function adamTrainingBytes(params: number, policy: { compute: string; variable: string }): number {
   throw new NotImplementedError('l5.q1');
@@ -25,6 +28,9 @@ export function adamTrainingBytes(params: number, policy: { compute: string; var
  * Graded with only the library's `formats/round`, `formats/codec`, `formats/fields` and the package
  * `@tensorflow/tfjs` available: every other library module and package, and the platform's float16 conversions,
  * are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats/round`, `formats/codec`, `formats/fields` 和 包 `@tensorflow/tfjs`；运行用例时，
+ * 其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function matmulIntensity(m: number, n: number, k: number, bytesPerElement: number): number {
   throw new NotImplementedError('l5.q2');
@@ -44,6 +50,9 @@ export interface LayerOption {
  * Graded with only the library's `formats/round`, `formats/codec`, `formats/fields` and the package
  * `@tensorflow/tfjs` available: every other library module and package, and the platform's float16 conversions,
  * are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats/round`, `formats/codec`, `formats/fields` 和 包 `@tensorflow/tfjs`；运行用例时，
+ * 其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function maxLowPrecisionParams(layers: LayerOption[], budget: number): number {
   throw new NotImplementedError('l5.q3');

@@ -8,6 +8,8 @@ import { NotImplementedError } from '../../src/quiz/errors';
  *
  * Graded with only the library's `formats/registry` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats/registry`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function decodeE4M3(code: number): number {
   throw new NotImplementedError('l6.q1');
@@ -18,6 +20,8 @@ export function decodeE4M3(code: number): number {
  *
  * Graded with only the library's `formats/registry` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats/registry`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function delayedScale(amaxHistory: number[], fp8Max: number, margin: number): number {
   throw new NotImplementedError('l6.q2');
@@ -29,6 +33,8 @@ export function delayedScale(amaxHistory: number[], fp8Max: number, margin: numb
  *
  * Graded with only the library's `formats/registry` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
+ *
+ * 评分时可用：仅限库的 `formats/registry`；运行用例时，其他库模块和包以及平台自带的 float16 转换都不存在。
  */
 export function mxScaleExponent(values: number[], emaxElement: number): number {
   throw new NotImplementedError('l6.q3');

@@ -46,6 +46,10 @@ if (!connectionFile) {
   process.exit(2);
 }
 const root = courseRoot(process.cwd());
+// Jupyter starts a kernel in its notebook's folder: the grader reads the lesson's language from it
+// (notebooks/zh/ holds the Chinese lessons; src/quiz/text.ts), since the kernel runs from the course root.
+// Jupyter's server also passes the notebook's path as JPY_SESSION_NAME; nbclient passes only the folder.
+process.env.MP_NOTEBOOK_DIR = process.cwd();
 process.chdir(root);
 // tslab from the course folder itself, so that the library's display calls reach this kernel's tslab.
 const tslab = path.join(root, 'node_modules', 'tslab', 'dist', 'main.js');

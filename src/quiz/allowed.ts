@@ -10,7 +10,9 @@ import * as fs from 'fs';
 import { builtinModules } from 'module';
 import * as path from 'path';
 import { GradingError } from './errors';
+import { MSG } from './messages';
 import type { CodeQuestion, Uses } from './question';
+import { joinText, type Translated } from './text';
 import { esbuild } from './tools';
 
 export const LIBRARY_DIR = path.join(__dirname, '../mp');
@@ -129,13 +131,14 @@ function matching(entry: string, graph: ReadonlyMap<string, LibraryModule>): str
 }
 
 /** What `uses` allows, in feedback's words. */
-export function ruleText(uses: Uses): string {
+export function ruleText(uses: Uses): Translated {
   const list = (names: readonly string[]): string => names.map((n) => `\`${n}\``).join(', ');
   const parts = [
-    ...(uses.library?.length ? [`the library's ${list(uses.library)}`] : []),
-    ...(uses.packages?.length ? [`the package${uses.packages.length > 1 ? 's' : ''} ${list(uses.packages)}`] : []),
+    ...(uses.library?.length ? [MSG.libraryModules(list(uses.library))] : []),
+    ...(uses.packages?.length ? [MSG.packages(list(uses.packages), uses.packages.length > 1)] : []),
   ];
-  return parts.length ? `only ${parts.join(' and ')}` : 'no library module and no package';
+  if (!parts.length) return MSG.nothingAllowed;
+  return MSG.only(parts.length === 1 ? parts[0]! : joinText(parts[0]!, MSG.and, parts[1]!));
 }
 
 const profiles = new Map<string, Profile>();
@@ -167,16 +170,14 @@ export function profileOf(q: CodeQuestion, libraryDir = LIBRARY_DIR): Profile {
         .digest('hex')
         .slice(0, 12)
     : 'all';
-  const profile = { key, modules: sorted, packages, float16: !uses, rule: uses ? ruleText(uses) : 'everything' };
+  const profile = { key, modules: sorted, packages, float16: !uses, rule: uses ? ruleText(uses).en : 'everything' };
   profiles.set(cacheKey, profile);
   return profile;
 }
 
 /** The sentence an exercise's doc comment carries about its question's rule, or undefined (no rule). */
-export function usesNote(q: CodeQuestion): string | undefined {
+export function usesNote(q: CodeQuestion): Translated | undefined {
   if (!q.uses) return undefined;
-  const rule = ruleText(q.uses);
-  return rule.startsWith('only ')
-    ? `Graded with ${rule} available: every other library module and package, and the platform's float16 conversions, are absent while its cases run.`
-    : "Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are available while its cases run.";
+  const allowed = [...(q.uses.library ?? []), ...(q.uses.packages ?? [])].length > 0;
+  return allowed ? MSG.usesNoteOnly(ruleText(q.uses)) : MSG.usesNotePlain;
 }

@@ -20,9 +20,6 @@ export function normaliseAnswer(answer: unknown): string {
   return text !== '' && Number.isFinite(Number(text)) ? `n:${Number(text)}` : `s:${text.toLowerCase()}`;
 }
 
-/** A concept answer in a release without the course key: recorded, not checked (the instructor grades it). */
-export const ANSWER_RECORDED = 'answered: your instructor grades concept answers';
-
 /** Where the instructor's key lives: the repository's root, beside package.json (never in a release). */
 export const COURSE_KEY_FILE = path.join(__dirname, '../../.course-key');
 

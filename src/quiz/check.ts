@@ -7,7 +7,9 @@
  *     await check('l3.q1')                      // exercises/lesson3/index.ts as saved now
  *     await check('l1.c1')                      // exercises/answers.json as saved now
  *     await check('l1.c1', 65504)               // an answer
+ *     await check('l1.q1', ex.formatLimits, { lang: 'zh' })   // feedback in Chinese
  *
+ * Feedback is in the student's language: `lang`, else MP_LANG, else the notebook's (text.ts's `studentLang`).
  * A function from an exercise file runs from that file, exactly as `npm run grade` runs it: in a sandbox with
  * a limit per case (a synchronous infinite loop is a timeout, and the kernel stays responsive). A function
  * written in a cell is sent to the sandbox as source. If it needs notebook state that cannot go with it, it runs
@@ -17,12 +19,15 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { checkOptionKeys } from '../mp/errors';
 import { findQuestion } from './bank';
 import { quoted } from './compare';
 import { gradeFiles } from './grade';
 import { callInProcess } from './in_process';
-import type { CodeQuestion } from './question';
+import { MSG } from './messages';
+import { pointsOf, type CodeQuestion } from './question';
 import { readSubmission } from './stage';
+import { inLang, studentLang, type Lang, type Text } from './text';
 import { gradeConcept, judgeQuestion, type CaseResult } from './verdict';
 
 export interface CheckResult {
@@ -35,6 +40,15 @@ export interface CheckResult {
   readonly problem?: string;
   /** How it ran, when that differs from grading: unchecked in the notebook's process, or a self-check. */
   readonly note?: string;
+  /** The language of its title and messages. */
+  readonly lang: Lang;
+}
+
+export interface CheckOptions {
+  /** The language of the feedback ('en', 'zh'); by default the student's (MP_LANG, the notebook's). */
+  readonly lang?: string;
+  /** CPU time per case, in ms (default 2000). */
+  readonly timeoutMs?: number;
 }
 
 type Fn = (...a: unknown[]) => unknown;
@@ -69,118 +83,142 @@ function exerciseFile(q: CodeQuestion, fn: Fn): string | undefined {
   );
 }
 
-const NOT_DONE = 'not done yet: replace the `throw new NotImplementedError(…)` with your code';
-const UNCHECKED =
-  'UNCHECKED: this function uses notebook state, so it ran in the notebook’s own process, on the public cases only, with no sandbox and no rule enforced; `npm run grade` decides';
+/** A check's settings, resolved once. */
+interface Settings {
+  readonly lang: Lang;
+  readonly timeoutMs: number;
+}
+
+type Graded = Omit<CheckResult, 'title' | 'lang'> & { readonly loadFailed: boolean };
 
 /** Grades the files of a submission folder (or one cell's function as its file) for one question. */
-async function gradeCode(q: CodeQuestion, files: ReadonlyMap<string, string>, dir: string, timeoutMs: number) {
-  const report = await gradeFiles(files, dir, { only: [q.id], timeoutMs });
+async function gradeCode(
+  q: CodeQuestion,
+  files: ReadonlyMap<string, string>,
+  dir: string,
+  s: Settings,
+): Promise<Graded> {
+  const report = await gradeFiles(files, dir, { only: [q.id], timeoutMs: s.timeoutMs, lang: s.lang });
   const r = report.questions[0]!;
   const loadFailure = report.loadFailures[0]?.message;
-  const notDone = r.cases.length > 0 && r.cases.every((c) => c.message === 'not implemented yet');
-  const problem = loadFailure ?? r.problem ?? (notDone ? NOT_DONE : undefined);
-  const note = report.selfCheck ? `self-check: ${report.selfCheck}` : undefined;
+  const notDone = r.cases.length > 0 && r.cases.every((c) => c.state === 'not-implemented');
+  const problem = loadFailure ?? r.problem ?? (notDone ? inLang(MSG.notDone, s.lang) : undefined);
+  const note = report.selfCheck ? inLang(MSG.selfCheck(report.selfCheck), s.lang) : undefined;
   return {
     id: q.id,
     earned: r.earned,
     points: r.points,
     cases: r.cases,
+    loadFailed: loadFailure !== undefined,
     ...(problem ? { problem } : {}),
     ...(note ? { note } : {}),
   };
 }
 
-async function checkFunction(q: CodeQuestion, fn: Fn, timeoutMs: number): Promise<Omit<CheckResult, 'title'>> {
+async function checkFunction(q: CodeQuestion, fn: Fn, s: Settings): Promise<Omit<CheckResult, 'title' | 'lang'>> {
   const file = exerciseFile(q, fn);
-  if (file)
-    return gradeCode(q, readSubmission(file.slice(0, file.length - q.file.length)), path.dirname(file), timeoutMs);
+  if (file) return gradeCode(q, readSubmission(file.slice(0, file.length - q.file.length)), path.dirname(file), s);
   const source = new Map([[q.file, `export const ${q.export} = (${fn.toString()});\n`]]);
-  const sandboxed = await gradeCode(q, source, path.resolve('notebook'), timeoutMs);
-  const needsState =
-    sandboxed.problem?.includes('did not load') ||
-    sandboxed.cases.some((c) => /^threw `ReferenceError:/.test(c.message));
+  const { loadFailed, ...sandboxed } = await gradeCode(q, source, path.resolve('notebook'), s);
+  const needsState = loadFailed || sandboxed.cases.some((c) => c.thrown === 'ReferenceError');
   if (!needsState) return sandboxed;
   const open = { ...q, cases: q.cases.filter((c) => !c.hidden) };
   const outcomes = [];
-  for (const c of open.cases) outcomes.push(await callInProcess(fn, c.args, timeoutMs));
-  return { ...judgeQuestion(open, outcomes), note: UNCHECKED };
+  for (const c of open.cases) outcomes.push(await callInProcess(fn, c.args, s.timeoutMs));
+  return { ...judgeQuestion(open, outcomes, s.lang), note: inLang(MSG.unchecked, s.lang) };
 }
 
 /** exercises/answers.json as saved now (never a cached import of it). */
-function savedAnswer(id: string): { answer: unknown } | { problem: string } {
+function savedAnswer(id: string): { answer: unknown } | { problem: Text } {
   const file = path.join(EXERCISES(), 'answers.json');
   try {
     const answers = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
     return { answer: typeof answers === 'object' && answers && Object.hasOwn(answers, id) ? answers[id] : undefined };
   } catch (e) {
-    return { problem: `could not read ${file}: ${quoted((e as Error).message)}` };
+    return { problem: MSG.couldNotRead(file, quoted((e as Error).message)) };
   }
 }
 
-async function grade(id: string, given: { submission: unknown } | undefined, timeoutMs: number): Promise<CheckResult> {
+async function grade(id: string, given: { submission: unknown } | undefined, s: Settings): Promise<CheckResult> {
   const q = findQuestion(id);
-  const points = q.kind === 'code' ? q.cases.reduce((s, c) => s + c.points, 0) : q.points;
-  const fail = (problem: string): CheckResult => ({ id, title: q.title, earned: 0, points, cases: [], problem });
+  const title = inLang(q.title, s.lang);
+  const fail = (problem: Text): CheckResult => ({
+    id,
+    title,
+    earned: 0,
+    points: pointsOf(q),
+    cases: [],
+    problem: inLang(problem, s.lang),
+    lang: s.lang,
+  });
   if (q.kind !== 'code') {
     const saved = given ? { answer: given.submission } : savedAnswer(id);
     if ('problem' in saved) return fail(saved.problem);
-    const c = gradeConcept(q, saved.answer);
-    const unanswered = saved.answer === null || saved.answer === undefined;
+    const c = gradeConcept(q, saved.answer, s.lang);
+    const unanswered = c.state === 'unanswered';
     return {
       id,
-      title: q.title,
+      title,
       earned: c.earned,
       points: c.points,
-      cases: [unanswered ? { ...c, message: 'not answered yet' } : c],
+      cases: [unanswered ? { ...c, message: inLang(MSG.notAnsweredYet, s.lang) } : c],
+      lang: s.lang,
     };
   }
-  if (!given) {
+  if (given?.submission === undefined) {
     const file = path.join(EXERCISES(), q.file);
-    if (!fs.existsSync(file)) return fail(`no ${file} to check`);
-    return { ...(await gradeCode(q, readSubmission(EXERCISES()), EXERCISES(), timeoutMs)), title: q.title };
+    if (!fs.existsSync(file)) return fail(MSG.noFileToCheck(file));
+    const { loadFailed: _, ...graded } = await gradeCode(q, readSubmission(EXERCISES()), EXERCISES(), s);
+    return { ...graded, title, lang: s.lang };
   }
-  if (typeof given.submission !== 'function') return fail(`${id} needs a function, got ${typeof given.submission}`);
-  return { ...(await checkFunction(q, given.submission as Fn, timeoutMs)), title: q.title };
+  if (typeof given.submission !== 'function') return fail(MSG.needsFunction(id, typeof given.submission));
+  return { ...(await checkFunction(q, given.submission as Fn, s)), title, lang: s.lang };
 }
 
 /** One line, for plain-text front ends: "l1.q3 Bytes to store…: 2/4, 2 cases failed". */
 export function summary(r: CheckResult): string {
   const failed = r.cases.filter((c) => !c.passed).length;
-  const why = r.problem ?? (failed ? `${failed} case${failed > 1 ? 's' : ''} failed` : 'all correct');
+  const why = r.problem ?? inLang(failed ? MSG.casesFailed(failed) : MSG.allCorrect, r.lang);
   return `${r.id}${r.title ? ` ${r.title}` : ''}: ${r.earned}/${r.points}, ${why}${r.note ? ` (${r.note})` : ''}`;
 }
 
 const escape = (s: string): string => s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
 
+/** check()'s table: a headline with the points, any note, then a row per case. */
 export function renderHtml(title: string, r: CheckResult): string {
+  const word = (w: Text): string => escape(inLang(w, r.lang));
   const rows = r.cases
     .map(
       (c) =>
-        `<tr><td>${c.passed ? '<span style="color:#1a7f37">✓</span>' : '<span style="color:#cf222e">✗</span>'}</td><td>${escape(c.name)}${c.hidden ? ' <i>(hidden)</i>' : ''}</td><td>${c.earned}/${c.points}</td><td>${escape(c.message)}</td></tr>`,
+        `<tr><td>${c.passed ? '<span style="color:#1a7f37">✓</span>' : '<span style="color:#cf222e">✗</span>'}</td><td>${escape(c.name)}${c.hidden ? ` <i>${word(MSG.hidden)}</i>` : ''}</td><td>${c.earned}/${c.points}</td><td>${escape(c.message)}</td></tr>`,
     )
     .join('');
   const notes = [r.problem, r.note].filter((s): s is string => !!s).map((s) => `<p>${escape(s)}</p>`);
-  return `<div><b>${escape(r.id)}${title ? ` ${escape(title)}` : ''}: ${r.earned}/${r.points}</b>${notes.join('')}<table><tr><th></th><th>case</th><th>points</th><th>result</th></tr>${rows}</table></div>`;
+  const head = `<tr><th></th><th>${word(MSG.columns.case)}</th><th>${word(MSG.columns.points)}</th><th>${word(MSG.columns.result)}</th></tr>`;
+  return `<div><b>${escape(r.id)}${title ? ` ${escape(title)}` : ''}: ${r.earned}/${r.points}</b>${notes.join('')}<table>${head}${rows}</table></div>`;
 }
 
 /**
- * Grades question `id` as check() does, without showing anything: with one argument, what is saved in
- * exercises/ now; with two, the given function or concept answer. Never throws.
+ * Grades question `id` as check() does, without showing anything: with one argument (or `submission`
+ * undefined), what is saved in exercises/ now; else the given function or concept answer. Never throws.
  *
  *     const r = await checkResult('l1.q3', (count: number, bits: number) => Math.ceil((count * bits) / 8));
  *     r.earned; // 4
  */
 export async function checkResult(
   id: string,
-  ...rest: [submission?: unknown, timeoutMs?: number]
+  ...rest: [submission?: unknown, options?: CheckOptions]
 ): Promise<CheckResult> {
-  const timeoutMs = typeof rest[1] === 'number' ? rest[1] : 2000;
+  let lang: Lang = 'en';
   try {
-    return await grade(id, rest.length ? { submission: rest[0] } : undefined, timeoutMs);
+    const options = rest[1] ?? {};
+    checkOptionKeys('check', options, ['lang', 'timeoutMs']);
+    lang = studentLang(options.lang);
+    const settings = { lang, timeoutMs: options.timeoutMs ?? 2000 };
+    return await grade(id, rest.length ? { submission: rest[0] } : undefined, settings);
   } catch (e) {
-    const problem = `check('${id}') could not run: ${e instanceof Error ? e.message : String(e)}`;
-    return { id, title: '', earned: 0, points: 0, cases: [], problem };
+    const problem = inLang(MSG.couldNotRun(id, e instanceof Error ? e.message : String(e)), lang);
+    return { id, title: '', earned: 0, points: 0, cases: [], problem, lang };
   }
 }
 
@@ -191,7 +229,7 @@ export async function checkResult(
  *     await check('l3.q1', ex.roundToFloat16);
  *     await check('l1.c1');
  */
-export async function check(id: string, ...rest: [submission?: unknown, timeoutMs?: number]): Promise<void> {
+export async function check(id: string, ...rest: [submission?: unknown, options?: CheckOptions]): Promise<void> {
   const result = await checkResult(id, ...rest);
   try {
     const display = tslabDisplay();
@@ -204,7 +242,9 @@ export async function check(id: string, ...rest: [submission?: unknown, timeoutM
   }
   const lines = [
     summary(result),
-    ...result.cases.map((c) => `  ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`),
+    ...result.cases.map(
+      (c) => `  ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}${result.lang === 'zh' ? '：' : ': '}${c.message}`,
+    ),
   ];
   console.log(lines.join('\n'));
 }

@@ -3,6 +3,7 @@
  *                                                 errors as warnings (file and line)
  * npm run grade -- --only l3                      one lesson, or questions: --only l1.q1,l3.q2
  * npm run grade -- --only l3 --pass-all           exits 1 unless every case graded passed (for CI)
+ * npm run grade -- --lang zh                      feedback in Chinese (default: MP_LANG, else English)
  * npm run grade -- --submission DIR --json OUT.json [--junit OUT.xml]
  * npm run grade -- --class DIR                    every folder in DIR is one student's submission:
  *                                                 DIR/gradebook.csv and DIR/feedback/<student>.md, graded
@@ -19,7 +20,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { ANSWER_RECORDED } from './answers';
 import { hiddenPointsNotRun, questionIds } from './bank';
 import { GRADER_FAULT, type ClassProgress } from './class';
 import { classOutputs, gradeClassFolder, writeRefusals, type Changes } from './class_folder';
@@ -27,14 +27,16 @@ import { collectClass, REFUSED_CSV, type Collection } from './collect';
 import { gradeSubmission, type GradeOptions, type Report } from './grade';
 import { parseLms } from './lms';
 import { POOL } from './pool';
-import { formatTable, toJUnit } from './report';
+import { MSG } from './messages';
+import { formatTable, recorded, toJUnit } from './report';
 import { readSubmission } from './stage';
+import { inLang, studentLang } from './text';
 import { typeWarnings } from './typecheck';
 
 const USAGE = `Usage: npm run grade -- [--submission DIR | [--collect DOWNLOAD] --class DIR] [--json FILE] [--junit FILE]
                        [--lms canvas|moodle|none] [--roster CLASS.csv] [--assignment NAME] [--gradebook FILE]
                        [--feedback DIR] [--only l3 | --only l1.q1,l3.q2] [--pass-all] [--timeout MS]
-                       [--load-timeout MS]`;
+                       [--load-timeout MS] [--lang en|zh]`;
 
 function write(file: string, text: string): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -79,7 +81,7 @@ async function gradeOne(dir: string, options: GradeOptions): Promise<Report> {
   console.log(`\n${formatTable(report, { hiddenPoints: hiddenPointsNotRun() })}`);
   const warnings = typeWarnings(readSubmission(dir));
   if (warnings.length) {
-    console.log('\nType errors (warnings: grading runs the code as it is, but these often point at the bug):');
+    console.log(`\n${inLang(MSG.typeWarnings, report.lang ?? 'en')}`);
     for (const w of warnings) console.log(`  ${w}`);
   }
   return report;
@@ -102,6 +104,7 @@ async function main(): Promise<number> {
       timeout: { type: 'string' },
       'load-timeout': { type: 'string' },
       'pass-all': { type: 'boolean', default: false },
+      lang: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -113,6 +116,7 @@ async function main(): Promise<number> {
     ...(values.only ? { only: questionIds(values.only) } : {}), // an unknown id fails here, naming the valid ones
     ...(values.timeout ? { timeoutMs: Number(values.timeout) } : {}),
     ...(values['load-timeout'] ? { loadTimeoutMs: Number(values['load-timeout']) } : {}),
+    lang: studentLang(values.lang), // an unknown language fails here, naming the valid ones
   };
   let reports: Report[];
   let refused = 0;
@@ -147,8 +151,7 @@ async function main(): Promise<number> {
     console.log(`${refused} submission file(s) refused: see refused.csv, fix or ask again, then collect again`);
   // --pass-all: for CI (a GitHub Classroom step), fail unless every case graded passed; a concept answer a
   // release can only record (it has no course key) is the instructor's to grade, not a failure here
-  const failed = (r: Report): boolean =>
-    r.questions.some((q) => q.earned < q.points && !q.cases.every((c) => c.message === ANSWER_RECORDED));
+  const failed = (r: Report): boolean => r.questions.some((q) => q.earned < q.points && !recorded(q));
   const short = values['pass-all'] && reports.some(failed);
   return refused || short ? 1 : 0;
 }

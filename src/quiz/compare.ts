@@ -1,9 +1,12 @@
 /**
  * Format-aware comparison of a submission's output with the expected value, and a sentence that explains
- * a mismatch: "expected 65504 (max float16), got Infinity at index 3". For a hidden case the sentence holds
- * neither value nor where they differ (the returned value could carry the hidden arguments out): "wrong value".
+ * a mismatch, in each language: "expected 65504 (max float16), got Infinity at index 3". For a hidden case the
+ * sentence holds neither value nor where they differ (the returned value could carry the hidden arguments out):
+ * "wrong value".
  */
 import { getFormat, type FloatFormat } from '../mp/index';
+import { MSG } from './messages';
+import { inLang, joinText, type Lang, type Translated } from './text';
 
 /**
  * Text a submission controls, as feedback shows it: one line of at most 200 characters in a code span, which
@@ -32,18 +35,26 @@ export interface Verdict {
 
 const NAMED_FORMATS = ['float16', 'bfloat16', 'float8_e4m3fn', 'float8_e5m2', 'float32'];
 
-/** "65504 (max float16)": names the special values students meet, to make messages readable. */
-export function describeNumber(v: number): string {
+const LIMIT_NAMES = [
+  ['maxFinite', { en: 'max', zh: '最大值' }],
+  ['minNormal', { en: 'smallest normal', zh: '最小正规数' }],
+  ['minSubnormal', { en: 'smallest subnormal', zh: '最小次正规数' }],
+] as const;
+
+/**
+ * "65504 (max float16)": names the special values students meet, to make messages readable.
+ *
+ *     describeNumber(65504, 'zh') // '65504（float16 最大值）'
+ */
+export function describeNumber(v: number, lang: Lang = 'en'): string {
   if (Object.is(v, -0)) return '-0';
   const shown = String(v);
   for (const name of NAMED_FORMATS) {
     const f = getFormat(name) as FloatFormat;
-    for (const [value, label] of [
-      [f.maxFinite, 'max'],
-      [f.minNormal, 'smallest normal'],
-      [f.minSubnormal, 'smallest subnormal'],
-    ] as const) {
-      if (Math.abs(v) === value) return `${shown} (${v < 0 ? '−' : ''}${label} ${name})`;
+    for (const [limit, label] of LIMIT_NAMES) {
+      if (Math.abs(v) !== f[limit]) continue;
+      const sign = v < 0 ? '−' : '';
+      return lang === 'zh' ? `${shown}（${sign}${name} ${label.zh}）` : `${shown} (${sign}${label.en} ${name})`;
     }
   }
   return shown;
@@ -73,53 +84,87 @@ function numbersMatch(expected: number, got: number, c: Comparison): boolean {
   }
 }
 
-function typeName(v: unknown, hidden: boolean): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return hidden ? 'an array' : `an array of length ${v.length}`;
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+/** "a number", "an array of length 3": what a value is, without its contents where `hidden`. */
+function typeName(v: unknown, hidden: boolean): Translated {
+  if (v === null) return { en: 'null', zh: 'null' };
+  if (Array.isArray(v)) return hidden ? MSG.mismatch.array : MSG.mismatch.arrayOf(v.length);
+  return typeof v === 'object' ? MSG.mismatch.object : MSG.mismatch.typed(typeof v);
+}
+
+/** Where in the result a mismatch lies, innermost last: 'grads' then 3 is "at index 3 in field 'grads'". */
+type Place = readonly (string | number)[];
+
+function at(place: Place): Translated {
+  if (!place.length) return { en: '', zh: '' };
+  const en = [...place]
+    .reverse()
+    .map((p) => (typeof p === 'number' ? ` at index ${p}` : ` in field '${p}'`))
+    .join('');
+  const zh = place.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${p}`)).join('');
+  return { en, zh: `（位置：${zh}）` };
 }
 
 /**
- * Compares recursively (numbers, strings, booleans, arrays, plain objects) and explains the first mismatch.
- * `hidden` keeps both values, lengths and positions out of the message.
+ * Compares recursively (numbers, strings, booleans, arrays, plain objects) and explains the first mismatch, in
+ * every language. Only `expected`'s fields are compared, so a partial object matches any result that agrees on
+ * them. `hidden` keeps both values, lengths and positions out of the explanation.
  */
-export function compare(expected: unknown, got: unknown, c: Comparison, hidden = false): Verdict {
-  const want = (v: unknown): string => `expected ${typeof v === 'number' ? describeNumber(v) : JSON.stringify(v)}, `;
-  const wrong = (e: unknown, shown: string, where: string): string =>
-    hidden ? 'wrong value' : `${want(e)}got ${shown}${where}`;
-  const walk = (e: unknown, g: unknown, where: string): string | null => {
+export function explainMismatch(expected: unknown, got: unknown, c: Comparison, hidden = false): Translated | null {
+  const number = (v: number): Translated => ({ en: describeNumber(v, 'en'), zh: describeNumber(v, 'zh') });
+  const json = (v: unknown): Translated => ({ en: JSON.stringify(v), zh: JSON.stringify(v) });
+  const mismatch = (e: Translated, g: Translated, place: Place): Translated =>
+    hidden ? MSG.wrongValue : joinText(MSG.mismatch.expected, e, MSG.mismatch.got, g, at(place));
+  const walk = (e: unknown, g: unknown, place: Place): Translated | null => {
     if (typeof e === 'number') {
       if (typeof g !== 'number')
-        return hidden ? `expected a number, got ${typeName(g, true)}` : `${want(e)}got ${typeName(g, false)}${where}`;
-      return numbersMatch(e, g, c) ? null : wrong(e, describeNumber(g), where);
+        return hidden
+          ? joinText(MSG.mismatch.expectedNumber, typeName(g, true))
+          : mismatch(number(e), typeName(g, false), place);
+      return numbersMatch(e, g, c) ? null : mismatch(number(e), number(g), place);
     }
     if (Array.isArray(e)) {
-      const length = hidden ? 'an array' : `an array of length ${e.length}`;
-      if (!Array.isArray(g)) return `expected ${length}, got ${typeName(g, hidden)}${hidden ? '' : where}`;
+      const length = typeName(e, hidden);
+      if (!Array.isArray(g))
+        return joinText(MSG.mismatch.expected, length, MSG.mismatch.got, typeName(g, hidden), hidden ? '' : at(place));
       if (g.length !== e.length)
-        return hidden ? 'an array of the wrong length' : `expected ${length}, got length ${g.length}${where}`;
+        return hidden
+          ? MSG.mismatch.wrongLength
+          : joinText(MSG.mismatch.expected, length, MSG.mismatch.gotLength(g.length), at(place));
       for (let i = 0; i < e.length; i++) {
-        const m = walk(e[i], g[i], ` at index ${i}${where}`);
+        const m = walk(e[i], g[i], [...place, i]);
         if (m) return m;
       }
       return null;
     }
     if (typeof e === 'object' && e !== null) {
       if (typeof g !== 'object' || g === null || Array.isArray(g))
-        return `expected an object, got ${typeName(g, hidden)}${hidden ? '' : where}`;
+        return joinText(MSG.mismatch.expectedObject, typeName(g, hidden), hidden ? '' : at(place));
       for (const key of Object.keys(e)) {
-        if (!Object.hasOwn(g, key)) return `the result has no field '${key}'${hidden ? '' : where}`;
-        const m = walk(
-          (e as Record<string, unknown>)[key],
-          (g as Record<string, unknown>)[key],
-          ` in field '${key}'${where}`,
-        );
+        if (!Object.hasOwn(g, key)) return joinText(MSG.mismatch.noField(key), hidden ? '' : at(place));
+        const m = walk((e as Record<string, unknown>)[key], (g as Record<string, unknown>)[key], [...place, key]);
         if (m) return m;
       }
       return null;
     }
-    return Object.is(e, g) ? null : wrong(e, quoted(JSON.stringify(g) ?? String(g)), where);
+    return Object.is(e, g)
+      ? null
+      : mismatch(
+          json(e),
+          { en: quoted(JSON.stringify(g) ?? String(g)), zh: quoted(JSON.stringify(g) ?? String(g)) },
+          place,
+        );
   };
-  const mismatch = walk(expected, got, '');
-  return mismatch === null ? { passed: true, message: 'correct' } : { passed: false, message: mismatch };
+  return walk(expected, got, []);
+}
+
+/**
+ * Compares as `explainMismatch` does, with its explanation in `lang`.
+ *
+ *     compare([1, 65504], [1, Infinity], { kind: 'exact' }).message // 'expected 65504 (max float16), got Infinity at index 1'
+ */
+export function compare(expected: unknown, got: unknown, c: Comparison, hidden = false, lang: Lang = 'en'): Verdict {
+  const mismatch = explainMismatch(expected, got, c, hidden);
+  return mismatch === null
+    ? { passed: true, message: inLang(MSG.correct, lang) }
+    : { passed: false, message: inLang(mismatch, lang) };
 }

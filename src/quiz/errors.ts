@@ -1,7 +1,10 @@
 /** Thrown by exercise stubs until the student replaces them. */
 export class NotImplementedError extends Error {
   constructor(readonly questionId: string) {
-    super(`${questionId} is not implemented yet: replace the throw with your code.`);
+    // both languages: a stub runs before anything knows the student's (src/quiz/text.ts)
+    super(
+      `${questionId} is not implemented yet: replace the throw with your code. ${questionId} 尚未实现：把这行 throw 换成你的代码。`,
+    );
     this.name = 'NotImplementedError';
   }
 }

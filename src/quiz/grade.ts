@@ -10,10 +10,12 @@ import { profileOf, type Profile } from './allowed';
 import { loadQuestions } from './bank';
 import { quoted } from './compare';
 import { POOL, type Pool } from './pool';
-import type { CodeQuestion, Question } from './question';
+import type { CodeQuestion, ConceptQuestion, Question } from './question';
 import { runFile, type Call, type FileOutcome, type RunLimits } from './runner';
 import { isolation } from './sandbox';
 import { libraryStage, readSubmission, stageSubmission, UnreadableSubmission } from './stage';
+import { MSG } from './messages';
+import { inLang, studentLang, type Lang, type Text } from './text';
 import {
   allCasesFail,
   gradeConcept,
@@ -41,6 +43,8 @@ export interface Report {
   readonly gradedAt: string;
   /** Why no OS sandbox ran the code, when none did: the report is then a self-check, not a grade. */
   readonly selfCheck?: string;
+  /** The language of every message and title in it (reports from before languages were English). */
+  readonly lang?: Lang;
 }
 
 export interface GradeOptions {
@@ -58,7 +62,11 @@ export interface GradeOptions {
   readonly pool?: Pool;
   /** 'node': without the OS sandbox even where bubblewrap works (tests of the fallback). */
   readonly sandbox?: 'bubblewrap' | 'node';
+  /** The language of feedback; by default the student's (text.ts's `studentLang`: MP_LANG, the notebook's). */
+  readonly lang?: Lang;
 }
+
+const langOf = (options: GradeOptions): Lang => options.lang ?? studentLang();
 
 function runLimits(options: GradeOptions): RunLimits {
   return {
@@ -69,8 +77,8 @@ function runLimits(options: GradeOptions): RunLimits {
 }
 
 /** Why a report is a self-check, or undefined when an OS sandbox ran the code. */
-function selfCheck(options: GradeOptions): string | undefined {
-  if (options.sandbox === 'node') return 'graded without an OS sandbox, as asked';
+function selfCheck(options: GradeOptions): Text | undefined {
+  if (options.sandbox === 'node') return MSG.noSandbox;
   const i = isolation();
   return i.kind === 'node' ? i.why : undefined;
 }
@@ -84,6 +92,7 @@ function report(
 ): Report {
   const ordered = questions.map((q) => results.get(q.id)!);
   const why = selfCheck(options);
+  const lang = langOf(options);
   return {
     student: options.student ?? path.basename(submission),
     submission,
@@ -92,24 +101,44 @@ function report(
     earned: ordered.reduce((s, r) => s + r.earned, 0),
     points: ordered.reduce((s, r) => s + r.points, 0),
     gradedAt: new Date().toISOString(),
-    ...(why ? { selfCheck: why } : {}),
+    ...(why ? { selfCheck: inLang(why, lang) } : {}),
+    lang,
   };
 }
 
 const selected = (options: GradeOptions): Question[] =>
   loadQuestions().filter((q) => !options.only || options.only.includes(q.id));
 
+/** A concept question's result: its one case. */
+const conceptResult = (q: ConceptQuestion, c: CaseResult, lang: Lang): QuestionResult => ({
+  id: q.id,
+  title: inLang(q.title, lang),
+  kind: q.kind,
+  points: q.points,
+  earned: c.earned,
+  cases: [c],
+});
+
 /** A report in which every question scores 0 for one reason (a submission that could not be read or graded). */
-export function failedReport(submission: string, message: string, options: GradeOptions = {}): Report {
+export function failedReport(submission: string, message: Text, options: GradeOptions = {}): Report {
   const questions = selected(options);
+  const lang = langOf(options);
+  const text = inLang(message, lang);
   const results = new Map(
     questions.map((q): [string, QuestionResult] => {
-      if (q.kind === 'code') return [q.id, allCasesFail(q, 'not graded')];
-      const c: CaseResult = { name: 'answer', points: q.points, earned: 0, passed: false, hidden: false, message };
-      return [q.id, { id: q.id, title: q.title, kind: q.kind, points: q.points, earned: 0, cases: [c] }];
+      if (q.kind === 'code') return [q.id, allCasesFail(q, MSG.notGraded, lang)];
+      const c: CaseResult = {
+        name: inLang(MSG.answer, lang),
+        points: q.points,
+        earned: 0,
+        passed: false,
+        hidden: false,
+        message: text,
+      };
+      return [q.id, conceptResult(q, c, lang)];
     }),
   );
-  return report(questions, results, [{ file: '.', message }], submission, options);
+  return report(questions, results, [{ file: '.', message: text }], submission, options);
 }
 
 /** Grades a folder laid out like exercises/ (lesson1/index.ts, …), with concept answers in answers.json. */
@@ -120,24 +149,24 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
     files = readSubmission(dir);
   } catch (e) {
     if (!(e instanceof UnreadableSubmission)) throw e;
-    return failedReport(path.resolve(dir), `the submission was not graded: ${e.message}`, { ...options, student });
+    return failedReport(path.resolve(dir), MSG.notGradedSubmission(e.message), { ...options, student });
   }
   return gradeFiles(files, path.resolve(dir), { ...options, student });
 }
 
 /** answers.json's answers by question id, or why there are none. */
-function readAnswers(files: ReadonlyMap<string, string>): { answers: Record<string, unknown> } | { problem: string } {
+function readAnswers(files: ReadonlyMap<string, string>): { answers: Record<string, unknown> } | { problem: Text } {
   const text = files.get('answers.json');
   if (text === undefined) return { answers: {} };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    return { problem: `answers.json is not valid JSON: ${quoted((e as Error).message)}` };
+    return { problem: MSG.answersNotJson(quoted((e as Error).message)) };
   }
   return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
     ? { answers: parsed as Record<string, unknown> }
-    : { problem: 'answers.json must hold one object of answers by question id: { "l1.c1": 65504, … }' };
+    : { problem: MSG.answersNotObject };
 }
 
 /** One sandbox's worth of work: a file, the profile its questions share, and those questions. */
@@ -154,6 +183,7 @@ export async function gradeFiles(
   options: GradeOptions = {},
 ): Promise<Report> {
   const questions = selected(options);
+  const lang = langOf(options);
   const answers = readAnswers(files);
   const results = new Map<string, QuestionResult>();
   const runs = new Map<string, Run>();
@@ -161,11 +191,18 @@ export async function gradeFiles(
     if (q.kind !== 'code') {
       const c =
         'problem' in answers
-          ? { name: 'answer', points: q.points, earned: 0, passed: false, hidden: false, message: answers.problem }
-          : gradeConcept(q, Object.hasOwn(answers.answers, q.id) ? answers.answers[q.id] : undefined);
-      results.set(q.id, { id: q.id, title: q.title, kind: q.kind, points: q.points, earned: c.earned, cases: [c] });
+          ? {
+              name: inLang(MSG.answer, lang),
+              points: q.points,
+              earned: 0,
+              passed: false,
+              hidden: false,
+              message: inLang(answers.problem, lang),
+            }
+          : gradeConcept(q, Object.hasOwn(answers.answers, q.id) ? answers.answers[q.id] : undefined, lang);
+      results.set(q.id, conceptResult(q, c, lang));
     } else if (!files.has(q.file)) {
-      results.set(q.id, allCasesFail(q, `missing file ${q.file}`));
+      results.set(q.id, allCasesFail(q, MSG.missingFile(q.file), lang));
     } else {
       const profile = profileOf(q);
       const key = `${q.file}|${profile.key}`;
@@ -188,13 +225,14 @@ async function runAll(
   const stage = libraryStage();
   const staged = await stageSubmission(stage, files);
   const limits = runLimits(options);
+  const lang = langOf(options);
   /** Why each file's runs did not load: message → the question ids it cost. */
   const failures = new Map<string, Map<string, string[]>>();
   const runOne = async (run: Run): Promise<void> => {
     const calls: Call[] = run.questions.flatMap((q) => q.cases.map((c) => ({ export: q.export, args: c.args })));
     const compileError = staged.compileErrors.get(run.file);
-    const outcome: FileOutcome = compileError
-      ? { loadFailure: { status: 'crash', detail: `does not compile: ${quoted(compileError)}` }, outcomes: [] }
+    const outcome: FileOutcome | { compileError: string } = compileError
+      ? { compileError }
       : await (options.pool ?? POOL).run(() =>
           runFile(
             {
@@ -210,17 +248,20 @@ async function runAll(
             limits,
           ),
         );
-    if (outcome.loadFailure) {
-      const message = loadFailureMessage(run.file, outcome.loadFailure);
+    if ('compileError' in outcome || outcome.loadFailure) {
+      const message =
+        'compileError' in outcome
+          ? inLang(MSG.fileDetail(run.file, MSG.doesNotCompile(quoted(outcome.compileError))), lang)
+          : loadFailureMessage(run.file, outcome.loadFailure!, lang);
       const byMessage = failures.get(run.file) ?? new Map<string, string[]>();
       byMessage.set(message, [...(byMessage.get(message) ?? []), ...run.questions.map((q) => q.id)]);
       failures.set(run.file, byMessage);
-      for (const q of run.questions) results.set(q.id, allCasesFail(q, `not run: ${run.file} did not load`));
+      for (const q of run.questions) results.set(q.id, allCasesFail(q, MSG.notRun(run.file), lang, 'not-run'));
       return;
     }
     let next = 0;
     for (const q of run.questions) {
-      results.set(q.id, judgeQuestion(q, outcome.outcomes.slice(next, next + q.cases.length)));
+      results.set(q.id, judgeQuestion(q, outcome.outcomes.slice(next, next + q.cases.length), lang));
       next += q.cases.length;
     }
   };

@@ -4,6 +4,7 @@
  * kernel's Interrupt. Nothing isolates or limits it otherwise, which is why check() calls such a result
  * unchecked.
  */
+import { MSG } from './messages';
 import type { CallOutcome } from './runner';
 import { fromWire, toWire } from './wire';
 
@@ -32,7 +33,7 @@ export async function callInProcess(
   } catch (e) {
     const err = e as Error;
     return err?.name === 'Timeout'
-      ? { status: 'timeout', detail: `did not finish within ${timeoutMs} ms (an infinite loop?)` }
+      ? { status: 'timeout', detail: MSG.inProcessTimeout(timeoutMs) }
       : { status: 'error', error: { name: String(err?.name ?? 'Error'), message: String(err?.message ?? e) } };
   } finally {
     clearTimeout(timer);

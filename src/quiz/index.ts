@@ -18,13 +18,14 @@ export {
 } from './question';
 export { loadQuestions, findQuestion, questionIds } from './bank';
 export { gradeSubmission, gradeFiles, failedReport, type Report, type LoadFailure, type GradeOptions } from './grade';
-export { judge, judgeQuestion, gradeConcept, type QuestionResult, type CaseResult } from './verdict';
+export { judge, judgeQuestion, gradeConcept, type QuestionResult, type CaseResult, type CaseState } from './verdict';
 export { runFile, type Call, type CallOutcome, type RunLimits, type FileRun, type FileOutcome } from './runner';
 export { isolation, type Isolation } from './sandbox';
 export { libraryStage, stageSubmission, readSubmission } from './stage';
 export { profileOf, usesNote, libraryGraph, type Profile } from './allowed';
 export { gradeClass, type ClassProgress } from './class';
-export { check, checkResult, renderHtml, summary, type CheckResult } from './check';
+export { check, checkResult, renderHtml, summary, type CheckResult, type CheckOptions } from './check';
+export { LANGS, inLang, studentLang, type Lang, type Text, type Translated } from './text';
 export { formatTable, toJUnit, gradebookCsv, feedbackMarkdown } from './report';
 export { writeRelease, publicQuestion, RELEASE_PATHS } from './release';
 export { generateStub } from './stubs';

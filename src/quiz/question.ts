@@ -8,9 +8,11 @@
  * and the scaler's good-step count in lesson 4).
  */
 import type { Comparison } from './compare';
+import type { Text } from './text';
 
 export interface CodeCase {
-  readonly name: string;
+  /** What the case tries, as feedback names it ('a tie rounds to even'). */
+  readonly name: Text;
   readonly points: number;
   /** Hidden cases are left out of the student release, and feedback never shows their expected value. */
   readonly hidden: boolean;
@@ -19,8 +21,8 @@ export interface CodeCase {
   readonly expected: unknown;
   readonly compare?: Comparison;
   /** Shown when the case fails (a hint); the comparison's explanation is added to it. */
-  readonly failureMessage?: string;
-  readonly successMessage?: string;
+  readonly failureMessage?: Text;
+  readonly successMessage?: Text;
 }
 
 /**
@@ -39,7 +41,12 @@ export interface Uses {
 export interface CodeQuestion {
   readonly kind: 'code';
   readonly id: string;
-  readonly title: string;
+  readonly title: Text;
+  /**
+   * The task as the student reads it in the exercise's doc comment, which `npm run exercises` writes into the
+   * stub (both languages); without it, the stub keeps the reference solution's doc comment.
+   */
+  readonly prompt?: Text;
   /** The exercise file, relative to the submission folder (e.g. 'lesson1/index.ts'), and the export graded. */
   readonly file: string;
   readonly export: string;
@@ -54,10 +61,11 @@ export interface CodeQuestion {
 export interface ConceptQuestion {
   readonly kind: 'numeric' | 'choice';
   readonly id: string;
-  readonly title: string;
+  /** The question itself, as check() and the answer sheet show it. */
+  readonly title: Text;
   readonly points: number;
   /** For choice questions. */
-  readonly choices?: readonly string[];
+  readonly choices?: readonly Text[];
   /** The answer (instructor side only); the release stores only its hash. */
   readonly answer?: number | string;
   /** sha256 of the normalised answer, in the release. */
@@ -70,11 +78,11 @@ export const pointsOf = (q: Question): number =>
   q.kind === 'code' ? q.cases.reduce((s, c) => s + c.points, 0) : q.points;
 
 /** Shorthand for a case. */
-export function shown(name: string, args: unknown[], expected: unknown, more: Partial<CodeCase> = {}): CodeCase {
+export function shown(name: Text, args: unknown[], expected: unknown, more: Partial<CodeCase> = {}): CodeCase {
   return { name, points: 1, hidden: false, args, expected, ...more };
 }
 
 /** The same, hidden. */
-export function hidden(name: string, args: unknown[], expected: unknown, more: Partial<CodeCase> = {}): CodeCase {
+export function hidden(name: Text, args: unknown[], expected: unknown, more: Partial<CodeCase> = {}): CodeCase {
   return shown(name, args, expected, { ...more, hidden: true });
 }

@@ -1,30 +1,32 @@
 /** Reports of graded submissions: a text table, JSON, JUnit XML, a class gradebook (CSV) and per-student feedback. */
-import { ANSWER_RECORDED } from './answers';
 import { toCsv } from './csv';
 import type { QuestionResult, Report } from './grade';
+import { MSG } from './messages';
+import { inLang, type Lang } from './text';
+import type { CaseState } from './verdict';
 
 const pct = (earned: number, points: number): string => `${points ? Math.round((100 * earned) / points) : 0}%`;
 
-const NOT_STARTED = ['not implemented yet', 'no answer given'];
+const every = (q: QuestionResult, states: readonly CaseState[]): boolean =>
+  q.cases.length > 0 && q.cases.every((c) => c.state !== undefined && states.includes(c.state));
 
 /** A question the student has not touched: its stub still throws, or its answer is still empty. */
-const untouched = (q: QuestionResult): boolean =>
-  q.cases.length > 0 && q.cases.every((c) => NOT_STARTED.includes(c.message));
+export const untouched = (q: QuestionResult): boolean => every(q, ['not-implemented', 'unanswered']);
 
 /** A concept answer a release records without checking it (it has no course key). */
-const recorded = (q: QuestionResult): boolean =>
-  q.cases.length > 0 && q.cases.every((c) => c.message === ANSWER_RECORDED);
+export const recorded = (q: QuestionResult): boolean => every(q, ['recorded']);
 
 /** A question's state in one word, as a student's table shows it. */
-function status(q: QuestionResult): string {
-  if (q.earned === q.points) return 'ok';
-  if (recorded(q)) return 'recorded';
-  if (untouched(q)) return q.kind === 'code' ? 'not started' : 'no answer';
-  return q.earned === 0 ? 'FAIL' : 'partial';
+function status(q: QuestionResult, lang: Lang): string {
+  const word = (w: keyof typeof MSG.status): string => inLang(MSG.status[w], lang);
+  if (q.earned === q.points) return word('ok');
+  if (recorded(q)) return word('recorded');
+  if (untouched(q)) return word(q.kind === 'code' ? 'notStarted' : 'noAnswer');
+  return word(q.earned === 0 ? 'fail' : 'partial');
 }
 
 /** The lesson a question id belongs to: 'l3.q2' → 'lesson 3'. */
-const lessonOf = (id: string): string => `lesson ${/^l(\d+)\./.exec(id)?.[1] ?? '?'}`;
+const lessonOf = (id: string, lang: Lang): string => inLang(MSG.lesson(/^l(\d+)\./.exec(id)?.[1] ?? '?'), lang);
 
 /**
  * A student's report as text, by lesson: a line per question of each lesson begun, one line for each lesson
@@ -34,35 +36,49 @@ const lessonOf = (id: string): string => `lesson ${/^l(\d+)\./.exec(id)?.[1] ?? 
  *     console.log(formatTable(await gradeSubmission('exercises'), { hiddenPoints: 62 }));
  */
 export function formatTable(report: Report, options: { hiddenPoints?: number } = {}): string {
+  const lang = report.lang ?? 'en';
+  const lessonOfQ = (id: string): string => lessonOf(id, lang);
   const lessons = new Map<string, QuestionResult[]>();
-  for (const q of report.questions) lessons.set(lessonOf(q.id), [...(lessons.get(lessonOf(q.id)) ?? []), q]);
-  const begun = report.questions.filter((q) => !lessons.get(lessonOf(q.id))!.every(untouched));
-  const rows = begun.map((q) => [q.id, q.title, `${q.earned}/${q.points}`, status(q)]);
-  const widths = [0, 1, 2].map((j) => Math.max(0, ...rows.map((r) => r[j]!.length)));
-  const pad = (c: string, j: number): string => (j === 2 ? c.padStart(widths[j]!) : c.padEnd(widths[j] ?? 0));
+  for (const q of report.questions) lessons.set(lessonOfQ(q.id), [...(lessons.get(lessonOfQ(q.id)) ?? []), q]);
+  const begun = report.questions.filter((q) => !lessons.get(lessonOfQ(q.id))!.every(untouched));
+  const rows = begun.map((q) => [q.id, q.title, `${q.earned}/${q.points}`, status(q, lang)]);
+  const widths = [0, 1, 2].map((j) => Math.max(0, ...rows.map((r) => width(r[j]!))));
+  const pad = (c: string, j: number): string => {
+    const fill = ' '.repeat(Math.max(0, (widths[j] ?? 0) - width(c)));
+    return j === 2 ? fill + c : j === 3 ? c : c + fill;
+  };
   const line = (cells: string[]): string => `  ${cells.map(pad).join('  ')}`.trimEnd();
   const body = [...lessons].flatMap(([lesson, questions]) => {
     const earned = questions.reduce((s, q) => s + q.earned, 0);
     const points = questions.reduce((s, q) => s + q.points, 0);
-    if (questions.every(untouched)) return [`${lesson}: not started (0/${points})`];
-    return [`${lesson}: ${earned}/${points}`, ...rows.filter((r) => lessonOf(r[0]!) === lesson).map(line)];
+    if (questions.every(untouched)) return [inLang(MSG.lessonNotStarted(lesson, points), lang)];
+    const heading = `${lesson}${lang === 'zh' ? '：' : ': '}${earned}/${points}`;
+    return [heading, ...rows.filter((r) => lessonOfQ(r[0]!) === lesson).map(line)];
   });
-  const hidden = options.hiddenPoints
-    ? [`Hidden cases worth ${options.hiddenPoints} more points are graded after you submit (npm run submit).`]
-    : [];
+  const hidden = options.hiddenPoints ? [inLang(MSG.hiddenWorth(options.hiddenPoints), lang)] : [];
   return [
     `${report.student}: ${report.earned}/${report.points} (${pct(report.earned, report.points)})`,
     ...selfCheckLine(report),
     ...hidden,
     '',
     ...body,
-    ...problemLines(report, (s) => `  ${s}`, ['', 'Failed:'], begun),
+    ...problemLines(report, (s) => `  ${s}`, ['', inLang(MSG.failed, lang)], begun),
   ].join('\n');
+}
+
+/** Columns a string takes in a terminal: Chinese characters take two. */
+function width(text: string): number {
+  let w = 0;
+  for (const ch of text)
+    w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch)
+      ? 2
+      : 1;
+  return w;
 }
 
 /** A self-check says so first: its code ran without the OS sandbox that grading relies on. */
 function selfCheckLine(report: Report): string[] {
-  return report.selfCheck ? [`Self-check only, not a grade: ${report.selfCheck}.`] : [];
+  return report.selfCheck ? [inLang(MSG.selfCheckOnly(report.selfCheck), report.lang ?? 'en')] : [];
 }
 
 /**
@@ -80,16 +96,16 @@ function problemLines(
     ...report.loadFailures.map((f) => item(f.message)),
     ...among.flatMap((q) => (q.problem ? [item(q.problem)] : [])),
     ...among
-      .filter(
-        (q) => !q.problem && !untouched(q) && !recorded(q) && !q.cases.every((c) => c.message.startsWith('not run: ')),
-      )
-      .flatMap((q) =>
-        q.cases
-          .filter((c) => !c.passed)
-          .map((c) => item(`${q.id} ${c.hidden ? '(hidden) ' : ''}${c.name}: ${c.message}`)),
-      ),
+      .filter((q) => !q.problem && !untouched(q) && !recorded(q) && !every(q, ['not-run']))
+      .flatMap((q) => q.cases.filter((c) => !c.passed).map((c) => item(caseLine(q, c, report.lang ?? 'en')))),
   ];
   return lines.length ? [...heading, ...lines] : [];
+}
+
+/** "l1.q2 (hidden) smallest subnormal: wrong value". */
+function caseLine(q: QuestionResult, c: QuestionResult['cases'][number], lang: Lang): string {
+  const hidden = c.hidden ? `${inLang(MSG.hidden, lang)} ` : '';
+  return `${q.id} ${hidden}${c.name}${lang === 'zh' ? '：' : ': '}${c.message}`;
 }
 
 const xml = (s: string): string =>
@@ -136,20 +152,21 @@ export function gradebookCsv(reports: readonly Report[], late?: ReadonlyMap<stri
 
 /** Markdown feedback for one student: the score, then what to fix. Hidden cases never show expected values. */
 export function feedbackMarkdown(report: Report): string {
+  const lang = report.lang ?? 'en';
+  const colon = lang === 'zh' ? '：' : ': ';
   const lines = [
-    `# Feedback for ${report.student}`,
+    `# ${inLang(MSG.feedbackFor(report.student), lang)}`,
     '',
-    `Score: **${report.earned}/${report.points}** (${pct(report.earned, report.points)})`,
+    `${inLang(MSG.score, lang)}${colon}**${report.earned}/${report.points}** (${pct(report.earned, report.points)})`,
     '',
     ...selfCheckLine(report).flatMap((l) => [l, '']),
   ];
   for (const f of report.loadFailures) lines.push(`**${f.message}**`, '');
   for (const q of report.questions) {
-    lines.push(`## ${q.id} ${q.title}: ${q.earned}/${q.points}`);
+    lines.push(`## ${q.id} ${q.title}${colon}${q.earned}/${q.points}`);
     if (q.problem) lines.push(`- ✗ ${q.problem}`);
     else
-      for (const c of q.cases)
-        lines.push(`- ${c.passed ? '✓' : '✗'} ${c.hidden ? '(hidden) ' : ''}${c.name}: ${c.message}`);
+      for (const c of q.cases) lines.push(`- ${c.passed ? '✓' : '✗'} ${caseLine(q, c, lang).slice(q.id.length + 1)}`);
     lines.push('');
   }
   return lines.join('\n');

@@ -7,8 +7,10 @@
  * sandbox. Nothing a sandbox does makes this throw; a sandbox that cannot start is a GradingError.
  */
 import { GradingError } from './errors';
+import { MSG } from './messages';
 import type { Failure, Reply } from './protocol';
 import { Sandbox, type Ended, type SandboxSpec } from './sandbox';
+import type { Text, Translated } from './text';
 import { toWire } from './wire';
 
 export interface CallOutcome {
@@ -21,7 +23,9 @@ export interface CallOutcome {
   readonly mutated?: boolean;
   readonly error?: Failure;
   /** For a timeout or crash: what happened, in the grader's own words. */
-  readonly detail?: string;
+  readonly detail?: Text;
+  /** What a hidden case shows instead of `detail`, where that names something the submission chose. */
+  readonly hiddenDetail?: Text;
 }
 
 export interface RunLimits {
@@ -51,14 +55,19 @@ export interface FileOutcome {
 
 type Result = Extract<Reply, { type: 'result' }>;
 
-function ended(e: Ended, during: string): CallOutcome {
+function ended(e: Ended, during: Translated): CallOutcome {
   switch (e.type) {
     case 'timeout':
       return { status: 'timeout', detail: e.detail };
     case 'exit':
-      return { status: 'crash', detail: e.detail(during) };
+      // an exit code or a signal is the submission's choice; running out of memory is not
+      return {
+        status: 'crash',
+        detail: e.detail(during),
+        ...(e.memory ? {} : { hiddenDetail: MSG.processEnded(during) }),
+      };
     case 'violation':
-      return { status: 'crash', detail: `the process ${e.detail} ${during}, which grading does not allow` };
+      return { status: 'crash', detail: MSG.violation(e.detail, during) };
     case 'unstarted':
       throw new GradingError(`The grading sandbox did not start: ${e.detail}`);
   }
@@ -67,13 +76,12 @@ function ended(e: Ended, during: string): CallOutcome {
 /** Starts a sandbox and loads the file; the sandbox, or why the file did not load. */
 async function loaded(run: FileRun, limits: RunLimits): Promise<Sandbox | CallOutcome> {
   const box = new Sandbox({ ...run.sandbox, memoryMb: limits.memoryMb });
-  const reply = await box.next({ cpuMs: limits.loadTimeoutMs, what: 'finish loading' });
+  const reply = await box.next({ cpuMs: limits.loadTimeoutMs, what: MSG.finishLoading });
   if (reply.type === 'loaded') return box;
   box.kill();
   if (reply.type === 'loadFailed') return { status: 'error', error: reply.error };
-  if (reply.type === 'result')
-    return ended({ type: 'violation', detail: 'answered a call nobody made' }, 'while loading');
-  return ended(reply, 'while loading');
+  if (reply.type === 'result') return ended({ type: 'violation', detail: MSG.answeredNobody }, MSG.whileLoading);
+  return ended(reply, MSG.whileLoading);
 }
 
 /** Loads one file in a fresh sandbox and makes its calls: one outcome per call, or the load failure. */
@@ -85,22 +93,22 @@ export async function runFile(run: FileRun, limits: RunLimits): Promise<FileOutc
       const started = await loaded(run, limits);
       if (!(started instanceof Sandbox)) {
         if (index === 0) return { loadFailure: started, outcomes };
-        const detail = started.status === 'error' ? 'threw while loading' : started.detail;
-        outcomes.push({ status: 'crash', detail: `did not load again after the previous case: ${detail}` });
+        const detail = started.status === 'error' ? MSG.threwWhileLoading : started.detail!;
+        outcomes.push({ status: 'crash', detail: MSG.loadAgain(detail) });
         continue;
       }
       box = started;
     }
     box.send({ type: 'call', index, export: call.export, args: toWire(call.args) });
-    const reply = await box.next({ cpuMs: limits.timeoutMs, what: 'finish' });
+    const reply = await box.next({ cpuMs: limits.timeoutMs, what: MSG.finish });
     if (reply.type === 'result' && reply.index === index) {
       outcomes.push(outcomeOf(reply));
       continue;
     }
     const why =
       reply.type === 'loaded' || reply.type === 'loadFailed' || reply.type === 'result'
-        ? ended({ type: 'violation', detail: 'sent a message out of turn' }, 'during the call')
-        : ended(reply, 'during the call');
+        ? ended({ type: 'violation', detail: MSG.outOfTurn }, MSG.duringCall)
+        : ended(reply, MSG.duringCall);
     outcomes.push(why);
     box.kill();
     box = undefined; // start afresh

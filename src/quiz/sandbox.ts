@@ -20,12 +20,14 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import { constants } from 'os';
 import * as path from 'path';
+import { MSG } from './messages';
 import { MAX_LINE, readReply, type ChildConfig, type Reply } from './protocol';
 import type { ProfileStage, Stage } from './stage';
+import type { Translated } from './text';
 
 export type Isolation =
   | { readonly kind: 'bubblewrap' }
-  | { readonly kind: 'node'; /** Why there is no OS sandbox, for reports. */ readonly why: string };
+  | { readonly kind: 'node'; /** Why there is no OS sandbox, for reports. */ readonly why: Translated };
 
 /** Inside the OS sandbox, everything graded lies under this folder. */
 export const INSIDE = '/grading';
@@ -84,12 +86,17 @@ export function isolation(): Isolation {
 function probe(): Probe {
   if (probed) return probed;
   const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
-  const none = (why: string): Probe => ({ isolation: { kind: 'node', why }, bwrap: '', extra: [], mounts: [], ticks });
-  if (process.platform !== 'linux') return (probed = none(`bubblewrap runs on Linux only, not ${process.platform}`));
+  const none = (why: Translated): Probe => ({
+    isolation: { kind: 'node', why },
+    bwrap: '',
+    extra: [],
+    mounts: [],
+    ticks,
+  });
+  if (process.platform !== 'linux') return (probed = none(MSG.linuxOnly(process.platform)));
   const bwrap = findBwrap();
   const help = bwrap ? spawnSync(bwrap, ['--help'], { encoding: 'utf8', env: {}, timeout: 10_000 }) : undefined;
-  if (!bwrap || !help || help.error || typeof help.stdout !== 'string')
-    return (probed = none('bubblewrap is not installed (apt-get install bubblewrap)'));
+  if (!bwrap || !help || help.error || typeof help.stdout !== 'string') return (probed = none(MSG.noBubblewrap));
   // options newer than Debian 11's bubblewrap, used where this one has them
   const extra = help.stdout.includes('--disable-userns') ? ['--disable-userns'] : [];
   const size = help.stdout.includes('--size') ? ['--size', String(16 << 20)] : [];
@@ -102,7 +109,7 @@ function probe(): Probe {
   probed =
     run.status === 0
       ? { isolation: { kind: 'bubblewrap' }, bwrap, extra, mounts, ticks }
-      : none(`bubblewrap cannot start a sandbox here: ${(run.stderr || String(run.error)).trim().slice(0, 200)}`);
+      : none(MSG.bubblewrapFails((run.stderr || String(run.error)).trim().slice(0, 200)));
   return probed;
 }
 
@@ -183,10 +190,11 @@ function command(spec: SandboxSpec): string[] {
 
 /** How a wait for the sandbox ended, when it did not end with the reply waited for. */
 export type Ended =
-  | { readonly type: 'timeout'; readonly detail: string }
-  | { readonly type: 'exit'; readonly detail: (during: string) => string }
+  | { readonly type: 'timeout'; readonly detail: Translated }
+  /** `memory`: it ran out of memory (else it exited or was killed by a signal). */
+  | { readonly type: 'exit'; readonly detail: (during: Translated) => Translated; readonly memory: boolean }
   /** The sandbox sent something the protocol does not allow. */
-  | { readonly type: 'violation'; readonly detail: string }
+  | { readonly type: 'violation'; readonly detail: Translated }
   /** The sandbox could not be started: the grader's fault, not the submission's. */
   | { readonly type: 'unstarted'; readonly detail: string };
 
@@ -217,8 +225,8 @@ function cpuMs(pid: number): number | undefined {
 /** A limit for one wait: CPU time; without /proc, wall time. */
 export interface Limit {
   readonly cpuMs: number;
-  /** Words for what was being waited for: 'finish loading', 'finish'. */
-  readonly what: string;
+  /** Words for what was being waited for: MSG.finishLoading, MSG.finish. */
+  readonly what: Translated;
 }
 
 /** How often the CPU time is read while waiting. */
@@ -276,13 +284,13 @@ export class Sandbox {
       const line = this.pending.slice(0, newline);
       this.pending = this.pending.slice(newline + 1);
       const prefix = `${this.token} `;
-      if (!line.startsWith(prefix)) return this.end({ type: 'violation', detail: "wrote on the grader's channel" });
+      if (!line.startsWith(prefix)) return this.end({ type: 'violation', detail: MSG.wroteOnChannel });
       const reply = readReply(line.slice(prefix.length));
-      if ('problem' in reply) return this.end({ type: 'violation', detail: `sent the grader ${reply.problem}` });
+      if ('problem' in reply) return this.end({ type: 'violation', detail: MSG.sentProblem(reply.problem) });
       this.queue.push(reply);
     }
     if (this.pending.length > MAX_LINE + 100 || this.received > 64 * MAX_LINE)
-      return this.end({ type: 'violation', detail: 'sent the grader more than a result can hold' });
+      return this.end({ type: 'violation', detail: MSG.sentTooMuch });
     this.notify();
   }
 
@@ -307,12 +315,13 @@ export class Sandbox {
     const oom = /heap out of memory|Allocation failed/i.test(this.stderr);
     return {
       type: 'exit',
+      memory: oom,
       detail: (during) =>
         oom
-          ? `ran out of memory ${during} (the limit is ${this.spec.memoryMb} MB)`
+          ? MSG.memoryLimit(during, this.spec.memoryMb)
           : bySignal
-            ? `the process ended ${during} (${bySignal})`
-            : `the process ended ${during} (exit code ${code}): did the code call process.exit?`,
+            ? MSG.bySignal(during, bySignal)
+            : MSG.exitCode(during, code),
     };
   }
 
@@ -339,18 +348,12 @@ export class Sandbox {
       const now = Date.now();
       const cpu = startCpu === undefined ? undefined : cpuMs(this.child.pid ?? -1);
       if (cpu === undefined) {
-        if (now - startWall > limit.cpuMs)
-          return this.timeout(`did not ${limit.what} within ${limit.cpuMs} ms (an infinite loop?)`);
+        if (now - startWall > limit.cpuMs) return this.timeout(MSG.overTime(limit.what, limit.cpuMs, false));
       } else {
-        if (cpu - startCpu! > limit.cpuMs)
-          return this.timeout(`did not ${limit.what} within ${limit.cpuMs} ms of CPU time (an infinite loop?)`);
+        if (cpu - startCpu! > limit.cpuMs) return this.timeout(MSG.overTime(limit.what, limit.cpuMs, true));
         if (cpu > lastCpu!) [lastCpu, lastBusy] = [cpu, now];
-        else if (now - lastBusy > idleMs)
-          return this.timeout(
-            `did not ${limit.what}: it waited ${(idleMs / 1000).toFixed(1)} s without computing (a promise that never settles?)`,
-          );
-        if (now - startWall > wallMs)
-          return this.timeout(`did not ${limit.what} within ${wallMs / 1000} s, computing only now and then`);
+        else if (now - lastBusy > idleMs) return this.timeout(MSG.idle(limit.what, (idleMs / 1000).toFixed(1)));
+        if (now - startWall > wallMs) return this.timeout(MSG.trickle(limit.what, wallMs / 1000));
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, POLL_MS);
@@ -363,7 +366,7 @@ export class Sandbox {
     }
   }
 
-  private timeout(detail: string): Ended {
+  private timeout(detail: Translated): Ended {
     this.kill();
     return { type: 'timeout', detail };
   }

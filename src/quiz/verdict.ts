@@ -1,19 +1,21 @@
 /**
- * What outcomes mean for points, and how feedback says it: per case (judge), per question (using what the
- * question does not allow, or a denied access, costs the whole question), per file (a load failure) and for
- * concept answers. Text the submission controls (an error message, a returned string) appears only for
- * public cases, quoted and cut to one short line; a hidden case's feedback holds only the grader's words,
- * since a returned value or an error could carry the hidden arguments out.
+ * What outcomes mean for points, and how feedback says it, in the student's language: per case (judge), per
+ * question (using what the question does not allow, or a denied access, costs the whole question), per file (a
+ * load failure) and for concept answers. Text the submission controls (an error message, a returned string)
+ * appears only for public cases, quoted and cut to one short line; a hidden case's feedback holds only the
+ * grader's words, since a returned value or an error could carry the hidden arguments out.
  */
 import * as path from 'path';
 import { nodeModulesDir, ruleText } from './allowed';
-import { ANSWER_RECORDED, answerHash, courseKey, normaliseAnswer } from './answers';
-import { compare, quoted } from './compare';
+import { answerHash, courseKey, normaliseAnswer } from './answers';
+import { explainMismatch, quoted } from './compare';
+import { MSG } from './messages';
 import type { Failure } from './protocol';
 import { pointsOf, type CodeCase, type CodeQuestion, type ConceptQuestion } from './question';
 import type { CallOutcome } from './runner';
 import { INSIDE } from './sandbox';
 import { stageRoot } from './stage';
+import { inLang, type Lang, type Text } from './text';
 
 const REPOSITORY = path.join(__dirname, '../..');
 
@@ -24,10 +26,20 @@ export interface CaseResult {
   readonly passed: boolean;
   readonly hidden: boolean;
   readonly message: string;
+  /**
+   * What a report must tell apart whatever the language: a stub not replaced yet, a concept question not
+   * answered, an answer a release only records, a case whose file did not load.
+   */
+  readonly state?: CaseState;
+  /** The name of the error a public case threw (check() runs a cell's function by itself on a ReferenceError). */
+  readonly thrown?: string;
 }
+
+export type CaseState = 'not-implemented' | 'unanswered' | 'recorded' | 'not-run';
 
 export interface QuestionResult {
   readonly id: string;
+  /** In the language the report was graded in, as every message. */
   readonly title: string;
   readonly kind: 'code' | 'numeric' | 'choice';
   readonly points: number;
@@ -37,30 +49,36 @@ export interface QuestionResult {
   readonly problem?: string;
 }
 
-const shortPath = (p: string | undefined): string =>
-  p ? quoted(`…/${p.split(/[\\/]/).filter(Boolean).slice(-2).join('/')}`) : 'a path outside it';
+const shortPath = (p: string | undefined): Text =>
+  p ? quoted(`…/${p.split(/[\\/]/).filter(Boolean).slice(-2).join('/')}`) : MSG.pathOutside;
 
 /** A sandbox denial in a student's words; undefined when the error is not one. `showPath`: say which file. */
-export function deniedReason(e: Failure, showPath = true): string | undefined {
-  if (e.code === 'ERR_DLOPEN_DISABLED') return 'your code tried to load a native addon, which grading does not allow';
+export function deniedReason(e: Failure, showPath = true, lang: Lang = 'en'): string | undefined {
+  const reason = denied(e, showPath, lang);
+  return reason && inLang(reason, lang);
+}
+
+function denied(e: Failure, showPath: boolean, lang: Lang): Text | undefined {
+  if (e.code === 'ERR_DLOPEN_DISABLED') return MSG.nativeAddon;
   if (e.code !== 'ERR_ACCESS_DENIED') return undefined;
-  const which = (p: string | undefined): string => (showPath ? ` (${shortPath(p)})` : '');
+  const which = (p: string | undefined): string | undefined => (showPath ? inLang(shortPath(p), lang) : undefined);
   switch (e.permission) {
     case 'FileSystemRead':
-      return `your code tried to read a file outside your submission${which(e.resource)}`;
+      return MSG.readOutside(which(e.resource));
     case 'FileSystemWrite':
-      return `your code tried to write a file${which(e.resource)}, which grading does not allow`;
+      return MSG.writeFile(which(e.resource));
     case 'ChildProcess':
-      return 'your code tried to start a process (child_process), which grading does not allow';
+      return MSG.childProcess;
     case 'WorkerThreads':
-      return 'your code tried to start a worker thread, which grading does not allow';
+      return MSG.workerThread;
     default:
-      return 'your code tried to use an API that grading does not allow';
+      return MSG.otherApi;
   }
 }
 
 /** 'lesson1/index.ts:12', if the harness's report of where an error was thrown has that shape. */
-const place = (at: string | undefined): string => (at && /^[\w.\-/]{1,100}\.ts:\d{1,6}$/.test(at) ? ` at ${at}` : '');
+const place = (at: string | undefined): string | undefined =>
+  at && /^[\w.\-/]{1,100}\.ts:\d{1,6}$/.test(at) ? at : undefined;
 
 /** The grader's own folders (the stage, the sandbox's view, the repository), as '…/' in what feedback shows. */
 function withoutPaths(text: string): string {
@@ -69,89 +87,90 @@ function withoutPaths(text: string): string {
 }
 
 /** An error as public feedback shows it: "threw `RangeError: bits must be 8` at lesson1/index.ts:3". */
-function thrown(e: Failure): string {
-  return `threw ${quoted(withoutPaths(`${e.name}: ${e.message}`))}${place(e.at)}`;
+function thrown(e: Failure): Text {
+  return MSG.threw(quoted(withoutPaths(`${e.name}: ${e.message}`)), place(e.at));
 }
 
 const MEMORY = /allocation failed|Invalid array length|Invalid typed array length/i;
 /** The harness's report of a change at load (tamper.ts names what changed); anything else is shown quoted. */
 const TAMPERING =
-  /^it changed (the built-in|the library's) `[\w$.[\]]{1,80}` while loading, which grading does not allow$/;
+  /^it changed (the built-in|the library's) (`[\w$.[\]]{1,80}`) while loading, which grading does not allow$/;
 
-/** What a finished call means for one case. */
-export function judge(c: CodeCase, outcome: CallOutcome): CaseResult {
-  const base = { name: c.name, points: c.points, hidden: c.hidden };
-  const fail = (why: string): CaseResult => ({
+/** What a finished call means for one case, in `lang`. */
+export function judge(c: CodeCase, outcome: CallOutcome, lang: Lang = 'en'): CaseResult {
+  const base = { name: inLang(c.name, lang), points: c.points, hidden: c.hidden };
+  const fail = (why: Text): CaseResult => ({
     ...base,
     earned: 0,
     passed: false,
-    message: c.failureMessage ? `${why}. Hint: ${c.failureMessage}` : why,
+    message: inLang(c.failureMessage ? MSG.hints(why, [c.failureMessage]) : why, lang),
   });
   switch (outcome.status) {
     case 'timeout':
       return fail(outcome.detail!);
-    case 'crash': {
-      const detail = outcome.detail!;
+    case 'crash':
       // an exit code or a signal is the submission's choice: a hidden case shows neither
-      return fail(c.hidden && detail.startsWith('the process ended') ? 'the process ended during the call' : detail);
-    }
+      return fail(c.hidden && outcome.hiddenDetail ? outcome.hiddenDetail : outcome.detail!);
     case 'error': {
       const e = outcome.error!;
       if (e.name === 'NotImplementedError')
-        return { ...base, earned: 0, passed: false, message: 'not implemented yet' };
-      if (MEMORY.test(e.message)) return fail(c.hidden ? 'ran out of memory' : `ran out of memory: ${thrown(e)}`);
+        return {
+          ...base,
+          earned: 0,
+          passed: false,
+          message: inLang(MSG.notImplemented, lang),
+          state: 'not-implemented',
+        };
+      if (MEMORY.test(e.message)) return fail(c.hidden ? MSG.outOfMemory : MSG.outOfMemoryThrew(thrown(e)));
       if (e.name === 'UnsendableValue')
-        return fail(
-          `returned a value that cannot be sent back${c.hidden ? '' : `: ${quoted(withoutPaths(e.message))}`}`,
-        );
-      return fail(c.hidden ? 'threw an error' : thrown(e));
+        return fail(MSG.unsendable(c.hidden ? undefined : quoted(withoutPaths(e.message))));
+      if (c.hidden) return fail(MSG.threwAnError);
+      return { ...fail(thrown(e)), thrown: e.name };
     }
     case 'ok': {
-      if (outcome.type === 'function' || outcome.type === 'undefined')
-        return fail(`returned ${outcome.type}, not a value`);
-      if (outcome.leaked! > 0) {
-        const count = c.hidden ? 'tensors' : `${outcome.leaked} tensor(s)`;
-        return fail(`leaked ${count}: wrap tensor work in tf.tidy or dispose what you create`);
-      }
-      if (outcome.mutated) return fail('changed its input arguments: work on a copy');
-      const verdict = compare(c.expected, outcome.value, c.compare ?? { kind: 'exact' }, c.hidden);
-      if (!verdict.passed) return fail(verdict.message);
-      return { ...base, earned: c.points, passed: true, message: c.successMessage ?? 'correct' };
+      if (outcome.type === 'function' || outcome.type === 'undefined') return fail(MSG.notAValue(outcome.type));
+      if (outcome.leaked! > 0) return fail(MSG.leaked(c.hidden ? undefined : outcome.leaked));
+      if (outcome.mutated) return fail(MSG.mutated);
+      const mismatch = explainMismatch(c.expected, outcome.value, c.compare ?? { kind: 'exact' }, c.hidden);
+      if (mismatch) return fail(mismatch);
+      return { ...base, earned: c.points, passed: true, message: inLang(c.successMessage ?? MSG.correct, lang) };
     }
   }
 }
 
 /** Every case of the question at 0, with one message (a missing file, a file that did not load). */
-export function allCasesFail(q: CodeQuestion, message: string): QuestionResult {
+export function allCasesFail(q: CodeQuestion, message: Text, lang: Lang = 'en', state?: CaseState): QuestionResult {
   const cases = q.cases.map((c) => ({
-    name: c.name,
+    name: inLang(c.name, lang),
     points: c.points,
     earned: 0,
     passed: false,
     hidden: c.hidden,
-    message,
+    message: inLang(message, lang),
+    ...(state ? { state } : {}),
   }));
-  return { id: q.id, title: q.title, kind: q.kind, points: pointsOf(q), earned: 0, cases };
+  return { id: q.id, title: inLang(q.title, lang), kind: q.kind, points: pointsOf(q), earned: 0, cases };
 }
 
-/** The whole question at 0 for one reason that feedback states once (something not allowed, a denied access). */
-export function questionProblem(q: CodeQuestion, reason: string): QuestionResult {
-  const problem = reason.startsWith('your code')
-    ? `${q.id}: ${reason}: 0 points`
-    : `${q.id} ${reason}: 0/${pointsOf(q)}`;
-  return { ...allCasesFail(q, reason), problem };
+/**
+ * The whole question at 0 for one reason that feedback states once: something not allowed ("l3.q1 uses …: 0/7"),
+ * or a denied access, which the student's code did ("l3.q1: your code tried …: 0 points").
+ */
+function questionProblem(q: CodeQuestion, reason: Text, lang: Lang, byTheCode: boolean): QuestionResult {
+  const problem = byTheCode ? MSG.questionZeroPoints(q.id, reason) : MSG.questionZero(q.id, reason, pointsOf(q));
+  return { ...allCasesFail(q, reason, lang), problem: inLang(problem, lang) };
 }
 
 /** A name the submission used, if it reads as one (an export, a member of one), else a neutral phrase. */
-const usedName = (absent: string | undefined): string =>
-  absent && /^[\w$@/.-]{1,80}$/.test(absent) ? `\`${absent}\`` : 'something';
+const usedName = (absent: string | undefined, lang: Lang): string =>
+  absent && /^[\w$@/.-]{1,80}$/.test(absent) ? `\`${absent}\`` : inLang(MSG.something, lang);
 
 /**
  * A question's result from its cases' outcomes. Using what the question does not allow (the stub of an absent
  * module threw) or a denied access costs the whole question; what was used is named only when a public case
  * shows it.
  */
-export function judgeQuestion(q: CodeQuestion, outcomes: readonly CallOutcome[]): QuestionResult {
+export function judgeQuestion(q: CodeQuestion, outcomes: readonly CallOutcome[], lang: Lang = 'en'): QuestionResult {
   const shown = (i: number): boolean => !q.cases[i]?.hidden;
   const first = (test: (e: Failure) => boolean): [Failure, boolean] | undefined => {
     const order = outcomes.map((_, i) => i).sort((a, b) => Number(shown(b)) - Number(shown(a)));
@@ -160,16 +179,15 @@ export function judgeQuestion(q: CodeQuestion, outcomes: readonly CallOutcome[])
   };
   const absent = first((e) => e.name === 'NotAvailableError');
   if (absent) {
-    const rule = q.uses ? ruleText(q.uses) : 'everything';
-    const what = usedName(absent[1] ? absent[0].absent : undefined);
-    return questionProblem(q, `uses ${what}, which this exercise does not allow (it may use ${rule})`);
+    const what = usedName(absent[1] ? absent[0].absent : undefined, lang);
+    return questionProblem(q, MSG.usesNotAllowed(what, q.uses ? ruleText(q.uses) : MSG.everything), lang, false);
   }
-  const denied = first((e) => deniedReason(e) !== undefined);
-  if (denied) return questionProblem(q, deniedReason(denied[0], denied[1])!);
-  const cases = q.cases.map((c, i) => judge(c, outcomes[i]!));
+  const refused = first((e) => denied(e, false, lang) !== undefined);
+  if (refused) return questionProblem(q, denied(refused[0], refused[1], lang)!, lang, true);
+  const cases = q.cases.map((c, i) => judge(c, outcomes[i]!, lang));
   return {
     id: q.id,
-    title: q.title,
+    title: inLang(q.title, lang),
     kind: q.kind,
     points: pointsOf(q),
     earned: cases.reduce((s, c) => s + c.earned, 0),
@@ -178,32 +196,40 @@ export function judgeQuestion(q: CodeQuestion, outcomes: readonly CallOutcome[])
 }
 
 /** Why a file did not load, once for the file: "lesson5/index.ts did not load: threw `Error: …`". */
-export function loadFailureMessage(file: string, outcome: CallOutcome): string {
-  if (outcome.status === 'timeout' || outcome.detail?.startsWith('does not compile'))
-    return `${file} ${outcome.detail}`;
-  if (outcome.status !== 'error') return `${file} did not load: ${outcome.detail}`;
+export function loadFailureMessage(file: string, outcome: CallOutcome, lang: Lang = 'en'): string {
+  return inLang(loadFailure(file, outcome, lang), lang);
+}
+
+function loadFailure(file: string, outcome: CallOutcome, lang: Lang): Text {
+  if (outcome.status === 'timeout') return MSG.fileDetail(file, outcome.detail!);
+  if (outcome.status !== 'error') return MSG.didNotLoad(file, outcome.detail!);
   const e = outcome.error!;
-  if (e.name === 'Tampering' && TAMPERING.test(e.message)) return `${file} did not load: ${e.message}`;
-  if (e.name === 'NotAvailableError')
-    return `${file} did not load: at load time it uses ${usedName(e.absent)}, which this exercise does not allow`;
-  return `${file} did not load: ${deniedReason(e) ?? thrown(e)}`;
+  const tampering = e.name === 'Tampering' ? TAMPERING.exec(e.message) : null;
+  if (tampering) return MSG.didNotLoad(file, MSG.changedWhileLoading(tampering[1] as 'the built-in', tampering[2]!));
+  if (e.name === 'NotAvailableError') return MSG.didNotLoad(file, MSG.usesAtLoad(usedName(e.absent, lang)));
+  return MSG.didNotLoad(file, denied(e, true, lang) ?? thrown(e));
 }
 
 /**
  * Grades a concept answer: against the answer in the instructor's bank, or against a release's keyed hash
  * where the course key is at hand; a release without the key records the answer without checking it.
  */
-export function gradeConcept(q: ConceptQuestion, answer: unknown): CaseResult {
-  const base = { name: 'answer', points: q.points, hidden: false };
-  if (answer === undefined || answer === null) return { ...base, earned: 0, passed: false, message: 'no answer given' };
+export function gradeConcept(q: ConceptQuestion, answer: unknown, lang: Lang = 'en'): CaseResult {
+  const base = { name: inLang(MSG.answer, lang), points: q.points, hidden: false };
+  const result = (earned: number, message: Text, state?: CaseState): CaseResult => ({
+    ...base,
+    earned,
+    passed: earned === q.points,
+    message: inLang(message, lang),
+    ...(state ? { state } : {}),
+  });
+  if (answer === undefined || answer === null) return result(0, MSG.noAnswer, 'unanswered');
   let right: boolean;
   if (q.answer !== undefined) right = normaliseAnswer(answer) === normaliseAnswer(q.answer);
   else {
     const key = courseKey();
-    if (!key) return { ...base, earned: 0, passed: false, message: ANSWER_RECORDED };
+    if (!key) return result(0, MSG.recorded, 'recorded');
     right = answerHash(q.id, answer, key) === q.answerHash;
   }
-  return right
-    ? { ...base, earned: q.points, passed: true, message: 'correct' }
-    : { ...base, earned: 0, passed: false, message: 'not the expected answer' };
+  return right ? result(q.points, MSG.correct) : result(0, MSG.notExpected);
 }

@@ -28,6 +28,31 @@ function dosTime(d: Date): [number, number] {
 }
 
 /**
+ * The 26 bytes that a local header (at offset 4) and its central directory entry (at offset 6) share: version
+ * needed, flags, method, time, date, CRC-32, sizes and the name's length.
+ */
+function entryFields(
+  time: number,
+  date: number,
+  crc: number,
+  packed: number,
+  size: number,
+  nameLength: number,
+): Buffer {
+  const b = Buffer.alloc(26);
+  b.writeUInt16LE(VERSION, 0);
+  b.writeUInt16LE(UTF8_NAMES, 2);
+  b.writeUInt16LE(DEFLATE, 4);
+  b.writeUInt16LE(time, 6);
+  b.writeUInt16LE(date, 8);
+  b.writeUInt32LE(crc, 10);
+  b.writeUInt32LE(packed, 14);
+  b.writeUInt32LE(size, 18);
+  b.writeUInt16LE(nameLength, 22);
+  return b;
+}
+
+/**
  * The bytes of a zip archive holding `entries`, in order, each dated `modified`.
  *
  *     fs.writeFileSync('a.zip', zipBytes([{ name: 'lesson1/index.ts', data: 'export {};\n' }]));
@@ -42,29 +67,14 @@ export function zipBytes(entries: readonly ZipEntry[], modified = new Date()): B
     const data = Buffer.from(e.data);
     const packed = zlib.deflateRawSync(data);
     const crc = zlib.crc32(data);
+    const fields = entryFields(time, date, crc, packed.length, data.length, name.length);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(VERSION, 4);
-    local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(DEFLATE, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(name.length, 26);
+    fields.copy(local, 4);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(MADE_ON_UNIX | VERSION, 4);
-    central.writeUInt16LE(VERSION, 6);
-    central.writeUInt16LE(UTF8_NAMES, 8);
-    central.writeUInt16LE(DEFLATE, 10);
-    central.writeUInt16LE(time, 12);
-    central.writeUInt16LE(date, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    fields.copy(central, 6);
     central.writeUInt32LE(((e.mode ?? 0o100644) << 16) >>> 0, 38);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, packed);

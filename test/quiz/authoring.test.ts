@@ -36,7 +36,7 @@ describe('the question bank as the single source (npm run exercises)', function 
     for (const q of loadQuestions().filter((x): x is CodeQuestion => x.kind === 'code')) {
       const row = uses.split('\n').find((l) => l.startsWith(`| ${q.id} `));
       if (!q.uses) expect(row, q.id).to.equal(undefined);
-      else expect(row, q.id).to.include(ruleText(q.uses).replace(/^only /, ''));
+      else expect(row, q.id).to.include(ruleText(q.uses).en.replace(/^only /, ''));
       for (const name of [...(q.uses?.library ?? []), ...(q.uses?.packages ?? [])])
         expect(row, `${q.id}: ${name}`).to.include(`\`${name}\``);
     }

@@ -29,7 +29,7 @@ describe('check() in a notebook', function () {
       () => {
         for (;;);
       },
-      300,
+      { timeoutMs: 300 },
     );
     expect(loop.cases.map((c) => c.message)).to.deep.equal([
       ...new Array(4)
@@ -112,14 +112,14 @@ describe('check() in a notebook', function () {
     const log = console.log;
     console.log = (s: string) => void printed.push(s);
     try {
-      await check('l1.q3', () => new Promise(() => {}), 50);
+      await check('l1.q3', () => new Promise(() => {}), { timeoutMs: 50 });
     } finally {
       console.log = log;
     }
     expect(printed).to.have.length(1);
     expect(printed[0]!.split('\n')[0]).to.equal('l1.q3 Bytes to store values in a packed format: 0/4, 4 cases failed');
     expect(printed[0]).to.match(/waited 1.0 s without computing/);
-    const r = await checkResult('l1.q3', () => 1, 50);
+    const r = await checkResult('l1.q3', () => 1, { timeoutMs: 50 });
     expect(renderHtml('t', r)).to.match(/^<div><b>l1.q3 t: 0\/4<\/b><table>/);
   });
 });

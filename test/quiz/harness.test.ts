@@ -153,8 +153,8 @@ describe('the stub generator', () => {
     const block = (id: string): string => `  // BEGIN SOLUTION ${id}\n  return 1;\n  // END SOLUTION\n`;
     const src = `/** File. */\n\n/**\n * f.\n */\nexport function f(): number {\n${block('l9.q1')}}\n\n/** g. */\nexport function g(): number {\n${block('l9.q2')}}\n`;
     const notes = new Map([
-      ['l9.q1', 'Note one.'],
-      ['l9.q2', 'Note two.'],
+      ['l9.q1', { add: ['Note one.'] }],
+      ['l9.q2', { add: ['Note two.'] }],
     ]);
     expect(generateStub(src, '../e', notes)).to.equal(
       '/** File. */\n\n' +

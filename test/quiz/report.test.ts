@@ -1,11 +1,15 @@
 /** A student's view of a report (npm run grade): by lesson, a lesson not begun in one line, then what failed. */
 import { expect } from 'chai';
 import type { CaseResult, QuestionResult, Report } from '../../src/quiz';
+import type { CaseState } from '../../src/quiz/verdict';
 import { questionIds } from '../../src/quiz/bank';
 import { formatTable } from '../../src/quiz/report';
 import { readSubmission } from '../../src/quiz/stage';
 import { typeWarnings } from '../../src/quiz/typecheck';
 import { SOLUTIONS } from '../../scripts/quiz/submissions';
+
+/** The states a report tells apart by more than their words (verdict.ts sets them). */
+const STATES: Record<string, CaseState> = { 'not implemented yet': 'not-implemented', 'no answer given': 'unanswered' };
 
 const result = (id: string, title: string, cases: [number, string][]): QuestionResult => {
   const results: CaseResult[] = cases.map(([points, message], i) => ({
@@ -15,6 +19,7 @@ const result = (id: string, title: string, cases: [number, string][]): QuestionR
     passed: message === 'correct',
     hidden: false,
     message,
+    ...(STATES[message] ? { state: STATES[message] } : {}),
   }));
   const kind = id.includes('.c') ? 'numeric' : 'code';
   const points = cases.reduce((s, [p]) => s + p, 0);

@@ -150,7 +150,9 @@ describe('the OS sandbox against processes, signals, sockets and the network', f
 
   before(async function () {
     if (!osSandbox) {
-      console.log(`      skipped: ${isolation().kind === 'node' ? (isolation() as { why: string }).why : ''}`);
+      console.log(
+        `      skipped: ${isolation().kind === 'node' ? (isolation() as { why: { en: string } }).why.en : ''}`,
+      );
       this.skip();
     }
     for (const address of [0, abstract]) {

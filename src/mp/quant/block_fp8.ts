@@ -19,10 +19,10 @@
  *     blockFp8MatMul(x, w, 128, 784, 64).product                                   // x·w as DeepSeek's GEMM computes it
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkOptionKeys, describeValue, OptionError } from '../errors';
+import { checkOptionKeys, OptionError } from '../errors';
 import { getFloatFormat } from '../formats/registry';
 import { scaledCastArray, scaleFromAmax, scaleFromAmaxTensor } from '../ops/scaled_cast';
-import { blockAmax, blockLayout, castInBlocks, checkShape } from './blocks';
+import { blockAmax, blockLayout, castInBlocks, checkFiniteValues, checkShape } from './blocks';
 import { floorLog2 } from './mx';
 import { quantError, type QuantErrorStats } from './quant_error';
 
@@ -54,21 +54,7 @@ export interface BlockFp8Result {
 /** Quantizes a matrix to block-scaled FP8. Throws OptionError for non-finite values, a bad shape or tile shape. */
 export function blockFp8Quantize(values: Float32Array, options: BlockFp8Options = {}): BlockFp8Result {
   checkOptionKeys('blockFp8Quantize', options, ['shape', 'tileShape']);
-  if (!(values instanceof Float32Array)) {
-    throw new OptionError(
-      `values must be a Float32Array. Received: ${describeValue(values)}. Convert with Float32Array.from(values).`,
-      'values',
-      values,
-    );
-  }
-  const bad = values.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) {
-    throw new OptionError(
-      `blockFp8Quantize needs finite values. Received ${values[bad]} at index ${bad}.`,
-      'values',
-      bad,
-    );
-  }
+  checkFiniteValues('blockFp8Quantize', values);
   const shape = checkShape(options.shape ?? [1, values.length], values.length) as readonly [number, number];
   if (shape.length !== 2) {
     throw new OptionError(`shape must be [rows, cols]. Received: [${shape}]`, 'shape', shape);

@@ -8,7 +8,7 @@
  *     blockLayout([2, 70], [1, 32]).count   // 6: three blocks along each row (32, 32 and 6 values)
  */
 import * as tf from '@tensorflow/tfjs';
-import { OptionError } from '../errors';
+import { describeValue, OptionError } from '../errors';
 import type { FloatFormat } from '../formats/spec';
 import { scaledCast } from '../ops/scaled_cast';
 
@@ -66,6 +66,24 @@ export function blockAmax(values: Float32Array, layout: BlockLayout): { amax: Fl
     if (!(a < Infinity)) nonFinite[b] = 1;
   }
   return { amax, nonFinite };
+}
+
+/**
+ * `values` checked to be a Float32Array of finite numbers, for the block recipes, which define no scale for a
+ * NaN or an infinity. `where` names the caller in the error.
+ */
+export function checkFiniteValues(where: string, values: Float32Array): void {
+  if (!(values instanceof Float32Array)) {
+    throw new OptionError(
+      `values must be a Float32Array. Received: ${describeValue(values)}. Convert with Float32Array.from(values).`,
+      'values',
+      values,
+    );
+  }
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw new OptionError(`${where} needs finite values. Received ${values[bad]} at index ${bad}.`, 'values', bad);
+  }
 }
 
 /** The shape a caller passes with a flat array, checked against its length; [length] when none is given. */

@@ -30,7 +30,7 @@ import { checkChoice, checkOptionKeys, describeValue, FormatError, OptionError }
 import { getFormat } from '../formats/registry';
 import type { Format } from '../formats/spec';
 import { amaxOf, scaledCastArray, scaleFromAmax } from '../ops/scaled_cast';
-import { blockAmax, blockLayout, castInBlocks, checkShape } from './blocks';
+import { blockAmax, blockLayout, castInBlocks, checkFiniteValues, checkShape } from './blocks';
 import { quantError, type QuantErrorStats } from './quant_error';
 
 /** The MX formats of the OCP spec v1.0 and their element formats (MXINT8's int8 carries an implicit 2^-6). */
@@ -247,22 +247,8 @@ export interface PerTensorResult {
  *     perTensorQuantize(Float32Array.of(3, -0.1, 1), 'float4_e2m1fn').scale   // 2
  */
 export function perTensorQuantize(values: Float32Array, format: string): PerTensorResult {
-  if (!(values instanceof Float32Array)) {
-    throw new OptionError(
-      `values must be a Float32Array. Received: ${describeValue(values)}. Convert with Float32Array.from(values).`,
-      'values',
-      values,
-    );
-  }
+  checkFiniteValues('perTensorQuantize', values);
   const f = getFormat(format);
-  const bad = values.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) {
-    throw new OptionError(
-      `perTensorQuantize needs finite values. Received ${values[bad]} at index ${bad}.`,
-      'values',
-      values[bad],
-    );
-  }
   const scale = scaleFromAmax(amaxOf(values), f.maxFinite);
   const { dequantized } = scaledCastArray(values, f, scale);
   return { format: f.name, scale, dequantized, error: quantError(values, dequantized) };

@@ -17,14 +17,14 @@
  *     nvfp4Quantize(w, { shape: [64, 784], tileShape: [16, 16] }).bitsPerValue   // 4 + 8/256 + 32/n
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkOptionKeys, describeValue, OptionError } from '../errors';
+import { checkOptionKeys, OptionError } from '../errors';
 import { getFloatFormat } from '../formats/registry';
 import { roundValue } from '../formats/round';
 import { resolveRoundOptions } from '../formats/round_options';
 import { roundTensor } from '../ops/quantize';
 import { reduceAll } from '../ops/reduce';
 import { amaxOf, FLOAT32_MAX, scaledCastArray } from '../ops/scaled_cast';
-import { blockAmax, blockLayout, castInBlocks, checkShape } from './blocks';
+import { blockAmax, blockLayout, castInBlocks, checkFiniteValues, checkShape } from './blocks';
 import { quantError, type QuantErrorStats } from './quant_error';
 
 const E2M1 = getFloatFormat('float4_e2m1fn');
@@ -62,17 +62,7 @@ const TILES = ['1,16', '16,16'];
 /** Quantizes `values` to NVFP4. Throws OptionError for non-finite values (TE's recipe defines none) or a bad shape. */
 export function nvfp4Quantize(values: Float32Array, options: Nvfp4Options = {}): Nvfp4Result {
   checkOptionKeys('nvfp4Quantize', options, ['shape', 'tileShape']);
-  if (!(values instanceof Float32Array)) {
-    throw new OptionError(
-      `values must be a Float32Array. Received: ${describeValue(values)}. Convert with Float32Array.from(values).`,
-      'values',
-      values,
-    );
-  }
-  const bad = values.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) {
-    throw new OptionError(`nvfp4Quantize needs finite values. Received ${values[bad]} at index ${bad}.`, 'values', bad);
-  }
+  checkFiniteValues('nvfp4Quantize', values);
   const shape = checkShape(options.shape, values.length);
   const tileShape = options.tileShape ?? [1, 16];
   if (!TILES.includes(String(tileShape))) {
