@@ -50,57 +50,71 @@ export const LESSON4: Question[] = [
   {
     kind: 'code',
     id: 'l4.q1',
-    title: 'The dynamic loss-scale update',
+    title: { en: 'The dynamic loss-scale update', zh: '动态损失缩放因子的更新' },
     file: 'lesson4/index.ts',
     export: 'updateLossScale',
     uses: FORMATS,
     cases: [
       shown(
-        'an overflow halves the scale',
+        { en: 'an overflow halves the scale', zh: '一次上溢让缩放因子减半' },
         [{ scale: 1024, goodSteps: 2 }, true, config],
         after({ scale: 1024, goodSteps: 2 }, true),
         exact,
       ),
       shown(
-        'a good step counts',
+        { en: 'a good step counts', zh: '正常的一步要计数' },
         [{ scale: 1024, goodSteps: 0 }, false, config],
         after({ scale: 1024, goodSteps: 0 }, false),
         exact,
       ),
       hidden(
-        'the growthInterval-th good step in a row doubles it',
+        { en: 'the growthInterval-th good step in a row doubles it', zh: '连续第 growthInterval 个正常步让它翻倍' },
         [{ scale: 1024, goodSteps: 2 }, false, config],
         after({ scale: 1024, goodSteps: 2 }, false),
         {
           ...exact,
-          failureMessage:
-            'Count the steps in a row: the growthInterval-th good one grows the scale and restarts the count.',
+          failureMessage: {
+            en: 'Count the steps in a row: the growthInterval-th good one grows the scale and restarts the count.',
+            zh: '数连续的步数：第 growthInterval 个正常步让缩放因子增长，并重新开始计数。',
+          },
         },
       ),
       hidden(
-        'an overflow restarts the count of good steps',
+        { en: 'an overflow restarts the count of good steps', zh: '一次上溢让正常步计数重新开始' },
         [{ scale: 512, goodSteps: 1 }, true, config],
         after({ scale: 512, goodSteps: 1 }, true),
-        { ...exact, failureMessage: 'An overflow breaks the run of good steps: the count starts again from 0.' },
+        {
+          ...exact,
+          failureMessage: {
+            en: 'An overflow breaks the run of good steps: the count starts again from 0.',
+            zh: '一次上溢打断了连续的正常步：计数从 0 重新开始。',
+          },
+        },
       ),
       hidden(
-        'the scale is a float32',
+        { en: 'the scale is a float32', zh: '缩放因子是 float32' },
         [{ scale: f(1000.1), goodSteps: 0 }, true, threeQuarters],
         after({ scale: f(1000.1), goodSteps: 0 }, true, threeQuarters),
-        { ...exact, failureMessage: 'torch keeps the scale in a float32 tensor: round each new scale to float32.' },
+        {
+          ...exact,
+          failureMessage: {
+            en: 'torch keeps the scale in a float32 tensor: round each new scale to float32.',
+            zh: 'torch 把缩放因子存放在 float32 张量中：每个新的缩放因子都要舍入到 float32。',
+          },
+        },
       ),
     ],
   },
   {
     kind: 'code',
     id: 'l4.q2',
-    title: 'A master-weights update',
+    title: { en: 'A master-weights update', zh: '主权重的一次更新' },
     file: 'lesson4/index.ts',
     export: 'masterWeightStep',
     uses: FORMATS,
     cases: [
       shown(
-        'small updates survive in the master copy',
+        { en: 'small updates survive in the master copy', zh: '小的更新在主权重中得以保留' },
         [[1, 2048], [-1e-3, -1], 0.1],
         masterStep([1, 2048], [-1e-3, -1], 0.1),
         {
@@ -108,7 +122,7 @@ export const LESSON4: Question[] = [
         },
       ),
       hidden(
-        'and reach the float16 copy once they add up',
+        { en: 'and reach the float16 copy once they add up', zh: '累积起来后也会体现在 float16 副本中' },
         [[0.5, -3], [0.2, 0.7], 1e-2],
         masterStep([0.5, -3], [0.2, 0.7], 1e-2),
         {
@@ -116,12 +130,18 @@ export const LESSON4: Question[] = [
         },
       ),
       hidden(
-        'lr·grad is itself stored as a float32 before the subtraction',
+        {
+          en: 'lr·grad is itself stored as a float32 before the subtraction',
+          zh: 'lr·grad 在相减之前本身就存为 float32',
+        },
         [[f(0.1014)], [f(0.30098)], f(0.01)],
         masterStep([f(0.1014)], [f(0.30098)], f(0.01)),
         {
           compare: { kind: 'bits' },
-          failureMessage: 'Every value the step stores is a float32: the update lr·grad too, before it is subtracted.',
+          failureMessage: {
+            en: 'Every value the step stores is a float32: the update lr·grad too, before it is subtracted.',
+            zh: '这一步存下的每个值都是 float32：更新量 lr·grad 在相减之前也是。',
+          },
         },
       ),
     ],
@@ -129,38 +149,62 @@ export const LESSON4: Question[] = [
   {
     kind: 'code',
     id: 'l4.q3',
-    title: 'Unscale gradients and check them',
+    title: { en: 'Unscale gradients and check them', zh: '反缩放梯度并检查' },
     file: 'lesson4/index.ts',
     export: 'unscaleGradients',
     uses: FORMATS,
     cases: [
-      shown('finite', [[1024, -512, 2], 1024], unscaled([1024, -512, 2], 1024), exact),
-      hidden('an overflow', [[Infinity, 3], 8], unscaled([Infinity, 3], 8), {
+      shown({ en: 'finite', zh: '有限值' }, [[1024, -512, 2], 1024], unscaled([1024, -512, 2], 1024), exact),
+      hidden({ en: 'an overflow', zh: '一次上溢' }, [[Infinity, 3], 8], unscaled([Infinity, 3], 8), {
         ...exact,
-        failureMessage: 'Any inf or NaN means the step must be skipped.',
+        failureMessage: {
+          en: 'Any inf or NaN means the step must be skipped.',
+          zh: '出现任何 inf 或 NaN，这一步都必须跳过。',
+        },
       }),
-      hidden('a NaN', [[2, NaN], 4], unscaled([2, NaN], 4), {
+      hidden({ en: 'a NaN', zh: '一个 NaN' }, [[2, NaN], 4], unscaled([2, NaN], 4), {
         ...exact,
-        failureMessage: 'NaN is not finite either: 0·inf or inf − inf in the backward pass gives NaN, not inf.',
+        failureMessage: {
+          en: 'NaN is not finite either: 0·inf or inf − inf in the backward pass gives NaN, not inf.',
+          zh: 'NaN 也不是有限值：反向传播中的 0·inf 或 inf − inf 得到的是 NaN，而不是 inf。',
+        },
       }),
-      hidden('a scale that is not a power of two', [[1, 2, 10], 3], unscaled([1, 2, 10], 3), {
-        ...exact,
-        failureMessage: 'The gradients are float32 tensors: each quotient is a float32.',
-      }),
+      hidden(
+        { en: 'a scale that is not a power of two', zh: '不是 2 的幂的缩放因子' },
+        [[1, 2, 10], 3],
+        unscaled([1, 2, 10], 3),
+        {
+          ...exact,
+          failureMessage: {
+            en: 'The gradients are float32 tensors: each quotient is a float32.',
+            zh: '梯度是 float32 张量：每个商都是 float32。',
+          },
+        },
+      ),
     ],
   },
   {
     kind: 'code',
     id: 'l4.q4',
-    title: 'Clip by the global norm, as torch does',
+    title: { en: 'Clip by the global norm, as torch does', zh: '像 torch 那样按全局范数裁剪' },
     file: 'lesson4/index.ts',
     export: 'clipByGlobalNorm',
     uses: NOTHING,
     cases: [
-      shown('a norm above maxNorm', [[[3, -4], [12]], 1], clipped([[3, -4], [12]], 1), float32Ulps(4)),
-      shown('a norm below maxNorm', [[[0.3, -0.4]], 1], clipped([[0.3, -0.4]], 1), float32Ulps(4)),
+      shown(
+        { en: 'a norm above maxNorm', zh: '范数大于 maxNorm' },
+        [[[3, -4], [12]], 1],
+        clipped([[3, -4], [12]], 1),
+        float32Ulps(4),
+      ),
+      shown(
+        { en: 'a norm below maxNorm', zh: '范数小于 maxNorm' },
+        [[[0.3, -0.4]], 1],
+        clipped([[0.3, -0.4]], 1),
+        float32Ulps(4),
+      ),
       hidden(
-        'one norm over all tensors',
+        { en: 'one norm over all tensors', zh: '所有张量共用一个范数' },
         [
           [
             [3, 4],
@@ -177,40 +221,74 @@ export const LESSON4: Question[] = [
         ),
         {
           ...float32Ulps(4),
-          failureMessage: 'The norm is one number for all the gradients together, not one per tensor.',
+          failureMessage: {
+            en: 'The norm is one number for all the gradients together, not one per tensor.',
+            zh: '范数是所有梯度合起来的一个数，而不是每个张量一个。',
+          },
         },
       ),
-      hidden('a norm near the 1e-6 torch adds', [[[3e-6, 4e-6]], 1e-6], clipped([[3e-6, 4e-6]], 1e-6), {
+      hidden(
+        { en: 'a norm near the 1e-6 torch adds', zh: '范数接近 torch 加上的 1e-6' },
+        [[[3e-6, 4e-6]], 1e-6],
+        clipped([[3e-6, 4e-6]], 1e-6),
+        {
+          ...float32Ulps(4),
+          failureMessage: {
+            en: 'torch divides maxNorm by the norm plus 1e-6.',
+            zh: 'torch 用 maxNorm 除以（范数 + 1e-6）。',
+          },
+        },
+      ),
+      hidden(
+        { en: 'an overflowed gradient', zh: '一个上溢的梯度' },
+        [[[Infinity, 1], [2]], 1],
+        clipped([[Infinity, 1], [2]], 1),
+        {
+          ...float32Ulps(4),
+          failureMessage: {
+            en: 'A non-finite norm leaves the gradients as they are, and the step must not go ahead.',
+            zh: '范数不是有限值时，梯度保持原样，这一步不能继续。',
+          },
+        },
+      ),
+      hidden({ en: 'a NaN gradient', zh: '一个 NaN 梯度' }, [[[1, NaN]], 1], clipped([[1, NaN]], 1), {
         ...float32Ulps(4),
-        failureMessage: 'torch divides maxNorm by the norm plus 1e-6.',
-      }),
-      hidden('an overflowed gradient', [[[Infinity, 1], [2]], 1], clipped([[Infinity, 1], [2]], 1), {
-        ...float32Ulps(4),
-        failureMessage: 'A non-finite norm leaves the gradients as they are, and the step must not go ahead.',
-      }),
-      hidden('a NaN gradient', [[[1, NaN]], 1], clipped([[1, NaN]], 1), {
-        ...float32Ulps(4),
-        failureMessage: 'NaN is not finite either.',
+        failureMessage: { en: 'NaN is not finite either.', zh: 'NaN 也不是有限值。' },
       }),
     ],
   },
   {
     kind: 'code',
     id: 'l4.q5',
-    title: 'Which ops of the block stay in float32 under large activations',
+    title: {
+      en: 'Which ops of the block stay in float32 under large activations',
+      zh: '激活值很大时，块中哪些算子要留在 float32',
+    },
     file: 'lesson4/index.ts',
     export: 'float32Ops',
     uses: NOTHING,
     cases: [
-      shown('the block still predicts', [], { keep: ['layer_norm'], scaleFirst: true }, exact),
-      hidden('with as few ops kept as possible', [], { keep: ['layer_norm'], scaleFirst: true }, exact),
+      shown(
+        { en: 'the block still predicts', zh: '块仍能正确预测' },
+        [],
+        { keep: ['layer_norm'], scaleFirst: true },
+        exact,
+      ),
+      hidden(
+        { en: 'with as few ops kept as possible', zh: '留在 float32 的算子尽可能少' },
+        [],
+        { keep: ['layer_norm'], scaleFirst: true },
+        exact,
+      ),
     ],
   },
   {
     kind: 'choice',
     id: 'l4.c1',
-    title:
-      "Under torch.autocast with float16, a transformer's sublayers (attention, MLP) return float16, yet the residual stream they are added to stays float32. Why?",
+    title: {
+      en: "Under torch.autocast with float16, a transformer's sublayers (attention, MLP) return float16, yet the residual stream they are added to stays float32. Why?",
+      zh: '在 float16 的 torch.autocast 下，Transformer 的子层（注意力、MLP）返回 float16，而它们加回去的残差流却保持 float32。为什么？',
+    },
     points: 1,
     choices: [
       'autocast puts add on its float32 list',
@@ -223,7 +301,10 @@ export const LESSON4: Question[] = [
   {
     kind: 'choice',
     id: 'l4.c2',
-    title: 'Why must the gradients be unscaled before they are clipped?',
+    title: {
+      en: 'Why must the gradients be unscaled before they are clipped?',
+      zh: '为什么必须先反缩放梯度，再裁剪？',
+    },
     points: 1,
     choices: [
       'clipping scaled gradients would overflow float16',
@@ -237,7 +318,10 @@ export const LESSON4: Question[] = [
   {
     kind: 'choice',
     id: 'l4.c3',
-    title: "Why does a checkpoint of a float16 run keep the GradScaler's state_dict()?",
+    title: {
+      en: "Why does a checkpoint of a float16 run keep the GradScaler's state_dict()?",
+      zh: '为什么 float16 训练的检查点要保存 GradScaler 的 state_dict()？',
+    },
     points: 1,
     choices: [
       'the saved weights are stored multiplied by the scale',
@@ -251,16 +335,20 @@ export const LESSON4: Question[] = [
   {
     kind: 'numeric',
     id: 'l4.c4',
-    title:
-      "A model's scaled gradients overflow float16 at every loss scale above 2^11. With torch's GradScaler defaults, how many steps are skipped before the first one goes through?",
+    title: {
+      en: "A model's scaled gradients overflow float16 at every loss scale above 2^11. With torch's GradScaler defaults, how many steps are skipped before the first one goes through?",
+      zh: '某模型缩放后的梯度在任何大于 2^11 的损失缩放因子下都会让 float16 上溢。用 torch 的 GradScaler 默认值，在第一步成功更新之前，会跳过多少步？',
+    },
     points: 1,
     answer: 5,
   },
   {
     kind: 'numeric',
     id: 'l4.c5',
-    title:
-      'A layer norm computes its variance from (x − μ)² in float16. In its input, x − μ is at most 3 in absolute value. If the whole input is multiplied by c, what is the largest power of two c for which no (x − μ)² overflows float16?',
+    title: {
+      en: 'A layer norm computes its variance from (x − μ)² in float16. In its input, x − μ is at most 3 in absolute value. If the whole input is multiplied by c, what is the largest power of two c for which no (x − μ)² overflows float16?',
+      zh: '某层归一化在 float16 中由 (x − μ)² 计算方差。它的输入中 |x − μ| 最大为 3。如果把整个输入乘以 c，使所有 (x − μ)² 都不在 float16 中上溢的最大的 2 的幂 c 是多少？',
+    },
     points: 2,
     answer: 64,
   },
