@@ -22,6 +22,7 @@ import { ruleText, usesNote } from '../src/quiz/allowed';
 import { GradingError } from '../src/quiz/errors';
 import { pointsOf, type CodeQuestion, type ConceptQuestion, type Question } from '../src/quiz/question';
 import { generateStub, type StubDoc } from '../src/quiz/stubs';
+import { choiceLetters } from '../src/quiz/answers';
 import { inLang, LANGS, type Text } from '../src/quiz/text';
 
 const ROOT = path.join(__dirname, '..');
@@ -80,32 +81,62 @@ export function stubFor(relative: string): string {
 
 const json = (value: object): string => JSON.stringify(value, null, 2) + '\n';
 
+/**
+ * One question of an answer sheet: the question and its lettered choices in every language (the sheet is
+ * written once for every student), and the answer.
+ */
+function sheetEntry(q: ConceptQuestion, answer: unknown): object {
+  const choices = q.choices && Object.fromEntries(q.choices.map((c, i) => [choiceLetters(q.choices!)[i], c]));
+  return { question: q.title, ...(choices ? { choices } : {}), answer };
+}
+
 /** The concept-quiz answer sheet students fill in: every concept question, unanswered. */
 export function answersTemplate(): string {
-  return json(Object.fromEntries(conceptQuestions().map((q) => [q.id, null])));
+  return json(Object.fromEntries(conceptQuestions().map((q) => [q.id, sheetEntry(q, null)])));
 }
 
 /** The reference answer sheet: every concept question's answer, from the bank. */
 export function answerSheet(): string {
-  return json(Object.fromEntries(conceptQuestions().map((q) => [q.id, q.answer])));
+  return json(Object.fromEntries(conceptQuestions().map((q) => [q.id, sheetEntry(q, q.answer)])));
 }
 
 const code = (s: string): string => `\`${s}\``;
 const row = (cells: (string | number)[]): string => `| ${cells.join(' | ')} |`;
 
-/** The guide's table of every question: where it is, its points and how many of them are hidden. */
+/** The guide's table of every question: where it is, its expected minutes, its points and how many are hidden. */
 export function exerciseTable(): string {
   return [
-    row(['question', 'exercise', 'points', 'hidden']),
-    row(['---', '---', '---:', '---:']),
+    row(['question', 'exercise', 'minutes', 'points', 'hidden']),
+    row(['---', '---', '---:', '---:', '---:']),
     ...loadQuestions().map((q) =>
       row([
         q.id,
         q.kind === 'code' ? `${code(q.export)} in ${code(`exercises/${q.file}`)}` : `concept: ${inLang(q.title, 'en')}`,
+        q.minutes,
         pointsOf(q),
         hiddenPoints(q),
       ]),
     ),
+  ].join('\n');
+}
+
+/** The guide's table of each lesson's exercises: how many, their expected minutes and points in all. */
+export function lessonTable(): string {
+  const lessons = [...new Set(loadQuestions().map(lessonOf))];
+  return [
+    row(['lesson', 'coding', 'concept', 'minutes', 'points']),
+    row(['---:', '---:', '---:', '---:', '---:']),
+    ...lessons.map((n) => {
+      const mine = loadQuestions().filter((q) => lessonOf(q) === n);
+      const sum = (f: (q: Question) => number): number => mine.reduce((s, q) => s + f(q), 0);
+      return row([
+        n,
+        sum((q) => Number(q.kind === 'code')),
+        sum((q) => Number(q.kind !== 'code')),
+        sum((q) => q.minutes),
+        sum(pointsOf),
+      ]);
+    }),
   ].join('\n');
 }
 
@@ -157,6 +188,7 @@ export async function generatedFiles(): Promise<Map<string, string>> {
   files.set(path.join(EXERCISES, 'answers.json'), answersTemplate());
   files.set(path.join(SOLUTIONS, 'answers.json'), answerSheet());
   let guide = fs.readFileSync(GUIDE, 'utf8');
+  guide = replaceSection(guide, 'lessons', lessonTable(), GUIDE);
   guide = replaceSection(guide, 'exercises', exerciseTable(), GUIDE);
   guide = replaceSection(guide, 'uses', usesTable(), GUIDE);
   files.set(GUIDE, await prettierMarkdown(guide, GUIDE));

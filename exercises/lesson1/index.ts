@@ -11,7 +11,12 @@ export interface Limits {
 }
 
 /**
- * l1.q1: the limits of an IEEE-style binary format with `expBits` exponent and `manBits` mantissa bits.
+ * l1.q1: A format's limits from its exponent and mantissa bits
+ * 由指数位数和尾数位数求格式的极限
+ *
+ * The limits of an IEEE-style binary format with `expBits` exponent and `manBits` mantissa bits.
+ *
+ * 求一种 IEEE 风格二进制格式的各项极限：它有 `expBits` 个指数位和 `manBits` 个尾数位。
  *
  * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
  * available while its cases run.
@@ -23,7 +28,12 @@ export function formatLimits(expBits: number, manBits: number): Limits {
 }
 
 /**
- * l1.q2: the value of a float16 bit pattern (0..65535): sign, 5 exponent bits, 10 mantissa bits.
+ * l1.q2: Decode a float16 bit pattern
+ * 解码 float16 的位模式
+ *
+ * The value of a float16 bit pattern (0..65535): sign, 5 exponent bits, 10 mantissa bits.
+ *
+ * 求 float16 位模式（0..65535）表示的值：1 个符号位、5 个指数位、10 个尾数位。
  *
  * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
  * available while its cases run.
@@ -35,7 +45,12 @@ export function decodeFloat16(bits: number): number {
 }
 
 /**
- * l1.q3: bytes to store `count` values in a format of `bits` bits, packed (e.g. float4 packs two per byte).
+ * l1.q3: Bytes to store values in a packed format
+ * 紧密打包存储若干个值所需的字节数
+ *
+ * Bytes to store `count` values in a format of `bits` bits, packed (e.g. float4 packs two per byte).
+ *
+ * 以 `bits` 位的格式紧密打包存储 `count` 个值所需的字节数（例如 float4 每个字节放两个值）。
  *
  * Graded as plain TypeScript: no library module, no package and none of the platform's float16 conversions are
  * available while its cases run.

@@ -4,7 +4,12 @@
 import { NotImplementedError } from '../../src/quiz/errors';
 
 /**
- * l6.q1: the value of a float8_e4m3fn code (0..255): bias 7, no infinities, NaN only at 0x7f and 0xff.
+ * l6.q1: Decode float8_e4m3fn
+ * 解码 float8_e4m3fn
+ *
+ * The value of a float8_e4m3fn code (0..255): bias 7, no infinities, NaN only at 0x7f and 0xff.
+ *
+ * 求 float8_e4m3fn 编码（0..255）表示的值：偏置为 7，没有无穷大，只有 0x7f 和 0xff 是 NaN。
  *
  * Graded with only the library's `formats/registry` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
@@ -16,7 +21,13 @@ export function decodeE4M3(code: number): number {
 }
 
 /**
- * l6.q2: Transformer Engine's delayed scale: fp8Max / max(amaxHistory) / 2^margin, or 1 while the history holds no non-zero amax.
+ * l6.q2: Delayed scaling
+ * 延迟缩放（delayed scaling）
+ *
+ * Transformer Engine's delayed scale: fp8Max / max(amaxHistory) / 2^margin, or 1 while the history holds no
+ * non-zero amax.
+ *
+ * Transformer Engine 的延迟缩放因子：fp8Max / max(amaxHistory) / 2^margin；历史中还没有非零 amax 时为 1。
  *
  * Graded with only the library's `formats/registry` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.
@@ -28,8 +39,14 @@ export function delayedScale(amaxHistory: number[], fp8Max: number, margin: numb
 }
 
 /**
- * l6.q3: the shared scale exponent of an OCP MX block: floor(log2(max |v|)) − emaxElement (e.g. 8 for e4m3
- * elements), so the largest element lands in the element format's top binade. Return −127 for an all-zero block.
+ * l6.q3: An MX block's shared scale
+ * MX 块的共享缩放指数
+ *
+ * The shared scale exponent of an OCP MX block: floor(log2(max |v|)) − emaxElement (e.g. 8 for e4m3 elements),
+ * so the largest element lands in the element format's top binade. Return −127 for an all-zero block.
+ *
+ * OCP MX 块的共享缩放指数：floor(log2(max |v|)) − emaxElement（例如 e4m3 元素为 8），使最大元素落在元素格式的最
+ * 高二进区间。全零块返回 −127。
  *
  * Graded with only the library's `formats/registry` available: every other library module and package, and the
  * platform's float16 conversions, are absent while its cases run.

@@ -20,6 +20,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkOptionKeys } from '../mp/errors';
+import { answerIn, choiceLetters } from './answers';
 import { findQuestion } from './bank';
 import { quoted } from './compare';
 import { gradeFiles } from './grade';
@@ -42,6 +43,8 @@ export interface CheckResult {
   readonly note?: string;
   /** The language of its title and messages. */
   readonly lang: Lang;
+  /** A choice question's choices ('a) matmul'), while it is not answered right. */
+  readonly choices?: readonly string[];
 }
 
 export interface CheckOptions {
@@ -133,7 +136,8 @@ function savedAnswer(id: string): { answer: unknown } | { problem: Text } {
   const file = path.join(EXERCISES(), 'answers.json');
   try {
     const answers = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-    return { answer: typeof answers === 'object' && answers && Object.hasOwn(answers, id) ? answers[id] : undefined };
+    const entry = typeof answers === 'object' && answers && Object.hasOwn(answers, id) ? answers[id] : undefined;
+    return { answer: answerIn(entry) };
   } catch (e) {
     return { problem: MSG.couldNotRead(file, quoted((e as Error).message)) };
   }
@@ -155,14 +159,21 @@ async function grade(id: string, given: { submission: unknown } | undefined, s: 
     const saved = given ? { answer: given.submission } : savedAnswer(id);
     if ('problem' in saved) return fail(saved.problem);
     const c = gradeConcept(q, saved.answer, s.lang);
-    const unanswered = c.state === 'unanswered';
+    const letters = q.choices ? choiceLetters(q.choices) : [];
+    const message =
+      c.state !== 'unanswered'
+        ? c.message
+        : inLang(q.choices ? MSG.chooseOne(letters.join(', ')) : MSG.notAnsweredYet, s.lang);
+    // a choice question shows its choices until it is answered right: they are part of the question
+    const choices = q.choices && !c.passed ? q.choices.map((t, i) => `${letters[i]}) ${inLang(t, s.lang)}`) : undefined;
     return {
       id,
       title,
       earned: c.earned,
       points: c.points,
-      cases: [unanswered ? { ...c, message: inLang(MSG.notAnsweredYet, s.lang) } : c],
+      cases: [{ ...c, message }],
       lang: s.lang,
+      ...(choices ? { choices } : {}),
     };
   }
   if (given?.submission === undefined) {
@@ -194,6 +205,8 @@ export function renderHtml(title: string, r: CheckResult): string {
     )
     .join('');
   const notes = [r.problem, r.note].filter((s): s is string => !!s).map((s) => `<p>${escape(s)}</p>`);
+  if (r.choices)
+    notes.push(`<ul style="list-style:none">${r.choices.map((c) => `<li>${escape(c)}</li>`).join('')}</ul>`);
   const head = `<tr><th></th><th>${word(MSG.columns.case)}</th><th>${word(MSG.columns.points)}</th><th>${word(MSG.columns.result)}</th></tr>`;
   return `<div><b>${escape(r.id)}${title ? ` ${escape(title)}` : ''}: ${r.earned}/${r.points}</b>${notes.join('')}<table>${head}${rows}</table></div>`;
 }
@@ -242,6 +255,7 @@ export async function check(id: string, ...rest: [submission?: unknown, options?
   }
   const lines = [
     summary(result),
+    ...(result.choices ?? []).map((c) => `    ${c}`),
     ...result.cases.map(
       (c) => `  ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}${result.lang === 'zh' ? '：' : ': '}${c.message}`,
     ),

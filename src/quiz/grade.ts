@@ -7,6 +7,7 @@
  */
 import * as path from 'path';
 import { profileOf, type Profile } from './allowed';
+import { answerIn } from './answers';
 import { loadQuestions } from './bank';
 import { quoted } from './compare';
 import { POOL, type Pool } from './pool';
@@ -199,7 +200,7 @@ export async function gradeFiles(
               hidden: false,
               message: inLang(answers.problem, lang),
             }
-          : gradeConcept(q, Object.hasOwn(answers.answers, q.id) ? answers.answers[q.id] : undefined, lang);
+          : gradeConcept(q, Object.hasOwn(answers.answers, q.id) ? answerIn(answers.answers[q.id]) : undefined, lang);
       results.set(q.id, conceptResult(q, c, lang));
     } else if (!files.has(q.file)) {
       results.set(q.id, allCasesFail(q, MSG.missingFile(q.file), lang));

@@ -5,11 +5,16 @@
  * notebook alike.
  */
 export { NotImplementedError, GradingError } from './errors';
-export { compare, describeNumber, quoted, type Comparison, type Verdict } from './compare';
+export { compare, explainMismatch, describeNumber, quoted, type Comparison, type Verdict } from './compare';
 export {
   shown,
   hidden,
+  mistake,
   pointsOf,
+  POINTS_PER_MINUTE,
+  type Misconception,
+  type AnswerTest,
+  type Mistake,
   type Question,
   type CodeQuestion,
   type ConceptQuestion,

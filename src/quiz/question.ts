@@ -7,8 +7,28 @@
  * intensity and the budgeted subset in lesson 5, the MX scale exponent in lesson 6, the master-weight step
  * and the scaler's good-step count in lesson 4).
  */
-import type { Comparison } from './compare';
+import { explainMismatch, type Comparison } from './compare';
 import type { Text } from './text';
+
+/**
+ * A known wrong answer, and the hint a student gets for it. `value`: what a named wrong formula returns for the
+ * case's arguments, computed in the question file by that formula (`mistake`), compared as the case compares
+ * unless `compare` says otherwise; a partial object matches every answer that agrees on its fields. `test`: a
+ * property of the answer itself. Both are data, so a release's bank carries them for its public cases.
+ */
+export type Misconception =
+  | { readonly value: unknown; readonly compare?: Comparison; readonly hint: Text }
+  | { readonly test: AnswerTest; readonly hint: Text };
+
+/**
+ * A property of an answer relative to the expected value, at `at` (a path of fields and indexes, 'grads.1'; the
+ * whole answer without it): a number larger or smaller than expected, or a non-finite number (±Infinity, NaN)
+ * anywhere in it where the expected value has none.
+ */
+export interface AnswerTest {
+  readonly kind: 'above' | 'below' | 'nonFinite';
+  readonly at?: string;
+}
 
 export interface CodeCase {
   /** What the case tries, as feedback names it ('a tie rounds to even'). */
@@ -20,9 +40,14 @@ export interface CodeCase {
   readonly args: readonly unknown[];
   readonly expected: unknown;
   readonly compare?: Comparison;
-  /** Shown when the case fails (a hint); the comparison's explanation is added to it. */
-  readonly failureMessage?: Text;
-  readonly successMessage?: Text;
+  /**
+   * The known wrong answers the case recognises. A wrong answer that matches one gets its hint after the
+   * comparison's explanation; one that matches none gets the explanation alone. A timeout, a crash or an
+   * exception gets no hint: none of them says which mistake it was.
+   */
+  readonly misconceptions?: readonly Misconception[];
+  /** For a hidden case: the misconception it exists to catch, shown when it fails on a wrong value (never its input). */
+  readonly catches?: Text;
 }
 
 /**
@@ -38,10 +63,18 @@ export interface Uses {
   readonly packages?: readonly string[];
 }
 
+/**
+ * Points a question may give per minute it is expected to take: points follow difficulty, measured as the time
+ * a student needs (test/quiz/authoring.test.ts holds every question to it).
+ */
+export const POINTS_PER_MINUTE = { min: 0.2, max: 1 } as const;
+
 export interface CodeQuestion {
   readonly kind: 'code';
   readonly id: string;
   readonly title: Text;
+  /** The expected time to solve it, in minutes, from the stub, after the lesson (the guide's tables show it). */
+  readonly minutes: number;
   /**
    * The task as the student reads it in the exercise's doc comment, which `npm run exercises` writes into the
    * stub (both languages); without it, the stub keeps the reference solution's doc comment.
@@ -64,9 +97,14 @@ export interface ConceptQuestion {
   /** The question itself, as check() and the answer sheet show it. */
   readonly title: Text;
   readonly points: number;
-  /** For choice questions. */
+  /** The expected time to answer it, in minutes. */
+  readonly minutes: number;
+  /**
+   * For choice questions: the choices, lettered a, b, c… wherever they are shown (check(), the answer sheet).
+   * Students answer with the letter, or with a choice's text in any language.
+   */
   readonly choices?: readonly Text[];
-  /** The answer (instructor side only); the release stores only its hash. */
+  /** The answer (instructor side only): a number, or a choice question's letter; the release stores only its hash. */
   readonly answer?: number | string;
   /** sha256 of the normalised answer, in the release. */
   readonly answerHash?: string;
@@ -77,12 +115,61 @@ export type Question = CodeQuestion | ConceptQuestion;
 export const pointsOf = (q: Question): number =>
   q.kind === 'code' ? q.cases.reduce((s, c) => s + c.points, 0) : q.points;
 
-/** Shorthand for a case. */
-export function shown(name: Text, args: unknown[], expected: unknown, more: Partial<CodeCase> = {}): CodeCase {
-  return { name, points: 1, hidden: false, args, expected, ...more };
+/** A wrong formula a student may write, and the hint for what it returns: `mistake(formula, hint)`. */
+export interface Mistake {
+  readonly formula: (...args: never[]) => unknown;
+  readonly hint: Text;
+  readonly compare?: Comparison;
+}
+
+/**
+ * A wrong formula and its hint, written once per question and listed in each case's `mistakes`: the case holds
+ * the value the formula gives for its arguments.
+ *
+ *     const noSubnormals = mistake((e: number, m: number) => ({ minSubnormal: 2 ** (2 - 2 ** (e - 1)) }), {
+ *       en: 'minSubnormal is the smallest normal: below it, exponent field 0 gives subnormals.',
+ *       zh: 'minSubnormal 算成了最小正规数：指数域为 0 时还有次正规数。',
+ *     });
+ *     shown('float16 (5, 10)', [5, 10], limits('float16'), { mistakes: [noSubnormals] });
+ */
+export function mistake<A extends unknown[]>(
+  formula: (...args: A) => unknown,
+  hint: Text,
+  compare?: Comparison,
+): Mistake {
+  return { formula: formula as (...args: never[]) => unknown, hint, ...(compare ? { compare } : {}) };
+}
+
+/** A case's options: anything of a case, and the wrong formulas whose values it recognises. */
+export type CaseOptions = Partial<CodeCase> & { readonly mistakes?: readonly Mistake[] };
+
+/**
+ * Shorthand for a case. Each of `mistakes` becomes a misconception holding the value its formula gives for
+ * `args`, except where that value is the expected one (no wrong answer could match it).
+ */
+export function shown(name: Text, args: unknown[], expected: unknown, more: CaseOptions = {}): CodeCase {
+  const { mistakes = [], ...rest } = more;
+  const compare = rest.compare ?? { kind: 'exact' as const };
+  const computed = mistakes
+    .map((m): Misconception => ({
+      value: m.formula(...(args as never[])),
+      hint: m.hint,
+      ...(m.compare ? { compare: m.compare } : {}),
+    }))
+    .filter((m) => 'value' in m && explainMismatch(m.value, expected, m.compare ?? compare) !== null);
+  const misconceptions = [...(rest.misconceptions ?? []), ...computed];
+  return {
+    name,
+    points: 1,
+    hidden: false,
+    args,
+    expected,
+    ...rest,
+    ...(misconceptions.length ? { misconceptions } : {}),
+  };
 }
 
 /** The same, hidden. */
-export function hidden(name: Text, args: unknown[], expected: unknown, more: Partial<CodeCase> = {}): CodeCase {
+export function hidden(name: Text, args: unknown[], expected: unknown, more: CaseOptions = {}): CodeCase {
   return shown(name, args, expected, { ...more, hidden: true });
 }

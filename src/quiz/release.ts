@@ -17,7 +17,7 @@ import { toWire } from './wire';
 export function publicQuestion(q: Question): object {
   if (q.kind !== 'code') {
     const { answer, ...rest } = q;
-    return { ...rest, answerHash: answerHash(q.id, answer, courseKey(true)!) };
+    return { ...rest, answerHash: answerHash(q.id, answer, courseKey(true)!, q.choices) };
   }
   const hidden = q.cases.filter((c) => c.hidden);
   return {

@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { inspect } from 'util';
+import { answerIn } from './answers';
 import { loadQuestions } from './bank';
 import { GradingError } from './errors';
 import { readSubmission } from './stage';
@@ -78,7 +79,7 @@ export function packSubmission(
     .filter((q) => files.get(q.file)?.includes(`throw new NotImplementedError('${q.id}')`))
     .map((q) => `${q.id} ${q.export}`);
   const unanswered = questions
-    .filter((q) => q.kind !== 'code' && (answers[q.id] === null || answers[q.id] === undefined || answers[q.id] === ''))
+    .filter((q) => q.kind !== 'code' && [null, undefined, ''].includes(answerIn(answers[q.id]) as null))
     .map((q) => q.id);
   const bytes = [...files.values()].reduce((s, text) => s + Buffer.byteLength(text), 0);
   if (bytes > SUBMISSION_LIMITS.bytes || files.size > SUBMISSION_LIMITS.entries) {

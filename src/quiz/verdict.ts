@@ -7,9 +7,10 @@
  */
 import * as path from 'path';
 import { nodeModulesDir, ruleText } from './allowed';
-import { answerHash, courseKey, normaliseAnswer } from './answers';
+import { answerHash, choiceLetters, choiceOf, courseKey, normaliseAnswer } from './answers';
 import { explainMismatch, quoted } from './compare';
 import { MSG } from './messages';
+import { matchingHints } from './misconceptions';
 import type { Failure } from './protocol';
 import { pointsOf, type CodeCase, type CodeQuestion, type ConceptQuestion } from './question';
 import type { CallOutcome } from './runner';
@@ -99,12 +100,7 @@ const TAMPERING =
 /** What a finished call means for one case, in `lang`. */
 export function judge(c: CodeCase, outcome: CallOutcome, lang: Lang = 'en'): CaseResult {
   const base = { name: inLang(c.name, lang), points: c.points, hidden: c.hidden };
-  const fail = (why: Text): CaseResult => ({
-    ...base,
-    earned: 0,
-    passed: false,
-    message: inLang(c.failureMessage ? MSG.hints(why, [c.failureMessage]) : why, lang),
-  });
+  const fail = (why: Text): CaseResult => ({ ...base, earned: 0, passed: false, message: inLang(why, lang) });
   switch (outcome.status) {
     case 'timeout':
       return fail(outcome.detail!);
@@ -132,8 +128,10 @@ export function judge(c: CodeCase, outcome: CallOutcome, lang: Lang = 'en'): Cas
       if (outcome.leaked! > 0) return fail(MSG.leaked(c.hidden ? undefined : outcome.leaked));
       if (outcome.mutated) return fail(MSG.mutated);
       const mismatch = explainMismatch(c.expected, outcome.value, c.compare ?? { kind: 'exact' }, c.hidden);
-      if (mismatch) return fail(mismatch);
-      return { ...base, earned: c.points, passed: true, message: inLang(c.successMessage ?? MSG.correct, lang) };
+      if (!mismatch) return { ...base, earned: c.points, passed: true, message: inLang(MSG.correct, lang) };
+      // a wrong value, unlike a timeout or an error, says which mistake it was: the hints of those it matches
+      const why = c.hidden && c.catches ? MSG.catches(mismatch, c.catches) : mismatch;
+      return fail(MSG.hints(why, matchingHints(c, outcome.value)));
     }
   }
 }
@@ -223,13 +221,14 @@ export function gradeConcept(q: ConceptQuestion, answer: unknown, lang: Lang = '
     message: inLang(message, lang),
     ...(state ? { state } : {}),
   });
-  if (answer === undefined || answer === null) return result(0, MSG.noAnswer, 'unanswered');
+  if (answer === undefined || answer === null || answer === '') return result(0, MSG.noAnswer, 'unanswered');
+  if (q.choices && !choiceOf(answer, q.choices)) return result(0, MSG.notAChoice(choiceLetters(q.choices).join(', ')));
   let right: boolean;
-  if (q.answer !== undefined) right = normaliseAnswer(answer) === normaliseAnswer(q.answer);
+  if (q.answer !== undefined) right = normaliseAnswer(answer, q.choices) === normaliseAnswer(q.answer, q.choices);
   else {
     const key = courseKey();
     if (!key) return result(0, MSG.recorded, 'recorded');
-    right = answerHash(q.id, answer, key) === q.answerHash;
+    right = answerHash(q.id, answer, key, q.choices) === q.answerHash;
   }
   return right ? result(q.points, MSG.correct) : result(0, MSG.notExpected);
 }

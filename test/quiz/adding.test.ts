@@ -81,7 +81,7 @@ describe("the guide's steps to add an exercise, followed in a copy of the reposi
       "export function valuesPerBytes(bytes: number, bits: number): number {\n  throw new NotImplementedError('l1.q4');\n}",
     );
     expect(fs.readFileSync(path.join(copy, 'docs/instructor-guide.md'), 'utf8')).to.match(
-      /\| l1\.q4 +\| `valuesPerBytes` in `exercises\/lesson1\/index\.ts` +\| +2 \| +1 \|/,
+      /\| l1\.q4 +\| `valuesPerBytes` in `exercises\/lesson1\/index\.ts` +\| +3 \| +2 \| +1 \|/,
     );
     expect(fs.readFileSync(path.join(copy, 'README.md'), 'utf8')).to.match(/\b19 coding exercises\b/);
   });

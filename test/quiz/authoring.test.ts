@@ -14,10 +14,76 @@ import {
   replaceSection,
   solutionFiles,
 } from '../../scripts/generate-exercises';
-import { loadQuestions, pointsOf, type CodeQuestion } from '../../src/quiz';
+import { explainMismatch, loadQuestions, pointsOf, type CodeQuestion, type Question, type Text } from '../../src/quiz';
 import { ruleText } from '../../src/quiz/allowed';
+import { choiceLetters } from '../../src/quiz/answers';
+import { POINTS_PER_MINUTE } from '../../src/quiz/question';
+import { isText, LANGS } from '../../src/quiz/text';
 import { typeErrors } from './compile';
 import { ROOT, tempDir } from '../../scripts/quiz/submissions';
+
+/** Every text of a question a student reads, named: title, prompt, choices, case names, hints, catches. */
+function textsOf(q: Question): [string, Text][] {
+  const own: [string, Text | undefined][] = [
+    [`${q.id} title`, q.title],
+    ...(q.kind === 'code' ? [[`${q.id} prompt`, q.prompt] as [string, Text | undefined]] : []),
+    ...(q.kind !== 'code' ? (q.choices ?? []).map((c, i): [string, Text] => [`${q.id} choice ${i}`, c]) : []),
+  ];
+  const cases = q.kind === 'code' ? q.cases : [];
+  return [
+    ...own,
+    ...cases.flatMap((c, i) => [
+      [`${q.id} case ${i}`, c.name] as [string, Text],
+      [`${q.id} case ${i} catches`, c.catches] as [string, Text | undefined],
+      ...(c.misconceptions ?? []).map((m, k): [string, Text] => [`${q.id} case ${i} hint ${k}`, m.hint]),
+    ]),
+  ].filter((e): e is [string, Text] => e[1] !== undefined);
+}
+
+describe('the question bank as data students read', () => {
+  it('gives every question its expected minutes, and points in proportion to them', () => {
+    for (const q of loadQuestions()) {
+      expect(q.minutes, q.id).to.be.a('number').above(0);
+      const rate = pointsOf(q) / q.minutes;
+      expect(rate, `${q.id}: ${pointsOf(q)} points in ${q.minutes} min`).to.be.within(
+        POINTS_PER_MINUTE.min,
+        POINTS_PER_MINUTE.max,
+      );
+    }
+  });
+
+  it('says everything a student reads in every language: a plain string, or Chinese text that is Chinese', () => {
+    for (const q of loadQuestions())
+      for (const [name, text] of textsOf(q)) {
+        expect(isText(text), name).to.equal(true);
+        if (typeof text === 'string') continue;
+        for (const l of LANGS) expect(text[l].trim(), `${name} (${l})`).not.to.equal('');
+        expect(text.zh, name).to.match(/[\u4e00-\u9fff]/);
+      }
+    const prompts = loadQuestions().filter((q) => q.kind === 'code' && q.prompt);
+    expect(prompts.length, 'coding questions with a prompt').to.equal(
+      loadQuestions().filter((q) => q.kind === 'code').length,
+    );
+  });
+
+  it('gives each misconception a value no right answer has, and `catches` to hidden cases only', () => {
+    for (const q of loadQuestions().filter((x): x is CodeQuestion => x.kind === 'code'))
+      for (const c of q.cases) {
+        if (c.catches) expect(c.hidden, `${q.id} ${JSON.stringify(c.name)}: catches on a public case`).to.equal(true);
+        for (const m of c.misconceptions ?? [])
+          if ('value' in m)
+            expect(
+              explainMismatch(m.value, c.expected, m.compare ?? c.compare ?? { kind: 'exact' }),
+              `${q.id} ${JSON.stringify(c.name)}: a misconception the expected value matches`,
+            ).not.to.equal(null);
+      }
+  });
+
+  it("answers each choice question with one of its choices' letters", () => {
+    for (const q of loadQuestions())
+      if (q.kind === 'choice') expect(choiceLetters(q.choices ?? []), q.id).to.include(q.answer);
+  });
+});
 
 describe('the question bank as the single source (npm run exercises)', function () {
   this.timeout(120_000);

@@ -170,7 +170,10 @@ describe('hostile submissions', function () {
 
   it('never shows a hidden case’s expected value, nor what the code returned there', () => {
     const q = reports.get('NaN')!.questions[0]!;
-    expect(q.cases.filter((c) => c.hidden).map((c) => c.message)).to.deep.equal(['wrong value', 'wrong value']);
+    // what a case catches is the grader's words, never the case's input
+    expect(q.cases.filter((c) => c.hidden).map((c) => c.message.replace(/\. This case catches: .*/, ''))).to.deep.equal(
+      ['wrong value', 'wrong value'],
+    );
   });
 });
 
@@ -196,9 +199,9 @@ describe('leaked tensors and changed arguments', function () {
     expect(q.earned).to.equal(0);
     expect(q.cases.map((c) => c.message)).to.deep.equal([
       'changed its input arguments: work on a copy',
-      'changed its input arguments: work on a copy. Hint: Any inf or NaN means the step must be skipped.',
-      'changed its input arguments: work on a copy. Hint: NaN is not finite either: 0·inf or inf − inf in the backward pass gives NaN, not inf.',
-      'changed its input arguments: work on a copy. Hint: The gradients are float32 tensors: each quotient is a float32.',
+      'changed its input arguments: work on a copy',
+      'changed its input arguments: work on a copy',
+      'changed its input arguments: work on a copy',
     ]);
   });
 
@@ -211,9 +214,9 @@ describe('leaked tensors and changed arguments', function () {
     const q = (await grade(`tf.scalar(1); ${correct}`, "import * as tf from '@tensorflow/tfjs';")).questions[0]!;
     expect(q.cases.map((c) => c.message)).to.deep.equal([
       'leaked 1 tensor(s): wrap tensor work in tf.tidy or dispose what you create',
-      'leaked tensors: wrap tensor work in tf.tidy or dispose what you create. Hint: Any inf or NaN means the step must be skipped.',
-      'leaked tensors: wrap tensor work in tf.tidy or dispose what you create. Hint: NaN is not finite either: 0·inf or inf − inf in the backward pass gives NaN, not inf.',
-      'leaked tensors: wrap tensor work in tf.tidy or dispose what you create. Hint: The gradients are float32 tensors: each quotient is a float32.',
+      'leaked tensors: wrap tensor work in tf.tidy or dispose what you create',
+      'leaked tensors: wrap tensor work in tf.tidy or dispose what you create',
+      'leaked tensors: wrap tensor work in tf.tidy or dispose what you create',
     ]);
   });
 });

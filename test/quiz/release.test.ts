@@ -13,6 +13,7 @@ import {
 } from '../../src/quiz';
 import { lessonPoints } from '../../src/quiz/release_files';
 import { toWire } from '../../src/quiz/wire';
+import { inLang, LANGS } from '../../src/quiz/text';
 
 const ROOT = path.join(__dirname, '../..');
 
@@ -72,17 +73,20 @@ describe('the student release (npm run release)', () => {
   it('contains no hidden case and no expected value of one', () => {
     const bank = fs.readFileSync(path.join(out, 'src/quiz/bank.json'), 'utf8');
     const code = loadQuestions().filter((q): q is CodeQuestion => q.kind === 'code');
-    // a hidden value that some public case also shows (float16's smallest subnormal, say) is public anyway
+    // a hidden value that some public case also shows (float16's smallest subnormal, or a wrong answer's value
+    // that a public case recognises, say) is public anyway
     const publicText = code
-      .flatMap((q) => q.cases.filter((k) => !k.hidden).map((k) => toWire([k.args, k.expected])))
+      .flatMap((q) => q.cases.filter((k) => !k.hidden).map((k) => toWire([k.args, k.expected, k.misconceptions])))
       .join('\n');
     let checked = 0;
     for (const q of code) {
       for (const c of q.cases.filter((k) => k.hidden)) {
-        expect(bank, `${q.id} ${c.name}`).not.to.include(JSON.stringify(c.name));
+        for (const text of LANGS.flatMap((l) => [c.name, c.catches ?? c.name].map((t) => inLang(t, l))))
+          if (!publicText.includes(JSON.stringify(text)))
+            expect(bank, `${q.id} ${text}`).not.to.include(JSON.stringify(text));
         const value = toWire(c.expected);
         if (value.length > 3 && !publicText.includes(value)) {
-          expect(bank, `${q.id} ${c.name}: ${value}`).not.to.include(value);
+          expect(bank, `${q.id} ${inLang(c.name, 'en')}: ${value}`).not.to.include(value);
           checked++;
         }
       }
