@@ -9,7 +9,13 @@ module.exports = {
   ...require('../.mocharc.json'),
   parallel: true,
   jobs: 2,
-  spec: ['test/*.test.ts', 'test/mp/**/*.test.ts', 'test/course/**/*.test.ts', 'test/quiz/**/*.test.ts'],
+  spec: [
+    'test/*.test.ts',
+    'test/mp/**/*.test.ts',
+    'test/course/**/*.test.ts',
+    'test/quiz/**/*.test.ts',
+    'test/notebooks/zh.test.ts', // the Chinese lessons in step with the English ones: a static check, fast
+  ],
   ignore: [
     'test/course/experiments/train.test.ts', // every policy, 5 epochs each
     'test/course/experiments/compare_quantization.test.ts', // float32, PTQ, QAT and int8 trained and compared

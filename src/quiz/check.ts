@@ -24,6 +24,7 @@ import { answerIn, choiceLetters } from './answers';
 import { findQuestion } from './bank';
 import { quoted } from './compare';
 import { gradeFiles } from './grade';
+import { runJudges } from './judges';
 import { callInProcess } from './in_process';
 import { MSG } from './messages';
 import { pointsOf, type CodeQuestion } from './question';
@@ -128,7 +129,10 @@ async function checkFunction(q: CodeQuestion, fn: Fn, s: Settings): Promise<Omit
   const open = { ...q, cases: q.cases.filter((c) => !c.hidden) };
   const outcomes = [];
   for (const c of open.cases) outcomes.push(await callInProcess(fn, c.args, s.timeoutMs));
-  return { ...judgeQuestion(open, outcomes, s.lang), note: inLang(MSG.unchecked, s.lang) };
+  return {
+    ...judgeQuestion(open, outcomes, s.lang, await runJudges(open, outcomes)),
+    note: inLang(MSG.unchecked, s.lang),
+  };
 }
 
 /** exercises/answers.json as saved now (never a cached import of it). */

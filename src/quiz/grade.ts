@@ -9,6 +9,7 @@ import * as path from 'path';
 import { profileOf, type Profile } from './allowed';
 import { answerIn } from './answers';
 import { loadQuestions } from './bank';
+import { runJudges } from './judges';
 import { quoted } from './compare';
 import { POOL, type Pool } from './pool';
 import type { CodeQuestion, ConceptQuestion, Question } from './question';
@@ -262,7 +263,8 @@ async function runAll(
     }
     let next = 0;
     for (const q of run.questions) {
-      results.set(q.id, judgeQuestion(q, outcome.outcomes.slice(next, next + q.cases.length), lang));
+      const outcomes = outcome.outcomes.slice(next, next + q.cases.length);
+      results.set(q.id, judgeQuestion(q, outcomes, lang, await runJudges(q, outcomes)));
       next += q.cases.length;
     }
   };

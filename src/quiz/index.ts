@@ -10,6 +10,7 @@ export {
   shown,
   hidden,
   mistake,
+  judged,
   pointsOf,
   POINTS_PER_MINUTE,
   type Misconception,
@@ -36,3 +37,4 @@ export { writeRelease, publicQuestion, RELEASE_PATHS } from './release';
 export { generateStub } from './stubs';
 export { submit, packSubmission, type Submission } from './submit';
 export { answerHash, normaliseAnswer, courseKey } from './answers';
+export { judgedBy, runJudge, PROBES, JUDGE_TIMEOUT_MS, type JudgeSpec, type JudgeVerdict } from './judges';

@@ -50,6 +50,14 @@ export const MSG = {
     typed: (type: string): Translated => t(`a ${type}`, `${type} 类型的值`),
   },
 
+  // judged cases (judging.ts)
+  judgeFailed: t(
+    'could not be judged: a fault of the grader, not of your code',
+    '无法评判：这是评分程序的问题，不是你的代码的问题',
+  ),
+  judgeTimeout: (ms: number): Translated =>
+    t(`judging it took longer than ${ms / 1000} s, the limit`, `评判超过了 ${ms / 1000} 秒的时间上限`),
+
   // what a function may use, and what the sandbox denied
   usesNotAllowed: (what: string, rule: Text): Translated =>
     join(

@@ -8,6 +8,7 @@
  * and the scaler's good-step count in lesson 4).
  */
 import { explainMismatch, type Comparison } from './compare';
+import type { JudgeSpec } from './judges';
 import type { Text } from './text';
 
 /**
@@ -48,6 +49,11 @@ export interface CodeCase {
   readonly misconceptions?: readonly Misconception[];
   /** For a hidden case: the misconception it exists to catch, shown when it fails on a wrong value (never its input). */
   readonly catches?: Text;
+  /**
+   * For an open, measured task: the judge (judges.ts) that grades the returned value by what it achieves, in
+   * place of `expected`; the case earns its points times the judge's score.
+   */
+  readonly judge?: JudgeSpec;
 }
 
 /**
@@ -172,4 +178,13 @@ export function shown(name: Text, args: unknown[], expected: unknown, more: Case
 /** The same, hidden. */
 export function hidden(name: Text, args: unknown[], expected: unknown, more: CaseOptions = {}): CodeCase {
   return shown(name, args, expected, { ...more, hidden: true });
+}
+
+/**
+ * A public judged case: the returned value is graded by `judge` (judgedBy in judges.ts), not matched.
+ *
+ *     judged('the smallest loss scale', [], judgedBy('numberInRange', { lo: 512, hi: 512 }), { points: 3 })
+ */
+export function judged(name: Text, args: unknown[], judge: JudgeSpec, more: CaseOptions = {}): CodeCase {
+  return shown(name, args, undefined, { ...more, judge });
 }

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { nodeModulesDir, ruleText } from './allowed';
 import { answerHash, choiceLetters, choiceOf, courseKey, normaliseAnswer } from './answers';
 import { explainMismatch, quoted } from './compare';
+import { JUDGE_TIMEOUT_MS, type JudgeOutcome } from './judges';
 import { MSG } from './messages';
 import { matchingHints } from './misconceptions';
 import type { Failure } from './protocol';
@@ -97,8 +98,8 @@ const MEMORY = /allocation failed|Invalid array length|Invalid typed array lengt
 const TAMPERING =
   /^it changed (the built-in|the library's) (`[\w$.[\]]{1,80}`) while loading, which grading does not allow$/;
 
-/** What a finished call means for one case, in `lang`. */
-export function judge(c: CodeCase, outcome: CallOutcome, lang: Lang = 'en'): CaseResult {
+/** What a finished call means for one case, in `lang`; `judged`: its judge's outcome, for a judged case. */
+export function judge(c: CodeCase, outcome: CallOutcome, lang: Lang = 'en', judged?: JudgeOutcome): CaseResult {
   const base = { name: inLang(c.name, lang), points: c.points, hidden: c.hidden };
   const fail = (why: Text): CaseResult => ({ ...base, earned: 0, passed: false, message: inLang(why, lang) });
   switch (outcome.status) {
@@ -127,6 +128,7 @@ export function judge(c: CodeCase, outcome: CallOutcome, lang: Lang = 'en'): Cas
       if (outcome.type === 'function' || outcome.type === 'undefined') return fail(MSG.notAValue(outcome.type));
       if (outcome.leaked! > 0) return fail(MSG.leaked(c.hidden ? undefined : outcome.leaked));
       if (outcome.mutated) return fail(MSG.mutated);
+      if (c.judge) return judgedResult(c, judged, lang);
       const mismatch = explainMismatch(c.expected, outcome.value, c.compare ?? { kind: 'exact' }, c.hidden);
       if (!mismatch) return { ...base, earned: c.points, passed: true, message: inLang(MSG.correct, lang) };
       // a wrong value, unlike a timeout or an error, says which mistake it was: the hints of those it matches
@@ -134,6 +136,20 @@ export function judge(c: CodeCase, outcome: CallOutcome, lang: Lang = 'en'): Cas
       return fail(MSG.hints(why, matchingHints(c, outcome.value)));
     }
   }
+}
+
+/** A judged case's result: its points times the judge's score; a hidden case shows only the grader's words. */
+function judgedResult(c: CodeCase, j: JudgeOutcome | undefined, lang: Lang): CaseResult {
+  const base = { name: inLang(c.name, lang), points: c.points, hidden: c.hidden };
+  if (!j || 'failed' in j) {
+    const why = j?.failed === 'timeout' ? MSG.judgeTimeout(c.judge!.timeoutMs ?? JUDGE_TIMEOUT_MS) : MSG.judgeFailed;
+    return { ...base, earned: 0, passed: false, message: inLang(why, lang) };
+  }
+  const passed = j.score >= 1;
+  // the judge's message may quote the returned value, which could carry a hidden case's arguments out
+  const hiddenWhy = c.catches ? MSG.catches(MSG.wrongValue, c.catches) : MSG.wrongValue;
+  const message = !c.hidden ? j.message : passed ? MSG.correct : hiddenWhy;
+  return { ...base, earned: Math.round(c.points * j.score * 100) / 100, passed, message: inLang(message, lang) };
 }
 
 /** Every case of the question at 0, with one message (a missing file, a file that did not load). */
@@ -168,7 +184,12 @@ const usedName = (absent: string | undefined, lang: Lang): string =>
  * module threw) or a denied access costs the whole question; what was used is named only when a public case
  * shows it.
  */
-export function judgeQuestion(q: CodeQuestion, outcomes: readonly CallOutcome[], lang: Lang = 'en'): QuestionResult {
+export function judgeQuestion(
+  q: CodeQuestion,
+  outcomes: readonly CallOutcome[],
+  lang: Lang = 'en',
+  judged: ReadonlyMap<number, JudgeOutcome> = new Map(),
+): QuestionResult {
   const shown = (i: number): boolean => !q.cases[i]?.hidden;
   const first = (test: (e: Failure) => boolean): [Failure, boolean] | undefined => {
     const order = outcomes.map((_, i) => i).sort((a, b) => Number(shown(b)) - Number(shown(a)));
@@ -182,7 +203,7 @@ export function judgeQuestion(q: CodeQuestion, outcomes: readonly CallOutcome[],
   }
   const refused = first((e) => denied(e, false, lang) !== undefined);
   if (refused) return questionProblem(q, denied(refused[0], refused[1], lang)!, lang, true);
-  const cases = q.cases.map((c, i) => judge(c, outcomes[i]!, lang));
+  const cases = q.cases.map((c, i) => judge(c, outcomes[i]!, lang, judged.get(i)));
   return {
     id: q.id,
     title: inLang(q.title, lang),

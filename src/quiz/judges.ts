@@ -1,0 +1,308 @@
+/**
+ * Judges: how an open, measured task is graded. A judged case names a judge of this registry with JSON
+ * parameters (so a release's bank.json carries it); the grader runs the judge on the value the student's
+ * function returned, which crossed the sandbox as plain data (never on student code), within a time limit, and
+ * gives the case's points times the judge's score. Lesson writers add a judge here, or a probe to PROBES.
+ */
+import { trainMnist } from '../course/experiments/train';
+import { MpError, OptionError } from '../mp/errors';
+import { roundValue } from '../mp/index';
+import { quoted } from './compare';
+import type { Text, Translated } from './text';
+
+/** A judge's verdict: the share of the case's points earned (0, 1, or a part between) and what it tells the student. */
+export interface JudgeVerdict {
+  readonly score: number;
+  readonly message: Text;
+}
+
+/** What a judged case holds: the judge's name, its parameters (JSON), and its time limit. */
+export interface JudgeSpec {
+  readonly name: JudgeName;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Default JUDGE_TIMEOUT_MS. */
+  readonly timeoutMs?: number;
+}
+
+/** A judge's time limit unless its case sets one: long enough for a short training run from the run cache. */
+export const JUDGE_TIMEOUT_MS = 60_000;
+
+interface Judge<P> {
+  /** Throws an OptionError where the parameters are wrong: an author's mistake, caught when the bank loads. */
+  readonly check: (params: P) => void;
+  /** `value` is the student's returned value: validate its shape before use. `signal` aborts at the time limit. */
+  readonly run: (value: unknown, params: P, signal: AbortSignal) => JudgeVerdict | Promise<JudgeVerdict>;
+}
+
+const t = (en: string, zh: string): Translated => ({ en, zh });
+const show = (v: unknown): string => quoted(typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v)));
+
+function checkRange(judge: string, lo: unknown, hi: unknown): void {
+  if (typeof lo !== 'number' || typeof hi !== 'number' || !(lo <= hi))
+    throw new OptionError(
+      `judge ${judge}: lo and hi must be numbers with lo ≤ hi, got ${show(lo)} and ${show(hi)}`,
+      'lo, hi',
+      [lo, hi],
+    );
+}
+
+/** A finite number in [lo, hi], or the message saying why the value is not one. */
+function inRange(value: unknown, lo: number, hi: number): JudgeVerdict | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    return {
+      score: 0,
+      message: t(`expected a finite number, got ${show(value)}`, `应为有限数值，实际为 ${show(value)}`),
+    };
+  if (value < lo || value > hi)
+    return {
+      score: 0,
+      message: t(
+        `${value} is outside [${lo}, ${hi}], where the answer lies`,
+        `${value} 不在答案所在的区间 [${lo}, ${hi}] 内`,
+      ),
+    };
+  return undefined;
+}
+
+/**
+ * Checks the library can confirm: each takes the student's number and the judge's `args`, and says whether the
+ * number does what the task asks. They run the library, so the verdict is the library's, not a stored answer.
+ */
+export const PROBES = {
+  /**
+   * Whether `scale` times every one of `values` is a finite, non-zero number in `format` (a loss scale that
+   * keeps these gradients from underflowing and from overflowing).
+   *
+   *     PROBES.scaleKeepsAll(1024, { values: [1e-8], format: 'float16' }) // true
+   */
+  scaleKeepsAll: (scale: number, args: { values: readonly number[]; format: string }): boolean =>
+    args.values.every((v) => {
+      const r = roundValue(v * scale, args.format);
+      return Number.isFinite(r) && r !== 0;
+    }),
+} as const;
+export type ProbeName = keyof typeof PROBES;
+
+/** numberInRange's parameters: the answer lies in [lo, hi]; within `partial`'s wider range, `partial.score`. */
+export interface RangeParams {
+  readonly lo: number;
+  readonly hi: number;
+  readonly partial?: { readonly lo: number; readonly hi: number; readonly score: number };
+}
+
+/**
+ * numberConfirmed's parameters: a number in [lo, hi] for which PROBES[probe](value, args) holds; with
+ * `smallest`, it must also fail at value / smallest (the smallest power of `smallest` that works, say), or it
+ * earns `partialScore` (default 0.5).
+ */
+export interface ConfirmedParams {
+  readonly lo: number;
+  readonly hi: number;
+  readonly probe: ProbeName;
+  readonly args: Parameters<(typeof PROBES)[ProbeName]>[1];
+  readonly smallest?: number;
+  readonly partialScore?: number;
+}
+
+/**
+ * experimentReaches's parameters: the student's config object (only the `keys` listed, each a number or a
+ * string) is run through trainMnist with `fixed` (epochs, trainLimit, seed: the same run for everyone, and
+ * cached) and must reach `threshold` test accuracy; from `partialAt` on it earns half the points.
+ */
+export interface ExperimentParams {
+  readonly keys: readonly string[];
+  readonly fixed: Readonly<Record<string, number | string>>;
+  readonly threshold: number;
+  readonly partialAt?: number;
+}
+
+const numberInRange: Judge<RangeParams> = {
+  check: (p) => {
+    checkRange('numberInRange', p.lo, p.hi);
+    if (p.partial) checkRange('numberInRange (partial)', p.partial.lo, p.partial.hi);
+  },
+  run: (value, p) => {
+    const near = p.partial && typeof value === 'number' && value >= p.partial.lo && value <= p.partial.hi;
+    const out = inRange(value, p.lo, p.hi);
+    if (!out) return { score: 1, message: t(`${value} is right`, `${value} 正确`) };
+    if (!near) return out;
+    return {
+      score: p.partial!.score,
+      message: t(`${value} is close, not yet in [${p.lo}, ${p.hi}]`, `${value} 已接近，但还不在 [${p.lo}, ${p.hi}] 内`),
+    };
+  },
+};
+
+const numberConfirmed: Judge<ConfirmedParams> = {
+  check: (p) => {
+    checkRange('numberConfirmed', p.lo, p.hi);
+    if (!Object.hasOwn(PROBES, p.probe))
+      throw new OptionError(
+        `judge numberConfirmed: unknown probe ${show(p.probe)}; probes: ${Object.keys(PROBES).join(', ')}`,
+        'probe',
+        p.probe,
+        Object.keys(PROBES),
+      );
+    if (p.smallest !== undefined && !(p.smallest > 1))
+      throw new OptionError(
+        `judge numberConfirmed: smallest must be a factor above 1, got ${show(p.smallest)}`,
+        'smallest',
+        p.smallest,
+      );
+  },
+  run: (value, p) => {
+    const out = inRange(value, p.lo, p.hi);
+    if (out) return out;
+    const x = value as number;
+    const probe = PROBES[p.probe];
+    if (!probe(x, p.args))
+      return {
+        score: 0,
+        message: t(`${x} does not do it: the library's run says no`, `${x} 不满足要求：库的运行结果否定了它`),
+      };
+    if (p.smallest !== undefined && probe(x / p.smallest, p.args))
+      return {
+        score: p.partialScore ?? 0.5,
+        message: t(
+          `${x} works, but so does ${x / p.smallest}: find the smallest`,
+          `${x} 可行，但 ${x / p.smallest} 也可行：请找最小的`,
+        ),
+      };
+    return { score: 1, message: t(`${x} works, as the library confirms`, `${x} 可行，库的运行结果确认了这一点`) };
+  },
+};
+
+const experimentReaches: Judge<ExperimentParams> = {
+  check: (p) => {
+    if (!(p.threshold > 0 && p.threshold <= 1))
+      throw new OptionError(
+        `judge experimentReaches: threshold is an accuracy in (0, 1], got ${show(p.threshold)}`,
+        'threshold',
+        p.threshold,
+      );
+    if (p.keys.some((k) => Object.hasOwn(p.fixed, k)))
+      throw new OptionError(
+        `judge experimentReaches: a key is both the student's and fixed: ${show(p.keys)}`,
+        'keys',
+        p.keys,
+      );
+  },
+  run: async (value, p, signal) => {
+    const bad = configProblem(value, p.keys);
+    if (bad) return { score: 0, message: bad };
+    let run: Awaited<ReturnType<typeof trainMnist>>;
+    try {
+      run = await trainMnist({
+        ...(value as Record<string, number | string>),
+        ...p.fixed,
+        cache: true,
+        onProgress: () => {
+          if (signal.aborted) throw signal.reason;
+        },
+      });
+    } catch (e) {
+      // the library refusing a setting (an unknown policy, a negative rate) is the answer's fault
+      if (!(e instanceof MpError) || signal.aborted) throw e;
+      return {
+        score: 0,
+        message: t(`the run refused it: ${quoted(e.message)}`, `训练拒绝了这个配置：${quoted(e.message)}`),
+      };
+    }
+    const acc = run.testAccuracy;
+    const pct = (a: number): string => `${(100 * a).toFixed(1)} %`;
+    if (acc >= p.threshold)
+      return { score: 1, message: t(`reached ${pct(acc)} test accuracy`, `测试准确率达到 ${pct(acc)}`) };
+    return {
+      score: p.partialAt !== undefined && acc >= p.partialAt ? 0.5 : 0,
+      message: t(
+        `reached ${pct(acc)} test accuracy, short of ${pct(p.threshold)}`,
+        `测试准确率为 ${pct(acc)}，未达到 ${pct(p.threshold)}`,
+      ),
+    };
+  },
+};
+
+/** Why a returned config is not one the task takes: not a plain object, an unknown key, or a value of a wrong type. */
+function configProblem(value: unknown, keys: readonly string[]): Text | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return t(`expected a config object, got ${show(value)}`, `应为配置对象，实际为 ${show(value)}`);
+  for (const [k, v] of Object.entries(value)) {
+    if (!keys.includes(k))
+      return t(
+        `unknown setting ${quoted(k)}; the task takes ${keys.join(', ')}`,
+        `未知的设置 ${quoted(k)}；本题可设置 ${keys.join('、')}`,
+      );
+    if (typeof v !== 'string' && (typeof v !== 'number' || !Number.isFinite(v)))
+      return t(
+        `${quoted(k)} must be a number or a string, got ${show(v)}`,
+        `${quoted(k)} 应为数值或字符串，实际为 ${show(v)}`,
+      );
+  }
+  return undefined;
+}
+
+const JUDGES = { numberInRange, numberConfirmed, experimentReaches };
+export type JudgeName = keyof typeof JUDGES;
+type ParamsOf<N extends JudgeName> = (typeof JUDGES)[N] extends Judge<infer P> ? P : never;
+
+/**
+ * A judged case's judge, its parameters checked now (an author's mistake fails as the bank loads).
+ *
+ *     judgedBy('numberConfirmed', { lo: 1, hi: 2 ** 24, probe: 'scaleKeepsAll', args: { values: [3e-8], format: 'float16' }, smallest: 2 })
+ */
+export function judgedBy<N extends JudgeName>(name: N, params: ParamsOf<N>, timeoutMs?: number): JudgeSpec {
+  (JUDGES[name] as Judge<ParamsOf<N>>).check(params);
+  return { name, params: params as unknown as JudgeSpec['params'], ...(timeoutMs ? { timeoutMs } : {}) };
+}
+
+/** What running a judge came to: its verdict, or that it ran out of time or failed (the grader's fault). */
+export type JudgeOutcome = JudgeVerdict | { readonly failed: 'timeout' | 'error' };
+
+/**
+ * Runs a case's judge on a returned value, within its time limit; never throws.
+ *
+ *     await runJudge({ name: 'numberInRange', params: { lo: 1, hi: 2 } }, 1.5) // { score: 1, message: … }
+ */
+export async function runJudge(spec: JudgeSpec, value: unknown): Promise<JudgeOutcome> {
+  const judge = Object.hasOwn(JUDGES, spec.name) ? (JUDGES[spec.name] as Judge<unknown>) : undefined;
+  if (!judge) return { failed: 'error' };
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<JudgeOutcome>((resolve) => {
+    timer = setTimeout(() => {
+      abort.abort(new Error('judge timed out'));
+      resolve({ failed: 'timeout' });
+    }, spec.timeoutMs ?? JUDGE_TIMEOUT_MS);
+  });
+  const run = (async (): Promise<JudgeOutcome> => {
+    try {
+      const v = await judge.run(value, spec.params, abort.signal);
+      return { score: Math.min(1, Math.max(0, v.score)), message: v.message };
+    } catch {
+      return { failed: abort.signal.aborted ? 'timeout' : 'error' };
+    }
+  })();
+  try {
+    return await Promise.race([run, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The judges' outcomes for a question's judged cases whose calls returned a value, by case index: what
+ * judgeQuestion needs to grade them. The judges run one after another (a training run takes the CPU).
+ *
+ *     judgeQuestion(q, outcomes, lang, await runJudges(q, outcomes))
+ */
+export async function runJudges(
+  q: { readonly cases: readonly { readonly judge?: JudgeSpec }[] },
+  outcomes: readonly { readonly status: string; readonly value?: unknown }[],
+): Promise<Map<number, JudgeOutcome>> {
+  const judged = new Map<number, JudgeOutcome>();
+  for (const [i, c] of q.cases.entries()) {
+    const o = outcomes[i];
+    if (c.judge && o?.status === 'ok') judged.set(i, await runJudge(c.judge, o.value));
+  }
+  return judged;
+}
