@@ -7,6 +7,9 @@ import { MNIST_MLP } from './experiments/seed_mlp';
 import { numberLine } from './viz/formats';
 
 export * from '../mp/index';
+// The training loop's clipping and accumulation (library files; the library's index is at its 70-value cap)
+export { clipGradNorm, type ClippedGradients } from '../mp/amp/clip';
+export { GradientAccumulator } from '../mp/amp/accumulate';
 
 // Figures and the notebook display (viz/): figures as data, tables and live progress through one bridge
 export * from './viz/index';
@@ -41,6 +44,16 @@ export {
 } from './experiments/equalization_task';
 export { QatMlp, type QatQParams } from './models/qat';
 export { Fp8Mlp } from './models/fp8_mlp';
+export {
+  TransformerBlock,
+  Precision,
+  BLOCK_OPS,
+  type BlockActivations,
+  type BlockOp,
+  type BlockOptions,
+  type Rescaling,
+  type Typed,
+} from './models/transformer_block';
 
 // The MNIST experiments (experiments/): the seed's model and the runs the lessons measure
 export {
@@ -127,6 +140,26 @@ export { softmaxOutput, type SoftmaxOutputOptions, type SoftmaxOutputRow } from 
 export { skewChannels, type SkewOptions } from './experiments/skewed_channels';
 export { fineTuneComparison, type FineTuneOptions, type FineTuneRow } from './experiments/fine_tune';
 export { L2_BASELINE, L2_SKEW } from './experiments/lesson2_setup';
+export { seedKerasModel, SEED_OUTPUTS, SEED_OUTPUT_VARIANTS, type SeedOutput } from './experiments/seed_keras';
+export {
+  trainBlock,
+  evaluateBlock,
+  evalSequences,
+  reversalBatch,
+  reversalBatches,
+  REVERSAL_TASK,
+  type BlockRun,
+  type BlockTrainOptions,
+} from './experiments/block_training';
+export {
+  stressBlock,
+  activationPeaks,
+  STRESS_KINDS,
+  type ActivationPeaks,
+  type StressConfig,
+  type StressKind,
+  type StressRow,
+} from './experiments/block_stress';
 
 // Measured data the lessons show (data/): PyTorch's speed figures on a GPU, with their captions; runs too long
 // for a lesson, precomputed by a script

@@ -73,6 +73,7 @@ export {
   type DynamicLossScalerOptions,
   type LossScalePreset,
   type LossScaler,
+  type ScalerStateDict,
   type ScalerStats,
 } from './amp/loss_scaler';
 export {

@@ -6,7 +6,9 @@
  */
 import { equalizationSqnr, equalizationTask } from '../course/experiments/equalization_task';
 import { trainingMemory, TRANSFORMER_SHAPES, type Recomputation } from '../course/experiments/memory_at_scale';
+import { evaluateBlock, trainBlock } from '../course/experiments/block_training';
 import { trainMnist } from '../course/experiments/train';
+import { BLOCK_OPS, Precision, type BlockOp, type TransformerBlock } from '../course/models/transformer_block';
 import { MpError, OptionError } from '../mp/errors';
 import { MX_FORMATS, mxQuantize, roundValue, type MxFormat } from '../mp/index';
 import { quoted } from './compare';
@@ -389,6 +391,102 @@ const mxChoiceWithin: Judge<MxChoiceParams> = {
   },
 };
 
+/**
+ * blockKeepsPredicting's parameters: lesson 4's block (trainBlock's defaults), its residual stream × `residual`
+ * and q, k × `queryKey`, runs under mixed_float16 with every op of `ops` the student does not keep moved to
+ * float16; it must predict the held-out tokens as well as in float32 (within 1 %). With `minimal`, every kept op
+ * must also be needed (dropping any one breaks it), or the case earns half its points.
+ */
+export interface BlockParams {
+  readonly residual: number;
+  readonly queryKey: number;
+  readonly ops: readonly BlockOp[];
+  readonly minimal?: boolean;
+}
+
+/** Lesson 4's block, trained once per grading process (every student's answer is measured on the same block). */
+let lessonBlock: Promise<{ block: TransformerBlock; float32: number }> | undefined;
+function trainedBlock(): Promise<{ block: TransformerBlock; float32: number }> {
+  lessonBlock ??= trainBlock({ keepBlock: true }).then(async ({ block }) => ({
+    block: block!,
+    float32: (await evaluateBlock(block!, new Precision('float32'))).accuracy,
+  }));
+  return lessonBlock;
+}
+
+const blockKeepsPredicting: Judge<BlockParams> = {
+  check: (p) => {
+    for (const [k, v] of [
+      ['residual', p.residual],
+      ['queryKey', p.queryKey],
+    ] as const)
+      if (!(v > 0 && Number.isFinite(v)))
+        throw new OptionError(`judge blockKeepsPredicting: ${k} must be a finite number > 0, got ${show(v)}`, k, v);
+    const unknown = p.ops.filter((op) => !(BLOCK_OPS as readonly string[]).includes(op));
+    if (unknown.length)
+      throw new OptionError(
+        `judge blockKeepsPredicting: unknown ops ${show(unknown)}; the block runs ${BLOCK_OPS.join(', ')}`,
+        'ops',
+        unknown,
+        BLOCK_OPS,
+      );
+  },
+  run: async (value, p) => {
+    const v = value as { keep?: unknown; scaleFirst?: unknown } | null;
+    const keep = v?.keep;
+    if (
+      typeof v !== 'object' ||
+      v === null ||
+      !Array.isArray(keep) ||
+      !keep.every((op) => p.ops.includes(op as BlockOp)) ||
+      typeof v.scaleFirst !== 'boolean'
+    )
+      return {
+        score: 0,
+        message: t(
+          `expected { keep: a list of ${p.ops.join(', ')}, scaleFirst: true or false }, got ${show(value)}`,
+          `应为 { keep: ${p.ops.join('、')} 中若干项的列表, scaleFirst: true 或 false }，实际为 ${show(value)}`,
+        ),
+      };
+    const { block, float32 } = await trainedBlock();
+    const accuracy = async (kept: readonly string[]): Promise<number> => {
+      const moved = p.ops.filter((op) => !kept.includes(op));
+      const copy = block.rescaled({ residual: p.residual, queryKey: p.queryKey, scaleFirst: v.scaleFirst as boolean });
+      const precision = new Precision('mixed_float16', Object.fromEntries(moved.map((op) => [op, 'compute' as const])));
+      const { accuracy: a } = await evaluateBlock(copy, precision);
+      copy.dispose();
+      return a;
+    };
+    const pct = (a: number): string => `${(100 * a).toFixed(1)} %`;
+    const reached = await accuracy(keep as string[]);
+    if (reached < float32 - 0.01)
+      return {
+        score: 0,
+        message: t(
+          `the block predicts ${pct(reached)} of the held-out tokens, against ${pct(float32)} in float32`,
+          `块对留出词元的预测准确率为 ${pct(reached)}，而 float32 下为 ${pct(float32)}`,
+        ),
+      };
+    if (p.minimal)
+      for (const op of keep as string[])
+        if ((await accuracy((keep as string[]).filter((k) => k !== op))) >= float32 - 0.01)
+          return {
+            score: 0.5,
+            message: t(
+              `it predicts as float32 does, and still does with ${op} in float16: keep fewer ops`,
+              `预测与 float32 相同，而且把 ${op} 改成 float16 后依然如此：可以保留更少的算子`,
+            ),
+          };
+    return {
+      score: 1,
+      message: t(
+        `the block predicts ${pct(reached)} of the held-out tokens, as in float32`,
+        `块对留出词元的预测准确率为 ${pct(reached)}，与 float32 相同`,
+      ),
+    };
+  },
+};
+
 /** Why a returned config is not one the task takes: not a plain object, an unknown key, or a value of a wrong type. */
 function configProblem(value: unknown, keys: readonly string[]): Text | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -408,7 +506,14 @@ function configProblem(value: unknown, keys: readonly string[]): Text | undefine
   return undefined;
 }
 
-const JUDGES = { numberInRange, numberConfirmed, experimentReaches, equalizedSqnr, mxChoiceWithin };
+const JUDGES = {
+  numberInRange,
+  numberConfirmed,
+  experimentReaches,
+  equalizedSqnr,
+  mxChoiceWithin,
+  blockKeepsPredicting,
+};
 export type JudgeName = keyof typeof JUDGES;
 type ParamsOf<N extends JudgeName> = (typeof JUDGES)[N] extends Judge<infer P> ? P : never;
 

@@ -19,7 +19,10 @@ import {
   numberLine,
   spacingFigure,
   timeAlternatives,
+  stressFigure,
   timeTrainingSteps,
+  trainBlock,
+  TransformerBlock,
   trainMnist,
   trainMnistFp8,
   useBackend,
@@ -72,6 +75,10 @@ describe('every public function of the course rejects an unknown option', () => 
     adamStepsInFormat: (o) => adamStepsInFormat([1], { format: 'float16', ...o }),
     emaInFormat: (o) => emaInFormat([1], { beta: 0.9, format: 'float16', ...o }),
     logitGradients: (o) => logitGradients({ vocab: 2, tokens: 1, ...o }),
+    trainBlock: (o) => trainBlock(o),
+    TransformerBlock: (o) => new TransformerBlock({ vocab: 2, length: 2, ...o }),
+    rescaled: (o) => new TransformerBlock({ vocab: 2, length: 2 }).rescaled(o),
+    stressFigure: (o) => stressFigure('t', [{ scale: 1, accuracy: {}, nonFinite: {} }], o),
   };
   for (const [name, call] of Object.entries(calls)) {
     it(name, async () => {

@@ -49,7 +49,7 @@ describe('the exercises', () => {
 });
 
 describe('grading the reference solutions and the stubs', function () {
-  this.timeout(60_000);
+  this.timeout(300_000); // l4.q5's judge trains lesson 4's block once per grading
   let solutions: Report;
   let stubs: Report;
   before(async () => {
@@ -84,7 +84,7 @@ describe('grading the reference solutions and the stubs', function () {
 });
 
 describe('npm run grade', function () {
-  this.timeout(120_000);
+  this.timeout(300_000); // l4.q5's judge trains lesson 4's block once per grading
   it('grades a copy of solutions/ to 100% and writes a JSON report with per-case points and messages', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'submission-'));
     fs.cpSync(SOLUTIONS, dir, { recursive: true });

@@ -126,6 +126,32 @@ describe('judges', function () {
     expect(inLang(refused.message, 'en')).to.match(/^the run refused it: `.*float12/);
   });
 
+  it("measures a precision choice on lesson 4's block: what it predicts, and whether every kept op is needed", async function () {
+    const ops: ('softmax' | 'layer_norm' | 'cross_entropy' | 'add')[] = [
+      'softmax',
+      'layer_norm',
+      'cross_entropy',
+      'add',
+    ];
+    this.timeout(900_000); // trains the block once, then evaluates it a few times
+    const spec = judgedBy('blockKeepsPredicting', { residual: 512, queryKey: 256, ops, minimal: true }, 600_000);
+    expect(() => judgedBy('blockKeepsPredicting', { residual: 0, queryKey: 1, ops })).to.throw(OptionError, /residual/);
+    expect(() => judgedBy('blockKeepsPredicting', { residual: 1, queryKey: 1, ops: ['conv2d' as 'add'] })).to.throw(
+      OptionError,
+      /unknown ops `\["conv2d"\]`/,
+    );
+    const malformed = verdict(await runJudge(spec, { keep: ['matmul'], scaleFirst: true }));
+    expect(malformed.score).to.equal(0);
+    expect(inLang(malformed.message, 'en')).to.match(/^expected \{ keep: a list of softmax, layer_norm/);
+    expect(verdict(await runJudge(spec, { keep: ['layer_norm'], scaleFirst: true })).score).to.equal(1);
+    const more = verdict(await runJudge(spec, { keep: ['layer_norm', 'add'], scaleFirst: true }));
+    expect(more.score).to.equal(0.5);
+    expect(inLang(more.message, 'en')).to.match(/and still does with add in float16: keep fewer ops$/);
+    const late = verdict(await runJudge(spec, { keep: ops, scaleFirst: false }));
+    expect(late.score).to.equal(0);
+    expect(inLang(late.message, 'en')).to.match(/^the block predicts \d+\.\d % of the held-out tokens, against/);
+  });
+
   it('stops at its time limit, and turns an unknown judge or a judge’s error into the grader’s fault', async () => {
     const slow = judgedBy(
       'experimentReaches',

@@ -30,3 +30,4 @@ export {
 } from './performance';
 export { errorGrowthFigure } from './problems';
 export { formatTradeoffFigure, seedSpreadFigure } from './recipes';
+export { stressFigure } from './block';

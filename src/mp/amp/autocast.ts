@@ -105,13 +105,19 @@ export const AUTOCAST_OPS: Readonly<Record<string, AutocastEntry>> = {
 };
 
 /**
- * The format an op's output has under a policy, given its inputs' formats.
+ * The format an op's output has under a policy, given its inputs' formats; `table` (default AUTOCAST_OPS) lets
+ * an experiment ask what a table with one rule changed would do.
  *
  *     autocastFormat('matmul', 'mixed_float16', ['float32', 'float32']).name   // 'float16'
  *     autocastFormat('softmax', 'mixed_float16', ['float16']).name             // 'float32'
  */
-export function autocastFormat(op: string, policy: string | Policy, inputs: readonly FormatLike[]): FloatFormat {
-  const rule = ruleOf(op);
+export function autocastFormat(
+  op: string,
+  policy: string | Policy,
+  inputs: readonly FormatLike[],
+  table: Readonly<Record<string, AutocastEntry>> = AUTOCAST_OPS,
+): FloatFormat {
+  const rule = ruleOf(op, table);
   const p = toPolicy(policy);
   const formats = inputs.map((i) => getFloatFormat(i));
   switch (rule) {
@@ -150,10 +156,10 @@ export function autocast(
 }
 
 /** The rule of `op`, read from the table now. Throws PolicyError listing the known ops. */
-function ruleOf(op: string): CastRule {
-  const entry = AUTOCAST_OPS[op];
+function ruleOf(op: string, table: Readonly<Record<string, AutocastEntry>> = AUTOCAST_OPS): CastRule {
+  const entry = table[op];
   if (!entry) {
-    const known = Object.keys(AUTOCAST_OPS);
+    const known = Object.keys(table);
     throw new PolicyError(`No autocast rule for op ${JSON.stringify(op)}. Known ops: ${known.join(', ')}.`, op, known);
   }
   return entry.rule;

@@ -53,8 +53,29 @@ export interface LossScaler {
   updateOnDevice(foundNonFinite: tf.Scalar): void;
   /** Reads the state back to the host (awaited: every backend) and frees its tensors; a device update makes them again. */
   release(): Promise<void>;
+  /**
+   * What a checkpoint must keep, under torch's GradScaler.state_dict() names; {} for a scaler whose state never
+   * changes (disabled, static), as torch's disabled GradScaler returns. Reads device state synchronously (cpu, wasm).
+   */
+  stateDict(): ScalerStateDict;
+  /** Restores stateDict()'s entries (torch's load_state_dict); a no-op where stateDict() is {}. */
+  loadStateDict(state: ScalerStateDict): void;
   /** @deprecated release() awaits its read. */
   releaseAsync(): Promise<void>;
+}
+
+/**
+ * torch.amp.GradScaler.state_dict()'s five entries, under torch's names, so a checkpoint reads the same in both.
+ * `_hysteresis_left` is this library's, for DeepSpeed's hysteresis (present only where it is above 1).
+ */
+export interface ScalerStateDict {
+  readonly scale?: number;
+  readonly growth_factor?: number;
+  readonly backoff_factor?: number;
+  readonly growth_interval?: number;
+  /** Good steps in a row since the last change of the scale. */
+  readonly _growth_tracker?: number;
+  readonly _hysteresis_left?: number;
 }
 
 /** The counts a device update keeps in tensors. */
@@ -153,6 +174,16 @@ export abstract class CountingScaler implements LossScaler {
     return this.release();
   }
 
+  /** {} here: a disabled or static scaler has no state to save (DynamicLossScaler overrides it). */
+  stateDict(): ScalerStateDict {
+    return {};
+  }
+
+  /** A no-op here, as torch's disabled GradScaler's (DynamicLossScaler overrides it). */
+  loadStateDict(state: ScalerStateDict): void {
+    void state;
+  }
+
   /** Takes the counts and the scaler's own state (deviceState()'s values) back to the host; frees the tensors. */
   private toHost(counts: CountingScaler['counts'], state: number[]): void {
     const d = this.deviceCounts!;
@@ -245,7 +276,7 @@ export interface DynamicLossScalerOptions extends Partial<LossScaleRule> {
  */
 export class DynamicLossScaler extends CountingScaler {
   readonly enabled = true;
-  readonly options: Required<DynamicLossScalerOptions>;
+  private rule: Required<DynamicLossScalerOptions>;
   /** The rule's state while it lives on the host: float32 values, as on the device. */
   private host: ScaleState<number>;
   /** The scale, good-step count and hysteresis left, on the device once a device update has run. */
@@ -264,22 +295,91 @@ export class DynamicLossScaler extends CountingScaler {
     super();
     const o = { ...LOSS_SCALE_PRESETS.torch, minScale: 0, maxScale: Infinity, hysteresis: 1, ...options };
     checkPositive('initScale', o.initScale);
-    if (!(o.growthFactor > 1))
-      throw new OptionError(`growthFactor must be > 1. Received: ${o.growthFactor}`, 'growthFactor', o.growthFactor);
-    if (!(o.backoffFactor > 0 && o.backoffFactor < 1)) {
+    checkRule(o);
+    this.rule = o;
+    this.host = { scale: Math.fround(o.initScale), goodSteps: 0, hysteresisLeft: o.hysteresis };
+  }
+
+  /** The rule's parameters: the constructor's, or the last loadStateDict's factors and interval. */
+  get options(): Required<DynamicLossScalerOptions> {
+    return this.rule;
+  }
+
+  /**
+   * torch's GradScaler.state_dict(): scale, growth_factor, backoff_factor, growth_interval, _growth_tracker.
+   *
+   *     const saved = scaler.stateDict();   // { scale: 32768, growth_factor: 2, …, _growth_tracker: 17 }
+   *     fresh.loadStateDict(saved);          // continues exactly where scaler was
+   */
+  override stateDict(): ScalerStateDict {
+    const d = this.device;
+    const [scale, goodSteps, hysteresisLeft] = d
+      ? [read(d.scale), read(d.goodSteps), read(d.hysteresisLeft)]
+      : [this.host.scale, this.host.goodSteps, this.host.hysteresisLeft];
+    const { growthFactor, backoffFactor, growthInterval, hysteresis } = this.rule;
+    return {
+      scale,
+      growth_factor: growthFactor,
+      backoff_factor: backoffFactor,
+      growth_interval: growthInterval,
+      _growth_tracker: goodSteps,
+      ...(hysteresis > 1 ? { _hysteresis_left: hysteresisLeft } : {}),
+    };
+  }
+
+  /**
+   * torch's GradScaler.load_state_dict(): the scale, the good-step count and the rule's factors and interval
+   * (minScale, maxScale and hysteresis stay the constructor's). Throws OptionError for an empty or malformed
+   * state, naming the entry.
+   */
+  override loadStateDict(state: ScalerStateDict): void {
+    const keys = ['scale', 'growth_factor', 'backoff_factor', 'growth_interval', '_growth_tracker'] as const;
+    checkOptionKeys('loadStateDict', state, [...keys, '_hysteresis_left']);
+    if (Object.keys(state).length === 0) {
       throw new OptionError(
-        `backoffFactor must be in (0, 1). Received: ${o.backoffFactor}`,
-        'backoffFactor',
-        o.backoffFactor,
+        'The state dict is empty: it was saved from a scaler without state (a disabled one?).',
+        'state',
+        state,
       );
     }
-    for (const key of ['growthInterval', 'hysteresis'] as const) {
-      if (!Number.isInteger(o[key]) || o[key] < 1) {
-        throw new OptionError(`${key} must be an integer ≥ 1. Received: ${o[key]}`, key, o[key]);
+    for (const key of keys) {
+      if (typeof state[key] !== 'number') {
+        throw new OptionError(`The state dict has no number ${key}. Received: ${String(state[key])}`, key, state[key]);
       }
     }
-    this.options = o;
-    this.host = { scale: Math.fround(o.initScale), goodSteps: 0, hysteresisLeft: o.hysteresis };
+    const { scale, growth_factor, backoff_factor, growth_interval, _growth_tracker } =
+      state as Required<ScalerStateDict>;
+    const rule = {
+      ...this.rule,
+      growthFactor: growth_factor,
+      backoffFactor: backoff_factor,
+      growthInterval: growth_interval,
+    };
+    checkRule(rule);
+    checkPositive('scale', scale);
+    if (!Number.isInteger(_growth_tracker) || _growth_tracker < 0) {
+      throw new OptionError(
+        `_growth_tracker must be an integer ≥ 0. Received: ${_growth_tracker}`,
+        '_growth_tracker',
+        _growth_tracker,
+      );
+    }
+    this.rule = rule;
+    const next = {
+      scale: Math.fround(scale),
+      goodSteps: _growth_tracker,
+      hysteresisLeft: state._hysteresis_left ?? rule.hysteresis,
+    };
+    const d = this.device;
+    if (!d) {
+      this.host = next;
+      return;
+    }
+    tf.tidy(() => {
+      d.scale.assign(tf.scalar(next.scale));
+      d.goodSteps.assign(tf.scalar(next.goodSteps));
+      d.hysteresisLeft.assign(tf.scalar(next.hysteresisLeft));
+    });
   }
 
   /** Reads a device scale with dataSync (cpu, wasm); on WebGPU use readScale(). */
@@ -385,6 +485,24 @@ function withKerasAlias<T extends { readonly tf_keras: DynamicLossScalerOptions 
   return Object.defineProperty({ ...presets }, 'keras', { value: presets.tf_keras, enumerable: false }) as T & {
     readonly keras: T['tf_keras'];
   };
+}
+
+/** The rule's factors and counts, as the constructor and loadStateDict take them. */
+function checkRule(o: Required<DynamicLossScalerOptions>): void {
+  if (!(o.growthFactor > 1))
+    throw new OptionError(`growthFactor must be > 1. Received: ${o.growthFactor}`, 'growthFactor', o.growthFactor);
+  if (!(o.backoffFactor > 0 && o.backoffFactor < 1)) {
+    throw new OptionError(
+      `backoffFactor must be in (0, 1). Received: ${o.backoffFactor}`,
+      'backoffFactor',
+      o.backoffFactor,
+    );
+  }
+  for (const key of ['growthInterval', 'hysteresis'] as const) {
+    if (!Number.isInteger(o[key]) || o[key] < 1) {
+      throw new OptionError(`${key} must be an integer ≥ 1. Received: ${o[key]}`, key, o[key]);
+    }
+  }
 }
 
 function checkPositive(name: string, value: number): void {

@@ -50,6 +50,8 @@ export class LossScaleOptimizer extends tf.Optimizer {
   private readonly primed = new Set<string>();
   /** Writes the updated weights back in a low-precision variable format; none for float32 variables. */
   private readonly writer?: WeightWriter;
+  /** The scaler's skipped steps when the inner optimizer's step count was last right (construction, setWeights). */
+  private skippedBefore: Promise<number>;
 
   /**
    * @param variableFormat the format the variables are stored in: float32 for mixed policies (master
@@ -75,6 +77,7 @@ export class LossScaleOptimizer extends tf.Optimizer {
         options.weightUpdate,
         ['nearest'],
       );
+    this.skippedBefore = scaler.readStats().then((s) => s.skipped);
   }
 
   /** Whether the last applyGradients call skipped its update, read back with an awaited read (every backend). */
@@ -205,12 +208,28 @@ export class LossScaleOptimizer extends tf.Optimizer {
     super.dispose();
   }
 
+  /**
+   * The inner optimizer's state, with its step count ('iter') counting only the steps that went through: tfjs counts
+   * a skipped step too (nothing is read back to know), and setWeights rebuilds Adam's bias corrections from that
+   * count, so a checkpoint taken after skipped steps would otherwise restore them wrong.
+   */
   override async getWeights(): Promise<NamedTensor[]> {
-    return this.inner.getWeights();
+    const weights = await this.inner.getWeights();
+    const skipped = (await this.scaler.readStats()).skipped - (await this.skippedBefore);
+    if (skipped === 0) return weights;
+    return Promise.all(
+      weights.map(async (w) => {
+        if (w.name !== 'iter') return w;
+        const taken = (await w.tensor.data())[0]! - skipped;
+        w.tensor.dispose(); // saveIterations made it for this call
+        return { name: w.name, tensor: tf.scalar(taken, 'int32') };
+      }),
+    );
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    return this.inner.setWeights(weightValues);
+    await this.inner.setWeights(weightValues);
+    this.skippedBefore = this.scaler.readStats().then((s) => s.skipped);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
