@@ -355,6 +355,7 @@ export class Sandbox {
         else if (now - lastBusy > idleMs) return this.timeout(MSG.idle(limit.what, (idleMs / 1000).toFixed(1)));
         if (now - startWall > wallMs) return this.timeout(MSG.trickle(limit.what, wallMs / 1000));
       }
+      const asleep = Date.now();
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, POLL_MS);
         this.wake = () => {
@@ -363,6 +364,9 @@ export class Sandbox {
           resolve();
         };
       });
+      // a grader busy elsewhere (a judge, a big report) wakes late, with the reply maybe still unread: its
+      // wait is not the sandbox's idleness
+      if (Date.now() - asleep > 4 * POLL_MS) lastBusy = Date.now();
     }
   }
 

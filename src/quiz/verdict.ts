@@ -142,7 +142,9 @@ export function judge(c: CodeCase, outcome: CallOutcome, lang: Lang = 'en', judg
 function judgedResult(c: CodeCase, j: JudgeOutcome | undefined, lang: Lang): CaseResult {
   const base = { name: inLang(c.name, lang), points: c.points, hidden: c.hidden };
   if (!j || 'failed' in j) {
-    const why = j?.failed === 'timeout' ? MSG.judgeTimeout(c.judge!.timeoutMs ?? JUDGE_TIMEOUT_MS) : MSG.judgeFailed;
+    // `in` again, not `j?.failed`: tslab compiles without strictNullChecks, where `!j` narrows nothing
+    const timedOut = j !== undefined && 'failed' in j && j.failed === 'timeout';
+    const why = timedOut ? MSG.judgeTimeout(c.judge!.timeoutMs ?? JUDGE_TIMEOUT_MS) : MSG.judgeFailed;
     return { ...base, earned: 0, passed: false, message: inLang(why, lang) };
   }
   const passed = j.score >= 1;

@@ -450,7 +450,10 @@ export const LESSON2: Question[] = [
         mistakes: Object.values(STEP),
         catches: { en: 'gaps that keep shrinking below the smallest normal value', zh: '低于最小正规数后间隔仍在缩小' },
       }),
-      hidden('float32', [1, 'float32'], survivingStep(1, 'float32'), { ...close, mistakes: Object.values(STEP) }),
+      hidden({ en: 'a float32 weight of 1', zh: 'float32 权重 1' }, [1, 'float32'], survivingStep(1, 'float32'), {
+        ...close,
+        mistakes: Object.values(STEP),
+      }),
       hidden({ en: 'the largest float16', zh: '最大的 float16' }, [65504, 'float16'], survivingStep(65504, 'float16'), {
         ...close,
         mistakes: Object.values(STEP),
