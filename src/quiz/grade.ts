@@ -13,7 +13,7 @@ import { runJudges } from './judges';
 import { quoted } from './compare';
 import { POOL, type Pool } from './pool';
 import type { CodeQuestion, ConceptQuestion, Question } from './question';
-import { runFile, type Call, type FileOutcome, type RunLimits } from './runner';
+import { runFile, type Call, type CallOutcome, type FileOutcome, type RunLimits } from './runner';
 import { isolation } from './sandbox';
 import { libraryStage, readSubmission, stageSubmission, UnreadableSubmission } from './stage';
 import { MSG } from './messages';
@@ -231,7 +231,11 @@ async function runAll(
   /** Why each file's runs did not load: message → the question ids it cost. */
   const failures = new Map<string, Map<string, string[]>>();
   const runOne = async (run: Run): Promise<void> => {
-    const calls: Call[] = run.questions.flatMap((q) => q.cases.map((c) => ({ export: q.export, args: c.args })));
+    // Every public case of a sandbox runs before any hidden one: what a submission keeps between calls (the
+    // arguments it was given) then reaches a public case's feedback only from public cases.
+    const cases = run.questions.flatMap((q) => q.cases.map((c) => ({ export: q.export, args: c.args, c })));
+    const order = [...cases.keys()].sort((a, b) => Number(cases[a]!.c.hidden) - Number(cases[b]!.c.hidden));
+    const calls: Call[] = order.map((i) => ({ export: cases[i]!.export, args: cases[i]!.args }));
     const compileError = staged.compileErrors.get(run.file);
     const outcome: FileOutcome | { compileError: string } = compileError
       ? { compileError }
@@ -261,9 +265,11 @@ async function runAll(
       for (const q of run.questions) results.set(q.id, allCasesFail(q, MSG.notRun(run.file), lang, 'not-run'));
       return;
     }
+    const inBankOrder: CallOutcome[] = [];
+    order.forEach((i, k) => (inBankOrder[i] = outcome.outcomes[k]!));
     let next = 0;
     for (const q of run.questions) {
-      const outcomes = outcome.outcomes.slice(next, next + q.cases.length);
+      const outcomes = inBankOrder.slice(next, next + q.cases.length);
       results.set(q.id, judgeQuestion(q, outcomes, lang, await runJudges(q, outcomes)));
       next += q.cases.length;
     }

@@ -40,11 +40,8 @@ export const MSG = {
     expected: t('expected ', '应为 '),
     got: t(', got ', '，实际为 '),
     gotLength: (n: number): Translated => t(`, got length ${n}`, `，实际长度为 ${n}`),
-    expectedNumber: t('expected a number, got ', '应为数值，实际为'),
     expectedObject: t('expected an object, got ', '应为对象，实际为'),
-    wrongLength: t('an array of the wrong length', '数组长度不对'),
     noField: (key: string): Translated => t(`the result has no field '${key}'`, `结果缺少字段 '${key}'`),
-    array: t('an array', '一个数组'),
     arrayOf: (n: number): Translated => t(`an array of length ${n}`, `长度为 ${n} 的数组`),
     object: t('an object', '一个对象'),
     typed: (type: string): Translated => t(`a ${type}`, `${type} 类型的值`),
@@ -221,6 +218,8 @@ export const MSG = {
     join(t('Self-check only, not a grade: ', '仅为自查，不是成绩：'), why, t('.', '。')),
   failed: t('Failed:', '未通过：'),
   hidden: t('(hidden)', '（隐藏）'),
+  /** A hidden case's name in feedback: the bank's name often states its input. */
+  hiddenCase: (n: number): Translated => t(`hidden case ${n}`, `隐藏用例 ${n}`),
   feedbackFor: (student: string): Translated => t(`Feedback for ${student}`, `${student} 的反馈`),
   score: t('Score', '得分'),
   typeWarnings: t(

@@ -102,10 +102,9 @@ function problemLines(
   return lines.length ? [...heading, ...lines] : [];
 }
 
-/** "l1.q2 (hidden) smallest subnormal: wrong value". */
+/** "l1.q2 hidden case 1: wrong value", "l1.q2 NaN: expected NaN, got 0". */
 function caseLine(q: QuestionResult, c: QuestionResult['cases'][number], lang: Lang): string {
-  const hidden = c.hidden ? `${inLang(MSG.hidden, lang)} ` : '';
-  return `${q.id} ${hidden}${c.name}${lang === 'zh' ? '：' : ': '}${c.message}`;
+  return `${q.id} ${c.name}${lang === 'zh' ? '：' : ': '}${c.message}`;
 }
 
 const xml = (s: string): string =>
