@@ -1,11 +1,34 @@
 /**
- * What the grader writes from a submission is inert: no CSV cell runs as a spreadsheet formula.
+ * What the grader prints or writes from a submission is inert: no terminal escape reaches the instructor's
+ * terminal (a type warning quotes a module specifier), no CSV cell runs as a spreadsheet formula, and no name
+ * or message makes feedback read other than it is (a heading of its own, bidi overrides, zero-width text).
  */
 import { expect } from 'chai';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import { parseCsv, toCsv } from '../../src/quiz/csv';
+import { ROOT, tempDir, writeSubmission } from '../../scripts/quiz/submissions';
+
+const ESC = '\u001b';
 
 describe('text from a submission, printed or written', function () {
   this.timeout(120_000);
+
+  it('reaches the terminal without escape sequences (a type warning quoting a module specifier)', () => {
+    const dir = writeSubmission(path.join(tempDir('ansi'), 'sub'));
+    const file = path.join(dir, 'lesson1/index.ts');
+    const specifier = `${ESC}[2J${ESC}[Hevil: 70/70 (100%)${ESC}[8m\u009b31m`;
+    fs.writeFileSync(file, `import type {} from '${specifier}';\n${fs.readFileSync(file, 'utf8')}`);
+    const r = spawnSync(
+      process.execPath,
+      ['--require', 'tsx/cjs', 'src/quiz/cli.ts', '--submission', dir, '--only', 'l1.q3', '--lang', 'en'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    const output = r.stdout + r.stderr;
+    expect(output, 'the warning is printed (control)').to.include('evil: 70/70 (100%)');
+    expect(output).not.to.match(/[\u001b\u009b]/);
+  });
 
   it('defuses CSV cells a spreadsheet would run as formulas, and leaves numbers and plain text alone', () => {
     const csv = toCsv([['=HYPERLINK("http://evil.example","x")', '+1', '-2', '@SUM(A1)', '\t=1', 'Ada', -3, 2.5]]);
