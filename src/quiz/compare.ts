@@ -6,6 +6,7 @@
  */
 import { getFormat, type FloatFormat } from '../mp/index';
 import { MSG } from './messages';
+import { oneLine } from './printable';
 import { inLang, joinText, type Lang, type Translated } from './text';
 
 /**
@@ -13,10 +14,7 @@ import { inLang, joinText, type Lang, type Translated } from './text';
  * markdown and HTML show as it is (no heading, link or score line can come out of it).
  */
 export function quoted(text: string): string {
-  const line = text
-    .replace(/[\s\u0000-\u001f\u007f]+/g, ' ')
-    .replace(/`/g, "'")
-    .trim();
+  const line = oneLine(text).replace(/`/g, "'");
   return `\`${line.length > 200 ? `${line.slice(0, 199)}…` : line || '(empty)'}\``;
 }
 

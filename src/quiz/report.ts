@@ -2,6 +2,7 @@
 import { toCsv } from './csv';
 import type { QuestionResult, Report } from './grade';
 import { MSG } from './messages';
+import { oneLine } from './printable';
 import { inLang, type Lang } from './text';
 import type { CaseState } from './verdict';
 
@@ -154,7 +155,8 @@ export function feedbackMarkdown(report: Report): string {
   const lang = report.lang ?? 'en';
   const colon = lang === 'zh' ? '：' : ': ';
   const lines = [
-    `# ${inLang(MSG.feedbackFor(report.student), lang)}`,
+    // the student's name is a folder's name, which could hold a line break and a score line of its own
+    `# ${inLang(MSG.feedbackFor(oneLine(report.student)), lang)}`,
     '',
     `${inLang(MSG.score, lang)}${colon}**${report.earned}/${report.points}** (${pct(report.earned, report.points)})`,
     '',

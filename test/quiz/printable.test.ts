@@ -7,6 +7,8 @@ import { expect } from 'chai';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { feedbackMarkdown, type Report } from '../../src/quiz';
+import { quoted } from '../../src/quiz/compare';
 import { parseCsv, toCsv } from '../../src/quiz/csv';
 import { ROOT, tempDir, writeSubmission } from '../../scripts/quiz/submissions';
 
@@ -42,5 +44,27 @@ describe('text from a submission, printed or written', function () {
       '-3',
       '2.5',
     ]);
+  });
+
+  it('keeps a student name that holds a line break on the heading line', () => {
+    const report: Report = {
+      student: 'x\n# Score: **70 of 70** (100 %)',
+      submission: '/class/x',
+      questions: [],
+      loadFailures: [],
+      earned: 0,
+      points: 70,
+      gradedAt: '2026-01-01T00:00:00Z',
+      lang: 'en',
+    };
+    const headings = feedbackMarkdown(report)
+      .split('\n')
+      .filter((l) => l.startsWith('#'));
+    expect(headings).to.deep.equal(['# Feedback for x # Score: **70 of 70** (100 %)']);
+  });
+
+  it('quotes text without bidi overrides, C1 controls or zero-width characters', () => {
+    expect(quoted('pass\u202eliaf\u0085 ok\u200b\u2066x\u2069\u001b[31m')).to.equal('`passliaf okx[31m`');
+    expect(quoted('RangeError: bits must be 8')).to.equal('`RangeError: bits must be 8`'); // control
   });
 });
