@@ -127,6 +127,15 @@ export const MSG = {
   loadAgain: (detail: Text): Translated =>
     join(t('did not load again after the previous case: ', '上一个用例之后未能重新加载：'), detail),
   threwWhileLoading: t('threw while loading', '加载时抛出了错误'),
+  overBudget: (seconds: string, factor: number): Translated =>
+    t(
+      `not run: the submission's code used up its ${seconds} s of wall-clock time (${factor} times its limits of CPU time), waiting rather than computing or on a machine too busy to grade`,
+      `未运行：提交的代码用完了 ${seconds} 秒的实际时间（其 CPU 时间上限的 ${factor} 倍），在等待而不是计算，或者机器太忙`,
+    ),
+  timedOutTwice: t(
+    'not run: two earlier cases of this file ran out of time, so it was not loaded again',
+    '未运行：这个文件之前已有两个用例超时，所以没有再次加载',
+  ),
 
   // limits and endings (sandbox.ts, runner.ts, in_process.ts)
   finishLoading: t('finish loading', '完成加载'),
