@@ -31,6 +31,7 @@ import { MSG } from './messages';
 import { formatTable, recorded, toJUnit } from './report';
 import { readSubmission } from './stage';
 import { inLang, studentLang } from './text';
+import { printable } from './printable';
 import { typeWarnings } from './typecheck';
 
 const USAGE = `Usage: npm run grade -- [--submission DIR | [--collect DOWNLOAD] --class DIR] [--json FILE] [--junit FILE]
@@ -38,19 +39,22 @@ const USAGE = `Usage: npm run grade -- [--submission DIR | [--collect DOWNLOAD] 
                        [--feedback DIR] [--only l3 | --only l1.q1,l3.q2] [--pass-all] [--timeout MS]
                        [--load-timeout MS] [--lang en|zh]`;
 
+/** Prints a line: file names, names and messages from submissions never reach the terminal as controls. */
+const say = (text: string): void => console.log(printable(text));
+
 function write(file: string, text: string): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   fs.writeFileSync(file, text);
-  console.log(`wrote ${file}`);
+  say(`wrote ${file}`);
 }
 
 /** For a large class, a line every tenth of the way; at the end, the throughput. */
 function progress({ done, total, seconds }: ClassProgress): void {
   const step = Math.max(1, Math.ceil(total / 10));
-  if (done % step === 0 && done < total) console.log(`graded ${done}/${total} in ${seconds.toFixed(1)} s`);
+  if (done % step === 0 && done < total) say(`graded ${done}/${total} in ${seconds.toFixed(1)} s`);
   if (done === total) {
     const each = seconds / total;
-    console.log(
+    say(
       `graded ${total} submissions in ${seconds.toFixed(1)} s on ${POOL.size} workers: ` +
         `${(1 / each).toFixed(2)} per second, ${each.toFixed(2)} s each`,
     );
@@ -59,30 +63,30 @@ function progress({ done, total, seconds }: ClassProgress): void {
 
 function printChanges(changes: Changes): void {
   const list = [...changes].map(([column, n]) => `${column} (${n})`).join(', ');
-  console.log(`regrade changed: ${list || 'nothing'}`);
+  say(`regrade changed: ${list || 'nothing'}`);
 }
 
 function printCollection({ students, refused, missing }: Collection, seconds: number, dir: string): void {
-  for (const r of refused) console.log(`${r.ignored ? 'ignored' : 'refused'} ${r.file}: ${r.reason}`);
+  for (const r of refused) say(`${r.ignored ? 'ignored' : 'refused'} ${r.file}: ${r.reason}`);
   const late = students.filter((s) => s.late).length;
   const refusedCount = refused.filter((r) => !r.ignored).length;
-  console.log(
+  say(
     `collected ${students.length} submissions into ${dir} in ${seconds.toFixed(1)} s` +
       `${late ? ` (${late} late)` : ''}, refused ${refusedCount} (${path.join(dir, REFUSED_CSV)})`,
   );
   if (missing.length) {
-    console.log(`no submission from ${missing.length}: ${missing.map((m) => `${m.name} (${m.id})`).join(', ')}`);
+    say(`no submission from ${missing.length}: ${missing.map((m) => `${m.name} (${m.id})`).join(', ')}`);
   }
 }
 
 /** Grades one submission and prints the student's view: by lesson, with type errors as warnings. */
 async function gradeOne(dir: string, options: GradeOptions): Promise<Report> {
   const report = await gradeSubmission(dir, options);
-  console.log(`\n${formatTable(report, { hiddenPoints: hiddenPointsNotRun() })}`);
+  say(`\n${formatTable(report, { hiddenPoints: hiddenPointsNotRun() })}`);
   const warnings = typeWarnings(readSubmission(dir));
   if (warnings.length) {
-    console.log(`\n${inLang(MSG.typeWarnings, report.lang ?? 'en')}`);
-    for (const w of warnings) console.log(`  ${w}`);
+    say(`\n${inLang(MSG.typeWarnings, report.lang ?? 'en')}`);
+    for (const w of warnings) say(`  ${w}`);
   }
   return report;
 }
@@ -109,7 +113,7 @@ async function main(): Promise<number> {
     },
   });
   if (values.help) {
-    console.log(USAGE);
+    say(USAGE);
     return 0;
   }
   const options: GradeOptions = {
@@ -132,13 +136,13 @@ async function main(): Promise<number> {
     }
     const graded = await gradeClassFolder(values.class, options, outputs, progress);
     reports = graded.reports;
-    for (const file of graded.written) console.log(`wrote ${file}`);
+    for (const file of graded.written) say(`wrote ${file}`);
     const selfCheck = reports.find((r) => r.selfCheck)?.selfCheck;
-    if (selfCheck) console.log(`SELF-CHECK ONLY, NOT GRADES: ${selfCheck}; grade on Linux with bubblewrap`);
+    if (selfCheck) say(`SELF-CHECK ONLY, NOT GRADES: ${selfCheck}; grade on Linux with bubblewrap`);
     const faults = reports.filter((r) => r.loadFailures.some((f) => f.message.startsWith(GRADER_FAULT)));
-    if (faults.length) console.log(`${GRADER_FAULT}: ${faults.map((r) => r.student).join(', ')}; grade them again`);
+    if (faults.length) say(`${GRADER_FAULT}: ${faults.map((r) => r.student).join(', ')}; grade them again`);
     if (graded.changes) printChanges(graded.changes);
-    for (const w of graded.warnings) console.log(`warning: ${w}`);
+    for (const w of graded.warnings) say(`warning: ${w}`);
   } else {
     if (values.collect) throw new Error(`--collect needs --class DIR to unpack into\n${USAGE}`);
     const dir = values.submission ?? path.join(__dirname, '../../exercises');
@@ -147,8 +151,7 @@ async function main(): Promise<number> {
   }
   if (values.json) write(values.json, JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
   if (values.junit) write(values.junit, reports.map(toJUnit).join('\n'));
-  if (refused)
-    console.log(`${refused} submission file(s) refused: see refused.csv, fix or ask again, then collect again`);
+  if (refused) say(`${refused} submission file(s) refused: see refused.csv, fix or ask again, then collect again`);
   // --pass-all: for CI (a GitHub Classroom step), fail unless every case graded passed; a concept answer a
   // release can only record (it has no course key) is the instructor's to grade, not a failure here
   const failed = (r: Report): boolean => r.questions.some((q) => q.earned < q.points && !recorded(q));
@@ -161,7 +164,7 @@ main().then(
     process.exitCode = code; // not process.exit: output written to a pipe may still be pending
   },
   (e: unknown) => {
-    console.error(e instanceof Error ? `${e.name}: ${e.message}` : e);
+    console.error(printable(e instanceof Error ? `${e.name}: ${e.message}` : String(e)));
     process.exit(2);
   },
 );

@@ -12,7 +12,7 @@ import { toCsv } from './csv';
 import { GradingError } from './errors';
 import { identify, type Lms, type Student } from './lms';
 import { readEnrolled, type Enrolled } from './roster';
-import { checkedFiles, copyFolder, RefusedArchive, SKIPPED, unpackZip, type Limits } from './unpack';
+import { checkedFiles, copyFolder, messageOf, RefusedArchive, SKIPPED, unpackZip, type Limits } from './unpack';
 
 /** A whole class's download: many submissions, each still checked against the submission limits. */
 const DOWNLOAD_LIMITS: Limits = { bytes: 4 * 2 ** 30, entries: 200_000 };
@@ -180,9 +180,9 @@ export async function collectClass(
     for (const { student, entries } of groups.values()) {
       // unpacked beside the class (a hidden folder, never graded), then moved into place whole
       const staging = path.join(to, `.unpacking-${student.key}`);
-      fs.rmSync(staging, { recursive: true, force: true });
-      fs.mkdirSync(staging);
       try {
+        fs.rmSync(staging, { recursive: true, force: true });
+        fs.mkdirSync(staging);
         const passed = await stage(download.source, entries, staging);
         const dest = path.join(to, student.key);
         fs.rmSync(dest, { recursive: true, force: true });
@@ -191,8 +191,9 @@ export async function collectClass(
         students.push({ ...student, file: entries.join(', '), ...(late ? { late } : {}) });
         refused.push(...passed.map((r) => ({ ...r, student: student.key })));
       } catch (e) {
-        if (!(e instanceof RefusedArchive)) throw e;
-        const reason = e.message;
+        // whatever goes wrong with one student's files (a name too long for the disk, a file where a folder
+        // must be) refuses that student, with the reason, and the class goes on
+        const reason = e instanceof RefusedArchive ? e.message : `it could not be unpacked (${messageOf(e)})`;
         // an earlier collection's folder for this student must not be graded in place of this submission
         fs.rmSync(path.join(to, student.key), { recursive: true, force: true });
         refused.push(...entries.map((file) => ({ file, reason, student: student.key })));

@@ -6,6 +6,7 @@
  */
 import { getFormat, type FloatFormat } from '../mp/index';
 import { MSG } from './messages';
+import { oneLine } from './printable';
 import { inLang, joinText, type Lang, type Translated } from './text';
 
 /**
@@ -13,10 +14,7 @@ import { inLang, joinText, type Lang, type Translated } from './text';
  * markdown and HTML show as it is (no heading, link or score line can come out of it).
  */
 export function quoted(text: string): string {
-  const line = text
-    .replace(/[\s\u0000-\u001f\u007f]+/g, ' ')
-    .replace(/`/g, "'")
-    .trim();
+  const line = oneLine(text).replace(/`/g, "'");
   return `\`${line.length > 200 ? `${line.slice(0, 199)}…` : line || '(empty)'}\``;
 }
 
@@ -84,10 +82,10 @@ function numbersMatch(expected: number, got: number, c: Comparison): boolean {
   }
 }
 
-/** "a number", "an array of length 3": what a value is, without its contents where `hidden`. */
-function typeName(v: unknown, hidden: boolean): Translated {
+/** "a number", "an array of length 3": what a value is. */
+function typeName(v: unknown): Translated {
   if (v === null) return { en: 'null', zh: 'null' };
-  if (Array.isArray(v)) return hidden ? MSG.mismatch.array : MSG.mismatch.arrayOf(v.length);
+  if (Array.isArray(v)) return MSG.mismatch.arrayOf(v.length);
   return typeof v === 'object' ? MSG.mismatch.object : MSG.mismatch.typed(typeof v);
 }
 
@@ -107,29 +105,24 @@ function at(place: Place): Translated {
 /**
  * Compares recursively (numbers, strings, booleans, arrays, plain objects) and explains the first mismatch, in
  * every language. Only `expected`'s fields are compared, so a partial object matches any result that agrees on
- * them. `hidden` keeps both values, lengths and positions out of the explanation.
+ * them. Where `hidden`, the explanation is only "wrong value": the returned value's contents, length, type or
+ * shape could each carry a hidden case's arguments out.
  */
 export function explainMismatch(expected: unknown, got: unknown, c: Comparison, hidden = false): Translated | null {
   const number = (v: number): Translated => ({ en: describeNumber(v, 'en'), zh: describeNumber(v, 'zh') });
   const json = (v: unknown): Translated => ({ en: JSON.stringify(v), zh: JSON.stringify(v) });
   const mismatch = (e: Translated, g: Translated, place: Place): Translated =>
-    hidden ? MSG.wrongValue : joinText(MSG.mismatch.expected, e, MSG.mismatch.got, g, at(place));
+    joinText(MSG.mismatch.expected, e, MSG.mismatch.got, g, at(place));
   const walk = (e: unknown, g: unknown, place: Place): Translated | null => {
     if (typeof e === 'number') {
-      if (typeof g !== 'number')
-        return hidden
-          ? joinText(MSG.mismatch.expectedNumber, typeName(g, true))
-          : mismatch(number(e), typeName(g, false), place);
+      if (typeof g !== 'number') return mismatch(number(e), typeName(g), place);
       return numbersMatch(e, g, c) ? null : mismatch(number(e), number(g), place);
     }
     if (Array.isArray(e)) {
-      const length = typeName(e, hidden);
-      if (!Array.isArray(g))
-        return joinText(MSG.mismatch.expected, length, MSG.mismatch.got, typeName(g, hidden), hidden ? '' : at(place));
+      const length = typeName(e);
+      if (!Array.isArray(g)) return joinText(MSG.mismatch.expected, length, MSG.mismatch.got, typeName(g), at(place));
       if (g.length !== e.length)
-        return hidden
-          ? MSG.mismatch.wrongLength
-          : joinText(MSG.mismatch.expected, length, MSG.mismatch.gotLength(g.length), at(place));
+        return joinText(MSG.mismatch.expected, length, MSG.mismatch.gotLength(g.length), at(place));
       for (let i = 0; i < e.length; i++) {
         const m = walk(e[i], g[i], [...place, i]);
         if (m) return m;
@@ -138,9 +131,9 @@ export function explainMismatch(expected: unknown, got: unknown, c: Comparison, 
     }
     if (typeof e === 'object' && e !== null) {
       if (typeof g !== 'object' || g === null || Array.isArray(g))
-        return joinText(MSG.mismatch.expectedObject, typeName(g, hidden), hidden ? '' : at(place));
+        return joinText(MSG.mismatch.expectedObject, typeName(g), at(place));
       for (const key of Object.keys(e)) {
-        if (!Object.hasOwn(g, key)) return joinText(MSG.mismatch.noField(key), hidden ? '' : at(place));
+        if (!Object.hasOwn(g, key)) return joinText(MSG.mismatch.noField(key), at(place));
         const m = walk((e as Record<string, unknown>)[key], (g as Record<string, unknown>)[key], [...place, key]);
         if (m) return m;
       }
@@ -154,7 +147,8 @@ export function explainMismatch(expected: unknown, got: unknown, c: Comparison, 
           place,
         );
   };
-  return walk(expected, got, []);
+  const found = walk(expected, got, []);
+  return hidden && found ? MSG.wrongValue : found;
 }
 
 /**

@@ -1,10 +1,21 @@
 /**
  * CSV as spreadsheets and LMS imports read it (RFC 4180): a cell holding a comma, a quote or a line break is
- * quoted, its quotes doubled. Reading accepts the same, and a byte-order mark, which LMS exports may start with.
+ * quoted, its quotes doubled; a text cell a spreadsheet would read as a formula is defused. Reading accepts the
+ * same, and a byte-order mark, which LMS exports may start with.
  */
+import { printable } from './printable';
 
-const cell = (v: string | number): string =>
-  /[",\r\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v);
+/**
+ * A text cell that a spreadsheet would read as a formula (= + - @, or a tab or carriage return before one)
+ * starts with ', as OWASP's advice on CSV injection has it; numbers stay numbers. Controls are dropped.
+ */
+const defused = (v: string | number): string =>
+  typeof v === 'number' ? String(v) : /^[=+\-@\t\r]/.test(v) ? `'${printable(v)}` : printable(v);
+
+const cell = (v: string | number): string => {
+  const s = defused(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
 
 /**
  * Rows to CSV text, one line per row.

@@ -13,7 +13,7 @@ import { runJudges } from './judges';
 import { quoted } from './compare';
 import { POOL, type Pool } from './pool';
 import type { CodeQuestion, ConceptQuestion, Question } from './question';
-import { runFile, type Call, type FileOutcome, type RunLimits } from './runner';
+import { runFile, WallBudget, type Call, type CallOutcome, type FileOutcome, type RunLimits } from './runner';
 import { isolation } from './sandbox';
 import { libraryStage, readSubmission, stageSubmission, UnreadableSubmission } from './stage';
 import { MSG } from './messages';
@@ -60,6 +60,11 @@ export interface GradeOptions {
   readonly timeoutMs?: number;
   readonly loadTimeoutMs?: number;
   readonly memoryMb?: number;
+  /**
+   * Wall-clock time the submission's sandboxes may wait in all, in ms, after which its remaining cases fail
+   * (default: WallBudget.FACTOR times the sum of its CPU-time limits, loads and calls).
+   */
+  readonly wallMs?: number;
   /** The pool of grading sandboxes (default: one per core, shared by the process). */
   readonly pool?: Pool;
   /** 'node': without the OS sandbox even where bubblewrap works (tests of the fallback). */
@@ -230,8 +235,17 @@ async function runAll(
   const lang = langOf(options);
   /** Why each file's runs did not load: message → the question ids it cost. */
   const failures = new Map<string, Map<string, string[]>>();
+  const cpuLimitsMs = runs.reduce(
+    (sum, r) => sum + limits.loadTimeoutMs + r.questions.reduce((n, q) => n + q.cases.length, 0) * limits.timeoutMs,
+    0,
+  );
+  const budget = new WallBudget(options.wallMs ?? WallBudget.FACTOR * cpuLimitsMs);
   const runOne = async (run: Run): Promise<void> => {
-    const calls: Call[] = run.questions.flatMap((q) => q.cases.map((c) => ({ export: q.export, args: c.args })));
+    // Every public case of a sandbox runs before any hidden one: what a submission keeps between calls (the
+    // arguments it was given) then reaches a public case's feedback only from public cases.
+    const cases = run.questions.flatMap((q) => q.cases.map((c) => ({ export: q.export, args: c.args, c })));
+    const order = [...cases.keys()].sort((a, b) => Number(cases[a]!.c.hidden) - Number(cases[b]!.c.hidden));
+    const calls: Call[] = order.map((i) => ({ export: cases[i]!.export, args: cases[i]!.args }));
     const compileError = staged.compileErrors.get(run.file);
     const outcome: FileOutcome | { compileError: string } = compileError
       ? { compileError }
@@ -248,6 +262,7 @@ async function runAll(
               calls,
             },
             limits,
+            budget,
           ),
         );
     if ('compileError' in outcome || outcome.loadFailure) {
@@ -261,9 +276,11 @@ async function runAll(
       for (const q of run.questions) results.set(q.id, allCasesFail(q, MSG.notRun(run.file), lang, 'not-run'));
       return;
     }
+    const inBankOrder: CallOutcome[] = [];
+    order.forEach((i, k) => (inBankOrder[i] = outcome.outcomes[k]!));
     let next = 0;
     for (const q of run.questions) {
-      const outcomes = outcome.outcomes.slice(next, next + q.cases.length);
+      const outcomes = inBankOrder.slice(next, next + q.cases.length);
       results.set(q.id, judgeQuestion(q, outcomes, lang, await runJudges(q, outcomes)));
       next += q.cases.length;
     }

@@ -1,8 +1,11 @@
 /**
  * Judges: how an open, measured task is graded. A judged case names a judge of this registry with JSON
  * parameters (so a release's bank.json carries it); the grader runs the judge on the value the student's
- * function returned, which crossed the sandbox as plain data (never on student code), within a time limit, and
- * gives the case's points times the judge's score. Lesson writers add a judge here, or a probe to PROBES.
+ * function returned, which crossed the sandbox as plain data (never on student code), and gives the case's
+ * points times the judge's score. A judge runs in a process of its own (judge_child.ts), in a place of the
+ * grading pool, killed at its time limit whatever it is doing, so no judge can block grading. Judges are
+ * deterministic (a training run has a fixed seed), so a verdict is kept for the same parameters and value, and
+ * a class that returns the same answer is judged once. Lesson writers add a judge here, or a probe to PROBES.
  */
 import { equalizationSqnr, equalizationTask } from '../course/experiments/equalization_task';
 import { trainingMemory, TRANSFORMER_SHAPES, type Recomputation } from '../course/experiments/memory_at_scale';
@@ -10,9 +13,13 @@ import { evaluateBlock, trainBlock } from '../course/experiments/block_training'
 import { trainMnist } from '../course/experiments/train';
 import { BLOCK_OPS, Precision, type BlockOp, type TransformerBlock } from '../course/models/transformer_block';
 import { MpError, OptionError } from '../mp/errors';
+import { fork } from 'child_process';
+import * as path from 'path';
 import { MX_FORMATS, mxQuantize, roundValue, type MxFormat } from '../mp/index';
 import { quoted } from './compare';
-import type { Text, Translated } from './text';
+import { POOL } from './pool';
+import { isText, type Text, type Translated } from './text';
+import { toWire } from './wire';
 
 /** A judge's verdict: the share of the case's points earned (0, 1, or a part between) and what it tells the student. */
 export interface JudgeVerdict {
@@ -34,8 +41,8 @@ export const JUDGE_TIMEOUT_MS = 60_000;
 interface Judge<P> {
   /** Throws an OptionError where the parameters are wrong: an author's mistake, caught when the bank loads. */
   readonly check: (params: P) => void;
-  /** `value` is the student's returned value: validate its shape before use. `signal` aborts at the time limit. */
-  readonly run: (value: unknown, params: P, signal: AbortSignal) => JudgeVerdict | Promise<JudgeVerdict>;
+  /** `value` is the student's returned value (plain data): validate its shape before use. */
+  readonly run: (value: unknown, params: P) => JudgeVerdict | Promise<JudgeVerdict>;
 }
 
 const t = (en: string, zh: string): Translated => ({ en, zh });
@@ -228,22 +235,15 @@ const experimentReaches: Judge<ExperimentParams> = {
         p.keys,
       );
   },
-  run: async (value, p, signal) => {
+  run: async (value, p) => {
     const bad = configProblem(value, p.keys);
     if (bad) return { score: 0, message: bad };
     let run: Awaited<ReturnType<typeof trainMnist>>;
     try {
-      run = await trainMnist({
-        ...(value as Record<string, number | string>),
-        ...p.fixed,
-        cache: true,
-        onProgress: () => {
-          if (signal.aborted) throw signal.reason;
-        },
-      });
+      run = await trainMnist({ ...(value as Record<string, number | string>), ...p.fixed, cache: true });
     } catch (e) {
       // the library refusing a setting (an unknown policy, a negative rate) is the answer's fault
-      if (!(e instanceof MpError) || signal.aborted) throw e;
+      if (!(e instanceof MpError)) throw e;
       return {
         score: 0,
         message: t(`the run refused it: ${quoted(e.message)}`, `训练拒绝了这个配置：${quoted(e.message)}`),
@@ -531,39 +531,90 @@ export function judgedBy<N extends JudgeName>(name: N, params: ParamsOf<N>, time
 export type JudgeOutcome = JudgeVerdict | { readonly failed: 'timeout' | 'error' };
 
 /**
- * Runs a case's judge on a returned value, within its time limit; never throws.
+ * Runs a case's judge on a returned value here, with no time limit: what judge_child.ts does in its process.
+ * Never throws: a judge's error is the grader's fault, { failed: 'error' }.
+ */
+export async function judgeHere(spec: JudgeSpec, value: unknown): Promise<JudgeOutcome> {
+  const judge = Object.hasOwn(JUDGES, spec.name) ? (JUDGES[spec.name] as Judge<unknown>) : undefined;
+  if (!judge) return { failed: 'error' };
+  try {
+    const v = await judge.run(value, spec.params);
+    return { score: Math.min(1, Math.max(0, v.score)), message: v.message };
+  } catch {
+    return { failed: 'error' };
+  }
+}
+
+const CHILD = path.join(__dirname, 'judge_child.ts');
+
+/** Whether a message from a judge's process is an outcome. */
+function isOutcome(m: unknown): m is JudgeOutcome {
+  if (typeof m !== 'object' || m === null) return false;
+  const o = m as Record<string, unknown>;
+  if ('failed' in o) return o.failed === 'timeout' || o.failed === 'error';
+  return typeof o.score === 'number' && o.score >= 0 && o.score <= 1 && isText(o.message);
+}
+
+/** Runs the judge in a process of its own, killed at the time limit. */
+function inChild(spec: JudgeSpec, value: unknown): Promise<JudgeOutcome> {
+  return new Promise((resolve) => {
+    const child = fork(CHILD, [], {
+      execArgv: ['--require', require.resolve('tsx/cjs')],
+      // structured clone: NaN, ±Infinity and −0 arrive as they were returned
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    });
+    let outcome: JudgeOutcome = { failed: 'error' };
+    const timer = setTimeout(() => {
+      outcome = { failed: 'timeout' };
+      child.kill('SIGKILL');
+    }, spec.timeoutMs ?? JUDGE_TIMEOUT_MS);
+    child.once('message', (m) => {
+      if (!('failed' in outcome && outcome.failed === 'timeout')) outcome = isOutcome(m) ? m : { failed: 'error' };
+    });
+    child.once('error', () => {
+      // the process did not start, or could not be sent the value
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      resolve({ failed: 'error' });
+    });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(outcome);
+    });
+    child.send({ spec, value });
+  });
+}
+
+/** Verdicts by judge, parameters and value (a run that failed is not kept: it runs again next time). */
+const verdicts = new Map<string, Promise<JudgeOutcome>>();
+
+/**
+ * Runs a case's judge on a returned value (plain data, as it crossed the sandbox) in a process of its own,
+ * killed at its time limit; the verdict for the same judge, parameters and value is kept. Never throws.
  *
  *     await runJudge({ name: 'numberInRange', params: { lo: 1, hi: 2 } }, 1.5) // { score: 1, message: … }
  */
-export async function runJudge(spec: JudgeSpec, value: unknown): Promise<JudgeOutcome> {
-  const judge = Object.hasOwn(JUDGES, spec.name) ? (JUDGES[spec.name] as Judge<unknown>) : undefined;
-  if (!judge) return { failed: 'error' };
-  const abort = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<JudgeOutcome>((resolve) => {
-    timer = setTimeout(() => {
-      abort.abort(new Error('judge timed out'));
-      resolve({ failed: 'timeout' });
-    }, spec.timeoutMs ?? JUDGE_TIMEOUT_MS);
-  });
-  const run = (async (): Promise<JudgeOutcome> => {
-    try {
-      const v = await judge.run(value, spec.params, abort.signal);
-      return { score: Math.min(1, Math.max(0, v.score)), message: v.message };
-    } catch {
-      return { failed: abort.signal.aborted ? 'timeout' : 'error' };
-    }
-  })();
+export function runJudge(spec: JudgeSpec, value: unknown): Promise<JudgeOutcome> {
+  let key: string;
   try {
-    return await Promise.race([run, timeout]);
-  } finally {
-    clearTimeout(timer);
+    key = toWire([spec, value]);
+  } catch {
+    return Promise.resolve({ failed: 'error' }); // not plain data: nothing a sandbox can return
   }
+  const known = verdicts.get(key);
+  if (known) return known;
+  const outcome = POOL.run(() => inChild(spec, value));
+  verdicts.set(key, outcome);
+  void outcome.then((o) => {
+    if ('failed' in o) verdicts.delete(key);
+  });
+  return outcome;
 }
 
 /**
  * The judges' outcomes for a question's judged cases whose calls returned a value, by case index: what
- * judgeQuestion needs to grade them. The judges run one after another (a training run takes the CPU).
+ * judgeQuestion needs to grade them. They run in parallel, each in a place of the grading pool.
  *
  *     judgeQuestion(q, outcomes, lang, await runJudges(q, outcomes))
  */
@@ -572,9 +623,11 @@ export async function runJudges(
   outcomes: readonly { readonly status: string; readonly value?: unknown }[],
 ): Promise<Map<number, JudgeOutcome>> {
   const judged = new Map<number, JudgeOutcome>();
-  for (const [i, c] of q.cases.entries()) {
-    const o = outcomes[i];
-    if (c.judge && o?.status === 'ok') judged.set(i, await runJudge(c.judge, o.value));
-  }
+  await Promise.all(
+    q.cases.map(async (c, i) => {
+      const o = outcomes[i];
+      if (c.judge && o?.status === 'ok') judged.set(i, await runJudge(c.judge, o.value));
+    }),
+  );
   return judged;
 }

@@ -54,12 +54,29 @@ const MOODLE_FORM = '<full name>_<participant>_assignsubmission_file[/ or _]<fil
 // The name part never holds '_' (Moodle turns them into spaces); older versions end a folder name with '_'.
 const MOODLE = /^([^_]+)_(\d+)_assignsubmission_([a-z]+)(?:_(.*))?$/;
 
-/** A folder name that is safe on every platform and never hidden: letters and digits of any script, '-' between. */
+/**
+ * The most bytes (UTF-8) a name keeps in a folder name: file systems allow 255 bytes a name, and the grader
+ * adds an id, a prefix ('.unpacking-') or a suffix ('.md') to it.
+ */
+const SLUG_BYTES = 120;
+
+/** `s` cut to at most `bytes` bytes of UTF-8, never inside a character. */
+function byBytes(s: string, bytes: number): string {
+  let out = '';
+  for (const c of s) {
+    if (Buffer.byteLength(out + c) > bytes) break;
+    out += c;
+  }
+  return out;
+}
+
+/**
+ * A folder name that is safe on every platform and never hidden: letters and digits of any script, '-' between,
+ * short enough in bytes for any file system (a name can grow under NFC).
+ */
 const slug = (s: string): string =>
-  s
-    .normalize('NFC')
-    .replace(/[^\p{L}\p{M}\p{N}_-]+/gu, '-')
-    .replace(/^[-_]+|[-_]+$/g, '') || 'student';
+  byBytes(s.normalize('NFC').replace(/[^\p{L}\p{M}\p{N}_-]+/gu, '-'), SLUG_BYTES).replace(/^[-_]+|[-_]+$/g, '') ||
+  'student';
 
 /** Folder names in a class folder that are the grader's, not a student's. */
 const RESERVED = new Set(['feedback']);

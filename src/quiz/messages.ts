@@ -40,11 +40,8 @@ export const MSG = {
     expected: t('expected ', '应为 '),
     got: t(', got ', '，实际为 '),
     gotLength: (n: number): Translated => t(`, got length ${n}`, `，实际长度为 ${n}`),
-    expectedNumber: t('expected a number, got ', '应为数值，实际为'),
     expectedObject: t('expected an object, got ', '应为对象，实际为'),
-    wrongLength: t('an array of the wrong length', '数组长度不对'),
     noField: (key: string): Translated => t(`the result has no field '${key}'`, `结果缺少字段 '${key}'`),
-    array: t('an array', '一个数组'),
     arrayOf: (n: number): Translated => t(`an array of length ${n}`, `长度为 ${n} 的数组`),
     object: t('an object', '一个对象'),
     typed: (type: string): Translated => t(`a ${type}`, `${type} 类型的值`),
@@ -130,6 +127,15 @@ export const MSG = {
   loadAgain: (detail: Text): Translated =>
     join(t('did not load again after the previous case: ', '上一个用例之后未能重新加载：'), detail),
   threwWhileLoading: t('threw while loading', '加载时抛出了错误'),
+  overBudget: (seconds: string, factor: number): Translated =>
+    t(
+      `not run: the submission's code used up its ${seconds} s of wall-clock time (${factor} times its limits of CPU time), waiting rather than computing or on a machine too busy to grade`,
+      `未运行：提交的代码用完了 ${seconds} 秒的实际时间（其 CPU 时间上限的 ${factor} 倍），在等待而不是计算，或者机器太忙`,
+    ),
+  timedOutTwice: t(
+    'not run: two earlier cases of this file ran out of time, so it was not loaded again',
+    '未运行：这个文件之前已有两个用例超时，所以没有再次加载',
+  ),
 
   // limits and endings (sandbox.ts, runner.ts, in_process.ts)
   finishLoading: t('finish loading', '完成加载'),
@@ -221,6 +227,8 @@ export const MSG = {
     join(t('Self-check only, not a grade: ', '仅为自查，不是成绩：'), why, t('.', '。')),
   failed: t('Failed:', '未通过：'),
   hidden: t('(hidden)', '（隐藏）'),
+  /** A hidden case's name in feedback: the bank's name often states its input. */
+  hiddenCase: (n: number): Translated => t(`hidden case ${n}`, `隐藏用例 ${n}`),
   feedbackFor: (student: string): Translated => t(`Feedback for ${student}`, `${student} 的反馈`),
   score: t('Score', '得分'),
   typeWarnings: t(

@@ -2,6 +2,7 @@
 import { toCsv } from './csv';
 import type { QuestionResult, Report } from './grade';
 import { MSG } from './messages';
+import { oneLine } from './printable';
 import { inLang, type Lang } from './text';
 import type { CaseState } from './verdict';
 
@@ -102,10 +103,9 @@ function problemLines(
   return lines.length ? [...heading, ...lines] : [];
 }
 
-/** "l1.q2 (hidden) smallest subnormal: wrong value". */
+/** "l1.q2 hidden case 1: wrong value", "l1.q2 NaN: expected NaN, got 0". */
 function caseLine(q: QuestionResult, c: QuestionResult['cases'][number], lang: Lang): string {
-  const hidden = c.hidden ? `${inLang(MSG.hidden, lang)} ` : '';
-  return `${q.id} ${hidden}${c.name}${lang === 'zh' ? '：' : ': '}${c.message}`;
+  return `${q.id} ${c.name}${lang === 'zh' ? '：' : ': '}${c.message}`;
 }
 
 const xml = (s: string): string =>
@@ -155,7 +155,8 @@ export function feedbackMarkdown(report: Report): string {
   const lang = report.lang ?? 'en';
   const colon = lang === 'zh' ? '：' : ': ';
   const lines = [
-    `# ${inLang(MSG.feedbackFor(report.student), lang)}`,
+    // the student's name is a folder's name, which could hold a line break and a score line of its own
+    `# ${inLang(MSG.feedbackFor(oneLine(report.student)), lang)}`,
     '',
     `${inLang(MSG.score, lang)}${colon}**${report.earned}/${report.points}** (${pct(report.earned, report.points)})`,
     '',

@@ -4,7 +4,10 @@
  * file is loaded once, under its own limit: a file that hangs, throws, exits or runs out of memory while
  * loading is one load failure, and none of its cases waits for a timeout. Each call has a limit of CPU time;
  * after a timeout, a crash or a message the protocol does not allow, the remaining calls run in a fresh
- * sandbox. Nothing a sandbox does makes this throw; a sandbox that cannot start is a GradingError.
+ * sandbox, but after a second timeout the file is not loaded again: its remaining calls fail. The limits count
+ * CPU time, so code that mostly sleeps could hold a sandbox long in wall time: a submission's runs share a
+ * wall-clock budget (WallBudget), after which their remaining calls fail. Nothing a sandbox does makes this
+ * throw; a sandbox that cannot start is a GradingError.
  */
 import { GradingError } from './errors';
 import { MSG } from './messages';
@@ -55,6 +58,36 @@ export interface FileOutcome {
 
 type Result = Extract<Reply, { type: 'result' }>;
 
+/** Timeouts after which a file's remaining calls fail rather than load it again (each load may take long). */
+const TIMEOUTS_BEFORE_GIVING_UP = 2;
+
+/**
+ * The wall-clock time a submission's sandboxes may spend waiting, together: the waits of runs in parallel add
+ * up, so the budget is the same however many run at once. Only the waits on a sandbox count, not a wait for
+ * a place in the pool.
+ *
+ *     const budget = new WallBudget(60_000);
+ *     await runFile(run, limits, budget); // its calls fail once the runs sharing `budget` waited 60 s
+ */
+export class WallBudget {
+  /** The budget a submission gets: this many times the sum of its limits of CPU time (loads and calls). */
+  static readonly FACTOR = 3;
+  private spentMs = 0;
+  constructor(readonly ms: number) {}
+  /** The result of `wait`, its wall time counted. */
+  async timed<T>(wait: Promise<T>): Promise<T> {
+    const start = Date.now();
+    try {
+      return await wait;
+    } finally {
+      this.spentMs += Date.now() - start;
+    }
+  }
+  get spent(): boolean {
+    return this.spentMs >= this.ms;
+  }
+}
+
 function ended(e: Ended, during: Translated): CallOutcome {
   switch (e.type) {
     case 'timeout':
@@ -74,9 +107,9 @@ function ended(e: Ended, during: Translated): CallOutcome {
 }
 
 /** Starts a sandbox and loads the file; the sandbox, or why the file did not load. */
-async function loaded(run: FileRun, limits: RunLimits): Promise<Sandbox | CallOutcome> {
+async function loaded(run: FileRun, limits: RunLimits, budget: WallBudget): Promise<Sandbox | CallOutcome> {
   const box = new Sandbox({ ...run.sandbox, memoryMb: limits.memoryMb });
-  const reply = await box.next({ cpuMs: limits.loadTimeoutMs, what: MSG.finishLoading });
+  const reply = await budget.timed(box.next({ cpuMs: limits.loadTimeoutMs, what: MSG.finishLoading }));
   if (reply.type === 'loaded') return box;
   box.kill();
   if (reply.type === 'loadFailed') return { status: 'error', error: reply.error };
@@ -84,15 +117,31 @@ async function loaded(run: FileRun, limits: RunLimits): Promise<Sandbox | CallOu
   return ended(reply, MSG.whileLoading);
 }
 
-/** Loads one file in a fresh sandbox and makes its calls: one outcome per call, or the load failure. */
-export async function runFile(run: FileRun, limits: RunLimits): Promise<FileOutcome> {
+/**
+ * Loads one file in a fresh sandbox and makes its calls: one outcome per call, or the load failure. `budget`:
+ * the wall-clock time left to the submission (by default, as long as its CPU-time limits allow).
+ */
+export async function runFile(
+  run: FileRun,
+  limits: RunLimits,
+  budget = new WallBudget(Infinity),
+): Promise<FileOutcome> {
   const outcomes: CallOutcome[] = [];
   let box: Sandbox | undefined;
+  let timeouts = 0;
   for (const [index, call] of run.calls.entries()) {
+    if (budget.spent || timeouts >= TIMEOUTS_BEFORE_GIVING_UP) {
+      const detail = budget.spent
+        ? MSG.overBudget((budget.ms / 1000).toFixed(1), WallBudget.FACTOR)
+        : MSG.timedOutTwice;
+      outcomes.push({ status: 'timeout', detail });
+      continue;
+    }
     if (!box) {
-      const started = await loaded(run, limits);
+      const started = await loaded(run, limits, budget);
       if (!(started instanceof Sandbox)) {
         if (index === 0) return { loadFailure: started, outcomes };
+        if (started.status === 'timeout') timeouts++;
         const detail = started.status === 'error' ? MSG.threwWhileLoading : started.detail!;
         outcomes.push({ status: 'crash', detail: MSG.loadAgain(detail) });
         continue;
@@ -100,7 +149,8 @@ export async function runFile(run: FileRun, limits: RunLimits): Promise<FileOutc
       box = started;
     }
     box.send({ type: 'call', index, export: call.export, args: toWire(call.args) });
-    const reply = await box.next({ cpuMs: limits.timeoutMs, what: MSG.finish });
+    const reply = await budget.timed(box.next({ cpuMs: limits.timeoutMs, what: MSG.finish }));
+    if (reply.type === 'timeout') timeouts++;
     if (reply.type === 'result' && reply.index === index) {
       outcomes.push(outcomeOf(reply));
       continue;

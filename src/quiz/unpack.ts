@@ -29,7 +29,7 @@ const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
 export const mib = (bytes: number): string => `${(bytes / (1 << 20)).toFixed(1)} MiB`;
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+export const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 function isSymlink(e: yauzl.Entry): boolean {
   return e.versionMadeBy >> 8 === MADE_ON_UNIX && ((e.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK;
@@ -89,12 +89,12 @@ export async function unpackZip(archive: string, dest: string, limits = SUBMISSI
     for (const e of entries) {
       const target = path.resolve(root, e.fileName);
       if (!target.startsWith(root + path.sep)) throw new RefusedArchive(`${e.fileName} escapes the folder`);
-      if (e.fileName.endsWith('/')) {
-        fs.mkdirSync(target, { recursive: true });
-        continue;
-      }
-      fs.mkdirSync(path.dirname(target), { recursive: true });
       try {
+        if (e.fileName.endsWith('/')) {
+          fs.mkdirSync(target, { recursive: true });
+          continue;
+        }
+        fs.mkdirSync(path.dirname(target), { recursive: true });
         // 'wx': never overwrite, so a repeated name cannot replace a file already checked
         await pipeline(await zip.openReadStreamPromise(e), fs.createWriteStream(target, { flags: 'wx' }));
       } catch (err) {

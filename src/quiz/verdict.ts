@@ -98,9 +98,26 @@ const MEMORY = /allocation failed|Invalid array length|Invalid typed array lengt
 const TAMPERING =
   /^it changed (the built-in|the library's) (`[\w$.[\]]{1,80}`) while loading, which grading does not allow$/;
 
-/** What a finished call means for one case, in `lang`; `judged`: its judge's outcome, for a judged case. */
-export function judge(c: CodeCase, outcome: CallOutcome, lang: Lang = 'en', judged?: JudgeOutcome): CaseResult {
-  const base = { name: inLang(c.name, lang), points: c.points, hidden: c.hidden };
+/**
+ * A case's name as feedback shows it: a hidden case is "hidden case N" (N counts the question's hidden cases),
+ * since the bank's name often states the input or the expected value ('-2.5', 'float8_e5m2 (5, 2)').
+ */
+function caseName(q: CodeQuestion, c: CodeCase, lang: Lang): string {
+  return c.hidden ? inLang(MSG.hiddenCase(q.cases.filter((k) => k.hidden).indexOf(c) + 1), lang) : inLang(c.name, lang);
+}
+
+/**
+ * What a finished call means for case `c` of question `q`, in `lang`; `judged`: its judge's outcome, for a
+ * judged case.
+ */
+export function judge(
+  q: CodeQuestion,
+  c: CodeCase,
+  outcome: CallOutcome,
+  lang: Lang = 'en',
+  judged?: JudgeOutcome,
+): CaseResult {
+  const base = { name: caseName(q, c, lang), points: c.points, hidden: c.hidden };
   const fail = (why: Text): CaseResult => ({ ...base, earned: 0, passed: false, message: inLang(why, lang) });
   switch (outcome.status) {
     case 'timeout':
@@ -125,10 +142,13 @@ export function judge(c: CodeCase, outcome: CallOutcome, lang: Lang = 'en', judg
       return { ...fail(thrown(e)), thrown: e.name };
     }
     case 'ok': {
-      if (outcome.type === 'function' || outcome.type === 'undefined') return fail(MSG.notAValue(outcome.type));
+      // a hidden case's feedback names no type the submission chose
+      const wrong = c.hidden && c.catches ? MSG.catches(MSG.wrongValue, c.catches) : MSG.wrongValue;
+      if (outcome.type === 'function' || outcome.type === 'undefined')
+        return fail(c.hidden ? wrong : MSG.notAValue(outcome.type));
       if (outcome.leaked! > 0) return fail(MSG.leaked(c.hidden ? undefined : outcome.leaked));
       if (outcome.mutated) return fail(MSG.mutated);
-      if (c.judge) return judgedResult(c, judged, lang);
+      if (c.judge) return judgedResult(base, c, judged, lang);
       const mismatch = explainMismatch(c.expected, outcome.value, c.compare ?? { kind: 'exact' }, c.hidden);
       if (!mismatch) return { ...base, earned: c.points, passed: true, message: inLang(MSG.correct, lang) };
       // a wrong value, unlike a timeout or an error, says which mistake it was: the hints of those it matches
@@ -139,8 +159,12 @@ export function judge(c: CodeCase, outcome: CallOutcome, lang: Lang = 'en', judg
 }
 
 /** A judged case's result: its points times the judge's score; a hidden case shows only the grader's words. */
-function judgedResult(c: CodeCase, j: JudgeOutcome | undefined, lang: Lang): CaseResult {
-  const base = { name: inLang(c.name, lang), points: c.points, hidden: c.hidden };
+function judgedResult(
+  base: Pick<CaseResult, 'name' | 'points' | 'hidden'>,
+  c: CodeCase,
+  j: JudgeOutcome | undefined,
+  lang: Lang,
+): CaseResult {
   if (!j || 'failed' in j) {
     // `in` again, not `j?.failed`: tslab compiles without strictNullChecks, where `!j` narrows nothing
     const timedOut = j !== undefined && 'failed' in j && j.failed === 'timeout';
@@ -157,7 +181,7 @@ function judgedResult(c: CodeCase, j: JudgeOutcome | undefined, lang: Lang): Cas
 /** Every case of the question at 0, with one message (a missing file, a file that did not load). */
 export function allCasesFail(q: CodeQuestion, message: Text, lang: Lang = 'en', state?: CaseState): QuestionResult {
   const cases = q.cases.map((c) => ({
-    name: inLang(c.name, lang),
+    name: caseName(q, c, lang),
     points: c.points,
     earned: 0,
     passed: false,
@@ -205,7 +229,7 @@ export function judgeQuestion(
   }
   const refused = first((e) => denied(e, false, lang) !== undefined);
   if (refused) return questionProblem(q, denied(refused[0], refused[1], lang)!, lang, true);
-  const cases = q.cases.map((c, i) => judge(c, outcomes[i]!, lang, judged.get(i)));
+  const cases = q.cases.map((c, i) => judge(q, c, outcomes[i]!, lang, judged.get(i)));
   return {
     id: q.id,
     title: inLang(q.title, lang),

@@ -187,7 +187,7 @@ describe('judges', function () {
     ]);
     expect(r.cases[0]!.message).to.equal('64 works, but so does 32: find the smallest');
     expect(r.cases[1]!.message).to.equal('wrong value. This case catches: a scale that overflows');
-    expect(judge(q.cases[0]!, returned(4), 'zh', { failed: 'timeout' }).message).to.match(/^评判超过了 60 秒/);
-    expect(judge(q.cases[0]!, returned(4), 'en').message).to.match(/^could not be judged/);
+    expect(judge(q, q.cases[0]!, returned(4), 'zh', { failed: 'timeout' }).message).to.match(/^评判超过了 60 秒/);
+    expect(judge(q, q.cases[0]!, returned(4), 'en').message).to.match(/^could not be judged/);
   });
 });
