@@ -699,7 +699,7 @@ export const LESSON1: Question[] = [
         'the sum in bfloat16 again (round to nearest, ties to even). What is the weight after the 50 steps?',
       zh:
         '一个权重以 bfloat16 保存（没有 float32 副本），初值为 6。每一步加上 lr·g = 0.02，再把和存回 bfloat16' +
-        '（就近舍入，平局取偶）。50 步之后权重是多少？',
+        '（就近舍入、平局取偶）。50 步之后权重是多少？',
     },
     points: 3,
     minutes: 5,
