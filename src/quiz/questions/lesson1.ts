@@ -317,12 +317,12 @@ function smallestChangeOf(w: number, f: FloatFormat): number {
 const gapAbove = (w: number, e: number, m: number) =>
   2 ** (Math.max(w === 0 ? -Infinity : Math.floor(Math.log2(Math.abs(w))), 1 - bias(e)) - m);
 const HALF_GAP = mistake((w: number, e: number, m: number) => gapAbove(w, e, m) / 2, {
-  en: "Half the gap is a tie: it goes to the neighbour with an even last mantissa bit, back to w when w's own last bit is 0.",
-  zh: '半个间距是平局：结果取末位尾数为偶数的邻居；当 w 自己的末位是 0 时，就回到 w。',
+  en: "Half the gap (half an ulp) is a tie: it goes to the neighbour with an even last mantissa bit, back to w when w's own last bit is 0.",
+  zh: '半个间距（半个末位单位）是平局：按平局取偶，结果取末位尾数为偶数的邻居；当 w 自己的末位是 0 时，就回到 w。',
 });
 const EPSILON_TIMES_W = mistake((w: number, _e: number, m: number) => Math.abs(w) * 2 ** -m, {
-  en: 'The gap near w is a power of two fixed by the binade w lies in (minSubnormal at zero), not ε·|w|.',
-  zh: 'w 附近的间距是由 w 所在区间决定的 2 的幂（在零附近是 minSubnormal），而不是 ε·|w|。',
+  en: 'The gap near w (one ulp) is a power of two fixed by the binade w lies in (minSubnormal at zero), not ε·|w|.',
+  zh: 'w 附近的间距（一个末位单位）是由 w 所在区间决定的 2 的幂（在零附近是 minSubnormal），而不是 ε·|w|。',
 });
 /** The whole gap above |w|: wrong where half of it already moves w, each case saying why. */
 const wholeGap = (hint: Text) => mistake((w: number, e: number, m: number) => gapAbove(w, e, m), hint);
@@ -512,7 +512,7 @@ export const LESSON1: Question[] = [
         false,
         {
           en: 'a tie rounded away from zero instead of to even',
-          zh: '平局时远离零舍入，而不是取偶',
+          zh: '平局时远离零舍入，而不是平局取偶',
         },
       ),
       roundCase(
@@ -699,7 +699,7 @@ export const LESSON1: Question[] = [
         'the sum in bfloat16 again (round to nearest, ties to even). What is the weight after the 50 steps?',
       zh:
         '一个权重以 bfloat16 保存（没有 float32 副本），初值为 6。每一步加上 lr·g = 0.02，再把和存回 bfloat16' +
-        '（就近舍入，平局取偶）。50 步之后权重是多少？',
+        '（就近舍入、平局取偶）。50 步之后权重是多少？',
     },
     points: 3,
     minutes: 5,
@@ -709,30 +709,32 @@ export const LESSON1: Question[] = [
     kind: 'choice',
     id: 'l1.c3',
     title: {
-      en: 'After training in bfloat16, the weights are cast to float32. What happens to the test accuracy, and why?',
-      zh: '用 bfloat16 训练之后，把权重转换成 float32。测试准确率会怎样？为什么？',
+      en:
+        'A model is trained in pure float16 (no float32 copy), saved as float32, and later cast to bfloat16 for ' +
+        'serving. How do the served weights compare with the trained float16 weights, and why?',
+      zh: '一个模型纯用 float16 训练（没有 float32 副本），以 float32 保存，之后再转成 bfloat16 部署。部署用的权重与训练出的 float16 权重相比如何？为什么？',
     },
-    points: 1,
-    minutes: 1,
+    points: 2,
+    minutes: 2,
     choices: [
       {
-        en: 'it rises: float32 has 16 more mantissa bits, so the weights regain their precision',
-        zh: '上升：float32 多 16 个尾数位，权重恢复了精度',
+        en: 'closer to the ideal weights: the float32 step restored the bits float16 had dropped, and bfloat16 keeps most of them',
+        zh: '更接近理想权重：转成 float32 时找回了 float16 丢掉的比特，bfloat16 又保住了其中大部分',
       },
       {
-        en: 'it does not change: every bfloat16 value is a float32 value, so no weight changes',
-        zh: '不变：每个 bfloat16 值都是 float32 值，没有一个权重会变',
+        en: 'identical: both are 16-bit formats, and the float32 step in between is exact',
+        zh: '完全相同：两者都是 16 位格式，中间转成 float32 又是精确的',
       },
       {
-        en: 'it falls: a cast between formats rounds once more',
-        zh: '下降：格式之间的转换又多舍入了一次',
+        en: 'the float16 weights rounded once more, to 7 mantissa bits: the float32 step was exact and restored nothing',
+        zh: 'float16 权重又被舍入了一次，只剩 7 个尾数位：转成 float32 是精确的，什么也没恢复',
       },
       {
-        en: 'it rises only for float16, whose narrow range the cast widens',
-        zh: '只有 float16 会上升，因为转换拓宽了它狭窄的范围',
+        en: "the same except the largest weights, which overflow bfloat16's narrower range",
+        zh: '除最大的权重外都相同，最大的会超出 bfloat16 较窄的范围而上溢',
       },
     ],
-    answer: 'b',
+    answer: 'c',
   },
   {
     kind: 'choice',
