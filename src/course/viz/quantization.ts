@@ -68,7 +68,7 @@ export function quantizationFigure(
       title: { text: title },
       barmode: 'group',
       xaxis: { title: { text: 'method' } },
-      yaxis: { title: { text: 'test accuracy (%)' }, range: [low, 100.5] },
+      yaxis: { title: { text: `test accuracy (%; axis starts at ${low}, not 0)` }, range: [low, 100.5] },
       yaxis2: {
         title: { text: 'model size (KB)' },
         overlaying: 'y',
