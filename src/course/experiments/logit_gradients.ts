@@ -19,6 +19,7 @@ export interface LogitGradientOptions {
   readonly rows?: number;
   /** Standard deviation of the random logits. Default 1. */
   readonly std?: number;
+  /** The same seed gives the same gradients. Default 0. */
   readonly seed?: number;
 }
 
@@ -35,8 +36,9 @@ export async function logitGradients(options: LogitGradientOptions): Promise<Flo
       throw new OptionError(`${name} must be a whole number ≥ 1. Received: ${name}=${n}`, name, n);
   }
   const g = tf.tidy(() => {
-    const z = tf.randomNormal([rows, vocab], 0, std, 'float32', seed);
-    const labels = tf.randomUniform([rows], 0, vocab, 'int32', seed + 1);
+    // tfjs draws an unseeded stream for seed 0, so the streams use seed + 1 and seed + 2
+    const z = tf.randomNormal([rows, vocab], 0, std, 'float32', seed + 1);
+    const labels = tf.randomUniform([rows], 0, vocab, 'int32', seed + 2);
     return tf.div(tf.sub(tf.softmax(z), tf.oneHot(labels, vocab)), tokens);
   });
   try {
