@@ -4,6 +4,7 @@
  * block trained with each autocast rule moved to float16, each over several seeds to show the spread.
  *
  *     npx tsx scripts/notebooks/lesson4-runs.ts          # about 10 minutes on a 2-core machine
+ *     npx tsx scripts/notebooks/lesson4-runs.ts --block  # the block's runs only, keeping the file's MNIST runs
  */
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'fs';
@@ -87,18 +88,26 @@ async function blockFlips() {
   return { task: REVERSAL_TASK, configs: BLOCK_CONFIGS, runs };
 }
 
+/** Where, when and how a section of the file was produced. */
+function provenance(command: string) {
+  return {
+    command,
+    date: new Date().toISOString().slice(0, 10),
+    backend: backendInfo().summary,
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}`,
+    seeds: SEEDS,
+  };
+}
+
 async function main(): Promise<void> {
   await useBackend('wasm');
+  const blockOnly = process.argv.includes('--block');
+  const command = `npx tsx scripts/notebooks/lesson4-runs.ts${blockOnly ? ' --block' : ''}`;
+  const kept = blockOnly ? JSON.parse(fs.readFileSync(OUT, 'utf8')) : undefined;
   const data = {
-    generated: {
-      command: 'npx tsx scripts/notebooks/lesson4-runs.ts',
-      date: new Date().toISOString().slice(0, 10),
-      backend: backendInfo().summary,
-      machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}`,
-      seeds: SEEDS,
-    },
-    doubleSoftmax: await doubleSoftmax(),
-    block: await blockFlips(),
+    generated: kept ? kept.generated : provenance(command),
+    doubleSoftmax: kept ? kept.doubleSoftmax : await doubleSoftmax(),
+    block: { generated: provenance(command), ...(await blockFlips()) },
   };
   fs.writeFileSync(OUT, JSON.stringify(data, null, 1) + '\n');
   console.log(`wrote ${OUT}`);

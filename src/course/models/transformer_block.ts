@@ -207,7 +207,8 @@ export class TransformerBlock {
     this.hidden = hidden;
     this.attentionScale = options.attentionScale ?? 1 / Math.sqrt(dim);
     this.scaleFirst = options.scaleFirst ?? false;
-    let s = seed * 100;
+    // tfjs treats a seed of 0 as no seed (a fresh Math.random draw), so the seeds used here start at 1.
+    let s = seed * 100 + 1;
     const normal = (shape: number[], std: number): tf.Variable =>
       tf.variable(tf.randomNormal(shape, 0, std, 'float32', s++));
     const constant = (shape: number[], value: number): tf.Variable => tf.variable(tf.fill(shape, value));

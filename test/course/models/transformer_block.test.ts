@@ -39,6 +39,17 @@ describe('the transformer block of lesson 4', () => {
     tf.dispose([tokens, targets, a.tokens, a.targets, b.tokens, b.targets]);
   });
 
+  it('draws the same weights for the same seed, seed 0 included', () => {
+    for (const seed of [0, 1]) {
+      const [a, b] = [new TransformerBlock({ ...small, seed }), new TransformerBlock({ ...small, seed })];
+      a.variables.forEach((v, i) =>
+        expect(values(v), `seed ${seed}, ${v.name}`).to.deep.equal(values(b.variables[i]!)),
+      );
+      a.dispose();
+      b.dispose();
+    }
+  });
+
   it('gives each op the format the autocast table gives it, and records them', () => {
     const block = new TransformerBlock(small);
     const p = new Precision('mixed_float16');
