@@ -40,7 +40,7 @@ const SETTINGS: SeedSetting[] = [
     name: 'bfloat16',
     policy: 'bfloat16',
     lossScale: 'default',
-    what: 'bfloat16 compute, bfloat16 weights and Adam state',
+    what: "bfloat16 compute, bfloat16 weights (Adam's moments stay float32)",
   },
 ];
 

@@ -4,8 +4,8 @@
  * model stays within an accuracy budget, checked by evaluating the combination itself.
  *
  * A layer "in format F" runs as a low-precision GEMM does: its input activations and its kernel are rounded
- * to F (with per-tensor scaling for formats of 8 bits or fewer, as FP8/FP4 recipes need), the product is
- * accumulated in float32 and the bias stays in float32.
+ * to F (with one scale per tensor for formats of 8 bits or fewer; FP4 recipes scale blocks of 32 or 16 values
+ * instead), the product is accumulated in float32 and the bias stays in float32.
  *
  *     const r = precisionSearch(model, { images, labels }, { budget: 0.5 });
  *     r.chosen.map((c) => c.format)   // e.g. ['float8_e4m3fn', 'float4_e2m1fn']
@@ -101,7 +101,14 @@ export interface PrecisionSearchResult {
   /** Every combination evaluated, the first (each layer at its narrowest admissible format) to the last (chosen). */
   readonly steps: readonly SearchStep[];
   readonly bytes: { readonly float32: number; readonly chosen: number; readonly saved: number };
-  readonly test?: { readonly baselineAccuracy: number; readonly accuracy: number; readonly drop: number };
+  /** The held-out test: accuracies, drop, and each image's score (1 right, 0 wrong) for a paired test such as McNemar's. */
+  readonly test?: {
+    readonly baselineAccuracy: number;
+    readonly accuracy: number;
+    readonly drop: number;
+    readonly baselineCorrect: Uint8Array;
+    readonly correct: Uint8Array;
+  };
 }
 
 const TOLERANCE = 1e-9;
@@ -363,20 +370,21 @@ export function precisionSearch(
     let test: PrecisionSearchResult['test'];
     if (options.test) {
       const t = options.test;
-      const run = (formats: readonly FloatFormat[]): number => {
+      const run = (formats: readonly FloatFormat[]): Uint8Array => {
         let h: tf.Tensor = tf.tensor2d(t.images, [t.labels.length, inputs]);
         formats.forEach((f, i) => {
           const next = layerForward(i, h, f);
           h.dispose();
           h = next;
         });
-        const acc = accuracyOf(h, t.labels);
+        const predicted = tf.tidy(() => tf.argMax(h, 1).dataSync());
         h.dispose();
-        return acc;
+        return Uint8Array.from(t.labels, (label, r) => (predicted[r] === label ? 1 : 0));
       };
-      const base = run(allFloat32);
-      const acc = run(chosenFormats);
-      test = { baselineAccuracy: base, accuracy: acc, drop: points(base, acc) };
+      const share = (c: Uint8Array): number => c.reduce((s, x) => s + x, 0) / c.length;
+      const [baselineCorrect, correct] = [run(allFloat32), run(chosenFormats)];
+      const [base, acc] = [share(baselineCorrect), share(correct)];
+      test = { baselineAccuracy: base, accuracy: acc, drop: points(base, acc), baselineCorrect, correct };
     }
 
     return {

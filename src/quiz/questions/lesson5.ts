@@ -559,15 +559,18 @@ export const LESSON5: Question[] = [
     minutes: 2,
     choices: [
       {
-        en: 'bfloat16 arithmetic is slower than float32 arithmetic on tensor cores',
-        zh: '在张量核心上 bfloat16 运算比 float32 慢',
+        en: 'its products are memory-bound, and halving their bytes saves less than autocast costs',
+        zh: '它的矩阵乘法受限于显存带宽，字节减半省下的时间抵不过 autocast 的开销',
       },
       { en: 'lower precision needs more steps to converge', zh: '低精度需要更多步才能收敛' },
       {
         en: 'its products are far too small for the tensor cores: the step is launch-bound, and autocast adds cast kernels',
         zh: '它的矩阵乘法对张量核心来说太小了：训练步受限于内核启动，而 autocast 还增加了类型转换内核',
       },
-      { en: 'the H200 has no bfloat16 tensor cores', zh: 'H200 没有 bfloat16 张量核心' },
+      {
+        en: "bfloat16 autocast checks every step's gradients for overflow, and the checks cost more than the products save",
+        zh: 'bfloat16 autocast 每一步都要检查梯度是否上溢，这些检查的开销超过了矩阵乘法省下的时间',
+      },
     ],
     answer: 'c',
   },
@@ -608,8 +611,14 @@ export const LESSON5: Question[] = [
     minutes: 2,
     choices: [
       { en: 'TF32 stores tensors in 19 bits and halves the memory traffic', zh: 'TF32 用 19 位存储张量，显存流量减半' },
-      { en: 'TF32 turns autocast off', zh: 'TF32 会关闭 autocast' },
-      { en: 'bfloat16 products are slower than TF32 ones', zh: 'bfloat16 乘法比 TF32 乘法慢' },
+      {
+        en: 'bfloat16 products accumulate in bfloat16, so the library splits them into extra passes to stay accurate',
+        zh: 'bfloat16 乘法在 bfloat16 中累加，为保证精度库会把它拆成多趟计算',
+      },
+      {
+        en: 'TF32 already cuts the number of steps training needs, so less time is left to save',
+        zh: 'TF32 已经减少了训练所需的步数，剩下可省的时间不多了',
+      },
       {
         en: 'TF32 already runs the float32 products on tensor cores, with 10-bit mantissa inputs',
         zh: 'TF32 已经让 float32 乘法在张量核心上运行，输入尾数为 10 位',
