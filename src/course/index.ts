@@ -122,6 +122,7 @@ export { FP8_RECIPES, FP8_RECIPE_NOTES, type Fp8Recipe } from './experiments/fp8
 export {
   recipeCastErrors,
   CAST_RECIPES,
+  type CastRecipe,
   GEMM_OPERANDS,
   type GemmOperand,
   type RecipeCastError,

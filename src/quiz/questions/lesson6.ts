@@ -578,8 +578,8 @@ export const LESSON6: Question[] = [
     id: 'l6.c2',
     minutes: 3,
     title: {
-      en: 'Why does a scale per block of 32 values lose less than one scale per tensor on gradients?',
-      zh: '在梯度上，为什么每 32 个数一个缩放因子比整个张量一个损失更小？',
+      en: 'With 4-bit e2m1 elements (MXFP4), why does a scale per block of 32 values lose far less than one scale per tensor on gradients?',
+      zh: '元素只有 4 位（e2m1，即 MXFP4）时，为什么在梯度上每 32 个数一个缩放因子比整个张量一个损失小得多？',
     },
     points: 1,
     // lettered a, b, c, d where they are shown; the answer is the letter
@@ -589,8 +589,8 @@ export const LESSON6: Question[] = [
         zh: '每块的值用更多尾数位舍入',
       },
       {
-        en: "one large value sets a per-tensor scale and pushes the rest of the tensor toward the bottom of the format, while a block scale fits each block's own largest value",
-        zh: '一个大值决定了逐张量缩放因子，把张量的其余部分推向格式下端，而块缩放因子贴合每块自己的最大值',
+        en: "one large value sets a per-tensor scale and pushes the rest of the tensor toward the bottom of e2m1's few values, where they round coarsely or to zero, while a block scale fits each block's own largest value",
+        zh: '一个大值决定了逐张量缩放因子，把张量的其余部分推向 e2m1 寥寥几个值的下端，在那里舍入很粗甚至变成零；而块缩放因子贴合每块自己的最大值',
       },
       {
         en: 'power-of-two scales round exactly',
