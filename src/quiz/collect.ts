@@ -132,19 +132,27 @@ function entriesByStudent(
  * the folder given; either one level down where it holds nothing but one folder that is no student's (a
  * download unzipped into a folder of its name, then zipped again).
  */
-async function downloadFolder(from: string, to: string, lms: Lms): Promise<{ source: string; cleanup(): void }> {
+/** Where a download's submissions are, and the entries of it that could not be written (refused, with why). */
+interface Download {
+  readonly source: string;
+  readonly unwritable: readonly { readonly file: string; readonly reason: string }[];
+  cleanup(): void;
+}
+
+async function downloadFolder(from: string, to: string, lms: Lms): Promise<Download> {
   if (!fs.existsSync(from)) {
     throw new GradingError(`No download at ${from}: give the LMS's download zip, or the folder it was unpacked into.`);
   }
   let source = from;
   let cleanup = (): void => undefined;
+  const unwritable: { file: string; reason: string }[] = [];
   if (!fs.statSync(from).isDirectory()) {
     source = path.join(to, '.download');
     fs.rmSync(source, { recursive: true, force: true });
     fs.mkdirSync(source);
     cleanup = (): void => fs.rmSync(source, { recursive: true, force: true });
     try {
-      await unpackZip(from, source, DOWNLOAD_LIMITS);
+      await unpackZip(from, source, DOWNLOAD_LIMITS, (file, reason) => unwritable.push({ file, reason }));
     } catch (e) {
       cleanup();
       throw e instanceof RefusedArchive ? new GradingError(`The download ${from} was refused: ${e.message}.`) : e;
@@ -156,7 +164,7 @@ async function downloadFolder(from: string, to: string, lms: Lms): Promise<{ sou
     if (!only || !fs.statSync(only).isDirectory() || 'student' in identify(entries[0]!, true, lms)) break;
     source = only;
   }
-  return { source, cleanup };
+  return { source, unwritable, cleanup };
 }
 
 /**
@@ -176,6 +184,7 @@ export async function collectClass(
   const download = await downloadFolder(from, to, lms);
   const students: Student[] = [];
   const { groups, refused } = entriesByStudent(download.source, lms);
+  refused.push(...download.unwritable);
   try {
     for (const { student, entries } of groups.values()) {
       // unpacked beside the class (a hidden folder, never graded), then moved into place whole

@@ -6,11 +6,15 @@
 import { printable } from './printable';
 
 /**
- * A text cell that a spreadsheet would read as a formula (= + - @, or a tab or carriage return before one)
- * starts with ', as OWASP's advice on CSV injection has it; numbers stay numbers. Controls are dropped.
+ * A text cell that a spreadsheet would read as a formula (= + - @ after any white space, or a tab first) starts
+ * with ', as OWASP's advice on CSV injection has it; numbers stay numbers. Controls and invisible characters are
+ * dropped first, so none can hide the formula's first character.
  */
-const defused = (v: string | number): string =>
-  typeof v === 'number' ? String(v) : /^[=+\-@\t\r]/.test(v) ? `'${printable(v)}` : printable(v);
+const defused = (v: string | number): string => {
+  if (typeof v === 'number') return String(v);
+  const s = printable(v);
+  return /^(\s*[=+\-@]|\t)/.test(s) ? `'${s}` : s;
+};
 
 const cell = (v: string | number): string => {
   const s = defused(v);

@@ -404,7 +404,10 @@ export interface BlockParams {
   readonly minimal?: boolean;
 }
 
-/** Lesson 4's block, trained once per grading process (every student's answer is measured on the same block). */
+/**
+ * Lesson 4's block, trained once per judge process (every answer is measured on the same block: training is
+ * seeded). Each judged case runs in a process of its own, so each trains it: about 10 s of CPU.
+ */
 let lessonBlock: Promise<{ block: TransformerBlock; float32: number }> | undefined;
 function trainedBlock(): Promise<{ block: TransformerBlock; float32: number }> {
   lessonBlock ??= trainBlock({ keepBlock: true }).then(async ({ block }) => ({
@@ -439,13 +442,14 @@ const blockKeepsPredicting: Judge<BlockParams> = {
       v === null ||
       !Array.isArray(keep) ||
       !keep.every((op) => p.ops.includes(op as BlockOp)) ||
+      new Set(keep).size !== keep.length || // each op once: the minimal check evaluates the block once per kept op
       typeof v.scaleFirst !== 'boolean'
     )
       return {
         score: 0,
         message: t(
-          `expected { keep: a list of ${p.ops.join(', ')}, scaleFirst: true or false }, got ${show(value)}`,
-          `应为 { keep: ${p.ops.join('、')} 中若干项的列表, scaleFirst: true 或 false }，实际为 ${show(value)}`,
+          `expected { keep: a list of ${p.ops.join(', ')}, each at most once, scaleFirst: true or false }, got ${show(value)}`,
+          `应为 { keep: ${p.ops.join('、')} 中若干项的列表（每项至多一次）, scaleFirst: true 或 false }，实际为 ${show(value)}`,
         ),
       };
     const { block, float32 } = await trainedBlock();

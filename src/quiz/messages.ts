@@ -127,10 +127,10 @@ export const MSG = {
   loadAgain: (detail: Text): Translated =>
     join(t('did not load again after the previous case: ', '上一个用例之后未能重新加载：'), detail),
   threwWhileLoading: t('threw while loading', '加载时抛出了错误'),
-  overBudget: (seconds: string, factor: number): Translated =>
+  overBudget: (seconds: string): Translated =>
     t(
-      `not run: the submission's code used up its ${seconds} s of wall-clock time (${factor} times its limits of CPU time), waiting rather than computing or on a machine too busy to grade`,
-      `未运行：提交的代码用完了 ${seconds} 秒的实际时间（其 CPU 时间上限的 ${factor} 倍），在等待而不是计算，或者机器太忙`,
+      `not run: the submission's code used up its ${seconds} s of wall-clock time (the sum of its limits of CPU time), waiting rather than computing or on a machine too busy to grade`,
+      `未运行：提交的代码用完了 ${seconds} 秒的实际时间（即其各项 CPU 时间上限之和），在等待而不是计算，或者机器太忙`,
     ),
   timedOutTwice: t(
     'not run: two earlier cases of this file ran out of time, so it was not loaded again',
@@ -229,6 +229,8 @@ export const MSG = {
   hidden: t('(hidden)', '（隐藏）'),
   /** A hidden case's name in feedback: the bank's name often states its input. */
   hiddenCase: (n: number): Translated => t(`hidden case ${n}`, `隐藏用例 ${n}`),
+  /** A failed hidden case in the student's feedback, whatever the reason (the instructor's report keeps it). */
+  hiddenFailed: t('failed', '未通过'),
   feedbackFor: (student: string): Translated => t(`Feedback for ${student}`, `${student} 的反馈`),
   score: t('Score', '得分'),
   typeWarnings: t(

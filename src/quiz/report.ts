@@ -4,7 +4,7 @@ import type { QuestionResult, Report } from './grade';
 import { MSG } from './messages';
 import { oneLine } from './printable';
 import { inLang, type Lang } from './text';
-import type { CaseState } from './verdict';
+import type { CaseResult, CaseState } from './verdict';
 
 const pct = (earned: number, points: number): string => `${points ? Math.round((100 * earned) / points) : 0}%`;
 
@@ -103,6 +103,17 @@ function problemLines(
   return lines.length ? [...heading, ...lines] : [];
 }
 
+/**
+ * A case as the student's feedback shows it: a failed hidden case says only that it failed and what it catches.
+ * How it failed (a wrong value, an error, a timeout, memory) is the submission's choice, so a submission that
+ * kept one hidden case's arguments could spell them out in how later ones fail; the instructor's report keeps it.
+ */
+function studentView(c: CaseResult, lang: Lang): CaseResult {
+  if (!c.hidden || c.passed) return c;
+  const failed = c.catches ? MSG.catches(MSG.hiddenFailed, c.catches) : MSG.hiddenFailed;
+  return { ...c, message: inLang(failed, lang) };
+}
+
 /** "l1.q2 hidden case 1: wrong value", "l1.q2 NaN: expected NaN, got 0". */
 function caseLine(q: QuestionResult, c: QuestionResult['cases'][number], lang: Lang): string {
   return `${q.id} ${c.name}${lang === 'zh' ? '：' : ': '}${c.message}`;
@@ -167,7 +178,8 @@ export function feedbackMarkdown(report: Report): string {
     lines.push(`## ${q.id} ${q.title}${colon}${q.earned}/${q.points}`);
     if (q.problem) lines.push(`- ✗ ${q.problem}`);
     else
-      for (const c of q.cases) lines.push(`- ${c.passed ? '✓' : '✗'} ${caseLine(q, c, lang).slice(q.id.length + 1)}`);
+      for (const c of q.cases)
+        lines.push(`- ${c.passed ? '✓' : '✗'} ${caseLine(q, studentView(c, lang), lang).slice(q.id.length + 1)}`);
     lines.push('');
   }
   return lines.join('\n');

@@ -70,8 +70,12 @@ const TIMEOUTS_BEFORE_GIVING_UP = 2;
  *     await runFile(run, limits, budget); // its calls fail once the runs sharing `budget` waited 60 s
  */
 export class WallBudget {
-  /** The budget a submission gets: this many times the sum of its limits of CPU time (loads and calls). */
-  static readonly FACTOR = 3;
+  /**
+   * The budget a submission gets, times the sum of its limits of CPU time (loads and calls), in wall time:
+   * correct code uses a small part of its limits even on a loaded machine, while a submission that stalls holds
+   * a place of the grading pool for all of its budget.
+   */
+  static readonly FACTOR = 1;
   private spentMs = 0;
   constructor(readonly ms: number) {}
   /** The result of `wait`, its wall time counted. */
@@ -131,9 +135,7 @@ export async function runFile(
   let timeouts = 0;
   for (const [index, call] of run.calls.entries()) {
     if (budget.spent || timeouts >= TIMEOUTS_BEFORE_GIVING_UP) {
-      const detail = budget.spent
-        ? MSG.overBudget((budget.ms / 1000).toFixed(1), WallBudget.FACTOR)
-        : MSG.timedOutTwice;
+      const detail = budget.spent ? MSG.overBudget((budget.ms / 1000).toFixed(1)) : MSG.timedOutTwice;
       outcomes.push({ status: 'timeout', detail });
       continue;
     }

@@ -331,7 +331,7 @@ export class Sandbox {
 
   /**
    * The next reply, or how the wait ended: the limit on CPU time (wall time without /proc), a wait of as long
-   * without using the CPU (code waiting for something that never comes), ten times as long at a trickle of
+   * without using the CPU (code waiting for something that never comes), five times as long at a trickle of
    * CPU, a protocol violation, or the end of the process. Any ending but a reply kills the sandbox.
    */
   async next(limit: Limit): Promise<Reply | Ended> {
@@ -340,7 +340,7 @@ export class Sandbox {
     let lastCpu = startCpu;
     let lastBusy = startWall;
     const idleMs = Math.max(limit.cpuMs, 1000);
-    const wallMs = 10 * idleMs;
+    const wallMs = 5 * idleMs;
     for (;;) {
       const first = this.queue.shift();
       if (first) return first;

@@ -75,8 +75,18 @@ async function checkedEntries(zip: yauzl.ZipFile, limits: Limits): Promise<yauzl
   return kept;
 }
 
-/** Unpacks `archive` into the empty folder `dest`, or throws RefusedArchive having written nothing of it. */
-export async function unpackZip(archive: string, dest: string, limits = SUBMISSION_LIMITS): Promise<void> {
+/**
+ * Unpacks `archive` into the empty folder `dest`, or throws RefusedArchive having written nothing of it. Given
+ * `unwritable`, an entry the disk cannot hold (a name too long, a file where a folder must go) is reported to it
+ * and skipped rather than refusing the archive: an LMS download holds many students, and one name must not
+ * stop the others.
+ */
+export async function unpackZip(
+  archive: string,
+  dest: string,
+  limits = SUBMISSION_LIMITS,
+  unwritable?: (entry: string, reason: string) => void,
+): Promise<void> {
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.openPromise(archive, { lazyEntries: true, autoClose: false });
@@ -98,7 +108,9 @@ export async function unpackZip(archive: string, dest: string, limits = SUBMISSI
         // 'wx': never overwrite, so a repeated name cannot replace a file already checked
         await pipeline(await zip.openReadStreamPromise(e), fs.createWriteStream(target, { flags: 'wx' }));
       } catch (err) {
-        throw new RefusedArchive(`${e.fileName} could not be unpacked (${messageOf(err)})`);
+        const reason = `${e.fileName} could not be unpacked (${messageOf(err)})`;
+        if (!unwritable) throw new RefusedArchive(reason);
+        unwritable(e.fileName, reason);
       }
     }
   } finally {

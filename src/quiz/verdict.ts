@@ -33,6 +33,8 @@ export interface CaseResult {
    * answered, an answer a release only records, a case whose file did not load.
    */
   readonly state?: CaseState;
+  /** A hidden case's misconception, what the student's feedback says of it when it fails (never its input). */
+  readonly catches?: string;
   /** The name of the error a public case threw (check() runs a cell's function by itself on a ReferenceError). */
   readonly thrown?: string;
 }
@@ -117,7 +119,12 @@ export function judge(
   lang: Lang = 'en',
   judged?: JudgeOutcome,
 ): CaseResult {
-  const base = { name: caseName(q, c, lang), points: c.points, hidden: c.hidden };
+  const base = {
+    name: caseName(q, c, lang),
+    points: c.points,
+    hidden: c.hidden,
+    ...(c.hidden && c.catches ? { catches: inLang(c.catches, lang) } : {}),
+  };
   const fail = (why: Text): CaseResult => ({ ...base, earned: 0, passed: false, message: inLang(why, lang) });
   switch (outcome.status) {
     case 'timeout':
@@ -160,7 +167,7 @@ export function judge(
 
 /** A judged case's result: its points times the judge's score; a hidden case shows only the grader's words. */
 function judgedResult(
-  base: Pick<CaseResult, 'name' | 'points' | 'hidden'>,
+  base: Pick<CaseResult, 'name' | 'points' | 'hidden' | 'catches'>,
   c: CodeCase,
   j: JudgeOutcome | undefined,
   lang: Lang,

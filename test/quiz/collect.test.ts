@@ -293,3 +293,24 @@ describe("collecting Moodle's default download: a folder per student", function 
     );
   });
 });
+
+describe('a download with a name the disk cannot hold', function () {
+  it("refuses only that entry, and collects everyone else's submission", async () => {
+    const work = tempDir('long-name');
+    const download = path.join(work, 'MP101-Mixed precision-42.zip');
+    // Moodle limits a file name to 255 characters, not bytes: 90 Chinese characters are 270 bytes of UTF-8
+    const long = `Bob Hostile_102_assignsubmission_file/${'提交'.repeat(45)}.zip`;
+    writeZip(download, [
+      { name: 'Ada Lovelace_101_assignsubmission_file/exercises.zip', data: zipBytes(entriesOf(SOLUTIONS)) },
+      { name: long, data: zipBytes(entriesOf(SOLUTIONS)) },
+    ]);
+    try {
+      const { students, refused } = await collectClass(download, path.join(work, 'class'), 'moodle');
+      expect(students.map((s) => s.key)).to.deep.equal(['Ada-Lovelace_101']);
+      const unwritable = refused.find((r) => r.file === long);
+      expect(unwritable?.reason).to.match(/could not be unpacked \(ENAMETOOLONG/);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+});

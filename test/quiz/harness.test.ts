@@ -231,6 +231,11 @@ describe('feedback on hostile text', function () {
       'wrong value',
     ]);
     const md = feedbackMarkdown(report);
+    // the student's feedback does not even say how a hidden case failed: a submission could spell out a hidden
+    // input in how later cases fail (the instructor's report above keeps the reasons)
+    const hiddenLines = md.split('\n').filter((l) => l.startsWith('- ✗ hidden case'));
+    expect(hiddenLines).to.have.length(hidden.length);
+    for (const l of hiddenLines) expect(l).to.match(/^- ✗ hidden case \d+: failed(\. This case catches: [^.]+)?$/);
     for (const arg of hiddenArgs('l1.q2').filter((a) => a >= 100)) expect(md).not.to.include(String(arg));
     expect(md).not.to.match(/exit code|252/);
   });

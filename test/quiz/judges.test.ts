@@ -143,6 +143,10 @@ describe('judges', function () {
     const malformed = verdict(await runJudge(spec, { keep: ['matmul'], scaleFirst: true }));
     expect(malformed.score).to.equal(0);
     expect(inLang(malformed.message, 'en')).to.match(/^expected \{ keep: a list of softmax, layer_norm/);
+    // an op kept twice would cost one more evaluation each: a long list of one op must not hold a grading slot
+    const repeated = verdict(await runJudge(spec, { keep: Array(1000).fill('layer_norm'), scaleFirst: true }));
+    expect(repeated.score).to.equal(0);
+    expect(inLang(repeated.message, 'en')).to.match(/each at most once/);
     expect(verdict(await runJudge(spec, { keep: ['layer_norm'], scaleFirst: true })).score).to.equal(1);
     const more = verdict(await runJudge(spec, { keep: ['layer_norm', 'add'], scaleFirst: true }));
     expect(more.score).to.equal(0.5);

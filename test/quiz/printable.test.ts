@@ -44,6 +44,27 @@ describe('text from a submission, printed or written', function () {
       '-3',
       '2.5',
     ]);
+    // an invisible or control character first must not hide the formula: they are dropped before the test
+    const hidden = [
+      '\u200b=1+1',
+      '\u0000=2',
+      '\u202e+cmd',
+      '\ufeff@SUM(A1)',
+      '\u0085-2+3',
+      ' =1',
+      '\u00ad=x',
+      '\u{e0041}=y',
+    ];
+    expect(parseCsv(toCsv([hidden]))[0]).to.deep.equal([
+      "'=1+1",
+      "'=2",
+      "'+cmd",
+      "'@SUM(A1)",
+      "'-2+3",
+      "' =1",
+      "'=x",
+      "'=y",
+    ]);
   });
 
   it('keeps a student name that holds a line break on the heading line', () => {
