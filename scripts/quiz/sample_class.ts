@@ -96,7 +96,7 @@ const KINDS: Kind[] = [
   {
     name: 'returns-a-bigint',
     files: () => ({
-      'lesson5/index.ts': replaceBody('lesson5/index.ts', 'matmulIntensity', 'return BigInt(m) as unknown as number;'),
+      'lesson5/index.ts': replaceBody('lesson5/index.ts', 'attainableTflops', 'return BigInt(m) as unknown as number;'),
     }),
     zero: (id) => id === 'l5.q2',
     message: /returned a value that cannot be sent back/,
@@ -139,12 +139,12 @@ const SIGNALS: Kind = {
   files: () => ({
     'lesson2/index.ts': replaceBody(
       'lesson2/index.ts',
-      'affineQParams',
+      'observerQParams',
       "process.kill(process.ppid, 'SIGSTOP'); process.kill(-1, 'SIGKILL'); return { scale: 0, zeroPoint: 0 };",
     ),
   }),
   zero: (id) => id === 'l2.q1',
-  message: /quint8 over \[-1, 3\]: threw `Error: kill ESRCH`/,
+  message: /quint8, affine, over \[-1, 3\]: threw `Error: kill ESRCH`/,
 };
 
 /** Every 50th submission hangs while loading lesson 4, and costs the load limit; every 50th from 24 never settles. */
@@ -159,8 +159,8 @@ const WAITS: Kind = {
   files: () => ({
     'lesson6/index.ts': replaceBody(
       'lesson6/index.ts',
-      'delayedScale',
-      'return new Promise<number>(() => undefined) as unknown as number;',
+      'delayedScales',
+      'return new Promise<number[]>(() => undefined) as unknown as number[];',
     ),
   }),
   zero: (id) => id === 'l6.q2',

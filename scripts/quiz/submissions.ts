@@ -25,6 +25,7 @@ export function writeSubmission(dir: string, files: Record<string, string> = {},
 export function replaceBody(file: string, name: string, body: string, preamble = ''): string {
   const source = fs.readFileSync(path.join(SOLUTIONS, file), 'utf8');
   const start = source.indexOf(`export function ${name}(`);
+  if (start < 0) throw new Error(`${file} has no function ${name}: the exercise was renamed?`);
   const open = source.indexOf('{\n', source.indexOf(')', start)) + 2;
   const close = source.indexOf('\n}\n', open);
   return `${preamble}\n${source.slice(0, open)}  ${body}${source.slice(close)}`;

@@ -129,12 +129,12 @@ export const MSG = {
   threwWhileLoading: t('threw while loading', '加载时抛出了错误'),
   overBudget: (seconds: string): Translated =>
     t(
-      `not run: the submission's code used up its ${seconds} s of wall-clock time (the sum of its limits of CPU time), waiting rather than computing or on a machine too busy to grade`,
-      `未运行：提交的代码用完了 ${seconds} 秒的实际时间（即其各项 CPU 时间上限之和），在等待而不是计算，或者机器太忙`,
+      `not run: the submission's code used up its ${seconds} s of wall-clock time (twice the sum of its limits of CPU time), waiting rather than computing or on a machine too busy to grade`,
+      `未运行：提交的代码用完了 ${seconds} 秒的实际时间（其各项 CPU 时间上限之和的两倍），在等待而不是计算，或者机器太忙`,
     ),
   timedOutTwice: t(
-    'not run: two earlier cases of this file ran out of time, so it was not loaded again',
-    '未运行：这个文件之前已有两个用例超时，所以没有再次加载',
+    'not run: two earlier cases of this function ran out of time, so it was not called again',
+    '未运行：这个函数之前已有两个用例超时，所以没有再调用它',
   ),
 
   // limits and endings (sandbox.ts, runner.ts, in_process.ts)

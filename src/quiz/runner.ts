@@ -4,7 +4,8 @@
  * file is loaded once, under its own limit: a file that hangs, throws, exits or runs out of memory while
  * loading is one load failure, and none of its cases waits for a timeout. Each call has a limit of CPU time;
  * after a timeout, a crash or a message the protocol does not allow, the remaining calls run in a fresh
- * sandbox, but after a second timeout the file is not loaded again: its remaining calls fail. The limits count
+ * sandbox, but after a function's second timeout its remaining calls fail rather than load the file again (a
+ * hang in one exercise costs that exercise, not the others of the file). The limits count
  * CPU time, so code that mostly sleeps could hold a sandbox long in wall time: a submission's runs share a
  * wall-clock budget (WallBudget), after which their remaining calls fail. Nothing a sandbox does makes this
  * throw; a sandbox that cannot start is a GradingError.
@@ -58,7 +59,7 @@ export interface FileOutcome {
 
 type Result = Extract<Reply, { type: 'result' }>;
 
-/** Timeouts after which a file's remaining calls fail rather than load it again (each load may take long). */
+/** A function's timeouts after which its remaining calls fail rather than load the file again (a load may take long). */
 const TIMEOUTS_BEFORE_GIVING_UP = 2;
 
 /**
@@ -71,11 +72,12 @@ const TIMEOUTS_BEFORE_GIVING_UP = 2;
  */
 export class WallBudget {
   /**
-   * The budget a submission gets, times the sum of its limits of CPU time (loads and calls), in wall time:
-   * correct code uses a small part of its limits even on a loaded machine, while a submission that stalls holds
-   * a place of the grading pool for all of its budget.
+   * The budget a submission gets, times the sum of its limits of CPU time (loads and calls), in wall time.
+   * Correct code uses a small part of its limits even on a loaded machine; twice leaves room for a file that
+   * times out on every case and is loaded again after each, while a submission that stalls holds a place of the
+   * grading pool for minutes at most.
    */
-  static readonly FACTOR = 1;
+  static readonly FACTOR = 2;
   private spentMs = 0;
   constructor(readonly ms: number) {}
   /** The result of `wait`, its wall time counted. */
@@ -132,9 +134,10 @@ export async function runFile(
 ): Promise<FileOutcome> {
   const outcomes: CallOutcome[] = [];
   let box: Sandbox | undefined;
-  let timeouts = 0;
+  const timeouts = new Map<string, number>(); // by function
+  const timedOut = (call: Call): void => void timeouts.set(call.export, (timeouts.get(call.export) ?? 0) + 1);
   for (const [index, call] of run.calls.entries()) {
-    if (budget.spent || timeouts >= TIMEOUTS_BEFORE_GIVING_UP) {
+    if (budget.spent || (timeouts.get(call.export) ?? 0) >= TIMEOUTS_BEFORE_GIVING_UP) {
       const detail = budget.spent ? MSG.overBudget((budget.ms / 1000).toFixed(1)) : MSG.timedOutTwice;
       outcomes.push({ status: 'timeout', detail });
       continue;
@@ -143,7 +146,7 @@ export async function runFile(
       const started = await loaded(run, limits, budget);
       if (!(started instanceof Sandbox)) {
         if (index === 0) return { loadFailure: started, outcomes };
-        if (started.status === 'timeout') timeouts++;
+        if (started.status === 'timeout') timedOut(call);
         const detail = started.status === 'error' ? MSG.threwWhileLoading : started.detail!;
         outcomes.push({ status: 'crash', detail: MSG.loadAgain(detail) });
         continue;
@@ -152,7 +155,7 @@ export async function runFile(
     }
     box.send({ type: 'call', index, export: call.export, args: toWire(call.args) });
     const reply = await budget.timed(box.next({ cpuMs: limits.timeoutMs, what: MSG.finish }));
-    if (reply.type === 'timeout') timeouts++;
+    if (reply.type === 'timeout') timedOut(call);
     if (reply.type === 'result' && reply.index === index) {
       outcomes.push(outcomeOf(reply));
       continue;

@@ -24,9 +24,12 @@ describe('a submission that records the arguments it is called with', function (
         /(export function formatLimits\(expBits: number, manBits: number\): Limits \{\n)/,
         `$1  seen.push([expBits, manBits]);\n`,
       )
-      .replace(/(export function decodeFloat16\(bits: number\): number \{\n)/, `$1  seen.push(bits);\n`)
       .replace(
-        /(export function storageBytes\(count: number, bits: number\): number \{\n)/,
+        /(export function decodeFloat\(bits: number, spec: SmallFloatSpec\): number \{\n)/,
+        `$1  seen.push(bits);\n`,
+      )
+      .replace(
+        /(export function roundToFormat\(x: number, expBits: number, manBits: number\): number \{\n)/,
         "$1  if (seen.length) throw new Error('SEEN ' + JSON.stringify(seen));\n",
       );
     expect(source.match(/seen\./g), 'the attack is in place').to.have.length(3);
@@ -44,9 +47,15 @@ describe('a submission that records the arguments it is called with', function (
     expect(thrown.join('\n'), 'the public case threw what it saw').to.match(/SEEN/);
     const cases = (id: string): CodeQuestion['cases'] =>
       (loadQuestions().find((q) => q.id === id) as CodeQuestion).cases;
-    const publicArgs = [...cases('l1.q1'), ...cases('l1.q2')]
-      .filter((c) => !c.hidden)
-      .map((c) => JSON.stringify(c.args.length === 1 ? c.args[0] : c.args));
+    // what the attack records: l1.q1's two arguments, l1.q2's bit pattern
+    const publicArgs = [
+      ...cases('l1.q1')
+        .filter((c) => !c.hidden)
+        .map((c) => JSON.stringify(c.args)),
+      ...cases('l1.q2')
+        .filter((c) => !c.hidden)
+        .map((c) => JSON.stringify(c.args[0])),
+    ];
     for (const message of thrown) {
       const seen = JSON.parse(/SEEN (\[.*\])/.exec(message.replace(/`/g, ''))?.[1] ?? '[]') as unknown[];
       for (const arg of seen)

@@ -19,7 +19,7 @@ describe('hints per mistake', function () {
     const halfGap = await checkResult('l1.q4', (_w: number, _e: number, m: number) => 2 ** -m / 2);
     expect(hintsOf(halfGap.cases[0]!.message))
       .to.have.length(1)
-      .and.match(/^Half the gap is a tie/);
+      .and.match(/^Half the gap \(half an ulp\) is a tie/);
     expect(halfGap.cases[0]!.message).to.match(/^expected 0\.0078125, got 0\.00390625\. Hint: /);
     const unknown = await checkResult('l1.q4', () => 0.5);
     expect(unknown.cases[0]!.message).to.equal('expected 0.0078125, got 0.5');
@@ -98,7 +98,7 @@ describe('hints per mistake', function () {
       (w: number, _e: number, m: number) => 2 ** (Math.floor(Math.log2(Math.abs(w))) - m) / 2,
       { lang: 'zh' },
     );
-    expect(r.cases[0]!.message).to.match(/^应为 0.0078125，实际为 0.00390625。提示：半个间距是平局/);
+    expect(r.cases[0]!.message).to.match(/^应为 0.0078125，实际为 0.00390625。提示：半个间距（半个末位单位）是平局/);
     expect(r.cases[4]!.message).to.match(/^结果不对。本用例针对的错误：值为零的权重（次正规数的间距）。提示：/);
   });
 });

@@ -28,19 +28,43 @@ let nextId = 0;
 const newId = (): string => `mp-${process.pid}-${Date.now().toString(36)}-${nextId++}`;
 
 /**
+ * The least time between two writes of one display: tslab sends each on a zeromq socket without waiting, and
+ * zeromq refuses a send while the last is in flight (EBUSY, an error that kills the kernel).
+ */
+const MIN_UPDATE_MS = 100;
+
+/**
  * A display that can be replaced in place (as tslab.newDisplay does), with several MIME types in one bundle.
- * `show` returns false outside a kernel.
+ * Updates come at most every MIN_UPDATE_MS: one that comes sooner waits, replaced by any later one, so the last
+ * bundle shown is always the last one given. `show` returns false outside a kernel.
  */
 export class LiveDisplay {
   private readonly id = newId();
   private shown = false;
+  private lastWrite = 0;
+  /** The bundle an update waits to show, replaced by any later one. */
+  private pending: MimeBundle | undefined;
 
   show(bundle: MimeBundle): boolean {
     const write = kernelWriter();
     if (!write) return false;
+    const wait = this.lastWrite + MIN_UPDATE_MS - Date.now();
+    if (this.pending) this.pending = bundle;
+    else if (this.shown && wait > 0) {
+      this.pending = bundle;
+      setTimeout(() => {
+        const latest = this.pending!;
+        this.pending = undefined;
+        this.write(write, latest);
+      }, wait);
+    } else this.write(write, bundle);
+    return true;
+  }
+
+  private write(write: WriteDisplayData, bundle: MimeBundle): void {
     write({ data: bundle, metadata: {}, transient: { display_id: this.id } }, this.shown);
     this.shown = true;
-    return true;
+    this.lastWrite = Date.now();
   }
 }
 
