@@ -1,6 +1,7 @@
 /**
- * The lessons in a real JupyterLab, driven by headless Chromium (playwright-core): each lesson opens, runs
- * all its cells, and shows no error; every plotly figure the kernel sent is drawn; so does the first Chinese
+ * The lessons in a real JupyterLab, driven by headless Chromium (playwright-core), with the stub exercises a
+ * student starts from: each lesson opens, runs all its cells, and shows no error; every check() cell reports and
+ * no exercise scores before it is solved; every plotly figure the kernel sent is drawn; so does the first Chinese
  * lesson (notebooks/zh/), whose check() cells answer in Chinese. Screenshots go to out/screenshots. Skips, and
  * says why, without a Python with JupyterLab or without Chromium.
  */
@@ -10,7 +11,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { courseCopy, jupyterEnv, jupyterPython, LESSONS, readNotebook, ROOT, ZH_LESSONS } from './course';
+import { checkScores, courseCopy, jupyterEnv, jupyterPython, LESSONS, readNotebook, ROOT, ZH_LESSONS } from './course';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = path.join(ROOT, 'out', 'screenshots');
@@ -174,6 +175,13 @@ describe('lessons in JupyterLab, in headless Chromium', function () {
     expect(sent, 'figures in the saved notebook').to.be.greaterThan(0);
     expect(state.plots, 'figures drawn (svg.main-svg)').to.equal(sent);
     expect(pageErrors, 'errors thrown in the page').to.deep.equal([]);
+    // the stubs: every check() cell reports, and no exercise scores before it is solved
+    const scores = checkScores(saved);
+    expect(scores.length, 'check() reports shown').to.be.at.least(4);
+    expect(
+      scores.filter((s) => s.id.includes('.q') && s.earned !== 0),
+      'stubs that score',
+    ).to.deep.equal([]);
     return JSON.stringify(saved.cells.map((c) => c.outputs ?? []));
   }
 

@@ -99,3 +99,13 @@ export function executeNotebooks(
   const runs = fs.existsSync(summary) ? (JSON.parse(fs.readFileSync(summary, 'utf8')) as NotebookRun[]) : [];
   return { status: r.status, runs, output: r.stdout + r.stderr };
 }
+
+/** Scores in an executed notebook: the "<b>l1.q1 title: 4/4</b>" headlines that check() displays. */
+export function checkScores(notebook: Notebook): { id: string; earned: number; points: number }[] {
+  const text = JSON.stringify(notebook.cells.map((c) => c.outputs ?? []));
+  return [...text.matchAll(/<b>(l\d\.[qc]\d) .*?: (\d+)\/(\d+)<\/b>/g)].map((m) => ({
+    id: m[1]!,
+    earned: Number(m[2]),
+    points: Number(m[3]),
+  }));
+}

@@ -1,7 +1,7 @@
 /**
- * Every lesson runs top to bottom through the Jupyter protocol (nbclient) on the course kernel: once with
- * the stub exercises a student starts from, once with the reference solutions in their place, and then each
- * Chinese lesson (notebooks/zh/) with the solutions, in the same copy of the course: they share the English
+ * Every lesson runs top to bottom through the Jupyter protocol (nbclient) on the course kernel with the
+ * reference solutions in place of the exercises (the browser test runs them with the stub exercises a student
+ * starts from), and then each Chinese lesson (notebooks/zh/) with the solutions, in the same copy of the course: they share the English
  * lessons' code, so their training runs come from the run cache the English ones filled, and only their run
  * time is added. Skips, and says why, where no Python with Jupyter is installed (scripts/setup-python.sh makes
  * one; CI always does).
@@ -14,6 +14,7 @@ import {
   courseCopy,
   executeNotebooks,
   jupyterEnv,
+  checkScores,
   jupyterPython,
   LESSONS,
   readNotebook,
@@ -37,16 +38,6 @@ function report(runs: NotebookRun[], what = 'lessons'): string {
   return [...lines, `all ${runs.length} ${what}: ${total.toFixed(0)} s (${(total / 60).toFixed(1)} min)`].join('\n');
 }
 
-/** Scores in an executed notebook: the "<b>l1.q1 title: 4/4</b>" headlines that check() displays. */
-function checkScores(file: string): { id: string; earned: number; points: number }[] {
-  const text = JSON.stringify(readNotebook(file).cells.map((c) => c.outputs ?? []));
-  return [...text.matchAll(/<b>(l\d\.[qc]\d) .*?: (\d+)\/(\d+)<\/b>/g)].map((m) => ({
-    id: m[1]!,
-    earned: Number(m[2]),
-    points: Number(m[3]),
-  }));
-}
-
 /**
  * The Chinese lessons, executed in `course` after its English ones: full marks, and check() speaking Chinese (the
  * kernel reads the notebook's folder). Prints their time, the cost of running the Chinese edition too.
@@ -63,7 +54,7 @@ function executeChinese(python: string, course: string): void {
   console.log(report(runs, 'Chinese lessons').replace(/^/gm, '      '));
   expect(status, output).to.equal(0);
   for (const l of ZH_LESSONS) {
-    const scores = checkScores(path.join(out, path.basename(l)));
+    const scores = checkScores(readNotebook(path.join(out, path.basename(l))));
     expect(scores.length, `${l}: check() reports shown`).to.be.at.least(4);
     expect(
       scores.filter((s) => s.earned !== s.points),
@@ -83,32 +74,23 @@ describe('lessons executed through Jupyter (nbclient)', function () {
     }
   });
 
-  for (const exercises of ['exercises', 'solutions'] as const) {
-    it(`every cell of every lesson runs, with ${exercises === 'exercises' ? 'the stub exercises' : 'the solutions'}`, () => {
-      const python = (found as { python: string }).python;
-      const course = courseCopy(exercises);
-      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-executed-'));
-      const notebooks = LESSONS.map((l) => path.join(course, 'notebooks', l));
-      const { status, runs, output } = executeNotebooks(python, jupyterEnv(), notebooks, out);
-      console.log(report(runs).replace(/^/gm, '      '));
-      expect(status, output).to.equal(0);
-      expect(runs.map((r) => r.notebook)).to.deep.equal(LESSONS);
-      const scores = LESSONS.flatMap((l) => checkScores(path.join(out, l)));
-      expect(scores.length, 'check() reports shown').to.be.at.least(LESSONS.length * 4);
-      if (exercises === 'solutions') {
-        expect(
-          scores.filter((s) => s.earned !== s.points),
-          'checks without full marks',
-        ).to.deep.equal([]);
-        executeChinese(python, course);
-      } else {
-        expect(
-          scores.filter((s) => s.id.includes('.q') && s.earned !== 0),
-          'stubs that score',
-        ).to.deep.equal([]);
-      }
-    });
-  }
+  it('every cell of every lesson runs, with the solutions, and every check() gives full marks', () => {
+    const python = (found as { python: string }).python;
+    const course = courseCopy('solutions');
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-executed-'));
+    const notebooks = LESSONS.map((l) => path.join(course, 'notebooks', l));
+    const { status, runs, output } = executeNotebooks(python, jupyterEnv(), notebooks, out);
+    console.log(report(runs).replace(/^/gm, '      '));
+    expect(status, output).to.equal(0);
+    expect(runs.map((r) => r.notebook)).to.deep.equal(LESSONS);
+    const scores = LESSONS.flatMap((l) => checkScores(readNotebook(path.join(out, l))));
+    expect(scores.length, 'check() reports shown').to.be.at.least(LESSONS.length * 4);
+    expect(
+      scores.filter((s) => s.earned !== s.points),
+      'checks without full marks',
+    ).to.deep.equal([]);
+    executeChinese(python, course);
+  });
 
   it("runs wasm's threaded build in the kernel where MP_WASM_THREADS asks for it", () => {
     const python = (found as { python: string }).python;
