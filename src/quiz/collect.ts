@@ -127,11 +127,6 @@ function entriesByStudent(
   return { groups, refused };
 }
 
-/**
- * The folder holding a download's entries: a download zip unpacked (checked as a whole) beside the class, or
- * the folder given; either one level down where it holds nothing but one folder that is no student's (a
- * download unzipped into a folder of its name, then zipped again).
- */
 /** Where a download's submissions are, and the entries of it that could not be written (refused, with why). */
 interface Download {
   readonly source: string;
@@ -139,6 +134,11 @@ interface Download {
   cleanup(): void;
 }
 
+/**
+ * The folder holding a download's entries: a download zip unpacked (checked as a whole) beside the class, or
+ * the folder given; either one level down where it holds nothing but one folder that is no student's (a
+ * download unzipped into a folder of its name, then zipped again).
+ */
 async function downloadFolder(from: string, to: string, lms: Lms): Promise<Download> {
   if (!fs.existsSync(from)) {
     throw new GradingError(`No download at ${from}: give the LMS's download zip, or the folder it was unpacked into.`);

@@ -59,7 +59,7 @@ export interface FileOutcome {
 
 type Result = Extract<Reply, { type: 'result' }>;
 
-/** A function's timeouts after which its remaining calls fail rather than load the file again (a load may take long). */
+/** A function's timeouts after which its remaining calls fail, rather than load the file again (loads take long). */
 const TIMEOUTS_BEFORE_GIVING_UP = 2;
 
 /**
