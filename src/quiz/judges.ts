@@ -405,12 +405,12 @@ export interface BlockParams {
 }
 
 /**
- * Lesson 4's block, trained once per judge process (every answer is measured on the same block: training is
- * seeded). Each judged case runs in a process of its own, so each trains it: about 10 s of CPU.
+ * Lesson 4's block, the same for every answer: training is seeded, and the course's cache keeps it, so only the
+ * first judge process (each judged case runs in one of its own) trains it, for about 10 s of CPU.
  */
 let lessonBlock: Promise<{ block: TransformerBlock; float32: number }> | undefined;
 function trainedBlock(): Promise<{ block: TransformerBlock; float32: number }> {
-  lessonBlock ??= trainBlock({ keepBlock: true }).then(async ({ block }) => ({
+  lessonBlock ??= trainBlock({ keepBlock: true, cache: true }).then(async ({ block }) => ({
     block: block!,
     float32: (await evaluateBlock(block!, new Precision('float32'))).accuracy,
   }));

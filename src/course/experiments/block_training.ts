@@ -13,6 +13,7 @@ import { LossScaleOptimizer } from '../../mp/amp/optimizer';
 import type { CastRule } from '../../mp/amp/autocast';
 import { checkOptionKeys } from '../../mp/errors';
 import { Precision, TransformerBlock, type BlockOp } from '../models/transformer_block';
+import { cacheEntry, FORMAT, readEntry, weightsFromText, weightsToText, writeEntry } from './run_cache';
 
 /** The task and the recipe every block run takes its defaults from. */
 export const REVERSAL_TASK = {
@@ -100,6 +101,11 @@ export interface BlockTrainOptions {
   /** Called every `every` steps with the step and its loss (a read back). */
   readonly onStep?: (step: number, loss: number) => void;
   readonly every?: number;
+  /**
+   * Keep the run in the course's cache (`.cache/blocks/`, or `dir`), keyed by these options and the library, and
+   * return it from there next time, weights included: training is seeded, so it is the block training gives.
+   */
+  readonly cache?: boolean | { readonly dir: string };
 }
 
 export interface BlockRun {
@@ -124,7 +130,17 @@ function scalerFor(option: BlockTrainOptions['lossScale'], needs: boolean): Loss
   return new DynamicLossScaler();
 }
 
-/** Trains a fresh block on sequence reversal and measures it on held-out sequences. */
+interface BlockEntry {
+  readonly format: typeof FORMAT;
+  readonly key: Record<string, unknown>;
+  readonly result: Omit<BlockRun, 'block'>;
+  readonly weights: { readonly shape: number[]; readonly float32: string }[];
+}
+
+/**
+ * Trains a fresh block on sequence reversal and measures it on held-out sequences; with `cache`, returns the
+ * run kept from an earlier call with the same options, replaying its losses to onStep.
+ */
 export async function trainBlock(options: BlockTrainOptions = {}): Promise<BlockRun> {
   checkOptionKeys('trainBlock', options, [
     'policy',
@@ -136,17 +152,51 @@ export async function trainBlock(options: BlockTrainOptions = {}): Promise<Block
     'keepBlock',
     'onStep',
     'every',
+    'cache',
   ]);
-  const { policy = 'mixed_float16', changes = {}, steps = REVERSAL_TASK.steps, seed = 0, every = 10 } = options;
+  if (!options.cache) return train(options);
+  const { seed } = settled(options);
+  const what = { name: 'cache', value: options.cache };
+  const dir = typeof options.cache === 'object' ? options.cache.dir : undefined;
+  const { file, key: whole } = cacheEntry('blocks', { run: 'trainBlock', ...settled(options) }, what, dir);
+  const stored = readEntry<BlockEntry>(file, whole);
+  if (stored) {
+    for (const { step, loss } of stored.result.losses) options.onStep?.(step, loss);
+    if (!options.keepBlock) return stored.result;
+    const { vocab, length, dim } = REVERSAL_TASK;
+    const block = new TransformerBlock({ vocab, length, dim, seed });
+    const values = weightsFromText(stored.weights);
+    block.variables.forEach((v, i) => v.assign(values[i]!));
+    tf.dispose(values);
+    return { ...stored.result, block };
+  }
+  const { block, ...result } = await train({ ...options, keepBlock: true });
+  writeEntry<BlockEntry>(file, { format: FORMAT, key: whole, result, weights: await weightsToText(block!.variables) });
+  if (options.keepBlock) return { ...result, block };
+  block!.dispose();
+  return result;
+}
+
+/** A run's settings, defaults filled in: what the run does, and what keys its cache entry. */
+function settled(options: BlockTrainOptions) {
+  return {
+    policy: options.policy ?? 'mixed_float16',
+    changes: options.changes ?? {},
+    lossScale: options.lossScale,
+    steps: options.steps ?? REVERSAL_TASK.steps,
+    learningRate: options.learningRate ?? REVERSAL_TASK.learningRate,
+    seed: options.seed ?? 0,
+    every: options.every ?? 10,
+  };
+}
+
+async function train(options: BlockTrainOptions): Promise<BlockRun> {
+  const { policy, changes, lossScale, steps, learningRate, seed, every } = settled(options);
   const p = new Precision(policy, changes);
   const { vocab, length, dim } = REVERSAL_TASK;
   const block = new TransformerBlock({ vocab, length, dim, seed });
-  const scaler = scalerFor(options.lossScale, p.policy.needsLossScaling);
-  const optimizer = new LossScaleOptimizer(
-    tf.train.adam(options.learningRate ?? REVERSAL_TASK.learningRate),
-    scaler,
-    p.policy.variable,
-  );
+  const scaler = scalerFor(lossScale, p.policy.needsLossScaling);
+  const optimizer = new LossScaleOptimizer(tf.train.adam(learningRate), scaler, p.policy.variable);
   const rand = seedrandom.alea(`reversal-${seed}`);
   const losses: { step: number; loss: number }[] = [];
   const start = performance.now();

@@ -1,6 +1,7 @@
 /**
  * Finished MNIST runs kept on disk (`.cache/runs/` in the course folder, git-ignored), so that a baseline one
- * lesson trains is reused by the next instead of trained again. An entry is keyed by everything that decides
+ * lesson trains is reused by the next instead of trained again; cacheEntry, readEntry and writeEntry keep other
+ * trained results the same way (lesson 4's block, in `.cache/blocks/`). An entry is keyed by everything that decides
  * the run's numbers: its options (policy, recipe, subset, loss scaling, how often the loss is read), the
  * backend, tfjs's version and a digest of the library's sources (src/mp, src/course), so an edit to the
  * library starts a new entry. It holds the result, the trained weights and the progress reports, so a cached
@@ -19,7 +20,8 @@ import type { Progress } from './epochs';
 import type { TrainOptions, TrainResult } from './train_options';
 
 const COURSE_NAME = 'mixed-precision-course';
-const FORMAT = 1;
+/** The cache's format: an entry of another format is trained again. */
+export const FORMAT = 1;
 
 interface Entry {
   readonly format: typeof FORMAT;
@@ -65,7 +67,7 @@ const toJson = (x: unknown): string =>
 const fromJson = (s: string): unknown =>
   JSON.parse(s, (_, v) => (v === 'NaN' || v === 'Infinity' || v === '-Infinity' ? Number(v) : v));
 
-function keyOf(options: TrainOptions, root: string): Record<string, unknown> {
+function keyOf(options: TrainOptions): Record<string, unknown> {
   if (typeof options.lossScale === 'object') {
     throw new OptionError(
       'cache keys a run by its options, and a LossScaler object has no key: pass lossScale as ' +
@@ -86,26 +88,75 @@ function keyOf(options: TrainOptions, root: string): Record<string, unknown> {
     epsilon: options.epsilon ?? null,
     weightUpdate: options.weightUpdate ?? 'nearest',
     progressEvery: options.progressEvery ?? null,
-    backend: tf.getBackend(),
-    tfjs: tf.version.tfjs,
-    library: librarySources(root),
   };
 }
 
-function entryFile(options: TrainOptions): { file: string; key: Record<string, unknown> } {
+/**
+ * The file of the course's cache folder `.cache/<kind>/` (or `dir`) for a result keyed by `key`, and the whole
+ * key: `key` plus what decides every result, the backend, tfjs's version and the library's sources. `what`
+ * names the option that asked for the cache, for the error outside a course folder.
+ */
+export function cacheEntry(
+  kind: string,
+  key: Record<string, unknown>,
+  what: { readonly name: string; readonly value: unknown },
+  dir?: string,
+): { file: string; key: Record<string, unknown> } {
   const root = courseRoot();
   if (!root) {
     throw new OptionError(
-      `cache needs the course folder (a package.json named ${COURSE_NAME} at or above ${process.cwd()}), ` +
+      `${what.name} needs the course folder (a package.json named ${COURSE_NAME} at or above ${process.cwd()}), ` +
         'whose sources key its entries.',
-      'cache',
-      options.cache,
+      what.name,
+      what.value,
     );
   }
-  const key = keyOf(options, root);
-  const dir = typeof options.cache === 'object' ? options.cache.dir : path.join(root, '.cache', 'runs');
-  const name = crypto.createHash('sha256').update(toJson(key)).digest('hex').slice(0, 32);
-  return { file: path.join(dir, `${name}.json`), key };
+  const whole = { ...key, backend: tf.getBackend(), tfjs: tf.version.tfjs, library: librarySources(root) };
+  const name = crypto.createHash('sha256').update(toJson(whole)).digest('hex').slice(0, 32);
+  return { file: path.join(dir ?? path.join(root, '.cache', kind), `${name}.json`), key: whole };
+}
+
+/** A cache entry's stored value (NaN and ±Infinity kept), if the file holds one made under exactly `key`. */
+export function readEntry<T extends { readonly format: number; readonly key: Record<string, unknown> }>(
+  file: string,
+  key: Record<string, unknown>,
+): T | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  const entry = fromJson(fs.readFileSync(file, 'utf8')) as T;
+  return entry.format === FORMAT && toJson(entry.key) === toJson(key) ? entry : undefined;
+}
+
+/** Stores a cache entry whole or not at all (written aside, then renamed), so a reader never sees half of one. */
+export function writeEntry<T extends { readonly format: number; readonly key: Record<string, unknown> }>(
+  file: string,
+  entry: T,
+): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, toJson(entry));
+  fs.renameSync(tmp, file);
+}
+
+/** Float32 weights as base64 text, and back: what an entry stores of a model. */
+export async function weightsToText(
+  weights: readonly tf.Tensor[],
+): Promise<{ readonly shape: number[]; readonly float32: string }[]> {
+  return Promise.all(
+    weights.map(async (w) => ({ shape: w.shape, float32: Buffer.from((await w.data()).buffer).toString('base64') })),
+  );
+}
+export function weightsFromText(
+  weights: readonly { readonly shape: number[]; readonly float32: string }[],
+): tf.Tensor[] {
+  return weights.map((w) => {
+    const bytes = Buffer.from(w.float32, 'base64');
+    return tf.tensor(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4), w.shape);
+  });
+}
+
+function entryFile(options: TrainOptions): { file: string; key: Record<string, unknown> } {
+  const dir = typeof options.cache === 'object' ? options.cache.dir : undefined;
+  return cacheEntry('runs', keyOf(options), { name: 'cache', value: options.cache }, dir);
 }
 
 function restore(entry: Entry, options: TrainOptions, file: string): TrainResult {
@@ -113,10 +164,7 @@ function restore(entry: Entry, options: TrainOptions, file: string): TrainResult
   const cache = { hit: true, file, trainedAt: entry.trainedAt };
   if (!options.keepModel) return { ...entry.result, cache };
   const model = buildMlp(options.policy ?? 'float32', { seed: seedRecipe(options).seed });
-  const values = entry.weights.map((w) => {
-    const bytes = Buffer.from(w.float32, 'base64');
-    return tf.tensor(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4), w.shape);
-  });
+  const values = weightsFromText(entry.weights);
   model.setWeights(values);
   tf.dispose(values);
   return { ...entry.result, cache, model };
@@ -131,28 +179,17 @@ export async function cachedRun(
   train: (options: TrainOptions) => Promise<TrainResult>,
 ): Promise<TrainResult> {
   const { file, key } = entryFile(options);
-  if (fs.existsSync(file)) {
-    const entry = fromJson(fs.readFileSync(file, 'utf8')) as Entry;
-    if (entry.format === FORMAT && toJson(entry.key) === toJson(key)) return restore(entry, options, file);
-  }
+  const stored = readEntry<Entry>(file, key);
+  if (stored) return restore(stored, options, file);
   const progress: Progress[] = [];
   const onProgress = (p: Progress): void => {
     progress.push(p);
     options.onProgress?.(p);
   };
   const { model, ...result } = await train({ ...options, keepModel: true, onProgress });
-  const weights = await Promise.all(
-    model!.getWeights().map(async (w) => ({
-      shape: w.shape,
-      float32: Buffer.from((await w.data()).buffer).toString('base64'),
-    })),
-  );
+  const weights = await weightsToText(model!.getWeights());
   const trainedAt = new Date().toISOString();
-  const entry: Entry = { format: FORMAT, trainedAt, key, result, weights, progress };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, toJson(entry));
-  fs.renameSync(tmp, file);
+  writeEntry<Entry>(file, { format: FORMAT, trainedAt, key, result, weights, progress });
   if (!options.keepModel) model!.dispose();
   return { ...result, cache: { hit: false, file, trainedAt }, ...(options.keepModel ? { model } : {}) };
 }

@@ -1,6 +1,7 @@
 /**
  * trainMnist's run cache: a cached run hands back exactly what a fresh run returns (the same weights digest,
  * the same numbers, the same progress reports), and any option that changes the numbers changes the entry.
+ * trainBlock's cache does the same for lesson 4's block.
  */
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
@@ -12,6 +13,7 @@ import {
   describeCache,
   DynamicLossScaler,
   OptionError,
+  trainBlock,
   trainMnist,
   useBackend,
   type Progress,
@@ -106,5 +108,37 @@ describe('trainMnist with the run cache', function () {
       error = e;
     }
     expect(error).to.be.instanceOf(OptionError).and.have.property('option', 'lossScale');
+  });
+});
+
+describe('trainBlock with the cache', function () {
+  this.timeout(300_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-blocks-'));
+  const options = { steps: 20, every: 5, keepBlock: true, cache: { dir } } as const;
+  const digest = async (variables: readonly tf.Variable[]): Promise<string> => {
+    const hash = crypto.createHash('sha256');
+    for (const v of variables) hash.update(Buffer.from((await v.data()).buffer));
+    return hash.digest('hex');
+  };
+
+  before(async () => {
+    await useBackend('wasm');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('hands back the block it trained, bit for bit, with its losses replayed, and trains again for other options', async () => {
+    const fresh = await trainBlock(options);
+    const steps: number[] = [];
+    const kept = await trainBlock({ ...options, onStep: (step) => steps.push(step) });
+    expect(await digest(kept.block!.variables)).to.equal(await digest(fresh.block!.variables));
+    const { block: _a, ...a } = fresh;
+    const { block: _b, ...b } = kept;
+    expect(b).to.deep.equal(a);
+    expect(steps).to.deep.equal(fresh.losses.map((l) => l.step));
+    expect(fs.readdirSync(dir)).to.have.length(1);
+    const other = await trainBlock({ ...options, seed: 1 });
+    expect(fs.readdirSync(dir)).to.have.length(2);
+    expect(await digest(other.block!.variables)).not.to.equal(await digest(fresh.block!.variables));
+    for (const r of [fresh, kept, other]) r.block!.dispose();
   });
 });
