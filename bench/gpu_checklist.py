@@ -12,16 +12,14 @@ figures (h200_speed.json); this script measures what explains them:
     python bench/gpu_checklist.py --out notebooks/data/gpu_checklist.json       # on the GPU host
     python bench/gpu_checklist.py --quick --device cpu --out /tmp/smoke.json     # a smoke run, on any machine
 
-Needs only Python, torch and numpy. Like gpu_torch.py (whose clock and models it shares), a part that fails is
+Needs only Python, torch and numpy. Like gpu_torch.py (whose driver, clock and models it shares), a part that fails is
 recorded under "skipped", and the file is rewritten after every part.
 """
-import json
 import sys
-import time
 
 import torch
 
-from gpu_torch import Clock, header, mlp, parse_args, sig, skip, step_fn, tf32, uniform
+from gpu_torch import mlp, run, sig, step_fn, tf32, uniform
 
 SCHEMA = 1
 # name -> (autocast dtype, TF32 on): the float32 baseline both without and with TF32, and bfloat16 autocast
@@ -159,33 +157,7 @@ def profile_part(out, clock, device, quick):
 
 
 def main(argv):
-    args = parse_args(argv)
-    if args.device == "cuda" and not torch.cuda.is_available():
-        sys.exit("No CUDA device: run on the GPU host, or pass --device cpu for a smoke run.")
-    clock = Clock(args.device, args.quick)
-    tf32(False)
-    out = header(args, clock)
-    out["schema"] = SCHEMA
-    out["command"] = "python bench/gpu_checklist.py " + " ".join(argv)
-
-    def save():
-        text = json.dumps(out, indent=1, ensure_ascii=False) + "\n"
-        if args.out:
-            with open(args.out, "w", encoding="utf-8") as f:
-                f.write(text)
-        return text
-
-    for part in [alignment_part, batch_sweep_part, profile_part]:
-        t0 = time.perf_counter()
-        try:
-            part(out, clock, args.device, args.quick)
-        except Exception as e:  # one part failing must not cost the others
-            skip(out, part.__name__, e)
-        print(f"{part.__name__}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-        save()
-    text = save()
-    if not args.out:
-        print(text, end="")
+    run(argv, "gpu_checklist.py", SCHEMA, lambda args: [alignment_part, batch_sweep_part, profile_part])
 
 
 if __name__ == "__main__":

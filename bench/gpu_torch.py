@@ -319,15 +319,15 @@ def driver_version():
         return None
 
 
-def header(args, clock):
+def header(args, clock, script, schema):
     cuda = args.device == "cuda"
     props = torch.cuda.get_device_properties(0) if cuda else None
     return {
-        "schema": SCHEMA,
+        "schema": schema,
         "carriedOver": None,
         "quick": args.quick,
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "command": "python bench/gpu_torch.py " + " ".join(sys.argv[1:]),
+        "command": f"python bench/{script} " + " ".join(sys.argv[1:]),
         "device": {
             "name": props.name if cuda else platform.processor() or platform.machine(),
             "driver": driver_version() if cuda else None,
@@ -346,13 +346,15 @@ def header(args, clock):
     }
 
 
-def main(argv):
+def run(argv, script, schema, parts):
+    """What every GPU script does: its header, then each of `parts(args)` in turn into one file, saved after each
+    part; a part that fails is skipped, saying why, and the others still run."""
     args = parse_args(argv)
     if args.device == "cuda" and not torch.cuda.is_available():
         sys.exit("No CUDA device: run on the GPU host, or pass --device cpu for a smoke run.")
     clock = Clock(args.device, args.quick)
     tf32(False)
-    out = header(args, clock)
+    out = header(args, clock, script, schema)
 
     def save():
         text = json.dumps(out, indent=1, ensure_ascii=False) + "\n"
@@ -361,23 +363,30 @@ def main(argv):
                 f.write(text)
         return text
 
-    parts = [matmul_part, elementwise_part, seed_layer_part, seed_mlp_part, wide_mlp_part]
-    for part in parts:
+    for part in parts(args):
         t0 = time.perf_counter()
         try:
             part(out, clock, args.device, args.quick)
-        except Exception as e:
+        except Exception as e:  # one part failing must not cost the others
             skip(out, part.__name__, e)
         print(f"{part.__name__}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
         save()
-    if args.mnist:
-        try:
-            mnist_part(out, args.device, args.mnist, args.quick)
-        except Exception as e:
-            skip(out, "mnist_part", e)
     text = save()
     if not args.out:
         print(text, end="")
+
+
+def main(argv):
+    def parts(args):
+        def mnist(out, clock, device, quick):
+            mnist_part(out, device, args.mnist, quick)
+
+        mnist.__name__ = "mnist_part"
+        return [matmul_part, elementwise_part, seed_layer_part, seed_mlp_part, wide_mlp_part] + (
+            [mnist] if args.mnist else []
+        )
+
+    run(argv, "gpu_torch.py", SCHEMA, parts)
 
 
 if __name__ == "__main__":
